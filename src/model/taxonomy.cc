@@ -9,15 +9,16 @@ namespace riskatlas::model {
 namespace {
 
 constexpr std::array<FacetSpec, 9> kFacets{{
-    {"type", "Type", "Ktype:", 0, false},
-    {"domain", "Domain", "Kdomain:", 1, false},
-    {"subdomain", "Subdomain", "Ksubdomain:", 2, false},
-    {"entity", "Entity", "Kentity:", 3, false},
-    {"intent", "Intent", "Kintent:", 4, false},
-    {"timing", "Timing", "Ktiming:", 5, false},
-    {"lifecycle", "Lifecycle", "Klifecycle:", 6, true},
-    {"category", "Mitigation category", "Kcategory:", 7, true},
-    {"tactic", "Tactic", "Ktactic:", 8, true},
+    {"type", "Type", "Ktype:", 0, false, "risk technique mitigation"},
+    {"domain", "Domain", "Kdomain:", 1, false, "risk"},
+    {"subdomain", "Subdomain", "Ksubdomain:", 2, false, "risk"},
+    {"entity", "Entity", "Kentity:", 3, false, "risk"},
+    {"intent", "Intent", "Kintent:", 4, false, "risk"},
+    {"timing", "Timing", "Ktiming:", 5, false, "risk"},
+    // Risks and techniques carry the lifecycle stages and categories of their mitigations.
+    {"lifecycle", "Lifecycle", "Klifecycle:", 6, true, "risk technique mitigation"},
+    {"category", "Mitigation category", "Kcategory:", 7, true, "risk technique mitigation"},
+    {"tactic", "Tactic", "Ktactic:", 8, true, "technique"},
 }};
 
 using Entry = std::pair<std::string_view, std::string_view>;  // value, label

@@ -17,6 +17,7 @@ struct FacetSpec {
   std::string_view term_prefix;  // boolean filter term prefix, e.g. "Kdomain:" (value appended)
   unsigned slot;                 // Xapian value slot holding the value(s)
   bool multi;                    // several values per record (lifecycle, category, tactic)
+  std::string_view applies_to;   // record types that carry it, space-separated ("risk technique")
 };
 
 // Every facet, in display order.

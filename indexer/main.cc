@@ -1,0 +1,277 @@
+// riskatlas-index: loads a corpus, builds a new index generation, verifies it and makes it live.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "index/generations.h"
+#include "index/index_writer.h"
+#include "index/schema.h"
+#include "load/corpus.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace riskatlas;
+
+// Exit codes, documented in --help and the README.
+enum Exit : int {
+  kOk = 0,
+  kUsage = 1,          // bad command line
+  kBadInput = 2,       // corpus unusable: nothing was touched
+  kBusy = 3,           // another reindex holds the lock on ROOT
+  kShrinkRefused = 4,  // new build much smaller than the live one; old generation stays live
+  kBuildFailed = 5,    // writing or verifying the new generation failed (disk full, permissions, ...)
+};
+
+constexpr const char* kHelp = R"(usage: riskatlas-index --corpus DIR --index ROOT [options]
+
+Loads a corpus folder (an AI Risk Repository CSV export, an ATLAS YAML distribution, JSON Lines
+records and a links file), builds a new index generation inside ROOT, verifies it, and makes it live
+with one atomic rename of ROOT/live.stub. The server follows live.stub without restarting.
+
+options:
+  --corpus DIR      corpus folder: *.csv, *.yaml/*.yml, *.jsonl, links.yaml|links.csv
+  --index ROOT      index root; created if missing; generations live in ROOT/gen-*
+  --extra FILE      an extra JSON Lines file of records (repeatable)
+  --links FILE      links file to use instead of DIR/links.{yaml,yml,csv}
+  --keep K          generations to keep, the live one included (default 2)
+  --min-ratio R     refuse to publish when the new build has fewer than R x the live record
+                    count (default 0.5); guards against truncated downloads
+  --force           publish even when --min-ratio would refuse
+  --check           load and validate the corpus, print the summary, touch nothing
+  --quiet           print only warnings and errors, no progress or summary
+  --help            this text
+
+exit codes:
+  0  success (or --check passed)
+  1  bad command line
+  2  the corpus cannot be used (missing folder, wrong header, not ATLAS, ...); nothing touched
+  3  another reindex is running on ROOT
+  4  refused by --min-ratio; the live generation stays live
+  5  building or verifying the new generation failed; the live generation stays live
+)";
+
+struct Options {
+  load::CorpusOptions corpus;
+  fs::path index_root;
+  std::size_t keep = 2;
+  double min_ratio = 0.5;
+  bool force = false;
+  bool check = false;
+  bool quiet = false;
+};
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "riskatlas-index: " << message << "\n(see riskatlas-index --help)\n";
+  std::exit(kUsage);
+}
+
+Options parse_args(int argc, char** argv) {
+  Options o;
+  bool have_corpus = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage_error(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kHelp;
+      std::exit(kOk);
+    } else if (arg == "--corpus") {
+      o.corpus.corpus_dir = value();
+      have_corpus = true;
+    } else if (arg == "--index") {
+      o.index_root = value();
+    } else if (arg == "--extra") {
+      o.corpus.extra_jsonl.emplace_back(value());
+    } else if (arg == "--links") {
+      o.corpus.links_file = fs::path(value());
+    } else if (arg == "--keep") {
+      const std::string v = value();
+      char* end = nullptr;
+      const long k = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end != '\0' || k < 1 || k > 100) usage_error("--keep takes a whole number from 1 to 100");
+      o.keep = static_cast<std::size_t>(k);
+    } else if (arg == "--min-ratio") {
+      const std::string v = value();
+      char* end = nullptr;
+      const double r = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end != '\0' || !(r >= 0.0 && r <= 1.0)) usage_error("--min-ratio takes a number from 0 to 1");
+      o.min_ratio = r;
+    } else if (arg == "--force") {
+      o.force = true;
+    } else if (arg == "--check") {
+      o.check = true;
+    } else if (arg == "--quiet") {
+      o.quiet = true;
+    } else {
+      usage_error("unknown option " + arg);
+    }
+  }
+  if (!have_corpus) usage_error("--corpus DIR is required");
+  if (o.index_root.empty() && !o.check) usage_error("--index ROOT is required (or --check)");
+  return o;
+}
+
+void print_summary(const load::LoadReport& report) {
+  const auto& s = report.stats;
+  std::cout << "loaded: " << s.risks << " risks (" << s.evidence_merged << " additional-evidence rows merged, "
+            << s.sources << " sources), " << s.tactics << " tactics, " << s.techniques << " techniques, "
+            << s.mitigations << " mitigations, " << s.jsonl_records << " JSON Lines records, " << s.links
+            << " links; " << s.skipped << " records skipped, " << report.warnings.size() << " warnings\n";
+}
+
+nlohmann::json build_info(const load::LoadReport& report) {
+  const auto& s = report.stats;
+  return {{"load",
+           {{"csv_rows", s.csv_rows},
+            {"sources", s.sources},
+            {"risks", s.risks},
+            {"evidence_merged", s.evidence_merged},
+            {"tactics", s.tactics},
+            {"techniques", s.techniques},
+            {"mitigations", s.mitigations},
+            {"links", s.links},
+            {"jsonl_records", s.jsonl_records},
+            {"skipped", s.skipped},
+            {"warnings", report.warnings.size()}}}};
+}
+
+// Opens the new generation as a reader would and checks it holds what was written.
+Status verify_generation(const fs::path& dir, const index::WriteSummary& written, const model::Atlas& atlas) {
+  try {
+    Xapian::Database db(dir.string());
+    if (db.get_doccount() != written.documents)
+      return Status::Corruption(dir.string() + ": holds " + std::to_string(db.get_doccount()) + " documents, " +
+                                std::to_string(written.documents) + " were written");
+    if (db.get_metadata(schema::kMetaBuild).empty())
+      return Status::Corruption(dir.string() + ": build metadata missing");
+    // Every kind of record can be found by its id term.
+    std::vector<std::string> probes;
+    if (!atlas.risks.empty()) probes.push_back(atlas.risks.front().id);
+    if (!atlas.techniques.empty()) probes.push_back(atlas.techniques.back().id);
+    if (!atlas.mitigations.empty()) probes.push_back(atlas.mitigations.front().id);
+    for (const auto& id : probes) {
+      if (db.get_termfreq(std::string(schema::kIdPrefix) + id) != 1)
+        return Status::Corruption(dir.string() + ": record " + id + " cannot be found by its id");
+    }
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query::MatchAll);
+    if (db.get_doccount() > 0 && enquire.get_mset(0, 1).empty())
+      return Status::Corruption(dir.string() + ": a match-all search returned nothing");
+  } catch (const Xapian::Error& e) {
+    return Status::Corruption(dir.string() + ": " + e.get_description());
+  }
+  return Status::OK();
+}
+
+// Records in the live generation, or nullopt when nothing is live or it cannot be opened.
+std::optional<Xapian::doccount> live_document_count(const index::IndexRoot& root) {
+  const auto live = root.live_generation();
+  if (!live.ok()) return std::nullopt;
+  try {
+    return Xapian::Database(live->string()).get_doccount();
+  } catch (const Xapian::Error&) {
+    return std::nullopt;
+  }
+}
+
+int run(const Options& opt) {
+  const auto started = std::chrono::steady_clock::now();
+  auto loaded = load::load_corpus(opt.corpus);
+  if (!loaded.ok()) {
+    std::cerr << "riskatlas-index: " << loaded.status().message() << '\n';
+    return kBadInput;
+  }
+  load::LoadReport& report = loaded.value();
+  for (const auto& w : report.warnings) std::cerr << "warning: " << w.to_string() << '\n';
+  if (!opt.quiet) print_summary(report);
+  if (opt.check) return kOk;
+
+  std::error_code ec;
+  fs::create_directories(opt.index_root, ec);
+  if (ec || !fs::is_directory(opt.index_root)) {
+    std::cerr << "riskatlas-index: cannot create index root " << opt.index_root.string() << ": " << ec.message()
+              << '\n';
+    return kBuildFailed;
+  }
+  const index::IndexRoot root(fs::absolute(opt.index_root).lexically_normal());
+  auto lock = index::ReindexLock::acquire(root.path());
+  if (!lock.ok()) {
+    std::cerr << "riskatlas-index: " << lock.status().message() << '\n';
+    return lock.status().code() == StatusCode::kUnavailable ? kBusy : kBuildFailed;
+  }
+  root.remove_stale(opt.keep);
+
+  const fs::path generation = root.new_generation_path();
+  index::WriteOptions write_options;
+  write_options.build_info = build_info(report);
+  if (!opt.quiet) {
+    write_options.progress = [](std::size_t done, std::size_t total) {
+      std::cerr << "indexed " << done << " / " << total << " records\n";
+    };
+  }
+  Diagnostics index_warnings;
+  auto written = index::write_database(report.atlas, generation, write_options, index_warnings);
+  for (const auto& w : index_warnings) std::cerr << "warning: " << w.to_string() << '\n';
+  if (!written.ok()) {
+    std::cerr << "riskatlas-index: building the new generation failed: " << written.status().message()
+              << "\nthe live index was not changed\n";
+    return kBuildFailed;
+  }
+  if (Status s = verify_generation(generation, *written, report.atlas); !s.ok()) {
+    fs::remove_all(generation, ec);
+    std::cerr << "riskatlas-index: verification failed: " << s.message() << "\nthe live index was not changed\n";
+    return kBuildFailed;
+  }
+  if (const auto live_count = live_document_count(root); live_count && !opt.force) {
+    if (static_cast<double>(written->documents) < opt.min_ratio * static_cast<double>(*live_count)) {
+      fs::remove_all(generation, ec);
+      std::cerr << "riskatlas-index: refusing to publish: the new build has " << written->documents
+                << " records, the live index " << *live_count << " (below --min-ratio " << opt.min_ratio
+                << "); use --force if this is intended\n";
+      return kShrinkRefused;
+    }
+  }
+  if (Status s = root.publish(generation); !s.ok()) {
+    fs::remove_all(generation, ec);
+    std::cerr << "riskatlas-index: publishing failed: " << s.message() << "\nthe live index was not changed\n";
+    return kBuildFailed;
+  }
+  const auto removed = root.remove_stale(opt.keep);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!opt.quiet) {
+    std::cout << "indexed: " << written->documents << " records (";
+    const char* sep = "";
+    for (const auto& [type, n] : written->by_type) {
+      std::cout << sep << n << ' ' << type;
+      sep = ", ";
+    }
+    std::cout << "), " << written->links << " risk-technique links\n"
+              << "live: " << generation.filename().string() << " (uuid " << written->uuid << "), "
+              << removed.size() << " old generations removed, " << seconds << " s\n";
+  }
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Options options = parse_args(argc, argv);
+  try {
+    return run(options);
+  } catch (const Xapian::Error& e) {
+    std::cerr << "riskatlas-index: " << e.get_description() << '\n';
+  } catch (const std::exception& e) {
+    std::cerr << "riskatlas-index: " << e.what() << '\n';
+  }
+  return kBuildFailed;
+}

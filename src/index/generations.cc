@@ -1,0 +1,153 @@
+#include "index/generations.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <sstream>
+
+namespace riskatlas::index {
+namespace fs = std::filesystem;
+namespace {
+
+bool is_generation_name(std::string_view name) {
+  if (name.size() < 5 || name.substr(0, 4) != "gen-") return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-' || c == '.';
+  });
+}
+
+std::string errno_text() { return std::strerror(errno); }
+
+Status fsync_path(const fs::path& p, int flags) {
+  const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return Status::IOError(p.string() + ": " + errno_text());
+  const int rc = ::fsync(fd);
+  const std::string err = rc != 0 ? errno_text() : "";
+  ::close(fd);
+  if (rc != 0) return Status::IOError(p.string() + ": fsync: " + err);
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string parse_stub(std::string_view text) {
+  std::string line(text.substr(0, text.find('\n')));
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  if (line.rfind("auto ", 0) != 0) return {};
+  std::string name = line.substr(5);
+  return is_generation_name(name) ? name : std::string();
+}
+
+Result<fs::path> IndexRoot::live_generation() const {
+  std::error_code ec;
+  if (!fs::exists(stub_path(), ec)) return Status::NotFound(stub_path().string() + ": no live index yet");
+  std::ifstream in(stub_path());
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in && !in.eof()) return Status::Corruption(stub_path().string() + ": cannot read");
+  const std::string name = parse_stub(text.str());
+  if (name.empty()) return Status::Corruption(stub_path().string() + ": not a generation stub");
+  const fs::path dir = root_ / name;
+  if (!fs::is_directory(dir, ec)) return Status::Corruption(stub_path().string() + ": names missing " + dir.string());
+  return dir;
+}
+
+std::vector<fs::path> IndexRoot::generations() const {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root_, ec)) {
+    if (entry.is_directory(ec) && is_generation_name(entry.path().filename().string())) out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+fs::path IndexRoot::new_generation_path() const {
+  const auto now = std::chrono::system_clock::now();
+  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char stamp[40];
+  std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%S", &tm);
+  char name[96];
+  std::snprintf(name, sizeof name, "gen-%s.%03dZ-%d", stamp, static_cast<int>(ms), static_cast<int>(::getpid()));
+  return root_ / name;
+}
+
+Status IndexRoot::publish(const fs::path& generation) const {
+  const std::string name = generation.filename().string();
+  if (!is_generation_name(name) || generation.parent_path() != root_)
+    return Status::InvalidArgument(generation.string() + ": not a generation of " + root_.string());
+  const fs::path tmp = root_ / (std::string(kLiveStubName) + ".tmp");
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << "auto " << name << '\n';
+    out.flush();
+    if (!out) return Status::IOError(tmp.string() + ": cannot write");
+  }
+  if (Status s = fsync_path(tmp, O_RDONLY); !s.ok()) return s;
+  if (::rename(tmp.c_str(), stub_path().c_str()) != 0)
+    return Status::IOError(stub_path().string() + ": rename: " + errno_text());
+  return fsync_path(root_, O_RDONLY | O_DIRECTORY);
+}
+
+std::vector<fs::path> IndexRoot::remove_stale(std::size_t keep) const {
+  std::vector<fs::path> removed;
+  std::error_code ec;
+  const auto live = live_generation();
+  const auto all = generations();
+  std::size_t kept_older = 0;
+  // Walk newest first: what is newer than live was left by an interrupted run.
+  bool seen_live = false;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    if (live.ok() && *it == *live) {
+      seen_live = true;
+      continue;
+    }
+    bool remove = false;
+    if (!live.ok()) {
+      remove = false;  // nothing is live: leave the directories for an operator to inspect
+    } else if (!seen_live) {
+      remove = true;
+    } else if (kept_older + 1 < keep) {
+      ++kept_older;
+    } else {
+      remove = true;
+    }
+    if (remove && fs::remove_all(*it, ec) != static_cast<std::uintmax_t>(-1) && !ec) removed.push_back(*it);
+  }
+  for (const auto& entry : fs::directory_iterator(root_, ec)) {
+    if (entry.path().extension() == ".tmp" && entry.is_regular_file(ec)) {
+      fs::remove(entry.path(), ec);
+      if (!ec) removed.push_back(entry.path());
+    }
+  }
+  return removed;
+}
+
+Result<ReindexLock> ReindexLock::acquire(const fs::path& root) {
+  const fs::path path = root / kLockName;
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return Status::IOError(path.string() + ": " + errno_text());
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd);
+    if (err == EWOULDBLOCK) return Status::Unavailable("another reindex is running on " + root.string());
+    return Status::IOError(path.string() + ": flock: " + std::strerror(err));
+  }
+  return ReindexLock(fd);
+}
+
+ReindexLock::~ReindexLock() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+}  // namespace riskatlas::index

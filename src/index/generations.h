@@ -1,0 +1,68 @@
+// Index generations: every reindex builds a complete database in a fresh directory ROOT/gen-<time>-<pid>
+// and makes it live by atomically replacing ROOT/live.stub (a Xapian stub file, "auto gen-...") with
+// rename(2). Readers resolve the stub to a generation directory and open that directory, so a reader
+// never sees a half-built database and never mixes two generations.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace riskatlas::index {
+
+inline constexpr const char* kLiveStubName = "live.stub";
+inline constexpr const char* kLockName = ".reindex.lock";
+
+class IndexRoot {
+ public:
+  explicit IndexRoot(std::filesystem::path root) : root_(std::move(root)) {}
+
+  const std::filesystem::path& path() const { return root_; }
+  std::filesystem::path stub_path() const { return root_ / kLiveStubName; }
+
+  // The directory live.stub names. NotFound when there is no stub yet; Corruption when it cannot be
+  // read or names something that is not a generation directory of this root.
+  Result<std::filesystem::path> live_generation() const;
+
+  // gen-* directories, oldest first (names sort by build time).
+  std::vector<std::filesystem::path> generations() const;
+
+  // A new, not yet existing generation path: gen-<UTC time with ms>-<pid>.
+  std::filesystem::path new_generation_path() const;
+
+  // Makes `generation` live: writes live.stub.tmp, fsyncs it, renames it over live.stub and fsyncs
+  // the root directory. REQUIRES: `generation` is a complete database directory inside this root.
+  Status publish(const std::filesystem::path& generation) const;
+
+  // Keeps the live generation and the `keep - 1` newest generations older than it; removes older
+  // ones, every generation newer than the live one (left by interrupted runs) and stale *.tmp files.
+  // REQUIRES: the caller holds the ReindexLock. Returns the paths removed.
+  std::vector<std::filesystem::path> remove_stale(std::size_t keep) const;
+
+ private:
+  std::filesystem::path root_;
+};
+
+// An exclusive, non-blocking lock on ROOT/.reindex.lock (flock), released on destruction or when the
+// process dies (no stale locks after SIGKILL).
+class ReindexLock {
+ public:
+  // Unavailable("another reindex is running ...") when another process holds it.
+  static Result<ReindexLock> acquire(const std::filesystem::path& root);
+  ReindexLock(ReindexLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  ReindexLock& operator=(ReindexLock&&) = delete;
+  ReindexLock(const ReindexLock&) = delete;
+  ~ReindexLock();
+
+ private:
+  explicit ReindexLock(int fd) : fd_(fd) {}
+  int fd_;
+};
+
+// Parses the generation name out of a stub's text ("auto gen-...\n"); empty when it is not one.
+std::string parse_stub(std::string_view text);
+
+}  // namespace riskatlas::index

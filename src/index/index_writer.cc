@@ -1,0 +1,86 @@
+#include "index/index_writer.h"
+
+#include <chrono>
+#include <ctime>
+#include <unordered_set>
+
+#include <xapian.h>
+
+#include "analysis/analyzer.h"
+#include "index/record_document.h"
+#include "index/schema.h"
+
+namespace riskatlas::index {
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+void remove_partial(const std::filesystem::path& dir) {
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+}  // namespace
+
+Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesystem::path& db_dir,
+                                    const WriteOptions& options, Diagnostics& warnings) {
+  std::error_code ec;
+  if (std::filesystem::exists(db_dir, ec)) return Status::InvalidArgument(db_dir.string() + ": already exists");
+
+  WriteSummary summary;
+  try {
+    Xapian::WritableDatabase db(db_dir.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+    analysis::Analyzer analyzer;
+    const model::LinkGraph graph(atlas);
+    const FacetLabels labels = collect_labels(atlas);
+    const std::size_t total = atlas.risks.size() + atlas.techniques.size() + atlas.mitigations.size();
+    std::unordered_set<std::string> ids;
+    std::unordered_set<std::string> spelling;
+
+    build_documents(atlas, graph, labels, analyzer, warnings, [&](BuiltDocument&& built) {
+      if (!ids.insert(built.id).second) {
+        warnings.push_back({"record " + built.id, "skipped: a record with this id was already indexed"});
+        return;
+      }
+      db.add_document(built.document);
+      for (auto& word : built.spelling_words) spelling.insert(std::move(word));
+      ++summary.documents;
+      ++summary.by_type[model::type_value(built.type)];
+      if (options.progress && summary.documents % options.progress_every == 0)
+        options.progress(summary.documents, total);
+    });
+    for (const auto& word : spelling) db.add_spelling(word);
+    for (std::size_t r = 0; r < atlas.risks.size(); ++r) summary.links += graph.techniques_of_risk(r).size();
+
+    nlohmann::json build = options.build_info;
+    build["built_at"] = utc_now();
+    build["versions"] = atlas.versions;
+    build["documents"] = summary.documents;
+    build["by_type"] = summary.by_type;
+    build["links"] = summary.links;
+    nlohmann::json labels_json = labels;
+    db.set_metadata(schema::kMetaBuild, build.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    db.set_metadata(schema::kMetaLabels, labels_json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    db.set_metadata(schema::kMetaAnalyzer, analysis::analyzer_version());
+    db.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
+    db.commit();
+    summary.uuid = db.get_uuid();
+    db.close();
+  } catch (const Xapian::Error& e) {
+    remove_partial(db_dir);
+    return Status::IOError(db_dir.string() + ": " + e.get_description());
+  } catch (const std::exception& e) {
+    remove_partial(db_dir);
+    return Status::IOError(db_dir.string() + ": " + e.what());
+  }
+  return summary;
+}
+
+}  // namespace riskatlas::index

@@ -1,0 +1,39 @@
+// Writes an Atlas into a new Xapian database directory.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model/record.h"
+#include "util/diagnostic.h"
+#include "util/status.h"
+
+namespace riskatlas::index {
+
+struct WriteOptions {
+  // Extra facts stored in the build metadata (load statistics, source file names); shown by /healthz.
+  nlohmann::json build_info = nlohmann::json::object();
+  // Called every `progress_every` documents with (written, total).
+  std::function<void(std::size_t, std::size_t)> progress;
+  std::size_t progress_every = 500;
+};
+
+struct WriteSummary {
+  std::size_t documents = 0;
+  std::map<std::string, std::size_t> by_type;  // "risk" -> count, ...
+  std::size_t links = 0;
+  std::string uuid;  // the new database's UUID: the identity of this build
+};
+
+// Builds the whole database in `db_dir`, which must not exist yet, and commits it once.
+// On any failure the partial directory is removed and a Status names the cause (disk full,
+// permissions, ...); nothing outside `db_dir` is touched.
+Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesystem::path& db_dir,
+                                    const WriteOptions& options, Diagnostics& warnings);
+
+}  // namespace riskatlas::index

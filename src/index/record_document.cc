@@ -1,0 +1,369 @@
+#include "index/record_document.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "index/schema.h"
+#include "model/taxonomy.h"
+#include "util/utf8.h"
+
+namespace riskatlas::index {
+namespace {
+
+using nlohmann::json;
+using model::Atlas;
+using model::LinkGraph;
+
+// Facet values of one record, by facet name.
+using FacetValues = std::map<std::string, std::vector<std::string>>;
+
+std::string label_of(const FacetLabels& labels, const std::string& facet, const std::string& value) {
+  const auto f = labels.find(facet);
+  if (f != labels.end()) {
+    const auto v = f->second.find(value);
+    if (v != f->second.end()) return v->second;
+  }
+  return value;
+}
+
+json facet_json(const FacetLabels& labels, const FacetValues& values) {
+  json out = json::object();
+  for (const auto& [facet, vals] : values) {
+    const model::FacetSpec* spec = model::find_facet(facet);
+    if (spec == nullptr || vals.empty()) continue;
+    auto one = [&](const std::string& v) { return json{{"value", v}, {"label", label_of(labels, facet, v)}}; };
+    if (spec->multi) {
+      json list = json::array();
+      for (const auto& v : vals) list.push_back(one(v));
+      out[facet] = std::move(list);
+    } else {
+      out[facet] = one(vals.front());
+    }
+  }
+  return out;
+}
+
+json labelled_list(const FacetLabels& labels, const std::string& facet, const std::vector<std::string>& values) {
+  json list = json::array();
+  for (const auto& v : values) list.push_back({{"value", v}, {"label", label_of(labels, facet, v)}});
+  return list;
+}
+
+void put_single(FacetValues& values, const char* facet, const std::string& value) {
+  if (!value.empty()) values[facet] = {value};
+}
+
+FacetValues risk_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t r) {
+  const auto& risk = atlas.risks[r];
+  FacetValues v;
+  v["type"] = {"risk"};
+  put_single(v, "domain", risk.domain);
+  put_single(v, "subdomain", risk.subdomain);
+  put_single(v, "entity", risk.entity);
+  put_single(v, "intent", risk.intent);
+  put_single(v, "timing", risk.timing);
+  if (!graph.lifecycle_of_risk(r).empty()) v["lifecycle"] = graph.lifecycle_of_risk(r);
+  if (!graph.categories_of_risk(r).empty()) v["category"] = graph.categories_of_risk(r);
+  return v;
+}
+
+// A technique carries its tactics, and the lifecycle stages and categories of the mitigations that
+// address it, so techniques can be filtered by what can be done about them (as risks can).
+FacetValues technique_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t t) {
+  FacetValues v;
+  v["type"] = {"technique"};
+  std::set<std::string> lifecycle, categories;
+  for (const auto& mu : graph.mitigations_of_technique(t)) {
+    const auto& m = atlas.mitigations[mu.mitigation];
+    lifecycle.insert(m.lifecycle.begin(), m.lifecycle.end());
+    categories.insert(m.categories.begin(), m.categories.end());
+  }
+  if (!lifecycle.empty()) v["lifecycle"].assign(lifecycle.begin(), lifecycle.end());
+  if (!categories.empty()) v["category"].assign(categories.begin(), categories.end());
+  const std::set<std::string> tactics(atlas.techniques[t].tactics.begin(), atlas.techniques[t].tactics.end());
+  if (!tactics.empty()) v["tactic"].assign(tactics.begin(), tactics.end());
+  return v;
+}
+
+FacetValues mitigation_facets(const Atlas& atlas, std::size_t m) {
+  const auto& mit = atlas.mitigations[m];
+  FacetValues v;
+  v["type"] = {"mitigation"};
+  if (!mit.lifecycle.empty()) v["lifecycle"] = mit.lifecycle;
+  if (!mit.categories.empty()) v["category"] = mit.categories;
+  return v;
+}
+
+// Writes the analysed terms of successive fields into a document.
+class TermWriter {
+ public:
+  TermWriter(Xapian::Document& doc, analysis::Analyzer& analyzer, std::vector<std::string>& spelling)
+      : doc_(doc), analyzer_(analyzer), spelling_(spelling) {}
+
+  void field(std::string_view text, unsigned wdf, std::string_view field_prefix = {}, bool spell = false) {
+    if (text.empty()) return;
+    const auto tokens = analyzer_.analyze(text);
+    unsigned last = position_;
+    for (const auto& token : tokens) {
+      const unsigned pos = position_ + token.position;
+      last = std::max(last, pos);
+      doc_.add_posting(token.text, pos, wdf);
+      if (!field_prefix.empty()) doc_.add_posting(std::string(field_prefix) + token.text, pos, wdf);
+      if (!token.stem.empty()) {
+        doc_.add_term(std::string(schema::kStemPrefix) + token.stem, wdf);
+        if (!field_prefix.empty())
+          doc_.add_term(std::string(schema::kStemPrefix) + std::string(field_prefix) + token.stem, wdf);
+      }
+      if (spell && token.kind == analysis::TokenKind::kWord && token.text.size() >= 4 &&
+          std::none_of(token.text.begin(), token.text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+        spelling_.push_back(token.text);
+    }
+    position_ = last + schema::kFieldPositionGap;
+  }
+
+ private:
+  Xapian::Document& doc_;
+  analysis::Analyzer& analyzer_;
+  std::vector<std::string>& spelling_;
+  unsigned position_ = 0;
+};
+
+bool term_fits(std::string_view prefix, std::string_view value) {
+  return prefix.size() + value.size() <= schema::kMaxTermBytes && value.find('\0') == std::string_view::npos;
+}
+
+// Adds filter terms and value slots; a value too long for a term is dropped with a warning.
+void add_facets(Xapian::Document& doc, const FacetValues& values, const std::string& id, Diagnostics& warnings) {
+  for (const auto& spec : model::facets()) {
+    const auto it = values.find(std::string(spec.name));
+    if (it == values.end()) continue;
+    std::string slot;
+    for (const auto& value : it->second) {
+      if (value.empty() || value.find(model::kMultiValueSeparator) != std::string::npos ||
+          !term_fits(spec.term_prefix, value)) {
+        warnings.push_back({"record " + id, "facet " + std::string(spec.name) + " value dropped: too long or malformed"});
+        continue;
+      }
+      doc.add_boolean_term(std::string(spec.term_prefix) + value);
+      if (!slot.empty()) slot += model::kMultiValueSeparator;
+      slot += value;
+    }
+    if (!slot.empty()) doc.add_value(spec.slot, slot);
+  }
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+json tactic_refs(const Atlas& atlas, const LinkGraph& graph, const std::vector<std::string>& ids) {
+  json list = json::array();
+  for (const auto& id : ids) {
+    const std::size_t t = graph.find_tactic(id);
+    list.push_back({{"id", id}, {"name", t == LinkGraph::npos ? id : atlas.tactics[t].name}});
+  }
+  return list;
+}
+
+}  // namespace
+
+std::string natural_sort_key(std::string_view id) {
+  std::string key;
+  for (std::size_t i = 0; i < id.size();) {
+    if (std::isdigit(static_cast<unsigned char>(id[i]))) {
+      std::size_t j = i;
+      while (j < id.size() && std::isdigit(static_cast<unsigned char>(id[j]))) ++j;
+      const std::size_t len = j - i;
+      if (len < 10) key.append(10 - len, '0');
+      key.append(id.substr(i, len));
+      i = j;
+    } else {
+      key += static_cast<char>(std::tolower(static_cast<unsigned char>(id[i])));
+      ++i;
+    }
+  }
+  return key;
+}
+
+FacetLabels collect_labels(const Atlas& atlas) {
+  FacetLabels labels;
+  auto add = [&](const std::string& facet, const std::string& value, const std::string& fallback) {
+    if (value.empty()) return;
+    auto& slot = labels[facet][value];
+    if (!slot.empty()) return;
+    slot = model::known_label(facet, value).value_or(fallback.empty() ? value : fallback);
+  };
+  for (const char* t : {"risk", "technique", "mitigation"}) add("type", t, t);
+  for (const auto& r : atlas.risks) {
+    add("domain", r.domain, "");
+    add("subdomain", r.subdomain, r.subdomain_label.empty() ? "" : r.subdomain + " " + r.subdomain_label);
+    add("entity", r.entity, "");
+    add("intent", r.intent, "");
+    add("timing", r.timing, "");
+  }
+  for (const auto& m : atlas.mitigations) {
+    for (const auto& v : m.lifecycle) add("lifecycle", v, "");
+    for (const auto& v : m.categories) add("category", v, "");
+  }
+  for (const auto& t : atlas.tactics) add("tactic", t.id, t.name);
+  for (const auto& t : atlas.techniques)
+    for (const auto& tactic : t.tactics) add("tactic", tactic, "");
+  return labels;
+}
+
+json risk_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels, std::size_t r) {
+  const auto& risk = atlas.risks[r];
+  json evidence = json::array();
+  for (const auto& e : risk.evidence) evidence.push_back({{"id", e.id}, {"text", e.text}, {"page", e.page}});
+  json techniques = json::array();
+  for (const auto& rt : graph.techniques_of_risk(r)) {
+    const auto& t = atlas.techniques[rt.technique];
+    techniques.push_back(
+        {{"id", t.id}, {"name", t.name}, {"tactics", tactic_refs(atlas, graph, t.tactics)}, {"origin", rt.origin}});
+  }
+  json mitigations = json::array();
+  for (std::size_t m : graph.mitigations_of_risk(r)) {
+    const auto& mit = atlas.mitigations[m];
+    mitigations.push_back({{"id", mit.id},
+                           {"name", mit.name},
+                           {"categories", labelled_list(labels, "category", mit.categories)},
+                           {"lifecycle", labelled_list(labels, "lifecycle", mit.lifecycle)}});
+  }
+  return {
+      {"id", risk.id},
+      {"type", "risk"},
+      {"title", risk.title()},
+      {"ev_id", risk.ev_id},
+      {"level", risk.level},
+      {"category", risk.category},
+      {"subcategory", risk.subcategory},
+      {"description", risk.description},
+      {"evidence", std::move(evidence)},
+      {"source", {{"paper_id", risk.paper_id}, {"title", risk.source_title}, {"quickref", risk.quickref}}},
+      {"facets", facet_json(labels, risk_facets(atlas, graph, r))},
+      {"counts", {{"techniques", techniques.size()}, {"mitigations", mitigations.size()}}},
+      {"techniques", std::move(techniques)},
+      {"mitigations", std::move(mitigations)},
+  };
+}
+
+json technique_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels, std::size_t t) {
+  const auto& tech = atlas.techniques[t];
+  json parent = nullptr;
+  if (const std::size_t p = graph.find_technique(tech.parent); !tech.parent.empty() && p != LinkGraph::npos)
+    parent = {{"id", tech.parent}, {"name", atlas.techniques[p].name}};
+  json children = json::array();
+  for (std::size_t c : graph.subtechniques_of(t))
+    children.push_back({{"id", atlas.techniques[c].id}, {"name", atlas.techniques[c].name}});
+  json risks = json::array();
+  for (std::size_t r : graph.risks_of_technique(t))
+    risks.push_back({{"id", atlas.risks[r].id}, {"title", atlas.risks[r].title()}});
+  json mitigations = json::array();
+  for (const auto& mu : graph.mitigations_of_technique(t)) {
+    const auto& mit = atlas.mitigations[mu.mitigation];
+    mitigations.push_back({{"id", mit.id},
+                           {"name", mit.name},
+                           {"use", mu.use},
+                           {"categories", labelled_list(labels, "category", mit.categories)},
+                           {"lifecycle", labelled_list(labels, "lifecycle", mit.lifecycle)}});
+  }
+  return {
+      {"id", tech.id},
+      {"type", "technique"},
+      {"title", tech.name},
+      {"name", tech.name},
+      {"description", tech.description},
+      {"maturity", tech.maturity},
+      {"created", tech.created},
+      {"modified", tech.modified},
+      {"tactics", tactic_refs(atlas, graph, tech.tactics)},
+      {"parent", std::move(parent)},
+      {"subtechniques", std::move(children)},
+      {"facets", facet_json(labels, technique_facets(atlas, graph, t))},
+      {"counts", {{"risks", risks.size()}, {"mitigations", mitigations.size()}}},
+      {"risks", std::move(risks)},
+      {"mitigations", std::move(mitigations)},
+  };
+}
+
+json mitigation_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels, std::size_t m) {
+  const auto& mit = atlas.mitigations[m];
+  json techniques = json::array();
+  for (const auto& [t, use] : graph.techniques_of_mitigation(m))
+    techniques.push_back({{"id", atlas.techniques[t].id}, {"name", atlas.techniques[t].name}, {"use", use}});
+  json risks = json::array();
+  for (std::size_t r : graph.risks_of_mitigation(m))
+    risks.push_back({{"id", atlas.risks[r].id}, {"title", atlas.risks[r].title()}});
+  return {
+      {"id", mit.id},
+      {"type", "mitigation"},
+      {"title", mit.name},
+      {"name", mit.name},
+      {"description", mit.description},
+      {"created", mit.created},
+      {"modified", mit.modified},
+      {"facets", facet_json(labels, mitigation_facets(atlas, m))},
+      {"counts", {{"techniques", techniques.size()}, {"risks", risks.size()}}},
+      {"techniques", std::move(techniques)},
+      {"risks", std::move(risks)},
+  };
+}
+
+void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels,
+                     analysis::Analyzer& analyzer, Diagnostics& warnings,
+                     const std::function<void(BuiltDocument&&)>& sink) {
+  // The fields every record type shares; `extra` is the lowest-weighted text (quotes, use notes).
+  auto build = [&](const std::string& id, model::RecordType type, const std::string& title,
+                   const std::string& description, const std::vector<std::string_view>& extra,
+                   const std::string& source, const std::vector<std::string>& id_aliases,
+                   const FacetValues& facet_values, const json& data) {
+    if (id.empty() || !term_fits(schema::kIdPrefix, id) || !term_fits(schema::kIdFieldPrefix, id)) {
+      warnings.push_back({"record " + std::string(utf8::truncate(id, 80)), "skipped: id too long to index"});
+      return;
+    }
+    BuiltDocument built{id, type, {}, {}};
+    Xapian::Document& doc = built.document;
+    TermWriter terms(doc, analyzer, built.spelling_words);
+    terms.field(title, schema::kTitleWdf, schema::kTitlePrefix, true);
+    for (const auto& alias : id_aliases) terms.field(alias, schema::kIdWdf, schema::kIdFieldPrefix);
+    terms.field(description, schema::kDescriptionWdf, {}, true);
+    terms.field(source, schema::kDescriptionWdf, schema::kSourcePrefix);
+    for (auto text : extra) terms.field(text, schema::kQuoteWdf);
+    doc.add_boolean_term(std::string(schema::kIdPrefix) + id);
+    add_facets(doc, facet_values, id, warnings);
+    doc.add_value(model::kSlotSortId, natural_sort_key(id));
+    doc.add_value(model::kSlotSortTitle, std::string(utf8::truncate(analyzer.fold(title), 200)));
+    doc.set_data(dump(data));
+    sink(std::move(built));
+  };
+
+  for (std::size_t r = 0; r < atlas.risks.size(); ++r) {
+    const auto& risk = atlas.risks[r];
+    std::vector<std::string_view> extra;
+    if (!risk.subcategory.empty()) extra.push_back(risk.category);
+    for (const auto& e : risk.evidence) extra.push_back(e.text);
+    std::vector<std::string> aliases{risk.id};
+    if (risk.ev_id != risk.id) aliases.push_back(risk.ev_id);
+    build(risk.id, model::RecordType::kRisk, risk.title(), risk.description, extra,
+          risk.source_title + " " + risk.quickref, aliases, risk_facets(atlas, graph, r),
+          risk_json(atlas, graph, labels, r));
+  }
+  for (std::size_t t = 0; t < atlas.techniques.size(); ++t) {
+    const auto& tech = atlas.techniques[t];
+    std::vector<std::string> tactic_names;
+    for (const auto& tactic : tech.tactics)
+      if (const std::size_t i = graph.find_tactic(tactic); i != LinkGraph::npos)
+        tactic_names.push_back(atlas.tactics[i].name);
+    std::vector<std::string_view> extra(tactic_names.begin(), tactic_names.end());
+    build(tech.id, model::RecordType::kTechnique, tech.name, tech.description, extra, "", {tech.id},
+          technique_facets(atlas, graph, t), technique_json(atlas, graph, labels, t));
+  }
+  for (std::size_t m = 0; m < atlas.mitigations.size(); ++m) {
+    const auto& mit = atlas.mitigations[m];
+    std::vector<std::string_view> extra;
+    for (const auto& use : mit.techniques) extra.push_back(use.use);
+    build(mit.id, model::RecordType::kMitigation, mit.name, mit.description, extra, "", {mit.id},
+          mitigation_facets(atlas, m), mitigation_json(atlas, graph, labels, m));
+  }
+}
+
+}  // namespace riskatlas::index

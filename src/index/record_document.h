@@ -1,0 +1,49 @@
+// Turns the records of an Atlas into Xapian documents: weighted, positional text terms; stemmed
+// terms; field-scoped terms; one boolean filter term and one value slot per facet; a unique id term;
+// and the record as JSON for display (document data).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "analysis/analyzer.h"
+#include "model/link_graph.h"
+#include "model/record.h"
+#include "util/diagnostic.h"
+
+namespace riskatlas::index {
+
+// facet name -> value -> display label, for every value that occurs in the atlas.
+using FacetLabels = std::map<std::string, std::map<std::string, std::string>>;
+FacetLabels collect_labels(const model::Atlas& atlas);
+
+struct BuiltDocument {
+  std::string id;
+  model::RecordType type;
+  Xapian::Document document;
+  std::vector<std::string> spelling_words;  // words worth suggesting for "did you mean"
+};
+
+// Builds every record's document and hands it to `sink`, risks first, then techniques, then
+// mitigations. A record whose id or facet values cannot be indexed (over Xapian's term limit) is
+// skipped with a Diagnostic, so it never reaches Xapian and never costs other records.
+void build_documents(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
+                     analysis::Analyzer& analyzer, Diagnostics& warnings,
+                     const std::function<void(BuiltDocument&&)>& sink);
+
+// The record JSON stored as document data (exposed for tests).
+nlohmann::json risk_json(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
+                         std::size_t risk);
+nlohmann::json technique_json(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
+                              std::size_t technique);
+nlohmann::json mitigation_json(const model::Atlas& atlas, const model::LinkGraph& graph,
+                               const FacetLabels& labels, std::size_t mitigation);
+
+// The natural sort key of an id: digit runs zero-padded so "AML.T2" sorts before "AML.T10".
+std::string natural_sort_key(std::string_view id);
+
+}  // namespace riskatlas::index

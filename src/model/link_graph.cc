@@ -1,0 +1,92 @@
+#include "model/link_graph.h"
+
+#include <algorithm>
+#include <set>
+#include <unordered_set>
+
+namespace riskatlas::model {
+namespace {
+
+template <typename T>
+std::vector<T> sorted_unique(std::vector<T> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+}  // namespace
+
+LinkGraph::LinkGraph(const Atlas& atlas)
+    : risk_techniques_(atlas.risks.size()),
+      risk_mitigations_(atlas.risks.size()),
+      risk_lifecycle_(atlas.risks.size()),
+      risk_categories_(atlas.risks.size()),
+      risk_tactics_(atlas.risks.size()),
+      technique_risks_(atlas.techniques.size()),
+      technique_mitigations_(atlas.techniques.size()),
+      technique_children_(atlas.techniques.size()),
+      mitigation_techniques_(atlas.mitigations.size()),
+      mitigation_risks_(atlas.mitigations.size()) {
+  for (std::size_t t = 0; t < atlas.techniques.size(); ++t) technique_by_id_.emplace(atlas.techniques[t].id, t);
+  for (std::size_t t = 0; t < atlas.tactics.size(); ++t) tactic_by_id_.emplace(atlas.tactics[t].id, t);
+
+  for (std::size_t t = 0; t < atlas.techniques.size(); ++t) {
+    const std::size_t parent = find_technique(atlas.techniques[t].parent);
+    if (!atlas.techniques[t].parent.empty() && parent != npos) technique_children_[parent].push_back(t);
+  }
+  for (std::size_t m = 0; m < atlas.mitigations.size(); ++m) {
+    for (const auto& use : atlas.mitigations[m].techniques) {
+      const std::size_t t = find_technique(use.technique_id);
+      if (t == npos) continue;
+      mitigation_techniques_[m].emplace_back(t, use.use);
+      technique_mitigations_[t].push_back({m, use.use});
+    }
+  }
+
+  // Risk ids may repeat between ev_id and id ("49.01.02" and "49.01.02-2"); links name the unique id.
+  std::unordered_map<std::string, std::size_t> risk_by_id;
+  for (std::size_t r = 0; r < atlas.risks.size(); ++r) risk_by_id.emplace(atlas.risks[r].id, r);
+
+  for (const auto& link : atlas.links) {
+    const auto r = risk_by_id.find(link.risk_id);
+    const std::size_t t = find_technique(link.technique_id);
+    if (r == risk_by_id.end() || t == npos) continue;
+    auto& list = risk_techniques_[r->second];
+    if (std::any_of(list.begin(), list.end(), [&](const RiskTechnique& x) { return x.technique == t; })) continue;
+    list.push_back({t, link.origin});
+    technique_risks_[t].push_back(r->second);
+  }
+
+  for (std::size_t r = 0; r < atlas.risks.size(); ++r) {
+    std::unordered_set<std::size_t> seen;
+    std::vector<std::string> lifecycle, categories, tactics;
+    for (const auto& rt : risk_techniques_[r]) {
+      const auto& tech = atlas.techniques[rt.technique];
+      tactics.insert(tactics.end(), tech.tactics.begin(), tech.tactics.end());
+      for (const auto& mu : technique_mitigations_[rt.technique]) {
+        if (!seen.insert(mu.mitigation).second) continue;
+        risk_mitigations_[r].push_back(mu.mitigation);
+        mitigation_risks_[mu.mitigation].push_back(r);
+        const auto& mit = atlas.mitigations[mu.mitigation];
+        lifecycle.insert(lifecycle.end(), mit.lifecycle.begin(), mit.lifecycle.end());
+        categories.insert(categories.end(), mit.categories.begin(), mit.categories.end());
+      }
+    }
+    risk_lifecycle_[r] = sorted_unique(std::move(lifecycle));
+    risk_categories_[r] = sorted_unique(std::move(categories));
+    risk_tactics_[r] = sorted_unique(std::move(tactics));
+  }
+  for (auto& risks : mitigation_risks_) risks = sorted_unique(std::move(risks));
+}
+
+std::size_t LinkGraph::find_technique(const std::string& id) const {
+  const auto it = technique_by_id_.find(id);
+  return it == technique_by_id_.end() ? npos : it->second;
+}
+
+std::size_t LinkGraph::find_tactic(const std::string& id) const {
+  const auto it = tactic_by_id_.find(id);
+  return it == tactic_by_id_.end() ? npos : it->second;
+}
+
+}  // namespace riskatlas::model

@@ -1,0 +1,57 @@
+#include "search/generation.h"
+
+#include "analysis/analyzer.h"
+#include "index/schema.h"
+
+namespace riskatlas::search {
+
+Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path& dir) {
+  try {
+    auto db = std::make_unique<Xapian::Database>(dir.string());
+    GenerationInfo info;
+    info.dir = dir;
+    info.name = dir.filename().string();
+    info.uuid = db->get_uuid();
+    info.documents = db->get_doccount();
+    if (db->get_metadata(schema::kMetaSchema) != schema::kSchemaVersion)
+      return Status::Corruption(dir.string() + ": not a riskatlas index of schema " + schema::kSchemaVersion);
+    info.build = nlohmann::json::parse(db->get_metadata(schema::kMetaBuild), nullptr, false);
+    if (info.build.is_discarded()) return Status::Corruption(dir.string() + ": build metadata is not JSON");
+    const auto labels = nlohmann::json::parse(db->get_metadata(schema::kMetaLabels), nullptr, false);
+    if (!labels.is_object()) return Status::Corruption(dir.string() + ": facet labels are not JSON");
+    for (const auto& [facet, values] : labels.items()) {
+      if (!values.is_object()) continue;
+      for (const auto& [value, label] : values.items())
+        if (label.is_string()) info.labels[facet][value] = label.get<std::string>();
+    }
+    info.analyzer_version = db->get_metadata(schema::kMetaAnalyzer);
+    info.analyzer_matches = info.analyzer_version == analysis::analyzer_version();
+    std::shared_ptr<Generation> gen(new Generation(std::move(info)));
+    gen->pool_.push_back(std::move(db));
+    return gen;
+  } catch (const Xapian::Error& e) {
+    return Status::Unavailable(dir.string() + ": " + e.get_description());
+  }
+}
+
+Generation::Lease Generation::lease() const {
+  {
+    std::lock_guard lock(mutex_);
+    if (!pool_.empty()) {
+      auto db = std::move(pool_.back());
+      pool_.pop_back();
+      return Lease(this, std::move(db));
+    }
+  }
+  return Lease(this, std::make_unique<Xapian::Database>(info_.dir.string()));
+}
+
+void Generation::Lease::reopen() { db_ = std::make_unique<Xapian::Database>(owner_->info_.dir.string()); }
+
+Generation::Lease::~Lease() {
+  if (owner_ == nullptr || !db_) return;
+  std::lock_guard lock(owner_->mutex_);
+  owner_->pool_.push_back(std::move(db_));
+}
+
+}  // namespace riskatlas::search

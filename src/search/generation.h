@@ -1,0 +1,65 @@
+// One open, immutable index generation, shared by all request threads.
+// Xapian::Database objects are not shared between threads: a request leases one from the
+// generation's pool and returns it when the lease ends.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "util/status.h"
+
+namespace riskatlas::search {
+
+struct GenerationInfo {
+  std::filesystem::path dir;
+  std::string name;  // directory name, e.g. gen-20261128T110000.123Z-42
+  std::string uuid;  // the database UUID: the identity of this build
+  std::size_t documents = 0;
+  nlohmann::json build;  // the indexer's build metadata (built_at, versions, load statistics)
+  std::map<std::string, std::map<std::string, std::string>> labels;  // facet -> value -> label
+  std::string analyzer_version;  // the analyzer that built the index
+  bool analyzer_matches = true;  // false when this binary's analyzer differs: queries may not match
+};
+
+class Generation {
+ public:
+  // Opens a generation directory (a Xapian database with riskatlas metadata).
+  static Result<std::shared_ptr<Generation>> open(const std::filesystem::path& dir);
+
+  const GenerationInfo& info() const { return info_; }
+
+  // A database handle for one thread's use until the lease ends.
+  class Lease {
+   public:
+    Lease(Lease&& other) noexcept : owner_(other.owner_), db_(std::move(other.db_)) { other.owner_ = nullptr; }
+    Lease& operator=(Lease&&) = delete;
+    ~Lease();
+    Xapian::Database& db() { return *db_; }
+    // Replaces the handle with a freshly opened one (after a DatabaseModifiedError or I/O error).
+    void reopen();
+
+   private:
+    friend class Generation;
+    Lease(const Generation* owner, std::unique_ptr<Xapian::Database> db) : owner_(owner), db_(std::move(db)) {}
+    const Generation* owner_;
+    std::unique_ptr<Xapian::Database> db_;
+  };
+  // Throws Xapian::Error only if the directory vanished since open() and no pooled handle is left.
+  Lease lease() const;
+
+ private:
+  explicit Generation(GenerationInfo info) : info_(std::move(info)) {}
+  GenerationInfo info_;
+  mutable std::mutex mutex_;
+  mutable std::vector<std::unique_ptr<Xapian::Database>> pool_;
+};
+
+}  // namespace riskatlas::search

@@ -1,0 +1,52 @@
+// Follows the live generation of an index root for the server: hot reload without restart.
+//
+// current() is cheap and thread-safe. refresh() checks ROOT/live.stub (at most once per interval
+// when called from current()); when it names a new generation, that generation is opened and checked
+// before it replaces the current one, so requests move to it atomically. When the stub is missing or
+// broken, or the new generation cannot be opened, the last good generation keeps serving and the
+// problem is reported by status().
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "search/generation.h"
+
+namespace riskatlas::search {
+
+struct IndexStatus {
+  std::shared_ptr<const Generation> generation;  // null when no generation could ever be opened
+  std::string problem;                           // empty when the live pointer is healthy
+};
+
+class IndexService {
+ public:
+  // `path` is an index root (with live.stub) or a single database directory (no reloads).
+  explicit IndexService(std::filesystem::path path,
+                        std::chrono::milliseconds check_interval = std::chrono::milliseconds(1000));
+
+  // The generation to answer a request with; null when none is open. Checks for a new generation
+  // when the check interval has passed.
+  std::shared_ptr<const Generation> current();
+
+  // Checks the live pointer now. Returns the status after the check.
+  IndexStatus refresh();
+
+  IndexStatus status() const;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+  std::chrono::milliseconds check_interval_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Generation> current_;
+  std::string problem_;
+  std::string stub_text_;  // content of live.stub when current_ was opened
+  std::chrono::steady_clock::time_point last_check_{};
+  std::mutex refresh_mutex_;  // one refresh at a time; others keep using current_
+};
+
+}  // namespace riskatlas::search

@@ -1,0 +1,62 @@
+// The search box's query language, turned into a Xapian::Query with the index-time analyzer.
+//
+//   words          all must match (AND), each as stem or exact word (exact ranks higher)
+//   "a phrase"     words in this order
+//   -word  NOT w   exclude; -"a phrase" too
+//   a OR b         either
+//   title: source: id:   scope a word or phrase to a field
+//   domain:2 ...   a facet name scopes to a facet value (a filter)
+//   word*          words beginning with this (400 when it matches too many)
+// The last word also matches as a prefix while the user types (no trailing space). Operators that do
+// not parse (a dangling OR, an unclosed quote) are taken as plain words and `literal` is set.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <xapian.h>
+
+#include "analysis/analyzer.h"
+#include "util/status.h"
+
+namespace riskatlas::search {
+
+// A plain word of the query that a spelling suggestion may replace.
+struct SpellWord {
+  std::size_t begin;  // byte range in the query string
+  std::size_t end;
+  std::string term;   // analysed form
+  std::string stem;
+  bool last;          // the last word, also matched as a prefix
+};
+
+struct HighlightTerms {
+  std::set<std::string> words;                // unstemmed forms and stems of positive query words
+  std::vector<std::string> prefixes;          // partial last word and explicit wildcards
+  bool matches(const std::vector<std::string>& span_terms) const;
+};
+
+struct ParsedQuery {
+  Xapian::Query query;  // empty when there are no positive words (browse, maybe with exclusions)
+  Xapian::Query exclusions;  // empty when nothing is excluded
+  Xapian::Query id_boost;    // identifier terms: added as AND_MAYBE so an exact id ranks first
+  std::map<std::string, std::vector<std::string>> facet_scopes;  // "domain:2" -> {"domain": {"2"}}
+  HighlightTerms highlight;
+  std::vector<SpellWord> spell_words;
+  bool literal = false;
+  bool has_text() const { return !query.empty(); }
+};
+
+// Wildcards expand to at most this many words before the search is refused.
+inline constexpr Xapian::termcount kMaxWildcardTerms = 1000;
+// The partial last word expands to this many of its most frequent completions.
+inline constexpr Xapian::termcount kMaxPartialTerms = 50;
+
+// InvalidArgument for a query with more than kMaxQueryTerms words.
+Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer, bool partial_last_word = true);
+
+}  // namespace riskatlas::search

@@ -1,0 +1,96 @@
+// What a search asks and what it answers, as plain values. The server maps HTTP parameters to a
+// SearchRequest and a SearchResponse to JSON; tests and benchmarks use these directly.
+#pragma once
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "util/status.h"
+
+namespace riskatlas::search {
+
+enum class SortOrder { kRelevance, kId, kTitle };
+
+inline constexpr std::size_t kMaxQueryBytes = 1024;
+inline constexpr std::size_t kMaxQueryTerms = 64;
+inline constexpr std::size_t kDefaultPerPage = 20;
+inline constexpr std::size_t kMaxPerPage = 100;
+inline constexpr std::size_t kMaxResultWindow = 10000;  // page * per_page
+inline constexpr std::size_t kMaxFilterValues = 64;     // values across all facet filters
+inline constexpr std::size_t kMaxExport = 10000;        // records in one export
+inline constexpr std::size_t kMaxSuggestions = 10;
+
+struct SearchRequest {
+  std::string q;  // may be empty: browse everything
+  // facet name -> selected values: OR within a facet, AND across facets.
+  std::map<std::string, std::vector<std::string>> filters;
+  std::size_t page = 1;  // 1-based
+  std::size_t per_page = kDefaultPerPage;
+  SortOrder sort = SortOrder::kRelevance;
+  bool explain = false;  // add matched terms and weights to each hit
+};
+
+// InvalidArgument naming the offending parameter (q too long, invalid UTF-8, unknown facet, page
+// out of range, ...). Called by Searcher::search; exposed so the server can reject early.
+Status validate(const SearchRequest& request);
+
+// Parses "relevance" | "id" | "title".
+std::optional<SortOrder> parse_sort(std::string_view text);
+
+struct FacetValueCount {
+  std::string value;
+  std::string label;
+  std::size_t count = 0;
+  bool selected = false;
+};
+
+struct FacetCounts {
+  std::string name;   // "domain"
+  std::string label;  // "Domain"
+  std::vector<FacetValueCount> values;  // by count desc, then label; selected values always present
+};
+
+struct TermExplanation {
+  std::string field;  // "title" | "text" | "source" | "id"
+  std::string term;   // the word as indexed; stems are shown as "stem:<stem>"
+
+  double weight = 0;
+};
+
+struct Hit {
+  std::string id;
+  std::string type;
+  std::string title;
+  std::string snippet;  // HTML: record text escaped, matches wrapped in <mark>
+  double score = 0;
+  nlohmann::json facets;  // {name: {value,label}} or {name: [{value,label}]}
+  std::vector<TermExplanation> explain;  // only when requested
+};
+
+struct SearchResponse {
+  std::string query;
+  std::size_t total = 0;  // exact
+  std::size_t page = 1;
+  std::size_t per_page = kDefaultPerPage;
+  std::vector<Hit> hits;
+  std::vector<FacetCounts> facets;  // only facets that apply to the matched record types
+  std::optional<std::string> suggestion;  // "did you mean"
+  bool corrected = false;              // hits are for `suggestion` because the query matched nothing
+  bool interpreted_literally = false;  // operators in q were ignored because they did not parse
+  std::string generation;              // the index generation that answered
+  double took_ms = 0;
+};
+
+struct Suggestion {
+  std::string text;  // what to put in the search box
+  std::string kind;  // "record" or "term"
+  std::string id;    // for kind == "record"
+  std::string type;  // for kind == "record"
+};
+
+}  // namespace riskatlas::search

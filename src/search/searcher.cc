@@ -1,0 +1,399 @@
+#include "search/searcher.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+
+#include "index/schema.h"
+#include "model/taxonomy.h"
+#include "search/facet_counter.h"
+#include "search/query_builder.h"
+#include "search/snippet.h"
+#include "util/utf8.h"
+
+namespace riskatlas::search {
+namespace {
+
+using nlohmann::json;
+
+// The text fields a snippet may come from, best first on ties. The views point into `record`.
+std::vector<std::string_view> snippet_fields(const json& record) {
+  std::vector<std::string_view> fields;
+  auto add = [&](const json& object, const char* key) {
+    const auto it = object.find(key);
+    if (it != object.end() && it->is_string()) fields.push_back(it->get_ref<const std::string&>());
+  };
+  add(record, "description");
+  if (const auto ev = record.find("evidence"); ev != record.end() && ev->is_array())
+    for (const auto& e : *ev) add(e, "text");
+  if (record.value("type", "") == "mitigation")
+    if (const auto ts = record.find("techniques"); ts != record.end() && ts->is_array())
+      for (const auto& t : *ts) add(t, "use");
+  add(record, "title");
+  return fields;
+}
+
+std::string field_of_term(const std::string& term, std::string& shown) {
+  auto strip = [&](std::string_view prefix) {
+    if (term.compare(0, prefix.size(), prefix) != 0) return false;
+    shown = term.substr(prefix.size());
+    return true;
+  };
+  const std::string stem_title = std::string(schema::kStemPrefix) + std::string(schema::kTitlePrefix);
+  const std::string stem_source = std::string(schema::kStemPrefix) + std::string(schema::kSourcePrefix);
+  if (strip(stem_source)) return shown = "stem:" + shown, "source";
+  if (strip(stem_title)) return shown = "stem:" + shown, "title";
+  if (strip(schema::kSourcePrefix)) return "source";
+  if (strip(schema::kIdFieldPrefix)) return "id";
+  if (strip(schema::kStemPrefix)) return shown = "stem:" + shown, "text";
+  if (strip(schema::kTitlePrefix)) return "title";
+  shown = term;
+  return "text";
+}
+
+bool applies(const model::FacetSpec& facet, const std::set<std::string>& types) {
+  for (const auto& t : types) {
+    const auto pos = facet.applies_to.find(t);
+    if (pos != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+struct Searcher::Impl {
+  Impl(std::shared_ptr<const Generation> g, analysis::Analyzer& a)
+      : gen(std::move(g)), lease(gen->lease()), analyzer(a) {}
+
+  std::shared_ptr<const Generation> gen;
+  Generation::Lease lease;
+  analysis::Analyzer& analyzer;
+
+  Xapian::Database& db() { return lease.db(); }
+
+  std::string label(const std::string& facet, const std::string& value) const {
+    const auto& labels = gen->info().labels;
+    if (const auto f = labels.find(facet); f != labels.end())
+      if (const auto v = f->second.find(value); v != f->second.end()) return v->second;
+    return value;
+  }
+
+  // Runs `fn` with one retry after reopening, so a transient DatabaseModifiedError or I/O error does
+  // not fail the request; anything else from Xapian becomes a Status.
+  template <typename Fn>
+  auto guarded(Fn&& fn) -> decltype(fn()) {
+    for (int attempt = 0;; ++attempt) {
+      try {
+        return fn();
+      } catch (const Xapian::WildcardError&) {
+        return Status::InvalidArgument("q: a wildcard matches too many words; type more letters before *");
+      } catch (const Xapian::DatabaseModifiedError&) {
+        if (attempt >= 2) return Status::Unavailable("the index changed while it was read; try again");
+      } catch (const Xapian::DatabaseError& e) {
+        if (attempt >= 1) return Status::Unavailable("the index cannot be read: " + e.get_msg());
+      } catch (const Xapian::Error& e) {
+        return Status::Unavailable("search failed: " + e.get_description());
+      }
+      try {
+        lease.reopen();
+      } catch (const Xapian::Error& e) {
+        return Status::Unavailable("the index cannot be opened: " + e.get_msg());
+      }
+    }
+  }
+
+  struct Match {
+    ParsedQuery parsed;
+    FacetFilters filters;  // request filters plus facet scopes typed in q
+    Xapian::Query text;    // positive words minus exclusions plus id boost; empty = browse
+  };
+
+  Result<Match> prepare(const std::string& q, const FacetFilters& request_filters) {
+    auto parsed = parse_query(q, analyzer);
+    if (!parsed.ok()) return parsed.status();
+    Match m{std::move(parsed.value()), request_filters, {}};
+    for (const auto& [facet, values] : m.parsed.facet_scopes)
+      for (const auto& v : values) {
+        auto& list = m.filters[facet];
+        if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
+      }
+    m.text = text_query(m.parsed);
+    return m;
+  }
+
+  static Xapian::Query text_query(const ParsedQuery& p) {
+    Xapian::Query text = p.query;
+    if (!p.exclusions.empty())
+      text = Xapian::Query(Xapian::Query::OP_AND_NOT, text.empty() ? Xapian::Query::MatchAll : text, p.exclusions);
+    if (!p.query.empty() && !p.id_boost.empty()) text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, p.id_boost);
+    return text;
+  }
+
+  void set_order(Xapian::Enquire& enquire, SortOrder sort, bool has_text) const {
+    if (sort == SortOrder::kTitle) {
+      enquire.set_sort_by_value_then_relevance(model::kSlotSortTitle, false);
+    } else if (sort == SortOrder::kId || !has_text) {
+      enquire.set_sort_by_value(model::kSlotSortId, false);
+    } else {
+      enquire.set_sort_by_relevance_then_value(model::kSlotSortId, false);
+    }
+  }
+
+  // "Did you mean": each plain word that the index does not hold, replaced by the closest spelling.
+  std::optional<std::string> suggestion(const std::string& q, const ParsedQuery& parsed) {
+    std::string out = q;
+    bool changed = false;
+    // Replace from the end so earlier byte ranges stay valid.
+    for (auto it = parsed.spell_words.rbegin(); it != parsed.spell_words.rend(); ++it) {
+      if (it->term.size() < 3) continue;
+      if (db().get_termfreq(it->term) > 0) continue;
+      if (!it->stem.empty() && db().get_termfreq(std::string(schema::kStemPrefix) + it->stem) > 0) continue;
+      if (it->last && db().allterms_begin(it->term) != db().allterms_end(it->term)) continue;
+      const std::string better = db().get_spelling_suggestion(it->term, 2);
+      if (better.empty() || better == it->term) continue;
+      out.replace(it->begin, it->end - it->begin, better);
+      changed = true;
+    }
+    if (!changed) return std::nullopt;
+    return out;
+  }
+
+  // Each matched word with the fields of this record that hold it and the weight it adds alone.
+  std::vector<TermExplanation> explain(const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit,
+                                       const std::string& id) {
+    std::vector<TermExplanation> out;
+    const Xapian::Document doc = hit.get_document();
+    auto holds = [&](const std::string& term) {
+      Xapian::TermIterator t = doc.termlist_begin();
+      t.skip_to(term);
+      return t != doc.termlist_end() && *t == term;
+    };
+    for (auto t = enquire.get_matching_terms_begin(hit); t != enquire.get_matching_terms_end(hit); ++t) {
+      const std::string term = *t;
+      if (term.empty() || term[0] == 'K' || term[0] == 'Q') continue;
+      TermExplanation e;
+      e.field = field_of_term(term, e.term);
+      if (e.field == "text") {
+        // Unscoped words are indexed once for all fields; name the scoped fields that also hold it.
+        const bool stemmed = term.rfind(schema::kStemPrefix, 0) == 0;
+        const std::string word = stemmed ? term.substr(schema::kStemPrefix.size()) : term;
+        const std::string stem_prefix = stemmed ? std::string(schema::kStemPrefix) : std::string();
+        if (holds(stem_prefix + std::string(schema::kTitlePrefix) + word)) e.field = "title";
+        else if (holds(std::string(schema::kIdFieldPrefix) + word)) e.field = "id";
+        else if (holds(stem_prefix + std::string(schema::kSourcePrefix) + word)) e.field = "source";
+      }
+      Xapian::Enquire one(db());
+      one.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term),
+                                  Xapian::Query(std::string(schema::kIdPrefix) + id)));
+      const Xapian::MSet m = one.get_mset(0, 1);
+      e.weight = m.empty() ? 0.0 : std::round(m.begin().get_weight() * 1000.0) / 1000.0;
+      out.push_back(std::move(e));
+    }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
+    return out;
+  }
+
+  // Disjunctive facet counts: every facet is counted with all filters applied but its own.
+  std::vector<FacetCounts> facet_counts(const Match& m, const FacetSpies& main_spies, const ValueCounts& matched_types) {
+    std::set<std::string> types;
+    for (const auto& [type, n] : matched_types)
+      if (n > 0) types.insert(type);
+    std::vector<FacetCounts> out;
+    for (const auto& spec : model::facets()) {
+      const std::string name(spec.name);
+      const auto selected_it = m.filters.find(name);
+      const std::vector<std::string> selected =
+          selected_it == m.filters.end() ? std::vector<std::string>{} : selected_it->second;
+      if (selected.empty() && !applies(spec, types)) continue;
+      const ValueCounts counts = main_spies.has(name)
+                                     ? main_spies.counts(name)
+                                     : count_values(db(), filtered_query(m.text, m.filters, name), spec);
+      FacetCounts fc{name, std::string(spec.label), {}};
+      for (const auto& [value, n] : counts) {
+        const bool is_selected = std::find(selected.begin(), selected.end(), value) != selected.end();
+        fc.values.push_back({value, label(name, value), n, is_selected});
+      }
+      for (const auto& v : selected)
+        if (!counts.count(v)) fc.values.push_back({v, label(name, v), 0, true});
+      std::sort(fc.values.begin(), fc.values.end(), [](const FacetValueCount& a, const FacetValueCount& b) {
+        if (a.count != b.count) return a.count > b.count;
+        return a.label < b.label;
+      });
+      if (!fc.values.empty()) out.push_back(std::move(fc));
+    }
+    return out;
+  }
+
+  // One page of hits and the facet counts for a prepared match.
+  SearchResponse run(const SearchRequest& request, const Match& m) {
+    SearchResponse r;
+    r.query = request.q;
+    r.page = request.page;
+    r.per_page = request.per_page;
+    r.generation = gen->info().name;
+    r.interpreted_literally = m.parsed.literal;
+
+    Xapian::Enquire enquire(db());
+    enquire.set_query(filtered_query(m.text, m.filters));
+    set_order(enquire, request.sort, m.parsed.has_text());
+    // Facets without a filter are counted on the main match itself; the record types of the fully
+    // filtered match set decide which facets apply.
+    FacetSpies spies, type_spy;
+    for (const auto& spec : model::facets())
+      if (!m.filters.count(std::string(spec.name))) spies.attach(enquire, spec);
+    type_spy.attach(enquire, *model::find_facet("type"));
+    const Xapian::MSet mset =
+        enquire.get_mset((request.page - 1) * request.per_page, request.per_page, db().get_doccount());
+    r.total = mset.get_matches_estimated();
+
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const json record = json::parse(it.get_document().get_data(), nullptr, false);
+      if (!record.is_object()) continue;
+      Hit hit;
+      hit.id = record.value("id", "");
+      hit.type = record.value("type", "");
+      hit.title = record.value("title", "");
+      hit.score = std::round(it.get_weight() * 10000.0) / 10000.0;
+      hit.facets = record.value("facets", json::object());
+      hit.snippet = make_snippet(snippet_fields(record), m.parsed.highlight, analyzer);
+      if (request.explain) hit.explain = explain(enquire, it, hit.id);
+      r.hits.push_back(std::move(hit));
+    }
+    r.facets = facet_counts(m, spies, type_spy.counts("type"));
+    return r;
+  }
+
+  // The documents of a match set, in order, without facets.
+  Xapian::MSet all_matches(const Match& m, SortOrder sort, std::size_t limit) {
+    Xapian::Enquire enquire(db());
+    enquire.set_query(filtered_query(m.text, m.filters));
+    set_order(enquire, sort, m.parsed.has_text());
+    return enquire.get_mset(0, static_cast<Xapian::doccount>(limit), db().get_doccount());
+  }
+};
+
+Searcher::Searcher(std::shared_ptr<const Generation> generation, analysis::Analyzer& analyzer)
+    : impl_(std::make_unique<Impl>(std::move(generation), analyzer)) {}
+
+Searcher::~Searcher() = default;
+
+const GenerationInfo& Searcher::info() const { return impl_->gen->info(); }
+
+Result<SearchResponse> Searcher::search(const SearchRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  if (Status s = validate(request); !s.ok()) return s;
+  auto prepared = impl_->prepare(request.q, request.filters);
+  if (!prepared.ok()) return prepared.status();
+  Impl::Match& m = prepared.value();
+  auto result = impl_->guarded([&]() -> Result<SearchResponse> {
+    SearchResponse r = impl_->run(request, m);
+    if (m.parsed.has_text()) {
+      r.suggestion = impl_->suggestion(request.q, m.parsed);
+      if (r.total == 0 && r.suggestion) {
+        // Nothing matched as typed: answer the corrected query and say so.
+        auto corrected = impl_->prepare(*r.suggestion, request.filters);
+        if (corrected.ok()) {
+          SearchResponse c = impl_->run(request, corrected.value());
+          if (c.total > 0) {
+            c.query = request.q;
+            c.suggestion = r.suggestion;
+            c.corrected = true;
+            r = std::move(c);
+          }
+        }
+      }
+    }
+    return r;
+  });
+  if (result.ok())
+    result->took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  return result;
+}
+
+Result<nlohmann::json> Searcher::record(std::string_view id) {
+  if (id.empty() || id.size() > 200 || !utf8::is_valid(id)) return Status::NotFound("no record with that id");
+  return impl_->guarded([&]() -> Result<nlohmann::json> {
+    const std::string term = std::string(schema::kIdPrefix) + std::string(id);
+    auto& db = impl_->db();
+    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
+      json record = json::parse(db.get_document(*p).get_data(), nullptr, false);
+      if (record.is_object()) return record;
+    }
+    return Status::NotFound("no record with id " + std::string(id));
+  });
+}
+
+Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::size_t limit) {
+  if (prefix.size() > 200) return Status::InvalidArgument("q: longer than 200 bytes");
+  if (!utf8::is_valid(prefix) || utf8::has_control(prefix)) return Status::InvalidArgument("q: not valid UTF-8 text");
+  limit = std::clamp<std::size_t>(limit, 1, kMaxSuggestions);
+  auto tokens = impl_->analyzer.analyze(prefix);
+  if (tokens.empty()) return std::vector<Suggestion>{};
+  return impl_->guarded([&]() -> Result<std::vector<Suggestion>> {
+    auto& db = impl_->db();
+    std::vector<Suggestion> out;
+    const std::string title(schema::kTitlePrefix);
+    // Records whose title holds every word, the last one as a prefix.
+    std::vector<Xapian::Query> words;
+    for (std::size_t i = 0; i + 1 < tokens.size(); ++i)
+      if (tokens[i].kind != analysis::TokenKind::kCompound) words.emplace_back(title + tokens[i].text);
+    const std::string& last = tokens.back().text;
+    words.emplace_back(Xapian::Query::OP_OR, Xapian::Query(title + last),
+                       Xapian::Query(Xapian::Query::OP_WILDCARD, title + last, kMaxPartialTerms,
+                                     Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
+    const std::size_t record_slots = (limit + 1) / 2;
+    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(record_slots));
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const json record = json::parse(it.get_document().get_data(), nullptr, false);
+      if (!record.is_object()) continue;
+      out.push_back({record.value("title", ""), "record", record.value("id", ""), record.value("type", "")});
+    }
+    // Then index words that complete the last word, most frequent first.
+    std::vector<std::pair<Xapian::doccount, std::string>> terms;
+    for (auto t = db.allterms_begin(last); t != db.allterms_end(last); ++t) terms.emplace_back(t.get_termfreq(), *t);
+    std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    // Keep what the user typed before the last word.
+    std::string_view head = prefix;
+    while (!head.empty() && !std::isspace(static_cast<unsigned char>(head.back()))) head.remove_suffix(1);
+    for (const auto& [freq, term] : terms) {
+      if (out.size() >= limit) break;
+      out.push_back({std::string(head) + term, "term", "", ""});
+    }
+    return out;
+  });
+}
+
+Result<std::vector<FacetCounts>> Searcher::all_facets() {
+  SearchRequest browse;
+  browse.per_page = 1;
+  auto r = search(browse);
+  if (!r.ok()) return r.status();
+  return std::move(r->facets);
+}
+
+Result<std::vector<nlohmann::json>> Searcher::export_matches(const SearchRequest& request, std::size_t limit,
+                                                             std::size_t& total) {
+  SearchRequest checked = request;
+  checked.page = 1;
+  checked.per_page = 1;
+  if (Status s = validate(checked); !s.ok()) return s;
+  auto prepared = impl_->prepare(request.q, request.filters);
+  if (!prepared.ok()) return prepared.status();
+  return impl_->guarded([&]() -> Result<std::vector<nlohmann::json>> {
+    const Xapian::MSet mset = impl_->all_matches(prepared.value(), request.sort, std::min(limit, kMaxExport));
+    total = mset.get_matches_estimated();
+    std::vector<nlohmann::json> out;
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      json record = json::parse(it.get_document().get_data(), nullptr, false);
+      if (record.is_object()) out.push_back(std::move(record));
+    }
+    return out;
+  });
+}
+
+}  // namespace riskatlas::search

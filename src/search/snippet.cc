@@ -1,0 +1,75 @@
+#include "search/snippet.h"
+
+#include <algorithm>
+
+#include "util/utf8.h"
+
+namespace riskatlas::search {
+
+std::string make_snippet(const std::vector<std::string_view>& fields, const HighlightTerms& terms,
+                         analysis::Analyzer& analyzer, std::size_t max_words) {
+  struct Choice {
+    std::string_view text;
+    std::vector<analysis::Span> spans;
+    std::vector<bool> matched;
+    std::size_t start = 0;  // first span of the window
+    std::size_t score = 0;  // matched words in the window
+  };
+  Choice best;
+  bool have = false;
+  for (std::string_view text : fields) {
+    if (text.empty()) continue;
+    Choice c;
+    c.text = text;
+    c.spans = analyzer.spans(text);
+    c.matched.resize(c.spans.size());
+    for (std::size_t i = 0; i < c.spans.size(); ++i) c.matched[i] = terms.matches(c.spans[i].terms);
+    // Slide a window of max_words spans; keep the one with most matches (earliest on ties).
+    std::size_t in_window = 0;
+    for (std::size_t i = 0; i < c.spans.size(); ++i) {
+      in_window += c.matched[i];
+      if (i >= max_words) in_window -= c.matched[i - max_words];
+      const std::size_t start = i >= max_words ? i - max_words + 1 : 0;
+      if (in_window > c.score) {
+        c.score = in_window;
+        c.start = start;
+      }
+    }
+    if (!have || c.score > best.score) {
+      best = std::move(c);
+      have = true;
+    }
+  }
+  if (!have) return {};
+
+  const auto& spans = best.spans;
+  // Start the window a couple of words before the first match, for context.
+  std::size_t first = best.start;
+  if (best.score > 0) {
+    while (first < spans.size() && !best.matched[first]) ++first;
+    first = first >= 3 ? first - 3 : 0;
+    if (first > best.start) first = best.start;
+  }
+  const std::size_t last = std::min(spans.size(), first + max_words);  // one past
+  std::size_t begin = first < spans.size() ? spans[first].begin : 0;
+  std::size_t end = last > 0 && last <= spans.size() && !spans.empty() ? spans[last - 1].end : best.text.size();
+  if (last >= spans.size()) end = best.text.size();
+  if (first == 0) begin = 0;
+
+  std::string out;
+  if (begin > 0) out += "\xE2\x80\xA6 ";
+  std::size_t cursor = begin;
+  for (std::size_t i = first; i < last; ++i) {
+    if (!best.matched[i]) continue;
+    out += utf8::html_escape(best.text.substr(cursor, spans[i].begin - cursor));
+    out += "<mark>";
+    out += utf8::html_escape(best.text.substr(spans[i].begin, spans[i].end - spans[i].begin));
+    out += "</mark>";
+    cursor = spans[i].end;
+  }
+  out += utf8::html_escape(best.text.substr(cursor, end - cursor));
+  if (end < best.text.size()) out += " \xE2\x80\xA6";
+  return utf8::clean(out).text;
+}
+
+}  // namespace riskatlas::search

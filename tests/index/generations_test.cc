@@ -1,0 +1,99 @@
+#include <fstream>
+
+#include <catch2/catch.hpp>
+
+#include "index/generations.h"
+#include "test_support.h"
+
+using namespace riskatlas;
+using riskatlas::testing::ScratchDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path make_generation(const index::IndexRoot& root, const std::string& name) {
+  const fs::path p = root.path() / name;
+  fs::create_directories(p);
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("publishing a generation makes live.stub name it", "[index][generations]") {
+  ScratchDir dir("gen-publish");
+  const index::IndexRoot root(dir.path());
+  CHECK(root.live_generation().status().code() == StatusCode::kNotFound);
+  const auto g = make_generation(root, "gen-20260101T000000.000Z-1");
+  REQUIRE(root.publish(g).ok());
+  auto live = root.live_generation();
+  REQUIRE(live.ok());
+  CHECK(*live == g);
+  std::ifstream in(root.stub_path());
+  std::string line;
+  std::getline(in, line);
+  CHECK(line == "auto gen-20260101T000000.000Z-1");
+  CHECK_FALSE(fs::exists(root.path() / "live.stub.tmp"));
+}
+
+TEST_CASE("a stub naming a missing or foreign directory is reported, not followed", "[index][generations]") {
+  ScratchDir dir("gen-broken");
+  const index::IndexRoot root(dir.path());
+  std::ofstream(root.stub_path()) << "auto gen-missing\n";
+  CHECK(root.live_generation().status().code() == StatusCode::kCorruption);
+  std::ofstream(root.stub_path()) << "auto ../../etc\n";
+  CHECK(root.live_generation().status().code() == StatusCode::kCorruption);
+  CHECK(index::parse_stub("auto gen-1/../x") == "");
+  CHECK(index::parse_stub("auto gen-20260101T000000.000Z-7\r\n") == "gen-20260101T000000.000Z-7");
+}
+
+TEST_CASE("clean-up keeps the live and newest older generations and removes interrupted builds", "[index][generations]") {
+  ScratchDir dir("gen-clean");
+  const index::IndexRoot root(dir.path());
+  const auto g1 = make_generation(root, "gen-20260101T000001.000Z-1");
+  const auto g2 = make_generation(root, "gen-20260101T000002.000Z-1");
+  const auto g3 = make_generation(root, "gen-20260101T000003.000Z-1");
+  const auto g4 = make_generation(root, "gen-20260101T000004.000Z-1");  // interrupted, never published
+  std::ofstream(root.path() / "live.stub.tmp") << "auto gen-x\n";
+  REQUIRE(root.publish(g3).ok());
+  std::ofstream(root.path() / "live.stub.tmp") << "leftover";
+  const auto removed = root.remove_stale(2);
+  CHECK_FALSE(fs::exists(g1));
+  CHECK(fs::exists(g2));
+  CHECK(fs::exists(g3));
+  CHECK_FALSE(fs::exists(g4));
+  CHECK_FALSE(fs::exists(root.path() / "live.stub.tmp"));
+  CHECK(removed.size() == 3);
+  CHECK(*root.live_generation() == g3);
+}
+
+TEST_CASE("with nothing live, clean-up removes no generation", "[index][generations]") {
+  ScratchDir dir("gen-nolive");
+  const index::IndexRoot root(dir.path());
+  const auto g1 = make_generation(root, "gen-20260101T000001.000Z-1");
+  root.remove_stale(1);
+  CHECK(fs::exists(g1));
+}
+
+TEST_CASE("a second reindex lock on the same root is refused at once", "[index][generations]") {
+  ScratchDir dir("gen-lock");
+  auto first = index::ReindexLock::acquire(dir.path());
+  REQUIRE(first.ok());
+  auto second = index::ReindexLock::acquire(dir.path());
+  REQUIRE_FALSE(second.ok());
+  CHECK(second.status().code() == StatusCode::kUnavailable);
+  CHECK(second.status().message().find("another reindex is running") != std::string::npos);
+}
+
+TEST_CASE("the reindex lock is released when its holder ends", "[index][generations]") {
+  ScratchDir dir("gen-relock");
+  { auto first = index::ReindexLock::acquire(dir.path()); REQUIRE(first.ok()); }
+  CHECK(index::ReindexLock::acquire(dir.path()).ok());
+}
+
+TEST_CASE("new generation paths sort by time and are unique", "[index][generations]") {
+  ScratchDir dir("gen-names");
+  const index::IndexRoot root(dir.path());
+  const auto a = root.new_generation_path();
+  CHECK(a.filename().string().rfind("gen-", 0) == 0);
+  CHECK(index::parse_stub("auto " + a.filename().string()) == a.filename().string());
+}

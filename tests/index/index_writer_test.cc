@@ -1,0 +1,112 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <xapian.h>
+
+#include "index/index_writer.h"
+#include "index/record_document.h"
+#include "index/schema.h"
+#include "model/taxonomy.h"
+#include "search/fixture.h"
+
+using namespace riskatlas;
+using riskatlas::testing::ScratchDir;
+
+namespace {
+
+Xapian::Document document_of(Xapian::Database& db, const std::string& id) {
+  auto p = db.postlist_begin(std::string(schema::kIdPrefix) + id);
+  REQUIRE(p != db.postlist_end(std::string(schema::kIdPrefix) + id));
+  return db.get_document(*p);
+}
+
+}  // namespace
+
+TEST_CASE("the index holds one document per record with a unique id term", "[index]") {
+  ScratchDir dir("index-counts");
+  Diagnostics warnings;
+  auto written = index::write_database(testing::tiny_atlas(), dir.path() / "db", {}, warnings);
+  REQUIRE(written.ok());
+  CHECK(written->documents == 13);
+  CHECK(written->by_type.at("risk") == 6);
+  CHECK(written->by_type.at("technique") == 4);
+  CHECK(written->by_type.at("mitigation") == 3);
+  CHECK(written->links == 4);
+  Xapian::Database db((dir.path() / "db").string());
+  CHECK(db.get_doccount() == 13);
+  CHECK(db.get_termfreq("Q01.01.00") == 1);
+  CHECK(db.get_uuid() == written->uuid);
+  CHECK(db.get_metadata(schema::kMetaSchema) == schema::kSchemaVersion);
+  CHECK_FALSE(db.get_metadata(schema::kMetaAnalyzer).empty());
+}
+
+TEST_CASE("every facet has a filter term and a value slot", "[index]") {
+  ScratchDir dir("index-facets");
+  Diagnostics warnings;
+  REQUIRE(index::write_database(testing::tiny_atlas(), dir.path() / "db", {}, warnings).ok());
+  Xapian::Database db((dir.path() / "db").string());
+  const Xapian::Document risk = document_of(db, "03.02.00");
+  CHECK(db.get_termfreq("Kdomain:2") == 3);
+  CHECK(db.get_termfreq("Ktype:risk") == 6);
+  CHECK(risk.get_value(model::find_facet("subdomain")->slot) == "2.2");
+  CHECK(risk.get_value(model::find_facet("timing")->slot) == "pre-deployment");
+  // Multi-valued: both lifecycle stages of the risk's mitigations, one slot.
+  const std::string lifecycle = risk.get_value(model::find_facet("lifecycle")->slot);
+  CHECK(lifecycle == std::string("data-preparation") + model::kMultiValueSeparator + "deployment");
+  CHECK(db.get_termfreq("Klifecycle:deployment") >= 2);
+  const Xapian::Document technique = document_of(db, "AML.T0018.000");
+  CHECK(technique.get_value(model::find_facet("tactic")->slot) == "AML.TA0003");
+}
+
+TEST_CASE("stored record JSON round-trips with id and type at the top", "[index]") {
+  ScratchDir dir("index-json");
+  Diagnostics warnings;
+  REQUIRE(index::write_database(testing::tiny_atlas(), dir.path() / "db", {}, warnings).ok());
+  Xapian::Database db((dir.path() / "db").string());
+  const auto risk = nlohmann::json::parse(document_of(db, "02.01.00").get_data());
+  CHECK(risk["id"] == "02.01.00");
+  CHECK(risk["type"] == "risk");
+  CHECK(risk["title"] == "Biased hiring outcomes");
+  CHECK(risk["evidence"][0]["text"] == "<script>alert(1)</script> appeared in a scraped r\xC3\xA9sum\xC3\xA9.");
+  CHECK(risk["facets"]["domain"]["label"] == "1. Discrimination & Toxicity");
+  CHECK(risk["source"]["quickref"] == "Beta2022");
+  const auto mitigation = nlohmann::json::parse(document_of(db, "AML.M0015").get_data());
+  CHECK(mitigation["facets"]["lifecycle"].size() == 2);
+  CHECK(mitigation["facets"]["lifecycle"][0]["label"] == "Deployment");
+}
+
+TEST_CASE("invalid UTF-8 in record text is stored replaced, never thrown on", "[index]") {
+  ScratchDir dir("index-utf8");
+  auto atlas = testing::tiny_atlas();
+  atlas.risks[0].description = "broken \xff\xfe text";
+  Diagnostics warnings;
+  REQUIRE(index::write_database(atlas, dir.path() / "db", {}, warnings).ok());
+  Xapian::Database db((dir.path() / "db").string());
+  const auto risk = nlohmann::json::parse(document_of(db, "01.01.00").get_data());
+  CHECK(risk["description"].get<std::string>().find("\xEF\xBF\xBD") != std::string::npos);
+}
+
+TEST_CASE("a record whose id is too long for Xapian is skipped and costs no other record", "[index]") {
+  ScratchDir dir("index-long-id");
+  auto atlas = testing::tiny_atlas();
+  atlas.risks[2].id = std::string(300, 'x');
+  Diagnostics warnings;
+  auto written = index::write_database(atlas, dir.path() / "db", {}, warnings);
+  REQUIRE(written.ok());
+  CHECK(written->documents == 12);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].message.find("id too long") != std::string::npos);
+}
+
+TEST_CASE("writing into an existing directory is refused and touches nothing", "[index]") {
+  ScratchDir dir("index-exists");
+  std::filesystem::create_directories(dir.path() / "db");
+  Diagnostics warnings;
+  auto written = index::write_database(testing::tiny_atlas(), dir.path() / "db", {}, warnings);
+  CHECK_FALSE(written.ok());
+  CHECK(std::filesystem::is_empty(dir.path() / "db"));
+}
+
+TEST_CASE("natural sort keys order numbers by value", "[index]") {
+  CHECK(index::natural_sort_key("AML.T2") < index::natural_sort_key("AML.T10"));
+  CHECK(index::natural_sort_key("01.02.00") < index::natural_sort_key("01.10.00"));
+}

@@ -1,0 +1,328 @@
+#include <algorithm>
+
+#include <catch2/catch.hpp>
+
+#include "search/fixture.h"
+#include "search/facet_counter.h"
+#include "search/searcher.h"
+
+using namespace riskatlas;
+using riskatlas::testing::tiny_generation;
+
+namespace {
+
+search::SearchResponse run(const std::string& q, search::FacetFilters filters = {},
+                           search::SortOrder sort = search::SortOrder::kRelevance) {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  search::SearchRequest request;
+  request.q = q;
+  request.filters = std::move(filters);
+  request.sort = sort;
+  auto r = searcher.search(request);
+  REQUIRE(r.ok());
+  return std::move(r.value());
+}
+
+std::vector<std::string> ids(const search::SearchResponse& r) {
+  std::vector<std::string> out;
+  for (const auto& h : r.hits) out.push_back(h.id);
+  return out;
+}
+
+bool has(const search::SearchResponse& r, const std::string& id) {
+  const auto v = ids(r);
+  return std::find(v.begin(), v.end(), id) != v.end();
+}
+
+std::size_t count_of(const search::SearchResponse& r, const std::string& facet, const std::string& value) {
+  for (const auto& f : r.facets)
+    if (f.name == facet)
+      for (const auto& v : f.values)
+        if (v.value == value) return v.count;
+  return 0;
+}
+
+const search::FacetCounts* facet(const search::SearchResponse& r, const std::string& name) {
+  for (const auto& f : r.facets)
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("an exact title match outranks a passing mention in quoted text", "[search]") {
+  const auto r = run("poisoning ");
+  REQUIRE(r.hits.size() >= 2);
+  CHECK(r.hits[0].id == "01.01.00");
+  CHECK(has(r, "01.02.00"));  // mentions data poisoning in its quote only
+  const auto v = ids(r);
+  CHECK(std::find(v.begin(), v.end(), "01.01.00") < std::find(v.begin(), v.end(), "01.02.00"));
+}
+
+TEST_CASE("stemming lets poisoned find poisoning and poison", "[search]") {
+  const auto r = run("poisoned ");
+  CHECK(has(r, "01.01.00"));
+  CHECK(has(r, "AML.T0020"));
+}
+
+TEST_CASE("a quoted phrase needs its words in order, loose words do not", "[search]") {
+  CHECK(run("\"data poisoning\"").total == 2);  // 01.01.00's title and 01.02.00's quote
+  const auto phrase = run("\"poisoning literature\"");
+  CHECK(phrase.total == 1);
+  CHECK(has(phrase, "01.02.00"));
+  CHECK(run("\"literature poisoning\"").total == 0);
+  CHECK(has(run("literature poisoning "), "01.02.00"));
+}
+
+TEST_CASE("a minus excludes a word", "[search]") {
+  const auto all = run("poisoning ");
+  const auto without = run("poisoning -evasion");
+  CHECK(has(all, "01.02.00"));
+  CHECK_FALSE(has(without, "01.02.00"));
+  CHECK(has(without, "01.01.00"));
+  CHECK(without.total == all.total - 1);
+}
+
+TEST_CASE("OR matches either word", "[search]") {
+  const auto r = run("chatbot OR hiring");
+  CHECK(r.total == 2);
+  CHECK(has(r, "03.01.00"));
+  CHECK(has(r, "02.01.00"));
+  CHECK(run("chatbot hiring").total == 0);
+}
+
+TEST_CASE("field scopes restrict words to the title, the source or the id", "[search]") {
+  const auto title = run("title:poisoning");
+  CHECK(has(title, "01.01.00"));
+  CHECK_FALSE(has(title, "01.02.00"));
+  const auto source = run("source:Beta2022");
+  CHECK(source.total == 2);
+  CHECK(has(source, "02.01.00"));
+  const auto id = run("id:AML.T0018");
+  CHECK(id.hits.size() >= 1);
+  CHECK(id.hits[0].id == "AML.T0018");
+}
+
+TEST_CASE("a facet name in the query filters by that facet", "[search]") {
+  const auto r = run("domain:1");
+  CHECK(r.total == 2);
+  CHECK(has(r, "02.01.00"));
+  CHECK(has(r, "02.02.00"));
+  const auto f = facet(r, "domain");
+  REQUIRE(f != nullptr);
+  CHECK(std::any_of(f->values.begin(), f->values.end(), [](const auto& v) { return v.value == "1" && v.selected; }));
+}
+
+TEST_CASE("the last word matches as a prefix while typing", "[search]") {
+  CHECK(has(run("poiso"), "01.01.00"));
+  // A finished word is a whole word: nothing holds "poiso", so the hits are a spelling correction.
+  const auto finished = run("poiso ");
+  CHECK(finished.corrected);
+  CHECK(finished.suggestion.value_or("") != "poiso ");
+}
+
+TEST_CASE("a misspelt query gets a suggestion and the corrected hits", "[search]") {
+  const auto r = run("poisning attack ");
+  REQUIRE(r.suggestion.has_value());
+  CHECK(*r.suggestion == "poisoning attack ");
+  CHECK(r.corrected);
+  CHECK(has(r, "01.01.00"));
+  CHECK_FALSE(run("poisoning ").suggestion.has_value());
+}
+
+TEST_CASE("typing an identifier puts that record first", "[search]") {
+  for (const std::string id : {"AML.T0018", "AML.M0007", "01.02.00", "AML.T0018.000"}) {
+    const auto r = run(id);
+    REQUIRE_FALSE(r.hits.empty());
+    CHECK(r.hits[0].id == id);
+  }
+}
+
+TEST_CASE("disjunctive facet counts leave out each facet's own filter", "[search]") {
+  // Worked by hand: domain 2 = {01.01.00, 01.02.00, 03.02.00}; pre-deployment = {01.01.00, 03.02.00}.
+  const auto r = run("", {{"domain", {"2"}}, {"timing", {"pre-deployment"}}});
+  CHECK(r.total == 2);
+  CHECK(count_of(r, "domain", "2") == 2);  // timing applied: two pre-deployment risks in domain 2
+  CHECK(count_of(r, "domain", "1") == 0);
+  CHECK(count_of(r, "timing", "pre-deployment") == 2);  // domain applied, timing not
+  CHECK(count_of(r, "timing", "post-deployment") == 1);
+  CHECK(count_of(r, "type", "risk") == 2);
+  CHECK(count_of(r, "entity", "human") == 2);
+  CHECK(count_of(r, "lifecycle", "data-preparation") == 2);  // via Sanitize Training Data
+  CHECK(count_of(r, "lifecycle", "deployment") == 1);        // 03.02.00 via Code Signing
+  CHECK(count_of(r, "category", "technical-ml") == 2);
+  CHECK(count_of(r, "category", "technical-cyber") == 1);
+  CHECK(facet(r, "tactic") == nullptr);  // no technique matched: the facet does not apply
+}
+
+TEST_CASE("OR within a facet and AND across facets", "[search]") {
+  CHECK(run("", {{"domain", {"1", "3"}}}).total == 3);
+  CHECK(run("", {{"domain", {"1", "3"}}, {"entity", {"human"}}}).total == 0);
+  const auto r = run("", {{"domain", {"1", "3"}}, {"entity", {"human"}}});
+  const auto f = facet(r, "entity");
+  REQUIRE(f != nullptr);
+  // A selected value is listed even at zero so it can be unticked.
+  CHECK(std::any_of(f->values.begin(), f->values.end(),
+                    [](const auto& v) { return v.value == "human" && v.selected && v.count == 0; }));
+}
+
+TEST_CASE("technique filters count tactics and keep the type counts disjunctive", "[search]") {
+  const auto r = run("", {{"type", {"technique"}}});
+  CHECK(r.total == 4);
+  CHECK(count_of(r, "type", "risk") == 6);
+  CHECK(count_of(r, "type", "technique") == 4);
+  CHECK(count_of(r, "type", "mitigation") == 3);
+  CHECK(count_of(r, "tactic", "AML.TA0003") == 3);
+  CHECK(count_of(r, "tactic", "AML.TA0007") == 1);
+  CHECK(facet(r, "domain") == nullptr);
+  const auto f = facet(r, "tactic");
+  REQUIRE(f != nullptr);
+  CHECK(f->values[0].label == "Resource Development");
+}
+
+TEST_CASE("facet values are sorted by count then label", "[search]") {
+  const auto r = run("");
+  const auto f = facet(r, "domain");
+  REQUIRE(f != nullptr);
+  REQUIRE(f->values.size() == 3);
+  CHECK(f->values[0].value == "2");  // 3 risks
+  CHECK(f->values[1].value == "1");  // 2 risks, label "1. ..." before "3. ..."
+  CHECK(f->values[1].count == 2);
+  CHECK(f->values[2].value == "3");
+}
+
+TEST_CASE("snippets mark matches and escape record text", "[search]") {
+  const auto r = run("resume alert");
+  REQUIRE(r.total == 1);
+  const auto& s = r.hits[0].snippet;
+  CHECK(s.find("&lt;script&gt;") != std::string::npos);
+  CHECK(s.find("<script>") == std::string::npos);
+  CHECK(s.find("<mark>r\xC3\xA9sum\xC3\xA9</mark>") != std::string::npos);
+  CHECK(s.find("<mark>alert</mark>") != std::string::npos);
+}
+
+TEST_CASE("sorting by id and by title", "[search]") {
+  const auto by_id = run("", {{"type", {"risk"}}}, search::SortOrder::kId);
+  CHECK(ids(by_id).front() == "01.01.00");
+  CHECK(ids(by_id).back() == "03.02.00");
+  const auto by_title = run("", {{"type", {"risk"}}}, search::SortOrder::kTitle);
+  CHECK(by_title.hits.front().title == "Backdoor in a fine-tuned model");
+}
+
+TEST_CASE("paging is exact", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  search::SearchRequest request;
+  request.per_page = 5;
+  request.page = 3;
+  request.sort = search::SortOrder::kId;
+  auto r = searcher.search(request);
+  REQUIRE(r.ok());
+  CHECK(r->total == 13);
+  CHECK(r->hits.size() == 3);
+}
+
+TEST_CASE("bad requests are invalid arguments, never exceptions", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  auto bad = [&](search::SearchRequest request) {
+    auto r = searcher.search(request);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  };
+  search::SearchRequest r;
+  r.q = std::string(1025, 'a');
+  bad(r);
+  r.q = "bad \xff utf8";
+  bad(r);
+  r.q = "ctrl \x01";
+  bad(r);
+  r = {};
+  r.page = 0;
+  bad(r);
+  r = {};
+  r.per_page = 101;
+  bad(r);
+  r = {};
+  r.page = 501;
+  bad(r);
+  r = {};
+  r.filters["colour"] = {"red"};
+  bad(r);
+  r = {};
+  r.q = "p*";  // expands to more than the wildcard limit? not here: few words. Must still not throw.
+  CHECK(searcher.search(r).ok());
+}
+
+TEST_CASE("ordinary typing that is not valid syntax is read as words", "[search]") {
+  for (const std::string q : {"poisoning AND", "OR poisoning", "NOT", "\"poisoning", "((poisoning", ")", "-", "+", "*",
+                              "AND OR (", "title:", "-\"\""}) {
+    INFO(q);
+    analysis::Analyzer analyzer;
+    search::Searcher searcher(tiny_generation(), analyzer);
+    search::SearchRequest request;
+    request.q = q;
+    CHECK(searcher.search(request).ok());
+  }
+  CHECK(run("poisoning AND").interpreted_literally);
+  CHECK(has(run("poisoning AND"), "01.01.00"));
+}
+
+TEST_CASE("explain lists matched terms by field with weights", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  search::SearchRequest request;
+  request.q = "poisoning ";
+  request.explain = true;
+  auto r = searcher.search(request);
+  REQUIRE(r.ok());
+  REQUIRE_FALSE(r->hits.empty());
+  const auto& ex = r->hits[0].explain;
+  REQUIRE_FALSE(ex.empty());
+  CHECK(std::any_of(ex.begin(), ex.end(), [](const auto& e) { return e.field == "title" && e.weight > 0; }));
+}
+
+TEST_CASE("a record is returned whole with its links", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  auto risk = searcher.record("03.02.00");
+  REQUIRE(risk.ok());
+  CHECK((*risk)["type"] == "risk");
+  CHECK((*risk)["counts"]["techniques"] == 2);
+  CHECK((*risk)["counts"]["mitigations"] == 2);
+  auto technique = searcher.record("AML.T0018");
+  REQUIRE(technique.ok());
+  CHECK((*technique)["subtechniques"][0]["id"] == "AML.T0018.000");
+  CHECK((*technique)["mitigations"][0]["use"] == "Only load signed model artifacts.");
+  auto mitigation = searcher.record("AML.M0007");
+  REQUIRE(mitigation.ok());
+  CHECK((*mitigation)["risks"].size() == 2);
+  CHECK(searcher.record("nope").status().code() == StatusCode::kNotFound);
+  CHECK(searcher.record("../../etc/passwd").status().code() == StatusCode::kNotFound);
+}
+
+TEST_CASE("suggest completes titles and index words", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  auto s = searcher.suggest("poiso");
+  REQUIRE(s.ok());
+  REQUIRE_FALSE(s->empty());
+  CHECK(std::any_of(s->begin(), s->end(), [](const auto& x) { return x.kind == "record" && x.id == "AML.T0020"; }));
+  CHECK(std::any_of(s->begin(), s->end(), [](const auto& x) { return x.kind == "term" && x.text == "poisoning"; }));
+  CHECK(s->size() <= search::kMaxSuggestions);
+}
+
+TEST_CASE("export returns the whole match set in order", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  search::SearchRequest request;
+  request.filters["type"] = {"risk"};
+  request.sort = search::SortOrder::kId;
+  std::size_t total = 0;
+  auto rows = searcher.export_matches(request, 100, total);
+  REQUIRE(rows.ok());
+  CHECK(total == 6);
+  REQUIRE(rows->size() == 6);
+  CHECK((*rows)[0]["id"] == "01.01.00");
+}
