@@ -1,0 +1,279 @@
+// load_atlas_yaml: the MITRE ATLAS distribution (ATLAS.yaml): tactics, techniques and mitigations of
+// every matrix. Case studies are not read.
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "load/corpus.h"
+#include "load/load_util.h"
+#include "load/yaml_tree.h"
+#include "model/taxonomy.h"
+
+namespace riskatlas::load {
+
+namespace {
+
+using detail::warn;
+using ParseFn = std::optional<std::string> (*)(std::string_view);
+
+class AtlasReader {
+ public:
+  AtlasReader(LoadReport& report, std::string name) : report_(report), name_(std::move(name)), ids_(report.atlas) {}
+
+  void read_matrix(const YamlNode& matrix);
+  // Sub-technique tactics, and references to unknown tactics / techniques.
+  void finish(std::size_t first_technique, std::size_t first_mitigation);
+
+ private:
+  std::string at(const YamlNode& n) const { return detail::where(name_, n.line); }
+  std::string text(const YamlNode& map, std::string_view key, const std::string& rec);
+  std::vector<const YamlNode*> list(const YamlNode& map, std::string_view key, const std::string& rec);
+  bool identify(const YamlNode& item, const char* what, std::string& id, std::string& name);
+  void read_tactic(const YamlNode& item);
+  void read_technique(const YamlNode& item);
+  void read_mitigation(const YamlNode& item);
+  void read_values(const YamlNode& map, const char* key, ParseFn parse, std::vector<std::string>& out,
+                   model::Mitigation& m, const std::string& rec);
+  void add_use(model::Mitigation& m, std::string id, std::string use);
+
+  LoadReport& report_;
+  std::string name_;
+  detail::IdRegistry ids_;
+};
+
+// The text of `map[key]`: "" when absent or null; a list or mapping there is ignored with a warning.
+std::string AtlasReader::text(const YamlNode& map, std::string_view key, const std::string& rec) {
+  const YamlNode* n = map.find(key);
+  if (n == nullptr || n->is_null()) return "";
+  if (!n->is_scalar()) {
+    warn(report_, at(*n) + rec, "field '" + std::string(key) + "' is a " + n->kind_name() + ", expected text: ignored");
+    return "";
+  }
+  detail::CleanCounts counts;
+  return detail::clean_text(n->value, counts);
+}
+
+// The items of the list `map[key]`; a single text value counts as a one-item list.
+std::vector<const YamlNode*> AtlasReader::list(const YamlNode& map, std::string_view key, const std::string& rec) {
+  std::vector<const YamlNode*> out;
+  const YamlNode* n = map.find(key);
+  if (n == nullptr || n->is_null()) return out;
+  if (n->is_scalar()) {
+    out.push_back(n);
+  } else if (n->is_sequence()) {
+    for (const auto& item : n->items) out.push_back(&item);
+  } else {
+    warn(report_, at(*n) + rec, "field '" + std::string(key) + "' is a mapping, expected a list: ignored");
+  }
+  return out;
+}
+
+// Requires a mapping with id and name; claims a unique id. False (record skipped) otherwise.
+bool AtlasReader::identify(const YamlNode& item, const char* what, std::string& id, std::string& name) {
+  if (!item.is_mapping()) {
+    detail::skip(report_, at(item), std::string(what) + " is a " + item.kind_name() + ", expected a mapping");
+    return false;
+  }
+  id = text(item, "id", "");
+  name = text(item, "name", id.empty() ? "" : " (" + id + ")");
+  if (id.empty() || name.empty()) {
+    detail::skip(report_, at(item) + (id.empty() ? "" : " (" + id + ")"),
+                 std::string(what) + " without " + (id.empty() ? "an id" : "a name"));
+    return false;
+  }
+  const std::string unique = ids_.claim(id);
+  if (unique != id) warn(report_, at(item), "duplicate id '" + id + "': kept both, this one is '" + unique + "'");
+  id = unique;
+  return true;
+}
+
+void AtlasReader::read_matrix(const YamlNode& matrix) {
+  if (!matrix.is_mapping()) {
+    warn(report_, at(matrix), std::string("a matrix is a ") + matrix.kind_name() + ", expected a mapping: ignored");
+    return;
+  }
+  bool any = false;
+  for (std::string_view key : {"tactics", "techniques", "mitigations"}) {
+    const YamlNode* seq = matrix.find(key);
+    if (seq == nullptr || seq->is_null()) continue;
+    if (!seq->is_sequence()) {
+      warn(report_, at(*seq), "'" + std::string(key) + "' is a " + seq->kind_name() + ", expected a list: ignored");
+      continue;
+    }
+    any = true;
+    for (const YamlNode& item : seq->items) {
+      if (key == "tactics") read_tactic(item);
+      else if (key == "techniques") read_technique(item);
+      else read_mitigation(item);
+    }
+  }
+  if (!any) warn(report_, at(matrix), "matrix holds no tactics, techniques or mitigations");
+}
+
+void AtlasReader::read_tactic(const YamlNode& item) {
+  model::Tactic t;
+  if (!identify(item, "tactic", t.id, t.name)) return;
+  const std::string rec = " (" + t.id + ")";
+  t.description = text(item, "description", rec);
+  t.origin = at(item);
+  report_.atlas.tactics.push_back(std::move(t));
+  ++report_.stats.tactics;
+}
+
+void AtlasReader::read_technique(const YamlNode& item) {
+  model::Technique t;
+  if (!identify(item, "technique", t.id, t.name)) return;
+  const std::string rec = " (" + t.id + ")";
+  t.description = text(item, "description", rec);
+  for (const YamlNode* n : list(item, "tactics", rec)) {
+    if (!n->is_scalar() || n->is_null()) {
+      warn(report_, at(*n) + rec, std::string("a tactic given as a ") + n->kind_name() + ": ignored");
+      continue;
+    }
+    detail::CleanCounts counts;
+    std::string tactic = detail::clean_text(n->value, counts);
+    if (std::find(t.tactics.begin(), t.tactics.end(), tactic) == t.tactics.end()) t.tactics.push_back(tactic);
+  }
+  t.maturity = detail::slug(text(item, "maturity", rec));
+  t.parent = text(item, "subtechnique-of", rec);
+  t.created = text(item, "created_date", rec);
+  t.modified = text(item, "modified_date", rec);
+  t.origin = at(item);
+  report_.atlas.techniques.push_back(std::move(t));
+  ++report_.stats.techniques;
+}
+
+void AtlasReader::add_use(model::Mitigation& m, std::string id, std::string use) {
+  for (auto& u : m.techniques) {
+    if (u.technique_id == id) {
+      if (u.use.empty()) u.use = std::move(use);
+      return;
+    }
+  }
+  m.techniques.push_back({std::move(id), std::move(use)});
+}
+
+// A list of taxonomy values (ml-lifecycle, category). Unknown spellings are dropped with a warning.
+// A stray {id, use} mapping in the list (a technique use that slipped out of 'techniques') is moved
+// into the mitigation's techniques.
+void AtlasReader::read_values(const YamlNode& map, const char* key, ParseFn parse, std::vector<std::string>& out,
+                              model::Mitigation& m, const std::string& rec) {
+  for (const YamlNode* n : list(map, key, rec)) {
+    if (n->is_scalar()) {
+      if (n->is_null()) continue;
+      if (auto v = parse(n->value)) {
+        if (std::find(out.begin(), out.end(), *v) == out.end()) out.push_back(*v);
+      } else {
+        warn(report_, at(*n) + rec, std::string("unknown ") + key + " value '" + n->value + "': dropped");
+      }
+      continue;
+    }
+    const YamlNode* id = n->find("id");
+    if (id != nullptr && id->is_scalar() && !id->is_null()) {
+      const YamlNode* use = n->find("use");
+      detail::CleanCounts counts;
+      std::string tid = detail::clean_text(id->value, counts);
+      warn(report_, at(*n) + rec,
+           std::string("repaired: technique ") + tid + " found inside '" + key + "' moved to the techniques");
+      add_use(m, std::move(tid), use != nullptr && use->is_scalar() ? detail::clean_text(use->value, counts) : "");
+      continue;
+    }
+    warn(report_, at(*n) + rec, std::string("a ") + n->kind_name() + " inside '" + key + "': ignored");
+  }
+}
+
+void AtlasReader::read_mitigation(const YamlNode& item) {
+  model::Mitigation m;
+  if (!identify(item, "mitigation", m.id, m.name)) return;
+  const std::string rec = " (" + m.id + ")";
+  m.description = text(item, "description", rec);
+  for (const YamlNode* n : list(item, "techniques", rec)) {
+    detail::CleanCounts counts;
+    if (n->is_scalar() && !n->is_null()) {  // a bare id
+      add_use(m, detail::clean_text(n->value, counts), "");
+      continue;
+    }
+    const YamlNode* id = n->find("id");
+    if (id == nullptr || !id->is_scalar() || id->is_null()) {
+      warn(report_, at(*n) + rec, "a technique use without an id: ignored");
+      continue;
+    }
+    add_use(m, detail::clean_text(id->value, counts), text(*n, "use", rec));
+  }
+  read_values(item, "ml-lifecycle", model::parse_lifecycle, m.lifecycle, m, rec);
+  read_values(item, "category", model::parse_category, m.categories, m, rec);
+  m.created = text(item, "created_date", rec);
+  m.modified = text(item, "modified_date", rec);
+  m.origin = at(item);
+  report_.atlas.mitigations.push_back(std::move(m));
+  ++report_.stats.mitigations;
+}
+
+void AtlasReader::finish(std::size_t first_technique, std::size_t first_mitigation) {
+  model::Atlas& atlas = report_.atlas;
+  detail::inherit_parent_tactics(atlas, first_technique, report_);
+  std::unordered_set<std::string> tactics, techniques;
+  for (const auto& t : atlas.tactics) tactics.insert(t.id);
+  for (const auto& t : atlas.techniques) techniques.insert(t.id);
+  for (std::size_t i = first_technique; i < atlas.techniques.size(); ++i) {
+    const auto& t = atlas.techniques[i];
+    for (const auto& ta : t.tactics)
+      if (!tactics.count(ta)) warn(report_, t.origin + " (" + t.id + ")", "unknown tactic '" + ta + "' (kept)");
+  }
+  for (std::size_t i = first_mitigation; i < atlas.mitigations.size(); ++i) {
+    const auto& m = atlas.mitigations[i];
+    for (const auto& u : m.techniques)
+      if (!techniques.count(u.technique_id))
+        warn(report_, m.origin + " (" + m.id + ")", "unknown technique '" + u.technique_id + "' (use kept)");
+  }
+}
+
+Status not_atlas(const std::string& path, const YamlNode& n, const std::string& why) {
+  return Status::InvalidArgument(path + ":" + std::to_string(n.line) + ": not an ATLAS distribution: " + why);
+}
+
+}  // namespace
+
+Status load_atlas_yaml(const std::filesystem::path& file, LoadReport& report) {
+  auto data = detail::read_file(file);
+  if (!data.ok()) return data.status();
+  const std::string path = file.string();
+  const std::string name = detail::display_name(file);
+  if (detail::trim(*data).empty()) return Status::InvalidArgument(path + ": empty file, expected an ATLAS distribution");
+  // Parse errors name the path; warnings use the display name like every other diagnostic.
+  Diagnostics yaml_warnings;
+  auto parsed = parse_yaml(*data, path, yaml_warnings);
+  for (auto& w : yaml_warnings) {
+    if (w.where.rfind(path, 0) == 0) w.where = name + w.where.substr(path.size());
+    report.warnings.push_back(std::move(w));
+  }
+  if (!parsed.ok()) return parsed.status();
+  const YamlNode& root = *parsed;
+  if (!root.is_mapping()) return not_atlas(path, root, std::string("the document is a ") + root.kind_name() + ", expected a mapping");
+  for (const char* key : {"id", "name", "version"}) {
+    const YamlNode* n = root.find(key);
+    if (n == nullptr || !n->is_scalar() || n->is_null())
+      return not_atlas(path, n ? *n : root, std::string("no '") + key + "' text at the top level");
+  }
+  const YamlNode* matrices = root.find("matrices");
+  if (matrices == nullptr || !matrices->is_sequence())
+    return not_atlas(path, matrices ? *matrices : root, "no 'matrices' list at the top level");
+
+  const std::size_t first_technique = report.atlas.techniques.size();
+  const std::size_t first_mitigation = report.atlas.mitigations.size();
+  AtlasReader reader(report, name);
+  for (const YamlNode& matrix : matrices->items) reader.read_matrix(matrix);
+  reader.finish(first_technique, first_mitigation);
+
+  detail::CleanCounts counts;
+  detail::add_version(report.atlas, "atlas_version", detail::clean_text(root.find("version")->value, counts));
+  detail::add_version(report.atlas, "atlas_name", detail::clean_text(root.find("name")->value, counts));
+  detail::add_version(report.atlas, "atlas_file", name);
+  return Status::OK();
+}
+
+}  // namespace riskatlas::load

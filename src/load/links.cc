@@ -1,0 +1,205 @@
+// load_links: risk -> technique links chosen by selectors, from links.yaml or links.csv.
+//
+// links.yaml:                                   links.csv:
+//   version: 1                                    selector,value,technique,why
+//   links:                                        subdomain,2.2,AML.T0051,...
+//     - subdomain: "2.2"   # or domain / risk
+//       techniques: [AML.T0051, AML.T0054]
+//       why: "..."
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "load/corpus.h"
+#include "load/csv_reader.h"
+#include "load/load_util.h"
+#include "load/yaml_tree.h"
+#include "model/taxonomy.h"
+
+namespace riskatlas::load {
+
+namespace {
+
+using detail::warn;
+
+constexpr std::string_view kSelectors[] = {"subdomain", "domain", "risk"};
+
+class LinkResolver {
+ public:
+  explicit LinkResolver(LoadReport& report) : report_(report) {
+    for (const auto& t : report.atlas.techniques) techniques_.insert(t.id);
+  }
+
+  // Links every risk chosen by `selector` = `value` to each technique. `line_where` is "file:line".
+  void apply(const std::string& line_where, const std::string& selector, const std::string& raw_value,
+             const std::vector<std::string>& technique_ids) {
+    std::string value(detail::trim(raw_value));
+    if (selector == "subdomain") {
+      if (auto v = model::parse_subdomain(value)) value = *v;
+    } else if (selector == "domain") {
+      if (auto v = model::parse_domain(value)) value = *v;
+    }
+    const std::string origin = line_where + " " + selector + " " + value;
+    std::vector<std::string> known;
+    for (const auto& t : technique_ids) {
+      if (techniques_.count(t)) {
+        known.push_back(t);
+      } else {
+        warn(report_, line_where, "unknown technique '" + t + "': link skipped");
+      }
+    }
+    std::size_t matched = 0;
+    for (const auto& r : report_.atlas.risks) {
+      const bool hit = selector == "subdomain" ? r.subdomain == value
+                       : selector == "domain"  ? r.domain == value
+                                               : (r.id == value || r.ev_id == value);
+      if (!hit) continue;
+      ++matched;
+      for (const auto& t : known) report_.atlas.links.push_back({r.id, t, origin});
+    }
+    if (matched == 0) warn(report_, line_where, selector + " '" + value + "' matches no risk");
+  }
+
+ private:
+  LoadReport& report_;
+  std::unordered_set<std::string> techniques_;
+};
+
+std::string text_of(const YamlNode& n) {
+  detail::CleanCounts counts;
+  return detail::clean_text(n.value, counts);
+}
+
+Status load_links_yaml(const std::string& data, const std::string& path, const std::string& name, LoadReport& report) {
+  Diagnostics yaml_warnings;
+  auto parsed = parse_yaml(data, path, yaml_warnings);
+  for (auto& w : yaml_warnings) {
+    if (w.where.rfind(path, 0) == 0) w.where = name + w.where.substr(path.size());
+    report.warnings.push_back(std::move(w));
+  }
+  if (!parsed.ok()) return parsed.status();
+  const YamlNode& root = *parsed;
+  auto not_links = [&](const YamlNode& n, const std::string& why) {
+    return Status::InvalidArgument(path + ":" + std::to_string(n.line) + ": not a links file: " + why);
+  };
+  if (!root.is_mapping()) return not_links(root, "expected a mapping with 'version' and 'links'");
+  const YamlNode* version = root.find("version");
+  if (version == nullptr) {
+    warn(report, detail::where(name, root.line), "no 'version': read as version 1");
+  } else if (!version->is_scalar() || detail::trim(version->value) != "1") {
+    return not_links(*version, "unsupported version (expected 1)");
+  }
+  const YamlNode* links = root.find("links");
+  if (links == nullptr || !links->is_sequence()) return not_links(links ? *links : root, "no 'links' list");
+
+  LinkResolver resolver(report);
+  for (const YamlNode& entry : links->items) {
+    const std::string at = detail::where(name, entry.line);
+    if (!entry.is_mapping()) {
+      detail::skip(report, at, std::string("link entry is a ") + entry.kind_name() + ", expected a mapping");
+      continue;
+    }
+    std::string selector;
+    const YamlNode* value = nullptr;
+    std::size_t selectors = 0;
+    for (const auto& [key, node] : entry.entries) {
+      if (std::find(std::begin(kSelectors), std::end(kSelectors), key) != std::end(kSelectors)) {
+        ++selectors;
+        selector = key;
+        value = &node;
+      } else if (key != "techniques" && key != "why") {
+        warn(report, detail::where(name, node.line), "unknown key '" + key + "' in a link entry: ignored");
+      }
+    }
+    if (selectors != 1) {
+      detail::skip(report, at, selectors == 0 ? "link entry without a selector (subdomain, domain or risk)"
+                                              : "link entry with more than one selector");
+      continue;
+    }
+    if (!value->is_scalar() || value->is_null()) {
+      detail::skip(report, at, "selector '" + selector + "' must be text");
+      continue;
+    }
+    std::vector<std::string> techniques;
+    const YamlNode* tn = entry.find("techniques");
+    if (tn != nullptr && tn->is_scalar() && !tn->is_null()) {
+      techniques.push_back(text_of(*tn));
+    } else if (tn != nullptr && tn->is_sequence()) {
+      for (const auto& item : tn->items) {
+        if (item.is_scalar() && !item.is_null()) {
+          techniques.push_back(text_of(item));
+        } else {
+          warn(report, detail::where(name, item.line), "a technique must be an id: ignored");
+        }
+      }
+    }
+    if (techniques.empty()) {
+      detail::skip(report, at, "link entry without techniques");
+      continue;
+    }
+    resolver.apply(at, selector, text_of(*value), techniques);
+  }
+  return Status::OK();
+}
+
+Status load_links_csv(const std::string& data, const std::string& path, const std::string& name, LoadReport& report) {
+  std::size_t skipped = 0;
+  CsvReader reader(data, name, report.warnings, skipped);
+  CsvRecord rec;
+  const auto fatal = [&](const Status& st) { return Status::Corruption(path + st.message().substr(name.size())); };
+  if (!reader.next(rec)) {
+    if (!reader.status().ok()) return fatal(reader.status());
+    return Status::InvalidArgument(path + ": empty file, expected a links CSV");
+  }
+  const std::vector<std::string> header = {"selector", "value", "technique", "why"};
+  bool ok = rec.fields.size() == header.size();
+  for (std::size_t i = 0; ok && i < header.size(); ++i) ok = detail::trim(rec.fields[i]) == header[i];
+  if (!ok)
+    return Status::InvalidArgument(path + ":" + std::to_string(rec.line) +
+                                   ": not a links file: expected header selector,value,technique,why");
+  LinkResolver resolver(report);
+  while (reader.next(rec)) {
+    const std::string at = detail::where(name, rec.line);
+    if (rec.fields.size() != 3 && rec.fields.size() != 4) {
+      detail::skip(report, at, std::to_string(rec.fields.size()) + " columns, expected 4");
+      continue;
+    }
+    detail::CleanCounts counts;
+    const std::string selector = detail::clean_text(rec.fields[0], counts);
+    const std::string value = detail::clean_text(rec.fields[1], counts);
+    const std::string technique = detail::clean_text(rec.fields[2], counts);
+    if (std::find(std::begin(kSelectors), std::end(kSelectors), selector) == std::end(kSelectors)) {
+      detail::skip(report, at, "unknown selector '" + selector + "' (expected subdomain, domain or risk)");
+      continue;
+    }
+    if (value.empty() || technique.empty()) {
+      detail::skip(report, at, "empty value or technique");
+      continue;
+    }
+    resolver.apply(at, selector, value, {technique});
+  }
+  report.stats.skipped += skipped;
+  if (!reader.status().ok()) return fatal(reader.status());
+  return Status::OK();
+}
+
+}  // namespace
+
+Status load_links(const std::filesystem::path& file, LoadReport& report) {
+  auto data = detail::read_file(file);
+  if (!data.ok()) return data.status();
+  const std::string path = file.string();
+  const std::string name = detail::display_name(file);
+  if (detail::trim(*data).empty()) return Status::InvalidArgument(path + ": empty file, expected a links file");
+  std::string ext = file.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  const Status st = ext == ".csv" ? load_links_csv(*data, path, name, report) : load_links_yaml(*data, path, name, report);
+  detail::dedupe_links(report);
+  return st;
+}
+
+}  // namespace riskatlas::load

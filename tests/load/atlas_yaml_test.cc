@@ -1,0 +1,163 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+
+#include "load/corpus.h"
+#include "load_test_support.h"
+
+using namespace riskatlas;
+using namespace riskatlas::testing;
+using riskatlas::load::load_atlas_yaml;
+using riskatlas::load::LoadReport;
+
+TEST_CASE("ATLAS minimal distribution loads tactics, techniques and mitigations", "[load][atlas]") {
+  LoadReport report;
+  REQUIRE(load_atlas_yaml(load_fixture("corpus/atlas.yaml"), report).ok());
+  const auto& a = report.atlas;
+  CHECK(report.stats.tactics == 2);
+  CHECK(report.stats.techniques == 3);
+  CHECK(report.stats.mitigations == 2);
+  CHECK(a.versions.at("atlas_version") == "0.9.1");
+  CHECK(a.versions.at("atlas_name") == "Test Threat Matrix");
+  REQUIRE(a.tactics.size() == 2);
+  CHECK(a.tactics[0].id == "AML.TA0100");
+  CHECK(a.tactics[1].description == "The adversary carries something away.");
+
+  const auto* t = find_technique(a, "AML.T0100");
+  REQUIRE(t != nullptr);
+  CHECK(t->name == "Ask Nicely");
+  CHECK(t->description == "The adversary simply asks the model\nfor what it wants.");
+  CHECK(t->tactics == std::vector<std::string>{"AML.TA0100"});
+  CHECK(t->maturity == "demonstrated");
+  CHECK(t->created == "2023-01-02");
+  CHECK(t->modified == "2024-05-06");
+  CHECK(t->origin == "atlas.yaml:18");
+  CHECK(find_technique(a, "AML.T0101")->tactics == std::vector<std::string>{"AML.TA0101"});
+
+  const auto* m = find_mitigation(a, "AML.M0101");
+  REQUIRE(m != nullptr);
+  CHECK(m->categories == std::vector<std::string>{"technical-cyber", "policy"});
+  CHECK(m->lifecycle == std::vector<std::string>{"deployment"});
+  REQUIRE(m->techniques.size() == 1);
+  CHECK(m->techniques[0].technique_id == "AML.T0101");
+  CHECK(m->techniques[0].use == "Fewer people can copy the files.");
+  CHECK(has_warning(report.warnings, "atlas.yaml:", "AML.M0101", "unknown ml-lifecycle value 'Somewhere Else'"));
+}
+
+TEST_CASE("ATLAS sub-technique without tactics inherits its parent's", "[load][atlas]") {
+  LoadReport report;
+  REQUIRE(load_atlas_yaml(load_fixture("corpus/atlas.yaml"), report).ok());
+  const auto* sub = find_technique(report.atlas, "AML.T0100.000");
+  REQUIRE(sub != nullptr);
+  CHECK(sub->parent == "AML.T0100");
+  CHECK(sub->tactics == std::vector<std::string>{"AML.TA0100"});
+}
+
+TEST_CASE("ATLAS stray technique mapping in ml-lifecycle is moved to the techniques", "[load][atlas]") {
+  LoadReport report;
+  REQUIRE(load_atlas_yaml(load_fixture("corpus/atlas.yaml"), report).ok());
+  const auto* m = find_mitigation(report.atlas, "AML.M0100");
+  REQUIRE(m != nullptr);
+  CHECK(m->lifecycle == std::vector<std::string>{"ml-model-engineering", "deployment"});
+  CHECK(m->categories == std::vector<std::string>{"technical-ml"});
+  REQUIRE(m->techniques.size() == 2);
+  CHECK(m->techniques[1].technique_id == "AML.T0100.000");
+  CHECK(m->techniques[1].use == "Declining twice also works.");
+  CHECK(has_warning(report.warnings, "atlas.yaml:48 (AML.M0100)", "repaired", "AML.T0100.000", "ml-lifecycle"));
+}
+
+TEST_CASE("ATLAS wrong kinds, missing ids and duplicate ids are repaired or skipped with warnings", "[load][atlas]") {
+  LoadReport report;
+  REQUIRE(load_atlas_yaml(load_fixture("dirty_atlas.yaml"), report).ok());
+  const auto& a = report.atlas;
+  // Tactics: one good (its list-valued description dropped), three skipped.
+  REQUIRE(a.tactics.size() == 1);
+  CHECK(a.tactics[0].description.empty());
+  CHECK(has_warning(report.warnings, "dirty_atlas.yaml:10", "'description' is a list, expected text"));
+  CHECK(has_warning(report.warnings, "dirty_atlas.yaml:11", "skipped: tactic without an id"));
+  CHECK(has_warning(report.warnings, "dirty_atlas.yaml:12", "skipped: tactic without a name"));
+  CHECK(has_warning(report.warnings, "dirty_atlas.yaml:13", "skipped: tactic is a text"));
+  CHECK(report.stats.skipped == 3);
+  // Techniques: duplicate key keeps the first name; duplicate id kept with a suffix.
+  const auto* first = find_technique(a, "AML.T0200");
+  const auto* second = find_technique(a, "AML.T0200-2");
+  REQUIRE(first != nullptr);
+  REQUIRE(second != nullptr);
+  CHECK(first->name == "First");
+  CHECK(has_warning(report.warnings, "dirty_atlas.yaml:18", "duplicate key 'name'"));
+  CHECK(has_warning(report.warnings, "dirty_atlas.yaml:19", "duplicate id 'AML.T0200'", "AML.T0200-2"));
+  CHECK(second->tactics == std::vector<std::string>{"AML.TA0200"});
+  CHECK(second->created == "2021-02-03");
+  CHECK(has_warning(report.warnings, "AML.T0200", "unknown tactic 'AML.TA0299'"));
+  // Mitigation: unknown technique kept with a warning, bad items ignored, bad categories dropped.
+  const auto* m = find_mitigation(a, "AML.M0200");
+  REQUIRE(m != nullptr);
+  REQUIRE(m->techniques.size() == 2);
+  CHECK(m->techniques[0].technique_id == "AML.T0999");
+  CHECK(m->techniques[1].technique_id == "no-mapping-here");
+  CHECK(has_warning(report.warnings, "AML.M0200", "unknown technique 'AML.T0999'"));
+  CHECK(has_warning(report.warnings, "AML.M0200", "a technique use without an id"));
+  CHECK(m->lifecycle == std::vector<std::string>{"deployment"});
+  CHECK(m->categories == std::vector<std::string>{"technical-ml"});
+  CHECK(has_warning(report.warnings, "AML.M0200", "unknown category value 'Fairy Dust'"));
+  CHECK(has_warning(report.warnings, "AML.M0200", "a list inside 'category'"));
+}
+
+TEST_CASE("ATLAS loader refuses YAML that is not an ATLAS distribution", "[load][atlas]") {
+  LoadReport report;
+  const auto f = load_fixture("not_atlas.yaml");
+  const Status s = load_atlas_yaml(f, report);
+  CHECK(s.code() == StatusCode::kInvalidArgument);
+  CHECK(s.message().find(f.string() + ":2: not an ATLAS distribution") == 0);
+
+  ScratchDir dir("load_atlas_not");
+  const Status list = load_atlas_yaml(write_file(dir.path(), "l.yaml", "- a\n- b\n"), report);
+  CHECK(list.message().find(":1: not an ATLAS distribution: the document is a list") != std::string::npos);
+  const Status no_matrices =
+      load_atlas_yaml(write_file(dir.path(), "m.yaml", "id: X\nname: Y\nversion: 1\nmatrices: none\n"), report);
+  CHECK(no_matrices.message().find(":4: not an ATLAS distribution: no 'matrices' list") != std::string::npos);
+  CHECK_FALSE(load_atlas_yaml(write_file(dir.path(), "e.yaml", "\n\n"), report).ok());
+}
+
+TEST_CASE("ATLAS syntax error is fatal with the line", "[load][atlas]") {
+  LoadReport report;
+  const auto f = load_fixture("syntax_error.yaml");
+  const Status s = load_atlas_yaml(f, report);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find(f.string() + ":7:") == 0);
+  CHECK(s.message().find("YAML syntax error") != std::string::npos);
+}
+
+TEST_CASE("ATLAS truncated file is fatal, not half-loaded silently", "[load][atlas]") {
+  LoadReport report;
+  const auto f = load_fixture("truncated_atlas.yaml");
+  const Status s = load_atlas_yaml(f, report);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find(f.string() + ":") == 0);
+  CHECK(s.message().find("YAML syntax error") != std::string::npos);
+}
+
+TEST_CASE("ATLAS alias bomb is refused fast", "[load][atlas]") {
+  const auto start = std::chrono::steady_clock::now();
+  LoadReport report;
+  const Status s = load_atlas_yaml(load_fixture("alias_bomb.yaml"), report);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("aliases are not supported") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+}
+
+TEST_CASE("ATLAS file with a byte order mark and CRLF line endings loads the same", "[load][atlas]") {
+  std::string text = "\xEF\xBB\xBF";
+  for (char c : read_text(load_fixture("corpus/atlas.yaml"))) {
+    if (c == '\n') text += '\r';
+    text += c;
+  }
+  ScratchDir dir("load_atlas_crlf");
+  LoadReport report;
+  REQUIRE(load_atlas_yaml(write_file(dir.path(), "crlf.yaml", text), report).ok());
+  CHECK(report.stats.techniques == 3);
+  CHECK(find_technique(report.atlas, "AML.T0100")->description == "The adversary simply asks the model\nfor what it wants.");
+  CHECK(find_technique(report.atlas, "AML.T0100")->origin == "crlf.yaml:18");
+}
