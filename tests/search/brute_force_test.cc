@@ -1,0 +1,192 @@
+// Differential test: totals and disjunctive facet counts from the index equal a brute-force count
+// over the loaded records, for seeded random filter combinations and a few words.
+#include <cstdlib>
+#include <random>
+#include <set>
+
+#include <catch2/catch.hpp>
+
+#include "index/index_writer.h"
+#include "load/corpus.h"
+#include "model/link_graph.h"
+#include "search/facet_counter.h"
+#include "search/searcher.h"
+#include "test_support.h"
+
+using namespace riskatlas;
+
+namespace {
+
+using Values = std::map<std::string, std::set<std::string>>;  // facet -> values of one record
+
+struct Model {
+  std::vector<Values> records;
+  std::vector<std::vector<std::string>> words;  // analysed texts and stems per record
+};
+
+// Facet values and words of every record, derived from the atlas independently of the indexer.
+Model build_model(const model::Atlas& atlas) {
+  const model::LinkGraph graph(atlas);
+  analysis::Analyzer analyzer;
+  Model m;
+  auto words_of = [&](const std::vector<std::string>& texts) {
+    std::vector<std::string> out;
+    for (const auto& text : texts)
+      for (const auto& t : analyzer.analyze(text)) {
+        out.push_back(t.text);
+        if (!t.stem.empty()) out.push_back("Z" + t.stem);
+      }
+    return out;
+  };
+  for (std::size_t r = 0; r < atlas.risks.size(); ++r) {
+    const auto& risk = atlas.risks[r];
+    Values v{{"type", {"risk"}}};
+    for (auto [facet, value] : {std::pair{"domain", risk.domain}, {"subdomain", risk.subdomain},
+                                {"entity", risk.entity}, {"intent", risk.intent}, {"timing", risk.timing}})
+      if (!value.empty()) v[facet].insert(value);
+    for (const auto& l : graph.lifecycle_of_risk(r)) v["lifecycle"].insert(l);
+    for (const auto& c : graph.categories_of_risk(r)) v["category"].insert(c);
+    m.records.push_back(v);
+    std::vector<std::string> texts{risk.title(), risk.id, risk.ev_id, risk.description,
+                                   risk.source_title + " " + risk.quickref};
+    if (!risk.subcategory.empty()) texts.push_back(risk.category);
+    for (const auto& e : risk.evidence) texts.push_back(e.text);
+    m.words.push_back(words_of(texts));
+  }
+  for (std::size_t t = 0; t < atlas.techniques.size(); ++t) {
+    const auto& tech = atlas.techniques[t];
+    Values v{{"type", {"technique"}}};
+    for (const auto& tactic : tech.tactics) v["tactic"].insert(tactic);
+    std::vector<std::string> texts{tech.name, tech.id, tech.description};
+    for (const auto& tactic : tech.tactics)
+      if (auto i = graph.find_tactic(tactic); i != model::LinkGraph::npos) texts.push_back(atlas.tactics[i].name);
+    for (const auto& mu : graph.mitigations_of_technique(t)) {
+      for (const auto& l : atlas.mitigations[mu.mitigation].lifecycle) v["lifecycle"].insert(l);
+      for (const auto& c : atlas.mitigations[mu.mitigation].categories) v["category"].insert(c);
+    }
+    m.records.push_back(v);
+    m.words.push_back(words_of(texts));
+  }
+  for (const auto& mit : atlas.mitigations) {
+    Values v{{"type", {"mitigation"}}};
+    for (const auto& l : mit.lifecycle) v["lifecycle"].insert(l);
+    for (const auto& c : mit.categories) v["category"].insert(c);
+    m.records.push_back(v);
+    std::vector<std::string> texts{mit.name, mit.id, mit.description};
+    for (const auto& u : mit.techniques) texts.push_back(u.use);
+    m.words.push_back(words_of(texts));
+  }
+  return m;
+}
+
+bool passes(const Values& record, const search::FacetFilters& filters, const std::string& except) {
+  for (const auto& [facet, wanted] : filters) {
+    if (facet == except) continue;
+    const auto it = record.find(facet);
+    if (it == record.end()) return false;
+    bool any = false;
+    for (const auto& w : wanted) any = any || it->second.count(w);
+    if (!any) return false;
+  }
+  return true;
+}
+
+bool has_word(const std::vector<std::string>& words, const std::string& text, const std::string& stem) {
+  for (const auto& w : words)
+    if (w == text || (!stem.empty() && w == "Z" + stem)) return true;
+  return false;
+}
+
+void check_against_model(const std::filesystem::path& corpus, const std::string& name, int rounds) {
+  load::CorpusOptions options;
+  options.corpus_dir = corpus;
+  if (!std::filesystem::exists(corpus / "links.yaml") && !std::filesystem::exists(corpus / "links.csv"))
+    options.links_file = testing::corpus_dir() / "links.yaml";
+  auto loaded = load::load_corpus(options);
+  REQUIRE(loaded.ok());
+  testing::ScratchDir dir("brute-" + name);
+  Diagnostics warnings;
+  REQUIRE(index::write_database(loaded->atlas, dir.path() / "db", {}, warnings).ok());
+  auto gen = search::Generation::open(dir.path() / "db");
+  REQUIRE(gen.ok());
+  const Model model = build_model(loaded->atlas);
+
+  // All values that occur, per facet, to draw filters from.
+  std::map<std::string, std::vector<std::string>> universe;
+  for (const auto& r : model.records)
+    for (const auto& [facet, values] : r)
+      for (const auto& v : values) universe[facet].push_back(v);
+  for (auto& [facet, values] : universe) {
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+  }
+  std::vector<std::string> facet_names;
+  for (const auto& [facet, values] : universe) facet_names.push_back(facet);
+
+  const char* seed_env = std::getenv("RISKATLAS_SEED");
+  const unsigned seed = seed_env ? static_cast<unsigned>(std::strtoul(seed_env, nullptr, 10)) : std::random_device{}();
+  INFO("RISKATLAS_SEED=" << seed);
+  std::mt19937 rng(seed);
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(gen.value(), analyzer);
+  const std::vector<std::string> queries{"", "", "model ", "data ", "attack ", "privacy "};
+
+  for (int round = 0; round < rounds; ++round) {
+    search::SearchRequest request;
+    request.q = queries[rng() % queries.size()];
+    const int nfilters = static_cast<int>(rng() % 4);
+    for (int i = 0; i < nfilters; ++i) {
+      const auto& facet = facet_names[rng() % facet_names.size()];
+      const auto& values = universe[facet];
+      request.filters[facet].push_back(values[rng() % values.size()]);
+      if (rng() % 3 == 0) request.filters[facet].push_back(values[rng() % values.size()]);
+    }
+    std::string text, stem;
+    if (!request.q.empty()) {
+      const auto tokens = analyzer.analyze(request.q);
+      REQUIRE(tokens.size() == 1);
+      text = tokens[0].text;
+      stem = tokens[0].stem;
+    }
+    auto response = searcher.search(request);
+    REQUIRE(response.ok());
+    INFO("q=" << request.q << " filters=" << request.filters.size() << " round " << round);
+    if (response->corrected) continue;  // a spelling correction answered instead: not this model's question
+
+    std::size_t expected_total = 0;
+    std::map<std::string, std::map<std::string, std::size_t>> expected;
+    for (std::size_t i = 0; i < model.records.size(); ++i) {
+      if (!request.q.empty() && !has_word(model.words[i], text, stem)) continue;
+      const auto& r = model.records[i];
+      if (passes(r, request.filters, "")) ++expected_total;
+      for (const auto& facet : facet_names) {
+        if (!passes(r, request.filters, facet)) continue;
+        if (const auto it = r.find(facet); it != r.end())
+          for (const auto& v : it->second) ++expected[facet][v];
+      }
+    }
+    CHECK(response->total == expected_total);
+    for (const auto& f : response->facets) {
+      for (const auto& v : f.values) {
+        INFO("facet " << f.name << "=" << v.value);
+        CHECK(v.count == expected[f.name][v.value]);
+      }
+      std::size_t nonzero = 0;
+      for (const auto& [value, n] : expected[f.name]) nonzero += n > 0;
+      std::size_t listed = 0;
+      for (const auto& v : f.values) listed += v.count > 0;
+      CHECK(listed == nonzero);
+    }
+  }
+}
+
+}  // namespace
+
+TEST_CASE("facet counts and totals equal a brute-force count on the default corpus", "[search][slow]") {
+  check_against_model(testing::corpus_dir(), "corpus", 150);
+}
+
+TEST_CASE("facet counts and totals equal a brute-force count on the real data", "[search][slow][real]") {
+  const auto real = testing::require_real_data();
+  check_against_model(real, "real", 60);
+}
