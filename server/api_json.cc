@@ -1,0 +1,162 @@
+#include "api_json.h"
+
+#include <cmath>
+
+#include "analysis/analyzer.h"
+#include "model/taxonomy.h"
+
+namespace riskatlas::server {
+namespace {
+
+double rounded(double value, double scale) { return std::round(value * scale) / scale; }
+
+// {value, label} in that order (stored records hold their keys sorted).
+OrderedJson value_label(const nlohmann::json& v) {
+  if (!v.is_object()) return OrderedJson(v);
+  OrderedJson out = OrderedJson::object();
+  for (const char* key : {"value", "label"})
+    if (v.contains(key)) out[key] = OrderedJson(v[key]);
+  for (const auto& [key, item] : v.items())
+    if (!out.contains(key)) out[key] = OrderedJson(item);
+  return out;
+}
+
+// A record's {facet: {value,label} | [{value,label}]} in model::facets() order.
+OrderedJson record_facets(const nlohmann::json& facets) {
+  OrderedJson out = OrderedJson::object();
+  if (!facets.is_object()) return out;
+  for (const auto& spec : model::facets()) {
+    const auto it = facets.find(std::string(spec.name));
+    if (it == facets.end()) continue;
+    if (it->is_array()) {
+      OrderedJson list = OrderedJson::array();
+      for (const auto& v : *it) list.push_back(value_label(v));
+      out[std::string(spec.name)] = std::move(list);
+    } else {
+      out[std::string(spec.name)] = value_label(*it);
+    }
+  }
+  return out;
+}
+
+OrderedJson hit_json(const search::Hit& hit, bool explain) {
+  OrderedJson h{{"id", hit.id},       {"type", hit.type},   {"title", hit.title},
+                {"snippet", hit.snippet}, {"score", hit.score}, {"facets", record_facets(hit.facets)}};
+  if (explain) {
+    OrderedJson terms = OrderedJson::array();
+    for (const auto& e : hit.explain) terms.push_back({{"field", e.field}, {"term", e.term}, {"weight", e.weight}});
+    h["explain"] = std::move(terms);
+  }
+  return h;
+}
+
+// A stored record with id, type and title first and its facets in model order; the other keys follow
+// in stored order.
+OrderedJson ordered_record(const nlohmann::json& record) {
+  if (!record.is_object()) return OrderedJson(record);
+  OrderedJson out = OrderedJson::object();
+  for (const char* key : {"id", "type", "title"})
+    if (record.contains(key)) out[key] = OrderedJson(record[key]);
+  for (const auto& [key, value] : record.items()) {
+    if (out.contains(key)) continue;
+    out[key] = key == "facets" ? record_facets(value) : OrderedJson(value);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string dump(const OrderedJson& body) { return body.dump(-1, ' ', false, OrderedJson::error_handler_t::replace); }
+
+OrderedJson error_json(const ApiError& error) {
+  return {{"error", {{"code", error.code}, {"message", error.message}}}};
+}
+
+OrderedJson facet_counts_json(const std::vector<search::FacetCounts>& facets) {
+  OrderedJson out = OrderedJson::object();
+  for (const auto& facet : facets) {
+    OrderedJson values = OrderedJson::array();
+    for (const auto& v : facet.values)
+      values.push_back({{"value", v.value}, {"label", v.label}, {"count", v.count}, {"selected", v.selected}});
+    out[facet.name] = std::move(values);
+  }
+  return out;
+}
+
+OrderedJson search_json(const search::SearchResponse& r, bool explain) {
+  OrderedJson hits = OrderedJson::array();
+  for (const auto& hit : r.hits) hits.push_back(hit_json(hit, explain));
+  OrderedJson out{{"query", r.query},
+                  {"total", r.total},
+                  {"page", r.page},
+                  {"per_page", r.per_page},
+                  {"hits", std::move(hits)},
+                  {"facets", facet_counts_json(r.facets)}};
+  if (r.suggestion) out["suggestion"] = *r.suggestion;
+  out["corrected"] = r.corrected;
+  out["interpreted_literally"] = r.interpreted_literally;
+  out["generation"] = r.generation;
+  out["took_ms"] = rounded(r.took_ms, 1000.0);
+  return out;
+}
+
+OrderedJson facets_json(const std::vector<search::FacetCounts>& facets, const std::string& generation) {
+  return {{"facets", facet_counts_json(facets)}, {"generation", generation}};
+}
+
+OrderedJson suggest_json(std::string_view query, const std::vector<search::Suggestion>& suggestions) {
+  OrderedJson list = OrderedJson::array();
+  for (const auto& s : suggestions) {
+    OrderedJson one{{"text", s.text}, {"kind", s.kind}};
+    if (!s.id.empty()) one["id"] = s.id;
+    if (!s.type.empty()) one["type"] = s.type;
+    list.push_back(std::move(one));
+  }
+  return {{"query", query}, {"suggestions", std::move(list)}};
+}
+
+OrderedJson record_json(const nlohmann::json& record, const std::string& generation) {
+  OrderedJson out = ordered_record(record);
+  out["generation"] = generation;
+  return out;
+}
+
+OrderedJson export_json(std::string_view query, std::size_t total, const std::vector<nlohmann::json>& records,
+                        const std::string& generation) {
+  OrderedJson list = OrderedJson::array();
+  for (const auto& r : records) list.push_back(ordered_record(r));
+  return {{"query", query},
+          {"total", total},
+          {"exported", records.size()},
+          {"generation", generation},
+          {"records", std::move(list)}};
+}
+
+OrderedJson health_json(const search::IndexStatus& status) {
+  if (!status.generation) {
+    return {{"status", "unavailable"},
+            {"problem", status.problem.empty() ? std::string("no index generation is open") : status.problem}};
+  }
+  const auto& info = status.generation->info();
+  auto build_field = [&](const char* key, nlohmann::json fallback) {
+    return info.build.is_object() && info.build.contains(key) ? OrderedJson(info.build[key]) : OrderedJson(fallback);
+  };
+  OrderedJson out{{"status", "ok"},
+                  {"documents", info.documents},
+                  {"generation", info.name},
+                  {"uuid", info.uuid},
+                  {"built_at", build_field("built_at", nullptr)},
+                  {"versions", build_field("versions", nlohmann::json::object())},
+                  {"load", build_field("load", nlohmann::json::object())},
+                  {"analyzer",
+                   {{"index", info.analyzer_version},
+                    {"server", analysis::analyzer_version()},
+                    {"matches", info.analyzer_matches}}}};
+  std::string problem = status.problem;
+  if (problem.empty() && !info.analyzer_matches)
+    problem = "the index was built with another analyzer; queries may miss records until it is rebuilt";
+  if (!problem.empty()) out["problem"] = problem;
+  return out;
+}
+
+}  // namespace riskatlas::server

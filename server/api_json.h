@@ -1,0 +1,51 @@
+// JSON bodies of the HTTP API (documented in server/API.md). Keys keep the documented order
+// (nlohmann::ordered_json); dump() never throws on invalid UTF-8 in stored text (it writes U+FFFD).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "api_error.h"
+#include "search/index_service.h"
+#include "search/request.h"
+
+namespace riskatlas::server {
+
+using OrderedJson = nlohmann::ordered_json;
+
+inline constexpr const char* kJsonContentType = "application/json; charset=utf-8";
+
+// Compact JSON; invalid UTF-8 is replaced, never thrown.
+std::string dump(const OrderedJson& body);
+
+// {"error": {"code", "message"}}
+OrderedJson error_json(const ApiError& error);
+
+// /api/search. `explain`: the request asked for term explanations.
+OrderedJson search_json(const search::SearchResponse& response, bool explain);
+
+// {name: [{value, label, count, selected}]} in the order given (model::facets() order).
+OrderedJson facet_counts_json(const std::vector<search::FacetCounts>& facets);
+
+// /api/facets
+OrderedJson facets_json(const std::vector<search::FacetCounts>& facets, const std::string& generation);
+
+// /api/suggest
+OrderedJson suggest_json(std::string_view query, const std::vector<search::Suggestion>& suggestions);
+
+// /api/records/{id}: the stored record plus "generation".
+OrderedJson record_json(const nlohmann::json& record, const std::string& generation);
+
+// /api/export?format=json
+OrderedJson export_json(std::string_view query, std::size_t total, const std::vector<nlohmann::json>& records,
+                        const std::string& generation);
+
+// /healthz when a generation is open (status "ok", "problem" only when the live pointer is broken or
+// the index was built by another analyzer), else {"status": "unavailable", "problem"}.
+OrderedJson health_json(const search::IndexStatus& status);
+
+}  // namespace riskatlas::server

@@ -1,0 +1,393 @@
+#include "http_server.h"
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <new>
+#include <variant>
+
+#include <httplib.h>
+#include <xapian.h>
+
+#include "analysis/analyzer.h"
+#include "api_error.h"
+#include "api_json.h"
+#include "csv_export.h"
+#include "metrics.h"
+#include "request_log.h"
+#include "request_params.h"
+#include "search/index_service.h"
+#include "search/searcher.h"
+
+namespace riskatlas::server {
+namespace {
+
+namespace fs = std::filesystem;
+using httplib::Request;
+using httplib::Response;
+using HandlerResponse = httplib::Server::HandlerResponse;
+
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'";
+
+// httplib::Server::stop() does nothing until listen has set is_running(), so a stop requested
+// between bind and listen would be lost and listen would block forever. Closing the listening
+// socket ourselves works at any time after bind: the accept loop ends when it sees it closed.
+class Server : public httplib::Server {
+ public:
+  void close_listener() {
+    const socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
+    if (sock == INVALID_SOCKET) return;
+    ::shutdown(sock, SHUT_RDWR);
+    ::close(sock);
+  }
+};
+
+// Per worker thread: the request being answered (a connection's requests run on one thread).
+struct RequestContext {
+  std::uint64_t id = 0;
+  std::chrono::steady_clock::time_point started;
+  bool routed = false;  // false for requests the library refused before routing
+};
+thread_local RequestContext t_request;
+
+// The analyzer is not thread-safe and is cheap to keep: one per worker thread.
+analysis::Analyzer& thread_analyzer() {
+  thread_local analysis::Analyzer analyzer;
+  return analyzer;
+}
+
+void send_json(Response& res, int status, const OrderedJson& body) {
+  res.status = status;
+  res.set_content(dump(body), kJsonContentType);
+}
+
+void send_error(Response& res, const ApiError& error) { send_json(res, error.http_status, error_json(error)); }
+
+// Answers `error` and closes the connection afterwards: the request may be followed by a body we
+// never read, which must not be parsed as the next request. (A content provider that reports failure
+// after writing everything makes httplib drop the connection.)
+void send_error_and_close(Response& res, const ApiError& error) {
+  res.status = error.http_status;
+  res.set_header("Connection", "close");
+  auto body = std::make_shared<const std::string>(dump(error_json(error)));
+  res.set_content_provider(body->size(), kJsonContentType,
+                           [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
+                             sink.write(body->data() + offset, length);
+                             return false;
+                           });
+}
+
+bool is_api_path(const std::string& path) {
+  return path.rfind("/api/", 0) == 0 || path == "/api" || path == "/healthz" || path == "/metrics";
+}
+
+// Any segment starting with '.' ("/.env", "/a/../b", "/.git/config"), or a control byte anywhere.
+bool is_forbidden_path(const std::string& path) {
+  for (std::size_t i = 0; i < path.size(); ++i) {
+    const auto b = static_cast<unsigned char>(path[i]);
+    if (b < 0x20 || b == 0x7f) return true;
+    if (path[i] == '.' && (i == 0 || path[i - 1] == '/')) return true;
+  }
+  return false;
+}
+
+// True when `path` names an existing file under `root` whose real location is outside `root`
+// (a symlink leading out of the web directory). `root` is canonical.
+bool escapes_root(const fs::path& root, const std::string& path) {
+  if (root.empty()) return false;
+  std::string relative = path.substr(std::min(path.find_first_not_of('/'), path.size()));
+  if (relative.empty() || relative.back() == '/') relative += "index.html";
+  std::error_code ec;
+  const fs::path candidate = root / relative;
+  if (!fs::exists(fs::symlink_status(candidate, ec))) return false;
+  const fs::path real = fs::weakly_canonical(candidate, ec);
+  if (ec) return true;
+  const auto [root_end, real_it] = std::mismatch(root.begin(), root.end(), real.begin(), real.end());
+  return root_end != root.end();
+}
+
+// Why a request that must not carry a body is refused, if it carries one (or announces one).
+std::optional<ApiError> body_problem(const Request& req) {
+  if (req.has_header("Transfer-Encoding") || req.has_header("Content-Encoding"))
+    return ApiError{413, "payload_too_large", "requests may not carry a body"};
+  const std::size_t lengths = req.get_header_value_count("Content-Length");
+  if (lengths == 0) return std::nullopt;
+  const std::string length = req.get_header_value("Content-Length");
+  if (lengths > 1 || length.empty() || length.find_first_not_of("0123456789") != std::string::npos)
+    return ApiError{400, "bad_request", "malformed Content-Length"};
+  if (length.find_first_not_of('0') != std::string::npos)
+    return ApiError{413, "payload_too_large", "requests may not carry a body"};
+  return std::nullopt;
+}
+
+// The query parameters as sent, every pair kept (see parse_query_string).
+Params query_params(const Request& req) {
+  const std::size_t q = req.target.find('?');
+  return q == std::string::npos ? Params() : parse_query_string(std::string_view(req.target).substr(q + 1));
+}
+
+}  // namespace
+
+struct HttpServer::Impl {
+  explicit Impl(Options o) : options(std::move(o)), service(options.index, options.index_check_interval) {
+    if (!options.log)
+      options.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    options.threads = std::max<std::size_t>(options.threads, 1);
+    std::error_code ec;
+    if (!options.web_dir.empty()) web_root = fs::canonical(options.web_dir, ec);
+    if (ec) web_root.clear();
+    configure();
+    register_routes();
+  }
+
+  Options options;
+  search::IndexService service;
+  fs::path web_root;  // canonical; empty when there is no web UI
+  Server svr;
+  Metrics metrics;
+  std::atomic<std::uint64_t> request_counter{0};
+  int port = -1;
+
+  void configure();
+  void register_routes();
+  HandlerResponse pre_route(const Request& req, Response& res);
+  void on_exception(Response& res, std::exception_ptr ep);
+  void on_response(const Request& req, const Response& res);
+
+  // Answers with a Searcher on the current generation, or 503 when no index is open.
+  template <typename Fn>
+  void with_searcher(Response& res, Fn&& answer) {
+    const auto generation = service.current();
+    if (!generation) return send_error(res, ApiError::index_unavailable());
+    search::Searcher searcher(generation, thread_analyzer());
+    answer(searcher);
+  }
+
+  void send_status_error(Response& res, const Status& status) {
+    const ApiError error = api_error_from_status(status);
+    if (error.http_status >= 500) options.log("request " + std::to_string(t_request.id) + ": " + status.to_string());
+    send_error(res, error);
+  }
+
+  void handle_search(const Request& req, Response& res);
+  void handle_record(const Request& req, Response& res);
+  void handle_suggest(const Request& req, Response& res);
+  void handle_facets(const Request& req, Response& res);
+  void handle_export(const Request& req, Response& res);
+  void handle_health(const Request& req, Response& res);
+  void handle_metrics(const Request& req, Response& res);
+};
+
+void HttpServer::Impl::configure() {
+  const std::size_t threads = options.threads;
+  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  // SO_REUSEADDR only: the library's default SO_REUSEPORT lets a second server share the port.
+  svr.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
+  svr.set_keep_alive_max_count(options.keep_alive_max_count);
+  svr.set_tcp_nodelay(true);
+  svr.set_read_timeout(5, 0);
+  svr.set_write_timeout(5, 0);
+  svr.set_payload_max_length(0);
+  svr.set_default_headers({{"Content-Security-Policy", kContentSecurityPolicy},
+                           {"X-Content-Type-Options", "nosniff"},
+                           {"Referrer-Policy", "no-referrer"}});
+  if (!web_root.empty() && !svr.set_mount_point("/", web_root.string(), {{"Cache-Control", "no-cache"}}))
+    web_root.clear();
+  if (web_root.empty())
+    options.log("warning: no web UI: " +
+                (options.web_dir.empty() ? std::string("no web directory given")
+                                         : options.web_dir.string() + " is not a readable directory"));
+
+  svr.set_pre_routing_handler([this](const Request& req, Response& res) { return pre_route(req, res); });
+  // Every error the library produces itself (unknown path, malformed request) gets the API's JSON
+  // shape; a body a handler already wrote is kept.
+  svr.set_error_handler(httplib::Server::HandlerWithResponse([](const Request&, Response& res) {
+    if (!res.body.empty() || res.content_length_ > 0 || res.content_provider_) return HandlerResponse::Unhandled;
+    send_error(res, api_error_for_http_status(res.status));
+    return HandlerResponse::Handled;
+  }));
+  svr.set_exception_handler(
+      [this](const Request&, Response& res, std::exception_ptr ep) { on_exception(res, std::move(ep)); });
+  svr.set_logger([this](const Request& req, const Response& res) { on_response(req, res); });
+}
+
+// The route table: every route of the API, one line each.
+void HttpServer::Impl::register_routes() {
+  svr.Get("/api/search", [this](const Request& req, Response& res) { handle_search(req, res); });
+  svr.Get("/api/records/([A-Za-z0-9._~-]{1,128})", [this](const Request& req, Response& res) { handle_record(req, res); });
+  svr.Get("/api/suggest", [this](const Request& req, Response& res) { handle_suggest(req, res); });
+  svr.Get("/api/facets", [this](const Request& req, Response& res) { handle_facets(req, res); });
+  svr.Get("/api/export", [this](const Request& req, Response& res) { handle_export(req, res); });
+  svr.Get("/healthz", [this](const Request& req, Response& res) { handle_health(req, res); });
+  svr.Get("/metrics", [this](const Request& req, Response& res) { handle_metrics(req, res); });
+  // Static files of the web UI: the mount point "/" set in configure().
+}
+
+// Runs before the library reads a request body or looks for a file or a route.
+HandlerResponse HttpServer::Impl::pre_route(const Request& req, Response& res) {
+  t_request = {++request_counter, std::chrono::steady_clock::now(), true};
+  if (req.method != "GET" && req.method != "HEAD") {
+    res.set_header("Allow", "GET, HEAD");
+    send_error_and_close(res, {405, "method_not_allowed", "only GET and HEAD are allowed"});
+    return HandlerResponse::Handled;
+  }
+  if (auto problem = body_problem(req)) {
+    // httplib writes no body for HEAD, so the closing content provider would not run and the unread
+    // body would be parsed as the next request; answering as GET closes the connection.
+    if (req.method == "HEAD") const_cast<Request&>(req).method = "GET";
+    send_error_and_close(res, *problem);
+    return HandlerResponse::Handled;
+  }
+  if (is_forbidden_path(req.path) || (!is_api_path(req.path) && escapes_root(web_root, req.path))) {
+    send_error(res, ApiError::not_found("no such resource"));
+    return HandlerResponse::Handled;
+  }
+  // Range requests are not supported: without this, the library would cut API answers to the range
+  // and mark static files 206. The Request object is not const where httplib owns it.
+  auto& mutable_req = const_cast<Request&>(req);
+  mutable_req.ranges.clear();
+  mutable_req.headers.erase("Range");
+  return HandlerResponse::Unhandled;
+}
+
+void HttpServer::Impl::on_exception(Response& res, std::exception_ptr ep) {
+  const std::string id = std::to_string(t_request.id);
+  ApiError error{500, "internal_error", "the server could not answer this request (request " + id + ")"};
+  try {
+    std::rethrow_exception(std::move(ep));
+  } catch (const Xapian::DatabaseError& e) {
+    options.log("request " + id + ": index error: " + e.get_description());
+    error = ApiError::index_unavailable();
+  } catch (const Xapian::Error& e) {
+    options.log("request " + id + ": Xapian error: " + e.get_description());
+  } catch (const std::bad_alloc&) {
+    options.log("request " + id + ": out of memory");
+    error = {503, "overloaded", "the server is out of memory; try again later (request " + id + ")"};
+  } catch (const std::exception& e) {
+    options.log("request " + id + ": exception: " + e.what());
+  } catch (...) {
+    options.log("request " + id + ": unknown exception");
+  }
+  res.headers.erase("Content-Type");
+  res.headers.erase("Content-Disposition");
+  send_error(res, error);
+}
+
+// The logger hook: runs after every response, including those the library refused before routing.
+void HttpServer::Impl::on_response(const Request& req, const Response& res) {
+  try {
+    double millis = -1;
+    if (t_request.routed)
+      millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request.started).count();
+    t_request.routed = false;
+    metrics.observe(route_label(req.path, res.status), res.status, millis < 0 ? 0.0 : millis / 1000.0);
+    options.log(format_request_line({req.remote_addr, req.method, req.target, res.status, millis}));
+  } catch (...) {
+    // Logging must never take the connection down.
+  }
+}
+
+void HttpServer::Impl::handle_search(const Request& req, Response& res) {
+  auto parsed = parse_search_params(query_params(req));
+  if (const auto* error = std::get_if<ApiError>(&parsed)) return send_error(res, *error);
+  const auto& request = std::get<search::SearchRequest>(parsed);
+  with_searcher(res, [&](search::Searcher& searcher) {
+    auto result = searcher.search(request);
+    if (!result.ok()) return send_status_error(res, result.status());
+    send_json(res, 200, search_json(*result, request.explain));
+  });
+}
+
+void HttpServer::Impl::handle_record(const Request& req, Response& res) {
+  if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
+  const std::string id = req.matches[1].str();
+  with_searcher(res, [&](search::Searcher& searcher) {
+    auto record = searcher.record(id);
+    if (!record.ok()) return send_status_error(res, record.status());
+    send_json(res, 200, record_json(*record, searcher.info().name));
+  });
+}
+
+void HttpServer::Impl::handle_suggest(const Request& req, Response& res) {
+  auto parsed = parse_suggest_params(query_params(req));
+  if (const auto* error = std::get_if<ApiError>(&parsed)) return send_error(res, *error);
+  const auto& request = std::get<SuggestRequest>(parsed);
+  with_searcher(res, [&](search::Searcher& searcher) {
+    auto suggestions = searcher.suggest(request.q, request.limit);
+    if (!suggestions.ok()) return send_status_error(res, suggestions.status());
+    send_json(res, 200, suggest_json(request.q, *suggestions));
+  });
+}
+
+void HttpServer::Impl::handle_facets(const Request& req, Response& res) {
+  if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
+  with_searcher(res, [&](search::Searcher& searcher) {
+    auto facets = searcher.all_facets();
+    if (!facets.ok()) return send_status_error(res, facets.status());
+    send_json(res, 200, facets_json(*facets, searcher.info().name));
+  });
+}
+
+void HttpServer::Impl::handle_export(const Request& req, Response& res) {
+  auto parsed = parse_export_params(query_params(req));
+  if (const auto* error = std::get_if<ApiError>(&parsed)) return send_error(res, *error);
+  const auto& request = std::get<ExportRequest>(parsed);
+  with_searcher(res, [&](search::Searcher& searcher) {
+    std::size_t total = 0;
+    auto records = searcher.export_matches(request.search, search::kMaxExport, total);
+    if (!records.ok()) return send_status_error(res, records.status());
+    if (request.format == ExportFormat::kJson)
+      return send_json(res, 200, export_json(request.search.q, total, *records, searcher.info().name));
+    res.status = 200;
+    res.set_header("Content-Disposition", "attachment; filename=\"riskatlas-export.csv\"");
+    res.set_content(export_csv(*records), kCsvContentType);
+  });
+}
+
+void HttpServer::Impl::handle_health(const Request& req, Response& res) {
+  if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
+  service.current();  // runs the reload check when it is due
+  const search::IndexStatus status = service.status();
+  send_json(res, status.generation ? 200 : 503, health_json(status));
+}
+
+void HttpServer::Impl::handle_metrics(const Request& req, Response& res) {
+  if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
+  const auto generation = service.status().generation;
+  res.status = 200;
+  res.set_content(metrics.render(generation ? generation->info().documents : 0), kMetricsContentType);
+}
+
+HttpServer::HttpServer(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+
+HttpServer::~HttpServer() = default;
+
+bool HttpServer::bind() {
+  if (!impl_->svr.bind_to_port(impl_->options.host, impl_->options.port)) return false;
+  impl_->port = impl_->options.port;
+  return true;
+}
+
+int HttpServer::bind_to_any_port(const std::string& host) {
+  impl_->port = impl_->svr.bind_to_any_port(host);
+  return impl_->port;
+}
+
+bool HttpServer::listen_after_bind() { return impl_->svr.listen_after_bind(); }
+
+void HttpServer::stop() { impl_->svr.close_listener(); }
+
+bool HttpServer::is_running() const { return impl_->svr.is_running(); }
+
+int HttpServer::port() const { return impl_->port; }
+
+}  // namespace riskatlas::server

@@ -1,0 +1,130 @@
+// riskatlas-serve: the search API and web UI over an index root built by riskatlas-index.
+#include <pthread.h>
+#include <signal.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <thread>
+
+#include "http_server.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using riskatlas::server::HttpServer;
+
+constexpr const char* kHelp = R"(usage: riskatlas-serve --index ROOT [options]
+
+Serves the riskatlas search API and web UI (API reference: server/API.md). Follows ROOT/live.stub:
+a generation published by riskatlas-index is served within about a second, without a restart.
+Without a usable index the server still starts; the API answers 503 until an index appears.
+
+options:
+  --index ROOT    index root written by riskatlas-index (or one generation directory)
+  --host ADDR     address to listen on (default 127.0.0.1). cpp-httplib 0.11 is not hardened for
+                  direct internet exposure: put a reverse proxy in front before binding elsewhere
+  --port N        TCP port, 1-65535 (default 8080)
+  --threads N     worker threads, 1-1024 (default 32); an idle keep-alive connection holds one
+                  for up to 2 seconds
+  --web DIR       web UI directory served under / (default: )" RISKATLAS_WEB_DIR R"()
+  --help          this text
+
+Logs one line per request to stderr. SIGTERM or SIGINT stops the server cleanly: it stops
+accepting connections and lets requests in flight finish.
+
+exit codes:
+  0  stopped by SIGTERM/SIGINT
+  1  bad command line
+  2  cannot listen on the address (in use, not a local address, ...)
+)";
+
+enum Exit : int { kOk = 0, kUsage = 1, kCannotListen = 2 };
+
+[[noreturn]] void usage_error(const std::string& message) {
+  std::cerr << "riskatlas-serve: " << message << "\n(see riskatlas-serve --help)\n";
+  std::exit(kUsage);
+}
+
+long parse_number(const std::string& flag, const std::string& text, long min, long max) {
+  char* end = nullptr;
+  errno = 0;
+  const long n = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0 || n < min || n > max)
+    usage_error(flag + " takes a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+  return n;
+}
+
+HttpServer::Options parse_args(int argc, char** argv) {
+  HttpServer::Options o;
+  o.web_dir = RISKATLAS_WEB_DIR;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage_error(arg + " needs a value");
+      return argv[++i];
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kHelp;
+      std::exit(kOk);
+    } else if (arg == "--index") {
+      o.index = value();
+    } else if (arg == "--host") {
+      o.host = value();
+    } else if (arg == "--port") {
+      o.port = static_cast<int>(parse_number(arg, value(), 1, 65535));
+    } else if (arg == "--threads") {
+      o.threads = static_cast<std::size_t>(parse_number(arg, value(), 1, 1024));
+    } else if (arg == "--web") {
+      o.web_dir = value();
+    } else {
+      usage_error("unknown option " + arg);
+    }
+  }
+  if (o.index.empty()) usage_error("--index ROOT is required");
+  if (o.host.empty()) usage_error("--host needs an address");
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const HttpServer::Options options = parse_args(argc, argv);
+  if (!fs::exists(options.index))
+    std::cerr << "riskatlas-serve: warning: " << options.index.string()
+              << " does not exist; answering 503 until an index is built there\n";
+
+  // Block the stop signals in every thread (threads inherit the mask); one thread takes them with
+  // sigwait, so no work happens in a signal handler.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  HttpServer server(options);
+  errno = 0;
+  if (!server.bind()) {
+    const int err = errno;
+    std::cerr << "riskatlas-serve: cannot listen on " << options.host << ":" << options.port
+              << (err != 0 ? std::string(": ") + std::strerror(err) : std::string())
+              << (err == EADDRINUSE ? " (is another server running on this port?)" : "") << '\n';
+    return kCannotListen;
+  }
+
+  std::thread signal_thread([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    server.stop();
+  });
+  std::cerr << "riskatlas-serve: listening on http://" << options.host << ":" << options.port << '\n';
+  const bool clean = server.listen_after_bind();
+  // Wake the signal thread if listen ended for another reason; harmless when it already returned.
+  pthread_kill(signal_thread.native_handle(), SIGTERM);
+  signal_thread.join();
+  std::cerr << "riskatlas-serve: stopped\n";
+  return clean ? kOk : kCannotListen;
+}

@@ -1,0 +1,499 @@
+// riskatlas web UI: wires the URL state to the search and record views.
+//
+// The URL is the single source of truth: every user action builds the next state,
+// pushes it to history and calls sync(), which fetches what the state needs. A search
+// answer is shown only if it belongs to the latest request (sequence number + abort).
+
+import * as api from './api.js';
+import { el } from './dom.js';
+import { FacetPanel } from './facets.js';
+import { renderDomainChart } from './chart.js';
+import { renderRecord, citationFor } from './record.js';
+import {
+  statusText, renderNotices, renderChips, renderHits, renderEmpty, renderPagination, activeChips,
+} from './results.js';
+import { SuggestBox } from './suggest.js';
+import { copyText } from './clipboard.js';
+import {
+  parseState, stateToQuery, cloneState, searchKey, recordHref, hasFilters, emptyState,
+} from './url-state.js';
+
+const TYPING_DELAY_MS = 150;
+const $ = (id) => document.getElementById(id);
+
+const ui = {
+  form: $('search-form'),
+  input: $('q'),
+  suggestions: $('suggestions'),
+  sort: $('sort'),
+  exportCsv: $('export-csv'),
+  exportJson: $('export-json'),
+  layout: $('layout'),
+  filtersToggle: $('filters-toggle'),
+  facetPanel: $('facet-panel'),
+  facets: $('facets'),
+  searchView: $('search-view'),
+  recordView: $('record-view'),
+  status: $('result-status'),
+  loading: $('loading'),
+  error: $('error'),
+  notices: $('notices'),
+  chips: $('chips'),
+  chartBox: $('chart-box'),
+  chart: $('chart'),
+  empty: $('empty'),
+  hits: $('hits'),
+  pagination: $('pagination'),
+  versions: $('versions'),
+  toast: $('toast'),
+};
+
+let state = parseState(window.location.search);
+let typingEntry = false;     // the current history entry was made by typing in the box
+let typingTimer = 0;
+
+let answer = null;           // the last search answer shown
+let answerKey = null;        // searchKey() of the state that answer belongs to
+let searchSeq = 0;
+let searchController = null;
+let pendingSearch = null;    // promise of the search in flight, if any
+
+let shownRecordId = '';
+let recordSeq = 0;
+let recordController = null;
+let healthInfo = null;
+
+const facetPanel = new FacetPanel(ui.facets, { onToggle: toggleFilter });
+const suggestBox = new SuggestBox(ui.input, ui.suggestions, { onPick: pickSuggestion });
+
+// ---- navigation ----------------------------------------------------------------
+
+function navigate(next, { replace = false, fromTyping = false } = {}) {
+  state = next;
+  typingEntry = fromTyping;
+  const url = `${window.location.pathname}${stateToQuery(state)}`;
+  if (replace) window.history.replaceState(null, '', url);
+  else window.history.pushState(null, '', url);
+  sync();
+}
+
+function withChanges(change) {
+  const next = cloneState(state);
+  change(next);
+  return next;
+}
+
+function toggleFilter(name, value, checked) {
+  navigate(withChanges((next) => {
+    const values = next.filters[name].filter((v) => v !== value);
+    if (checked) values.push(value);
+    next.filters[name] = values;
+    next.page = 1;
+    next.record = '';
+  }));
+}
+
+function clearFilters() {
+  navigate(withChanges((next) => {
+    next.filters = emptyState().filters;
+    next.page = 1;
+  }));
+}
+
+function searchFor(q) {
+  ui.input.value = q;
+  navigate(withChanges((next) => {
+    next.q = q;
+    next.page = 1;
+    next.record = '';
+  }));
+}
+
+function openRecord(id) {
+  if (!id) return;
+  navigate(withChanges((next) => { next.record = id; }));
+}
+
+function closeRecord() {
+  const id = state.record;
+  navigate(withChanges((next) => { next.record = ''; }));
+  const link = [...ui.hits.querySelectorAll('a[data-record]')].find((a) => a.dataset.record === id);
+  (link || ui.input).focus();
+}
+
+function recordLinkHref(id) {
+  return `${window.location.pathname}${stateToQuery({ ...state, record: id })}`;
+}
+
+// Brings the page in line with `state`.
+function sync() {
+  // While the box has focus its text is the user's, ahead of the state.
+  if (document.activeElement !== ui.input) ui.input.value = state.q;
+  ui.sort.value = state.sort;
+  ui.exportCsv.href = api.exportUrl(state, 'csv');
+  ui.exportJson.href = api.exportUrl(state, 'json');
+  updateFiltersToggle();
+
+  const showingRecord = Boolean(state.record);
+  ui.searchView.hidden = showingRecord;
+  ui.recordView.hidden = !showingRecord;
+  ui.layout.classList.toggle('is-record', showingRecord);
+  if (showingRecord) {
+    showRecord(state.record);
+  } else {
+    shownRecordId = '';
+    if (recordController) recordController.abort();
+    setTitle(state.q ? `“${state.q}” · riskatlas` : 'riskatlas · AI risks, ATLAS techniques and mitigations');
+    if (searchKey(state) !== answerKey) runSearch();
+    else renderAnswer(answer);
+  }
+}
+
+// ---- search ----------------------------------------------------------------------
+
+function runSearch() {
+  const seq = ++searchSeq;
+  if (searchController) searchController.abort();
+  const controller = new AbortController();
+  searchController = controller;
+  const key = searchKey(state);
+  const requestState = cloneState(state);
+  setLoading(true);
+  const promise = api.search(requestState, { signal: controller.signal })
+    .then((result) => {
+      if (seq !== searchSeq) return null;
+      answer = result;
+      answerKey = key;
+      ui.error.hidden = true;
+      renderAnswer(result);
+      ui.searchView.dataset.settledFor = key;
+      return result;
+    })
+    .catch((err) => {
+      if (err.name === 'AbortError' || seq !== searchSeq) return null;
+      answer = null;
+      answerKey = null;
+      showSearchError(err);
+      ui.searchView.dataset.settledFor = key;
+      return null;
+    })
+    .finally(() => {
+      if (seq === searchSeq) {
+        setLoading(false);
+        pendingSearch = null;
+      }
+    });
+  pendingSearch = promise;
+  return promise;
+}
+
+function setLoading(on) {
+  ui.loading.hidden = !on;
+  ui.searchView.classList.toggle('is-loading', on);
+  ui.hits.setAttribute('aria-busy', String(on));
+  if (on && !answer) ui.status.textContent = 'Searching…';
+}
+
+function showSearchError(err) {
+  ui.error.replaceChildren(
+    el('strong', null, err.status >= 400 && err.status < 500 ? 'The search could not be run. ' : 'Something went wrong. '),
+    el('span', { class: 'error-message' }, err.message),
+  );
+  ui.error.hidden = false;
+  ui.status.textContent = 'Search failed';
+  delete ui.status.dataset.total;
+  ui.hits.replaceChildren();
+  ui.empty.hidden = true;
+  ui.notices.hidden = true;
+  ui.pagination.hidden = true;
+  ui.chartBox.hidden = true;
+  renderChips(ui.chips, activeChips(state, (n, v) => facetPanel.labelFor(n, v)), {
+    onRemove: (name, value) => toggleFilter(name, value, false),
+    onClearAll: clearFilters,
+  });
+}
+
+function renderAnswer(result) {
+  if (!result) return;
+  ui.status.textContent = statusText(result, state);
+  ui.status.dataset.total = String(result.total);
+  renderNotices(ui.notices, result, state, { onSearch: searchFor });
+  facetPanel.render(result.facets || {}, state.filters);
+
+  const chips = activeChips(state, (n, v) => facetPanel.labelFor(n, v));
+  const chipActions = {
+    onRemove: (name, value) => toggleFilter(name, value, false),
+    onClearAll: clearFilters,
+    onClearQuery: () => searchFor(''),
+  };
+  renderChips(ui.chips, chips, chipActions);
+  drawChart();
+
+  const hits = result.hits || [];
+  ui.empty.hidden = hits.length > 0;
+  if (hits.length === 0) {
+    if (Number(result.total) > 0) {
+      ui.empty.replaceChildren(el('p', null, 'This page is past the last result. ',
+        el('button', { type: 'button', class: 'link-button', onclick: () => goToPage(1) }, 'Go to the first page')));
+    } else {
+      renderEmpty(ui.empty, state, chips, chipActions);
+    }
+  }
+  renderHits(ui.hits, hits, { href: recordLinkHref });
+  renderPagination(ui.pagination, result, {
+    href: (page) => `${window.location.pathname}${stateToQuery({ ...state, page })}`,
+    onPage: goToPage,
+  });
+}
+
+function drawChart() {
+  const domain = answer && answer.facets && answer.facets.domain;
+  if (!domain || state.record) {
+    ui.chartBox.hidden = true;
+    return;
+  }
+  ui.chartBox.hidden = false;
+  renderDomainChart(ui.chart, domain, new Set(state.filters.domain), (value, on) => toggleFilter('domain', value, on));
+  if (ui.chart.hidden) ui.chartBox.hidden = true;
+}
+
+function goToPage(page) {
+  navigate(withChanges((next) => { next.page = page; }));
+  ui.status.scrollIntoView({ block: 'nearest' });
+  document.getElementById('main').focus({ preventScroll: true });
+}
+
+// Enter in the search box: run the typed query now and open its first hit.
+async function openFirstHit() {
+  clearTimeout(typingTimer);
+  if (ui.input.value !== state.q || state.record) commitQuery({ leaveRecord: true });
+  const result = pendingSearch ? await pendingSearch : answer;
+  const first = result && result.hits && result.hits[0];
+  if (first && searchKey(state) === answerKey) openRecord(first.id);
+}
+
+function commitQuery({ leaveRecord = false } = {}) {
+  const q = ui.input.value;
+  if (q === state.q && !(leaveRecord && state.record)) return;
+  navigate(withChanges((next) => {
+    next.q = q;
+    next.page = 1;
+    next.record = '';
+  }), { replace: typingEntry, fromTyping: true });
+}
+
+function pickSuggestion(item) {
+  if (item.kind === 'record' && item.id) {
+    // Keep what was typed as the query behind the record, so Back shows its results.
+    clearTimeout(typingTimer);
+    const q = ui.input.value;
+    navigate(withChanges((next) => {
+      if (next.q !== q) {
+        next.q = q;
+        next.page = 1;
+      }
+      next.record = item.id;
+    }));
+  } else {
+    searchFor(item.text);
+  }
+}
+
+// ---- record view -------------------------------------------------------------------
+
+async function showRecord(id) {
+  if (id === shownRecordId) return;
+  shownRecordId = id;
+  const seq = ++recordSeq;
+  if (recordController) recordController.abort();
+  const controller = new AbortController();
+  recordController = controller;
+  ui.recordView.setAttribute('aria-busy', 'true');
+  ui.recordView.replaceChildren(el('p', { class: 'record-loading' }, `Loading ${id}…`));
+  setTitle(`${id} · riskatlas`);
+  try {
+    const rec = await api.record(id, { signal: controller.signal });
+    if (seq !== recordSeq) return;
+    renderRecord(ui.recordView, rec, {
+      href: recordLinkHref,
+      permalink: (rid) => `${window.location.pathname}${recordHref(rid)}`,
+      absolutePermalink,
+      citation: (r) => citationFor(r, absolutePermalink(r.id), healthInfo && healthInfo.versions),
+      onCopy: copyAndTell,
+      onBack: closeRecord,
+    });
+    setTitle(`${rec.title || rec.name || rec.id} · riskatlas`);
+    window.scrollTo(0, 0);
+    const title = document.getElementById('record-title');
+    if (title && document.activeElement !== ui.input) title.focus({ preventScroll: true });
+  } catch (err) {
+    if (err.name === 'AbortError' || seq !== recordSeq) return;
+    shownRecordId = '';
+    ui.recordView.replaceChildren(
+      el('nav', { class: 'record-nav' },
+        el('button', { type: 'button', class: 'link-button back-button', onclick: closeRecord }, '← Back to results')),
+      el('div', { class: 'error', role: 'alert' },
+        el('strong', null, err.status === 404 ? 'Record not found. ' : 'The record could not be loaded. '),
+        el('span', { class: 'error-message' }, err.message)),
+    );
+  } finally {
+    if (seq === recordSeq) ui.recordView.removeAttribute('aria-busy');
+  }
+}
+
+function absolutePermalink(id) {
+  return `${window.location.origin}${window.location.pathname}${recordHref(id)}`;
+}
+
+async function copyAndTell(text, what) {
+  const ok = await copyText(text);
+  toast(ok ? `${what} copied to the clipboard.` : `${what} could not be copied: ${text}`);
+}
+
+let toastTimer = 0;
+function toast(message) {
+  ui.toast.textContent = message;
+  ui.toast.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => { ui.toast.hidden = true; }, 4000);
+}
+
+function setTitle(title) {
+  document.title = title;
+}
+
+// ---- chrome ------------------------------------------------------------------------
+
+function updateFiltersToggle() {
+  const count = Object.values(state.filters).reduce((n, values) => n + values.length, 0);
+  ui.filtersToggle.textContent = count ? `Filters (${count})` : 'Filters';
+  ui.layout.classList.toggle('has-filters', hasFilters(state));
+}
+
+async function loadVersions() {
+  try {
+    healthInfo = await api.health();
+    const v = healthInfo.versions || {};
+    const parts = [];
+    if (v.atlas_version) parts.push(`MITRE ATLAS ${v.atlas_version}`);
+    if (v.risk_repository_rows) parts.push(`AI Risk Repository export (${v.risk_repository_rows} rows)`);
+    if (healthInfo.documents !== undefined) parts.push(`${Number(healthInfo.documents).toLocaleString('en-US')} documents`);
+    if (healthInfo.built_at) parts.push(`index built ${formatDate(healthInfo.built_at)}`);
+    ui.versions.textContent = `Data: ${parts.join(' · ')}`;
+    // Everything the server reports about its data, for whoever hovers.
+    const details = Object.entries(v).map(([key, value]) => `${key}: ${value}`);
+    if (healthInfo.generation !== undefined) details.push(`generation: ${healthInfo.generation}`);
+    ui.versions.title = details.join('\n');
+  } catch (err) {
+    ui.versions.textContent = `Data versions unavailable: ${err.message}`;
+  }
+}
+
+function formatDate(value) {
+  const date = new Date(typeof value === 'number' && value < 1e12 ? value * 1000 : value);
+  if (Number.isNaN(date.getTime())) return String(value);
+  return date.toISOString().replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
+}
+
+function isEditable(target) {
+  if (!target || !(target instanceof Element)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+// ---- events ------------------------------------------------------------------------
+
+ui.input.addEventListener('input', () => {
+  suggestBox.update(ui.input.value);
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => commitQuery(), TYPING_DELAY_MS);
+});
+
+ui.input.addEventListener('keydown', (event) => {
+  if (suggestBox.handleKeydown(event)) {
+    event.preventDefault();
+    return;
+  }
+  if (event.key === 'Enter' && !event.isComposing) {
+    event.preventDefault();
+    suggestBox.cancel();
+    openFirstHit();
+  } else if (event.key === 'Escape' && ui.input.value) {
+    event.preventDefault();
+    ui.input.value = '';
+    clearTimeout(typingTimer);
+    commitQuery();
+  }
+});
+
+ui.form.addEventListener('submit', (event) => {
+  event.preventDefault();
+  clearTimeout(typingTimer);
+  suggestBox.cancel();
+  suggestBox.close();
+  commitQuery({ leaveRecord: true });
+});
+
+ui.sort.addEventListener('change', () => {
+  navigate(withChanges((next) => {
+    next.sort = ui.sort.value;
+    next.page = 1;
+  }));
+});
+
+ui.filtersToggle.addEventListener('click', () => {
+  const open = ui.filtersToggle.getAttribute('aria-expanded') !== 'true';
+  ui.filtersToggle.setAttribute('aria-expanded', String(open));
+  ui.facetPanel.classList.toggle('is-open', open);
+});
+
+// Links to records open inside the page (a modified click still opens a new tab).
+document.addEventListener('click', (event) => {
+  const link = event.target instanceof Element ? event.target.closest('a[data-record]') : null;
+  if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  openRecord(link.dataset.record);
+});
+
+document.addEventListener('keydown', (event) => {
+  if (event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !isEditable(event.target)) {
+    event.preventDefault();
+    ui.input.focus();
+    ui.input.select();
+  }
+});
+
+window.addEventListener('popstate', () => {
+  state = parseState(window.location.search);
+  typingEntry = false;
+  clearTimeout(typingTimer);
+  suggestBox.cancel();
+  suggestBox.close();
+  ui.input.value = state.q;
+  sync();
+});
+
+let resizeTimer = 0;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => { if (!state.record) drawChart(); }, 120);
+});
+
+// Labels for every facet value, so chips for filters that match nothing still read well.
+async function loadFacetLabels() {
+  try {
+    const all = await api.facets();
+    facetPanel.seedLabels(all.facets || {});
+    if (!state.record && answer) renderAnswer(answer);
+    else if (!state.record && !answer) renderChips(ui.chips, activeChips(state, (n, v) => facetPanel.labelFor(n, v)), {
+      onRemove: (name, value) => toggleFilter(name, value, false),
+      onClearAll: clearFilters,
+    });
+  } catch {
+    // Labels fall back to the raw values.
+  }
+}
+
+ui.input.value = state.q;
+sync();
+loadVersions();
+loadFacetLabels();

@@ -1,0 +1,273 @@
+// Record pages for risks, techniques and mitigations, rendered in the page from
+// /api/records/{id}. Every linked record is an <a data-record> that main.js opens in place.
+
+import { el, prose, formatNumber } from './dom.js';
+import { TYPE_LABELS } from './api.js';
+import { compareValues } from './facets.js';
+
+const LIST_LIMIT = 40;
+
+// ctx: {href(id) -> url for a record link, permalink(id), onCopy(text, what), onBack()}
+export function renderRecord(container, rec, ctx) {
+  const body = rec.type === 'technique' ? techniqueBody(rec, ctx)
+    : rec.type === 'mitigation' ? mitigationBody(rec, ctx)
+      : riskBody(rec, ctx);
+  container.replaceChildren(
+    el('nav', { class: 'record-nav', 'aria-label': 'Record' },
+      el('button', { type: 'button', class: 'link-button back-button', onclick: ctx.onBack }, '← Back to results')),
+    el('article', { class: ['record', `record-${rec.type}`], 'aria-labelledby': 'record-title' }, body),
+  );
+}
+
+export function citationFor(rec, permalink, versions) {
+  if (rec.type === 'risk') {
+    const source = rec.source || {};
+    const evidence = (rec.evidence || []).find((ev) => ev.text);
+    const quote = (evidence && evidence.text) || rec.description || '';
+    const page = evidence && evidence.page ? evidence.page : '';
+    const parts = [];
+    if (source.title) parts.push(`${source.title}.`);
+    if (source.quickref) parts.push(`QuickRef: ${source.quickref}.`);
+    if (quote) parts.push(`"${quote}"`);
+    if (page) parts.push(`(p. ${page}).`);
+    parts.push(`AI Risk Repository, risk ${rec.id} (${rec.title}). ${permalink}`);
+    return parts.join(' ');
+  }
+  const atlas = versions && versions.atlas_version ? ` ${versions.atlas_version}` : '';
+  return `MITRE ATLAS${atlas}, ${rec.id}: ${rec.name || rec.title}. ${permalink}`;
+}
+
+function header(rec, ctx, extra) {
+  return el('header', { class: 'record-header' },
+    el('div', { class: 'record-kicker' },
+      badge(rec.type),
+      el('span', { class: 'record-id' }, rec.id),
+      extra.kicker),
+    el('h1', { id: 'record-title', class: 'record-title', tabindex: '-1' }, rec.title || rec.name || rec.id),
+    extra.lead,
+    extra.tags && extra.tags.length ? el('ul', { class: 'tag-list record-tags', 'aria-label': 'Classification' },
+      extra.tags.map((t) => el('li', { class: 'tag' }, t))) : null,
+    el('div', { class: 'record-actions' },
+      el('a', { class: 'button button-quiet', href: ctx.permalink(rec.id), 'data-record': rec.id }, 'Permalink'),
+      el('button', {
+        type: 'button',
+        class: 'button button-quiet',
+        onclick: () => ctx.onCopy(ctx.absolutePermalink(rec.id), 'Link'),
+      }, 'Copy link'),
+      el('button', {
+        type: 'button',
+        class: 'button button-quiet',
+        onclick: () => ctx.onCopy(ctx.citation(rec), 'Citation'),
+      }, 'Copy citation')));
+}
+
+function riskBody(rec, ctx) {
+  const f = rec.facets || {};
+  const counts = rec.counts || {};
+  const domain = facetText(f.domain);
+  const evidence = rec.evidence || [];
+  const source = rec.source || {};
+  return [
+    header(rec, ctx, {
+      lead: rec.description ? el('blockquote', { class: 'record-quote' }, prose(rec.description)) : null,
+      tags: [domain, facetText(f.subdomain), facetText(f.timing)].filter(Boolean),
+    }),
+    section('Record summary', 'A quick snapshot of what this page covers.',
+      stats([
+        ['Techniques', formatNumber(counts.techniques ?? (rec.techniques || []).length),
+          'Attack methods connected to this risk.'],
+        ['Mitigations', formatNumber(counts.mitigations ?? (rec.mitigations || []).length),
+          'Defences that may help with related attacks.'],
+        ['Domain', domain || '—', 'The broad risk area this belongs to.'],
+      ])),
+    section('Risk profile', 'How this risk is described and categorised.',
+      definitions([
+        ['Domain', domain],
+        ['Subdomain', facetText(f.subdomain)],
+        ['Entity', facetText(f.entity)],
+        ['Intent', facetText(f.intent)],
+        ['Timing', facetText(f.timing)],
+        ['Category', rec.category],
+        ['Subcategory', rec.subcategory],
+        ['Level', rec.level],
+        ['Evidence ID', rec.ev_id],
+      ])),
+    section('Source', 'Research source for this risk.',
+      evidence.map((ev) => el('figure', { class: 'evidence' },
+        el('blockquote', { class: 'record-quote' }, prose(ev.text)),
+        ev.page ? el('figcaption', { class: 'evidence-page' }, `Page ${ev.page}`) : null)),
+      definitions([
+        ['Paper', source.title],
+        ['QuickRef', source.quickref],
+        ['Paper ID', source.paper_id],
+        ['Page', evidence.map((ev) => ev.page).filter(Boolean).join(', ')],
+      ])),
+    section(`Suggested mitigations (${formatNumber((rec.mitigations || []).length)})`,
+      'Defences that may help with the attack techniques linked to this risk.',
+      cards(rec.mitigations, (m) => mitigationCard(m, ctx), 'No mitigations are linked to this risk.')),
+    section(`Linked techniques (${formatNumber((rec.techniques || []).length)})`,
+      'MITRE ATLAS attack techniques connected to this risk.',
+      cards(rec.techniques, (t) => techniqueCard(t, ctx), 'No techniques are linked to this risk.')),
+  ];
+}
+
+function techniqueBody(rec, ctx) {
+  const counts = rec.counts || {};
+  const tactics = (rec.tactics || []).map((t) => t.name || t.id);
+  return [
+    header(rec, ctx, {
+      kicker: rec.maturity ? el('span', { class: 'tag tag-quiet' }, `Maturity: ${rec.maturity}`) : null,
+      lead: [
+        rec.parent ? el('p', { class: 'record-parent' }, 'Sub-technique of ', recordLink(rec.parent.id, rec.parent.name, ctx)) : null,
+        el('div', { class: 'record-description' }, prose(rec.description)),
+      ],
+      tags: tactics,
+    }),
+    section('Record summary', 'A quick snapshot of what this page covers.',
+      stats([
+        ['Risks', formatNumber(counts.risks ?? (rec.risks || []).length), 'AI risks this technique is linked to.'],
+        ['Mitigations', formatNumber(counts.mitigations ?? (rec.mitigations || []).length),
+          'Defences that may help against it.'],
+        ['Tactics', tactics.join(', ') || '—', 'The adversary goals it serves.'],
+      ])),
+    section('Technique profile', null,
+      definitions([
+        ['Tactics', tactics.join(', ')],
+        ['Maturity', rec.maturity],
+        ['Parent technique', rec.parent ? recordLink(rec.parent.id, `${rec.parent.id} ${rec.parent.name}`, ctx) : null],
+        ['Sub-techniques', (rec.subtechniques || []).length
+          ? el('ul', { class: 'inline-list' }, rec.subtechniques.map((s) => el('li', null, recordLink(s.id, `${s.id} ${s.name}`, ctx))))
+          : null],
+        ['Created', rec.created],
+        ['Modified', rec.modified],
+      ])),
+    section(`Mitigations (${formatNumber((rec.mitigations || []).length)})`, 'Defences that may help against this technique.',
+      cards(rec.mitigations, (m) => mitigationCard(m, ctx), 'No mitigations are listed for this technique.')),
+    section(`Linked risks (${formatNumber((rec.risks || []).length)})`, 'AI risks this technique is linked to.',
+      riskList(rec.risks, ctx, 'No risks are linked to this technique.')),
+  ];
+}
+
+function mitigationBody(rec, ctx) {
+  const f = rec.facets || {};
+  const counts = rec.counts || {};
+  const categories = facetList(f.category);
+  const lifecycle = facetList(sortedFacet('lifecycle', f.lifecycle));
+  return [
+    header(rec, ctx, {
+      lead: el('div', { class: 'record-description' }, prose(rec.description)),
+      tags: categories,
+    }),
+    section('Record summary', 'A quick snapshot of what this page covers.',
+      stats([
+        ['Techniques', formatNumber(counts.techniques ?? (rec.techniques || []).length), 'Attack techniques it addresses.'],
+        ['Risks', formatNumber(counts.risks ?? (rec.risks || []).length), 'AI risks it may help with.'],
+        ['Category', categories.join(', ') || '—', 'The kind of defence.'],
+      ])),
+    section('Mitigation profile', null,
+      definitions([
+        ['Category', categories.length ? tagList(categories) : null],
+        ['Lifecycle stages', lifecycle.length ? tagList(lifecycle, 'tag-stage') : null],
+        ['Created', rec.created],
+        ['Modified', rec.modified],
+      ])),
+    section(`Techniques addressed (${formatNumber((rec.techniques || []).length)})`, 'How this mitigation is used against each technique.',
+      cards(rec.techniques, (t) => techniqueCard(t, ctx), 'No techniques are listed for this mitigation.')),
+    section(`Linked risks (${formatNumber((rec.risks || []).length)})`, 'AI risks whose techniques this mitigation addresses.',
+      riskList(rec.risks, ctx, 'No risks are linked to this mitigation.')),
+  ];
+}
+
+function mitigationCard(m, ctx) {
+  const lifecycle = [...(m.lifecycle || [])]
+    .sort((a, b) => compareValues('lifecycle', a.value, b.value))
+    .map((l) => l.label || l.value);
+  const categories = (m.categories || []).map((c) => c.label || c.value);
+  return el('li', { class: 'card' },
+    el('h3', { class: 'card-title' }, recordLink(m.id, m.name, ctx), ' ', el('span', { class: 'record-id' }, m.id)),
+    m.use ? el('div', { class: 'card-text' }, prose(m.use)) : null,
+    el('dl', { class: 'card-meta' },
+      lifecycle.length ? [el('dt', null, 'Lifecycle'), el('dd', null, tagList(lifecycle, 'tag-stage'))] : null,
+      categories.length ? [el('dt', null, 'Category'), el('dd', null, tagList(categories))] : null));
+}
+
+function techniqueCard(t, ctx) {
+  const tactics = (t.tactics || []).map((x) => x.name || x.id);
+  return el('li', { class: 'card' },
+    el('h3', { class: 'card-title' }, recordLink(t.id, t.name, ctx), ' ', el('span', { class: 'record-id' }, t.id)),
+    t.use ? el('div', { class: 'card-text' }, prose(t.use)) : null,
+    tactics.length || t.origin ? el('dl', { class: 'card-meta' },
+      tactics.length ? [el('dt', null, 'Tactics'), el('dd', null, tagList(tactics))] : null,
+      t.origin ? [el('dt', null, 'Linked by'), el('dd', { class: 'origin' }, t.origin)] : null) : null);
+}
+
+function riskList(risks, ctx, emptyText) {
+  const items = risks || [];
+  if (items.length === 0) return el('p', { class: 'muted' }, emptyText);
+  const list = el('ul', { class: 'link-list' });
+  const renderItems = (limit) => {
+    list.replaceChildren(...items.slice(0, limit).map((r) => el('li', null,
+      el('span', { class: 'record-id' }, r.id), ' ', recordLink(r.id, r.title || r.id, ctx))));
+  };
+  renderItems(LIST_LIMIT);
+  if (items.length <= LIST_LIMIT) return list;
+  const more = el('button', { type: 'button', class: 'link-button' }, `Show all ${formatNumber(items.length)}`);
+  more.addEventListener('click', () => {
+    renderItems(items.length);
+    more.remove();
+  });
+  return [list, more];
+}
+
+function cards(items, render, emptyText) {
+  if (!items || items.length === 0) return el('p', { class: 'muted' }, emptyText);
+  return el('ul', { class: 'card-list' }, items.map(render));
+}
+
+function section(title, intro, ...content) {
+  return el('section', { class: 'record-section' },
+    el('h2', null, title),
+    intro ? el('p', { class: 'section-intro' }, intro) : null,
+    content);
+}
+
+function stats(rows) {
+  return el('dl', { class: 'stat-grid' }, rows.map(([term, value, note]) => el('div', { class: 'stat' },
+    el('dt', null, term),
+    el('dd', { class: 'stat-value' }, value),
+    el('dd', { class: 'stat-note' }, note))));
+}
+
+function definitions(rows) {
+  const present = rows.filter(([, value]) => value !== undefined && value !== null && value !== '');
+  if (present.length === 0) return null;
+  return el('dl', { class: 'definition-list' }, present.map(([term, value]) => el('div', { class: 'definition' },
+    el('dt', null, term), el('dd', null, value))));
+}
+
+function tagList(labels, extraClass) {
+  return el('ul', { class: 'tag-list' }, labels.map((l) => el('li', { class: ['tag', extraClass] }, l)));
+}
+
+function badge(type) {
+  return el('span', { class: ['badge', `badge-${type}`] }, TYPE_LABELS[type] || type);
+}
+
+export function recordLink(id, text, ctx) {
+  return el('a', { href: ctx.href(id), 'data-record': id }, text || id);
+}
+
+function sortedFacet(name, value) {
+  if (!Array.isArray(value)) return value;
+  return [...value].sort((a, b) => compareValues(name, a.value, b.value));
+}
+
+function facetList(value) {
+  if (!value) return [];
+  const values = Array.isArray(value) ? value : [value];
+  return values.map((v) => v.label || v.value).filter(Boolean);
+}
+
+function facetText(value) {
+  return facetList(value).join(', ');
+}

@@ -1,0 +1,177 @@
+// The result list and what surrounds it: status line, did-you-mean, active filter chips,
+// empty state and pagination. Pure rendering: every action goes back through callbacks.
+
+import { el, appendSnippet, formatNumber, plural } from './dom.js';
+import { FACET_NAMES, FACET_TITLES, TYPE_LABELS } from './api.js';
+
+// The main facets shown under a hit of each type, in this order (the type is the badge).
+const HIT_FACETS = {
+  risk: ['subdomain', 'domain', 'entity', 'intent', 'timing'],
+  technique: ['tactic'],
+  mitigation: ['category', 'lifecycle'],
+};
+const HIT_FACET_LIMIT = 6;
+
+export function statusText(answer, state) {
+  const count = plural(answer.total, 'result', 'results');
+  const shown = answer.corrected && answer.suggestion ? answer.suggestion : state.q;
+  const query = shown ? ` for “${shown}”` : '';
+  const ms = Number(answer.took_ms);
+  const took = Number.isFinite(ms) ? ` · ${ms < 10 ? ms.toFixed(1) : formatNumber(Math.round(ms))} ms` : '';
+  return `${count}${query}${took}`;
+}
+
+export function renderNotices(container, answer, state, { onSearch }) {
+  container.replaceChildren();
+  if (answer.corrected && answer.suggestion) {
+    container.append(el('p', { class: 'notice' },
+      'No results for ', el('strong', null, `“${state.q}”`), '; showing results for ',
+      el('button', { type: 'button', class: 'link-button', onclick: () => onSearch(answer.suggestion) },
+        `“${answer.suggestion}”`), '.'));
+  } else if (answer.suggestion) {
+    container.append(el('p', { class: 'notice' },
+      'Did you mean ',
+      el('button', { type: 'button', class: 'link-button suggestion-link', onclick: () => onSearch(answer.suggestion) },
+        answer.suggestion), '?'));
+  }
+  if (answer.interpreted_literally) {
+    container.append(el('p', { class: 'notice notice-quiet' },
+      'The query syntax could not be read, so its words were searched literally.'));
+  }
+  container.hidden = container.childElementCount === 0;
+}
+
+// chips: [{name, value, label}] of the ticked facet values.
+export function renderChips(container, chips, { onRemove, onClearAll }) {
+  container.replaceChildren();
+  container.hidden = chips.length === 0;
+  if (chips.length === 0) return;
+  container.append(
+    el('span', { class: 'chips-title', id: 'chips-title' }, 'Filters:'),
+    el('ul', { class: 'chip-list', 'aria-labelledby': 'chips-title' }, chips.map((chip) => el('li', null,
+      el('button', {
+        type: 'button',
+        class: 'chip',
+        'aria-label': `Remove filter ${FACET_TITLES[chip.name]}: ${chip.label}`,
+        onclick: () => onRemove(chip.name, chip.value),
+      },
+      el('span', { class: 'chip-facet' }, `${FACET_TITLES[chip.name]}:`), ' ',
+      el('span', { class: 'chip-label' }, chip.label),
+      el('span', { class: 'chip-x', 'aria-hidden': 'true' }, '×'))))),
+    el('button', { type: 'button', class: 'link-button clear-all', onclick: onClearAll }, 'Clear all'),
+  );
+}
+
+export function renderHits(list, hits, { href }) {
+  list.replaceChildren(...hits.map((hit) => {
+    const snippet = el('p', { class: 'hit-snippet' });
+    appendSnippet(snippet, hit.snippet);
+    const facets = hitFacetLabels(hit.type, hit.facets || {});
+    return el('li', { class: 'hit', dataset: { id: hit.id } },
+      el('div', { class: 'hit-head' },
+        el('span', { class: ['badge', `badge-${hit.type}`] }, TYPE_LABELS[hit.type] || hit.type),
+        el('span', { class: 'record-id' }, hit.id)),
+      el('h3', { class: 'hit-title' }, el('a', { href: href(hit.id), 'data-record': hit.id }, hit.title || hit.id)),
+      snippet.childNodes.length ? snippet : null,
+      facets.length ? el('ul', { class: 'tag-list hit-facets', 'aria-label': 'Classification' },
+        facets.map((f) => el('li', { class: 'tag', title: FACET_TITLES[f.name] }, f.label))) : null);
+  }));
+}
+
+function hitFacetLabels(type, facets) {
+  const out = [];
+  for (const name of HIT_FACETS[type] || ['subdomain', 'domain', 'tactic', 'category']) {
+    if (name === 'domain' && facets.subdomain) continue;
+    const value = facets[name];
+    if (!value) continue;
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const label = v.label || v.value;
+      if (label && out.length < HIT_FACET_LIMIT) out.push({ name, label });
+    }
+  }
+  return out;
+}
+
+// Says why nothing matched and offers to drop each filter with one click.
+export function renderEmpty(container, state, chips, { onRemove, onClearAll, onClearQuery }) {
+  const reasons = [];
+  if (state.q && chips.length) {
+    reasons.push(el('p', null, 'No records match ', el('strong', null, `“${state.q}”`),
+      ` with the ${chips.length === 1 ? 'filter' : `${chips.length} filters`} below.`));
+  } else if (state.q) {
+    reasons.push(el('p', null, 'No records match ', el('strong', null, `“${state.q}”`),
+      '. Check the spelling, use fewer words, or try a broader term.'));
+  } else if (chips.length) {
+    reasons.push(el('p', null, 'No record has all of the selected filters together.'));
+  } else {
+    reasons.push(el('p', null, 'The index holds no records.'));
+  }
+  const actions = chips.map((chip) => el('li', null,
+    el('button', { type: 'button', class: 'button button-quiet', onclick: () => onRemove(chip.name, chip.value) },
+      `Remove ${FACET_TITLES[chip.name]}: ${chip.label}`)));
+  if (chips.length > 1) {
+    actions.push(el('li', null, el('button', { type: 'button', class: 'button button-quiet', onclick: onClearAll }, 'Clear all filters')));
+  }
+  if (state.q && chips.length) {
+    actions.push(el('li', null, el('button', { type: 'button', class: 'button button-quiet', onclick: onClearQuery },
+      `Search all records without “${state.q}”`)));
+  }
+  container.replaceChildren(
+    el('h2', { class: 'empty-title' }, 'No results'),
+    ...reasons,
+    actions.length ? el('ul', { class: 'empty-actions' }, actions) : null,
+  );
+}
+
+export function renderPagination(nav, answer, { href, onPage }) {
+  nav.replaceChildren();
+  const perPage = Number(answer.per_page) || 20;
+  const pages = Math.max(1, Math.ceil((Number(answer.total) || 0) / perPage));
+  const page = Math.min(Number(answer.page) || 1, pages);
+  nav.hidden = pages <= 1;
+  if (pages <= 1) return;
+
+  const link = (target, text, label, extra = {}) => {
+    const a = el('a', { href: href(target), class: 'page-link', 'aria-label': label, ...extra }, text);
+    a.addEventListener('click', (event) => {
+      if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      onPage(target);
+    });
+    return a;
+  };
+  const items = [];
+  items.push(page > 1 ? link(page - 1, '‹ Previous', 'Previous page', { rel: 'prev' })
+    : el('span', { class: 'page-link is-disabled', 'aria-hidden': 'true' }, '‹ Previous'));
+  for (const p of pageWindow(page, pages)) {
+    if (p === null) items.push(el('span', { class: 'page-gap', 'aria-hidden': 'true' }, '…'));
+    else if (p === page) items.push(el('span', { class: 'page-link is-current', 'aria-current': 'page' }, String(p)));
+    else items.push(link(p, String(p), `Page ${p}`));
+  }
+  items.push(page < pages ? link(page + 1, 'Next ›', 'Next page', { rel: 'next' })
+    : el('span', { class: 'page-link is-disabled', 'aria-hidden': 'true' }, 'Next ›'));
+  nav.append(el('ul', { class: 'pagination' }, items.map((item) => el('li', null, item))),
+    el('p', { class: 'page-summary' }, `Page ${formatNumber(page)} of ${formatNumber(pages)}`));
+}
+
+function pageWindow(page, pages) {
+  const wanted = new Set([1, pages, page - 1, page, page + 1]);
+  if (page <= 3) [2, 3, 4].forEach((p) => wanted.add(p));
+  if (page >= pages - 2) [pages - 1, pages - 2, pages - 3].forEach((p) => wanted.add(p));
+  const sorted = [...wanted].filter((p) => p >= 1 && p <= pages).sort((a, b) => a - b);
+  const out = [];
+  sorted.forEach((p, i) => {
+    if (i > 0 && p - sorted[i - 1] > 1) out.push(null);
+    out.push(p);
+  });
+  return out;
+}
+
+// The chips for the ticked values, labelled with what the facet panel has seen.
+export function activeChips(state, labelFor) {
+  const chips = [];
+  for (const name of FACET_NAMES) {
+    for (const value of state.filters[name]) chips.push({ name, value, label: labelFor(name, value) });
+  }
+  return chips;
+}

@@ -1,0 +1,299 @@
+// The API routes against an index of the default corpus (server/API.md).
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "server/server_fixture.h"
+
+using namespace riskatlas::testing;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+constexpr const char* kJson = "application/json; charset=utf-8";
+
+Json body_of(const httplib::Result& r) {
+  REQUIRE(r);
+  return Json::parse(r->body);
+}
+
+std::vector<std::string> keys_of(const Json& object) {
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : object.items()) keys.push_back(key);
+  return keys;
+}
+
+void check_error(const httplib::Result& r, int status, const std::string& code) {
+  REQUIRE(r);
+  INFO(r->body);
+  CHECK(r->status == status);
+  CHECK(r->get_header_value("Content-Type") == kJson);
+  const Json body = Json::parse(r->body);
+  CHECK(body["error"]["code"] == code);
+  CHECK(body["error"]["message"].is_string());
+}
+
+}  // namespace
+
+TEST_CASE("search answers ranked hits with facets and the generation", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const auto r = cli->Get("/api/search?q=poisoning&per_page=3");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->get_header_value("Content-Type") == kJson);
+  const Json body = Json::parse(r->body);
+  CHECK(keys_of(body) == std::vector<std::string>{"query", "total", "page", "per_page", "hits", "facets", "corrected",
+                                                  "interpreted_literally", "generation", "took_ms"});
+  CHECK(body["query"] == "poisoning");
+  CHECK(body["total"].get<int>() > 3);
+  CHECK(body["per_page"] == 3);
+  REQUIRE(body["hits"].size() == 3);
+  const Json& hit = body["hits"][0];
+  CHECK(keys_of(hit) == std::vector<std::string>{"id", "type", "title", "snippet", "score", "facets"});
+  CHECK(hit["facets"]["type"]["value"].is_string());
+  CHECK(keys_of(hit["facets"]["type"]) == std::vector<std::string>{"value", "label"});
+  CHECK(body["generation"].get<std::string>().rfind("gen-", 0) == 0);
+  // Facets in model order: type first; each value has value, label, count, selected.
+  REQUIRE(body["facets"].contains("type"));
+  CHECK(keys_of(body["facets"]).front() == "type");
+  CHECK(keys_of(body["facets"]["type"][0]) == std::vector<std::string>{"value", "label", "count", "selected"});
+}
+
+TEST_CASE("search filters by facets with OR within a facet", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const Json risks = body_of(cli->Get("/api/search?type=risk&per_page=1"));
+  const Json techniques = body_of(cli->Get("/api/search?type=technique&per_page=1"));
+  const Json both = body_of(cli->Get("/api/search?type=risk&type=technique&per_page=1"));
+  CHECK(risks["total"].get<int>() > 0);
+  CHECK(techniques["total"].get<int>() > 0);
+  CHECK(both["total"].get<int>() == risks["total"].get<int>() + techniques["total"].get<int>());
+  bool selected = false;
+  for (const auto& v : risks["facets"]["type"])
+    if (v["value"] == "risk") selected = v["selected"].get<bool>();
+  CHECK(selected);
+  // An unknown value of a known facet matches nothing; it is not an error.
+  CHECK(body_of(cli->Get("/api/search?domain=nonexistent"))["total"] == 0);
+}
+
+TEST_CASE("search explains matches on request", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const Json body = body_of(cli->Get("/api/search?q=poisoning&explain=1&per_page=1"));
+  REQUIRE(body["hits"].size() == 1);
+  REQUIRE(body["hits"][0].contains("explain"));
+  const Json& terms = body["hits"][0]["explain"];
+  REQUIRE_FALSE(terms.empty());
+  CHECK(keys_of(terms[0]) == std::vector<std::string>{"field", "term", "weight"});
+}
+
+TEST_CASE("snippets escape record text as HTML", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const Json body = body_of(cli->Get("/api/search?q=display%20name%20admin%20console&per_page=1"));
+  REQUIRE(body["hits"].size() == 1);
+  const std::string snippet = body["hits"][0]["snippet"];
+  CHECK_THAT(snippet, Catch::Contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+  CHECK(snippet.find("<script") == std::string::npos);
+  CHECK(snippet.find("<img") == std::string::npos);
+  CHECK_THAT(snippet, Catch::Contains("<mark>"));
+}
+
+TEST_CASE("operators that do not parse are taken literally", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  for (const char* q : {"foo%20AND", "NOT%20bar", "AND%20OR%20(", "%22abc", "(((", ")", "-", "%2B", "*", "a*"}) {
+    INFO(q);
+    const auto r = cli->Get((std::string("/api/search?q=") + q).c_str());
+    REQUIRE(r);
+    CHECK((r->status == 200 || r->status == 400));
+  }
+}
+
+TEST_CASE("records are served by id with their generation", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const auto r = cli->Get("/api/records/AML.T0070");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->get_header_value("Content-Type") == kJson);
+  const Json body = Json::parse(r->body);
+  CHECK(keys_of(body).front() == "id");
+  CHECK(body["id"] == "AML.T0070");
+  CHECK(body["type"] == "technique");
+  CHECK(body["generation"].get<std::string>().rfind("gen-", 0) == 0);
+
+  check_error(cli->Get("/api/records/NO.SUCH.ID"), 404, "not_found");
+  check_error(cli->Get("/api/records/a%20b"), 404, "not_found");
+  check_error(cli->Get("/api/records/a/b"), 404, "not_found");
+  check_error(cli->Get(("/api/records/" + std::string(200, 'x')).c_str()), 404, "not_found");
+  check_error(cli->Get("/api/records/AML.T0070?x=1"), 400, "unknown_parameter");
+}
+
+TEST_CASE("suggest completes a prefix", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const Json body = body_of(cli->Get("/api/suggest?q=poi&limit=4"));
+  CHECK(keys_of(body) == std::vector<std::string>{"query", "suggestions"});
+  CHECK(body["query"] == "poi");
+  REQUIRE_FALSE(body["suggestions"].empty());
+  CHECK(body["suggestions"].size() <= 4);
+  for (const auto& s : body["suggestions"]) {
+    CHECK(s["text"].is_string());
+    CHECK((s["kind"] == "record" || s["kind"] == "term"));
+    if (s["kind"] == "record") CHECK(s["id"].is_string());
+  }
+  check_error(cli->Get("/api/suggest"), 400, "invalid_parameter");
+  check_error(cli->Get("/api/suggest?q="), 400, "invalid_parameter");
+  check_error(cli->Get("/api/suggest?q=a&limit=11"), 400, "invalid_parameter");
+}
+
+TEST_CASE("facets lists every facet over the whole index", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const Json body = body_of(cli->Get("/api/facets"));
+  CHECK(keys_of(body) == std::vector<std::string>{"facets", "generation"});
+  CHECK(keys_of(body["facets"]).front() == "type");
+  int documents = 0;
+  for (const auto& v : body["facets"]["type"]) documents += v["count"].get<int>();
+  const Json health = body_of(cli->Get("/healthz"));
+  CHECK(documents == health["documents"].get<int>());
+}
+
+TEST_CASE("healthz reports the generation being served", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const auto r = cli->Get("/healthz");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  const Json body = Json::parse(r->body);
+  CHECK(body["status"] == "ok");
+  CHECK(body["documents"].get<int>() > 0);
+  CHECK(body["uuid"].is_string());
+  CHECK(body.contains("built_at"));
+  CHECK(body["versions"].is_object());
+  CHECK(body["load"].is_object());
+  CHECK(body["analyzer"]["matches"] == true);
+  CHECK_FALSE(body.contains("problem"));
+}
+
+TEST_CASE("without an index the API answers 503", "[http][slow]") {
+  ScratchDir empty("http-no-index-" + std::to_string(::getpid()));
+  auto options = TestServer::default_options();
+  options.index = empty.path() / "missing";
+  TestServer server(options);
+  auto cli = server.client();
+  const auto health = cli->Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 503);
+  const Json body = Json::parse(health->body);
+  CHECK(body["status"] == "unavailable");
+  CHECK(body["problem"].is_string());
+  check_error(cli->Get("/api/search?q=x"), 503, "index_unavailable");
+  check_error(cli->Get("/api/records/AML.T0070"), 503, "index_unavailable");
+  check_error(cli->Get("/api/facets"), 503, "index_unavailable");
+  check_error(cli->Get("/api/export"), 503, "index_unavailable");
+  check_error(cli->Get("/api/suggest?q=a"), 503, "index_unavailable");
+  // Bad parameters are still the caller's fault.
+  check_error(cli->Get("/api/search?page=0"), 400, "invalid_parameter");
+}
+
+TEST_CASE("export answers the whole match set as JSON", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const Json body = body_of(cli->Get("/api/export?type=risk"));
+  CHECK(keys_of(body) == std::vector<std::string>{"query", "total", "exported", "generation", "records"});
+  CHECK(body["total"].get<int>() > 20);  // more than one search page
+  CHECK(body["exported"] == body["total"]);
+  CHECK(body["records"].size() == body["total"].get<std::size_t>());
+  CHECK(body["records"][0]["type"] == "risk");
+}
+
+TEST_CASE("export answers CSV as an attachment with RFC 4180 quoting", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const auto r = cli->Get("/api/export?format=csv&q=display%20name%20admin%20console");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->get_header_value("Content-Type") == "text/csv; charset=utf-8");
+  CHECK(r->get_header_value("Content-Disposition") == "attachment; filename=\"riskatlas-export.csv\"");
+  CHECK(r->body.rfind("id,type,title,domain,subdomain,entity,intent,timing,lifecycle,category,tactic,description,"
+                      "source,quickref\r\n",
+                      0) == 0);
+  CHECK_THAT(r->body, Catch::Contains("08.02.00,risk,Insecure output handling,2. Privacy & Security,"));
+  // The description holds commas, so it is quoted.
+  CHECK_THAT(r->body, Catch::Contains(",\"Applications place model output into web pages, shells or SQL"));
+  check_error(cli->Get("/api/export?format=xml"), 400, "invalid_parameter");
+}
+
+TEST_CASE("metrics count requests by route template", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  cli->set_keep_alive(true);  // one connection: each request is counted before the next is read
+  REQUIRE(cli->Get("/api/search?q=poisoning"));
+  REQUIRE(cli->Get("/api/records/AML.T0070"));
+  REQUIRE(cli->Get("/no/such/path/12345"));
+  const auto r = cli->Get("/metrics");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK_THAT(r->get_header_value("Content-Type"), Catch::StartsWith("text/plain; version=0.0.4"));
+  CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"/api/search\",status=\"200\"} 1\n"));
+  CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"/api/records/{id}\",status=\"200\"} 1\n"));
+  CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"other\",status=\"404\"} 1\n"));
+  CHECK_THAT(r->body, Catch::Contains("riskatlas_http_request_duration_seconds_bucket{route=\"/api/search\",le=\"+Inf\"} 1\n"));
+  CHECK_THAT(r->body, Catch::Contains("\nriskatlas_index_documents "));
+  CHECK(r->body.find("12345") == std::string::npos);
+  CHECK(r->body.find("AML.T0070") == std::string::npos);
+}
+
+TEST_CASE("the web UI is served under / with security headers", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const auto r = cli->Get("/");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK_THAT(r->get_header_value("Content-Type"), Catch::StartsWith("text/html"));
+  CHECK(r->get_header_value("Cache-Control") == "no-cache");
+  CHECK(r->get_header_value("X-Content-Type-Options") == "nosniff");
+  CHECK_THAT(r->get_header_value("Content-Security-Policy"), Catch::Contains("default-src 'self'"));
+  CHECK_THAT(r->get_header_value("Content-Security-Policy"), Catch::Contains("frame-ancestors 'none'"));
+  // API answers carry the same policy.
+  const auto api = cli->Get("/healthz");
+  REQUIRE(api);
+  CHECK_THAT(api->get_header_value("Content-Security-Policy"), Catch::Contains("object-src 'none'"));
+}
+
+TEST_CASE("HEAD is answered like GET without a body", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const auto r = cli->Head("/api/search?q=poisoning");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->body.empty());
+}
+
+TEST_CASE("a newly published generation is served without a restart", "[http][slow]") {
+  ScratchDir dir("http-reload-" + std::to_string(::getpid()));
+  const auto index = dir.path() / "index";
+  const std::string build = "'" + (binary_dir() / "riskatlas-index").string() + "' --quiet --corpus '" +
+                            corpus_dir().string() + "' --index '" + index.string() + "' > /dev/null 2>&1";
+  REQUIRE(std::system(build.c_str()) == 0);
+  auto options = TestServer::default_options();
+  options.index = index;
+  options.index_check_interval = std::chrono::milliseconds(50);
+  TestServer server(options);
+  auto cli = server.client();
+  const std::string before = body_of(cli->Get("/api/search?q=poisoning"))["generation"];
+
+  REQUIRE(std::system(build.c_str()) == 0);
+  std::string after = before;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (after == before && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    after = body_of(cli->Get("/api/search?q=poisoning"))["generation"];
+  }
+  CHECK(after != before);
+  CHECK(body_of(cli->Get("/healthz"))["generation"] == after);
+  CHECK(body_of(cli->Get("/api/records/AML.T0070"))["generation"] == after);
+}

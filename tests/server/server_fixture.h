@@ -1,0 +1,108 @@
+// Integration fixtures for the HTTP tests: an index built once per test process from the default
+// corpus by the real riskatlas-index binary, and an HttpServer on an ephemeral loopback port.
+#pragma once
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <httplib.h>
+
+#include "http_server.h"
+#include "test_support.h"
+
+namespace riskatlas::testing {
+
+// The index root, built on first use. Per process, because ctest runs test cases as separate
+// processes, possibly in parallel.
+inline const std::filesystem::path& shared_index() {
+  static const ScratchDir dir("http-index-" + std::to_string(::getpid()));
+  static const std::filesystem::path root = [] {
+    const std::filesystem::path index = dir.path() / "index";
+    const std::string command = "'" + (binary_dir() / "riskatlas-index").string() + "' --quiet --corpus '" +
+                                corpus_dir().string() + "' --index '" + index.string() + "' > '" +
+                                (dir.path() / "indexer.log").string() + "' 2>&1";
+    if (std::system(command.c_str()) != 0)
+      throw std::runtime_error("riskatlas-index failed; see " + (dir.path() / "indexer.log").string());
+    return index;
+  }();
+  return root;
+}
+
+// An HttpServer serving in a background thread; stopped and joined on destruction.
+class TestServer {
+ public:
+  explicit TestServer(server::HttpServer::Options options = default_options()) {
+    options.log = [this](const std::string& line) {
+      std::lock_guard lock(mutex_);
+      log_.push_back(line);
+    };
+    server_ = std::make_unique<server::HttpServer>(std::move(options));
+    port_ = server_->bind_to_any_port("127.0.0.1");
+    if (port_ <= 0) throw std::runtime_error("cannot bind a loopback port");
+    thread_ = std::thread([this] { server_->listen_after_bind(); });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!server_->is_running() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ~TestServer() {
+    server_->stop();
+    thread_.join();
+  }
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  static server::HttpServer::Options default_options() {
+    server::HttpServer::Options o;
+    o.index = shared_index();
+    o.threads = 4;
+    o.web_dir = source_dir() / "server" / "web";
+    return o;
+  }
+
+  int port() const { return port_; }
+  server::HttpServer& server() { return *server_; }
+
+  // A client with short timeouts, so a hung server fails the test instead of stalling it.
+  std::unique_ptr<httplib::Client> client() const {
+    auto c = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    c->set_connection_timeout(2, 0);
+    c->set_read_timeout(5, 0);
+    c->set_write_timeout(5, 0);
+    return c;
+  }
+
+  std::vector<std::string> log_lines() const {
+    std::lock_guard lock(mutex_);
+    return log_;
+  }
+
+  // The log once it holds at least `n` lines (a request is logged just after its answer is sent).
+  std::vector<std::string> wait_for_log_lines(std::size_t n) const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (log_lines().size() < n && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return log_lines();
+  }
+
+ private:
+  std::unique_ptr<server::HttpServer> server_;
+  int port_ = -1;
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> log_;
+};
+
+// Sends raw bytes on a new connection and returns everything the server sends back until it closes
+// the connection or `wait` passes ("<timeout>" is appended then).
+std::string raw_exchange(int port, const std::string& request, std::chrono::milliseconds wait);
+
+}  // namespace riskatlas::testing
