@@ -1,0 +1,476 @@
+// Browser tests of the riskatlas web UI against the real server and the default corpus.
+// Run with ./run.sh (or `node --test` here). Needs build/riskatlas-{index,serve} and chromium.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { startServer, launchBrowser, newPage, searchSettled, ARTIFACTS } from './harness.mjs';
+
+// Risk 08.02.00 of the default corpus quotes "<script>alert(1)</script>" and
+// "<img src=x onerror=alert(2)>"; 02.01.02 is fine-tuning dataset poisoning (subdomain 2.2).
+const XSS_RISK = '08.02.00';
+const POISONING_RISK = '02.01.02';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+// Runs fn with a fresh page; fails on page errors, dialogs or CSP violations.
+async function withPage(fn, options) {
+  const { page, context, problems } = await newPage(browser, server.baseUrl, options);
+  try {
+    await fn(page, problems);
+    assert.deepEqual(problems.errors, [], 'no uncaught page errors');
+    assert.deepEqual(problems.dialogs, [], 'no dialogs');
+    assert.deepEqual(problems.csp, [], 'no Content-Security-Policy violations');
+  } finally {
+    await context.close();
+  }
+}
+
+async function total(page) {
+  return Number(await page.locator('#result-status').getAttribute('data-total'));
+}
+
+// {facet: [{value, count, checked}]} for the facet groups on screen, in screen order.
+function facetSnapshot(page) {
+  return page.$$eval('#facets .facet:not([hidden])', (sections) => Object.fromEntries(sections.map((s) => [
+    s.dataset.facet,
+    [...s.querySelectorAll('.facet-item')].map((li) => ({
+      value: li.querySelector('input').dataset.value,
+      count: Number(li.querySelector('.facet-count').textContent.replace(/,/g, '')),
+      checked: li.querySelector('input').checked,
+    })),
+  ])));
+}
+
+function checkbox(page, facet, value) {
+  return page.locator(`#facets input[type=checkbox][data-facet="${facet}"][data-value="${value}"]`);
+}
+
+async function openAndSettle(page, url) {
+  await page.goto(url);
+  await searchSettled(page);
+}
+
+test('typing a query shows highlighted hits with the total and time taken', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/');
+    const all = await total(page);
+    await page.locator('#q').pressSequentially('poisoning', { delay: 25 });
+    await page.waitForURL(/[?&]q=poisoning(&|$)/);
+    await searchSettled(page);
+
+    const n = await total(page);
+    assert.ok(n > 0 && n < all, `"poisoning" matches some records (${n} of ${all})`);
+    assert.match(await page.locator('#result-status').textContent(), /results? for “poisoning” · [\d.,]+ ms/);
+    const marks = await page.locator('#hits .hit-snippet mark').allTextContents();
+    assert.ok(marks.some((m) => /poison/i.test(m)), `snippets highlight the query: ${marks.join(', ')}`);
+    const first = page.locator('#hits .hit').first();
+    assert.ok(await first.locator('.badge').isVisible(), 'a hit shows its type badge');
+    assert.ok((await first.locator('.hit-title a').textContent()).length > 0, 'a hit shows its title');
+    assert.equal(await page.locator('#result-status').getAttribute('aria-live'), 'polite');
+  });
+});
+
+test('ticking facet values narrows the total and refreshes the other facets; unticking restores them', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/');
+    const total0 = await total(page);
+    const facets0 = await facetSnapshot(page);
+    assert.ok(facets0.domain && facets0.domain.length >= 2, 'the domain facet is offered');
+
+    const [d1, d2] = facets0.domain.filter((v) => v.count < total0);
+    await checkbox(page, 'domain', d1.value).check();
+    await page.waitForURL(new RegExp(`domain=${encodeURIComponent(d1.value)}`));
+    await searchSettled(page);
+    assert.equal(await total(page), d1.count, 'one ticked domain: the total is its count');
+    const facets1 = await facetSnapshot(page);
+    assert.deepEqual(facets1.domain, facets0.domain.map((v) => ({ ...v, checked: v.value === d1.value })),
+      'domain counts ignore the domain selection, and its values keep their place');
+    assert.notDeepEqual(facets1.type, facets0.type, 'the type counts follow the domain filter');
+    assert.equal(await page.locator('#chips .chip').count(), 1, 'the filter shows as a chip');
+
+    await checkbox(page, 'domain', d2.value).check();
+    await searchSettled(page);
+    assert.equal(await total(page), d1.count + d2.count, 'values of one facet are ORed');
+
+    const riskType = (await facetSnapshot(page)).type.find((v) => v.value === 'risk');
+    await checkbox(page, 'type', 'risk').check();
+    await searchSettled(page);
+    assert.equal(await total(page), riskType.count, 'facets are ANDed');
+
+    await page.locator('#chips .clear-all').click();
+    await searchSettled(page);
+    assert.equal(await total(page), total0);
+
+    await checkbox(page, 'domain', d1.value).check();
+    await searchSettled(page);
+    await checkbox(page, 'domain', d1.value).uncheck();
+    await searchSettled(page);
+    assert.equal(await total(page), total0, 'unticking gives back the original total');
+    assert.deepEqual(await facetSnapshot(page), facets0, 'and the original counts');
+    assert.ok(!page.url().includes('domain='));
+  });
+});
+
+test('a ticked value stays in place and visible while other filters change its count', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/');
+    const tactics = (await facetSnapshot(page)).tactic;
+    assert.ok(tactics && tactics.length > 3, 'the tactic facet has several values');
+    const picked = tactics[2];
+    await checkbox(page, 'tactic', picked.value).check();
+    await searchSettled(page);
+    const after = (await facetSnapshot(page)).tactic;
+    assert.equal(after[2].value, picked.value, 'the ticked value did not move');
+    assert.ok(after[2].checked);
+
+    // Another facet changes the tactic counts (the server reorders them by count): the list
+    // keeps the order it had, and the ticked value stays listed, even at count 0.
+    await checkbox(page, 'lifecycle', 'ml-model-evaluation').check();
+    await searchSettled(page);
+    const changed = (await facetSnapshot(page)).tactic;
+    const shown = new Set(changed.map((v) => v.value));
+    assert.deepEqual(changed.map((v) => v.value), tactics.map((v) => v.value).filter((v) => shown.has(v)),
+      'tactics keep their first order');
+    assert.ok(changed.some((v) => v.value === picked.value && v.checked), 'the ticked value is still listed');
+    assert.ok(await checkbox(page, 'tactic', picked.value).isVisible());
+
+    // A query that matches nothing: the ticked value is still there to untick.
+    await page.locator('#q').fill('zzqxw');
+    await page.waitForURL(/q=zzqxw/);
+    await searchSettled(page);
+    assert.equal(await total(page), 0);
+    assert.deepEqual((await facetSnapshot(page)).tactic, [{ value: picked.value, count: 0, checked: true }]);
+    await checkbox(page, 'tactic', picked.value).uncheck();
+    await searchSettled(page);
+    assert.ok(!page.url().includes('tactic='));
+  });
+});
+
+test('long facets show their top values, a show-more toggle and a filter box', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/');
+    const facet = page.locator('#facets .facet[data-facet="tactic"]');
+    const shown = await facet.locator('.facet-item').count();
+    assert.ok(shown <= 8, `collapsed facet shows at most 8 values (${shown})`);
+    const more = facet.locator('.facet-more');
+    assert.ok(await more.isVisible(), 'show more is offered');
+    await more.click();
+    const all = await facet.locator('.facet-item').count();
+    assert.ok(all > shown, 'show more lists every value');
+    const label = (await facet.locator('.facet-label').last().textContent()).trim();
+    await facet.locator('.facet-filter').fill(label.slice(0, 6));
+    const filtered = await facet.locator('.facet-label').allTextContents();
+    assert.ok(filtered.length >= 1 && filtered.length < all, `the filter box narrows the values (${filtered})`);
+    assert.ok(filtered.every((t) => t.toLowerCase().includes(label.slice(0, 6).toLowerCase())));
+  });
+});
+
+test('subdomains are grouped under their domain', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/');
+    const groups = await page.$$eval('#facets .facet[data-facet="subdomain"] .facet-group', (els) => els.map((g) => ({
+      title: g.querySelector('.facet-group-title').textContent,
+      values: [...g.querySelectorAll('input')].map((i) => i.dataset.value),
+    })));
+    assert.ok(groups.length > 1);
+    for (const g of groups) {
+      const domain = g.values[0].split('.')[0];
+      assert.ok(g.values.every((v) => v.split('.')[0] === domain), `group ${g.title} holds one domain`);
+      assert.ok(g.title.startsWith(`${domain}.`) || g.title.includes(domain), `heading ${g.title} names domain ${domain}`);
+    }
+  });
+});
+
+test('clicking a bar of the domain chart toggles that domain filter', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=poisoning');
+    const bar = page.locator('#chart .chart-row').first();
+    const value = await bar.getAttribute('data-value');
+    await bar.click();
+    await page.waitForURL(new RegExp(`domain=${encodeURIComponent(value)}`));
+    await searchSettled(page);
+    assert.ok(await checkbox(page, 'domain', value).isChecked());
+    assert.equal(await page.locator(`#chart .chart-row[data-value="${value}"]`).getAttribute('aria-pressed'), 'true');
+    await page.locator(`#chart .chart-row[data-value="${value}"]`).click();
+    await searchSettled(page);
+    assert.ok(!page.url().includes('domain='));
+  });
+});
+
+test('pagination and sort live in the URL and survive a reload', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?per_page=10');
+    const firstPage = await page.locator('#hits .hit').evaluateAll((hits) => hits.map((h) => h.dataset.id));
+    assert.equal(firstPage.length, 10);
+    assert.match(await page.locator('#pagination .page-summary').textContent(), /Page 1 of \d+/);
+    await page.locator('#pagination a[rel=next]').click();
+    await page.waitForURL(/page=2/);
+    await searchSettled(page);
+    const secondPage = await page.locator('#hits .hit').evaluateAll((hits) => hits.map((h) => h.dataset.id));
+    assert.equal(secondPage.length, 10);
+    assert.ok(secondPage.every((id) => !firstPage.includes(id)), 'page 2 holds other records');
+    assert.equal(await page.locator('#pagination [aria-current=page]').textContent(), '2');
+
+    await page.selectOption('#sort', 'id');
+    await page.waitForURL(/sort=id/);
+    await searchSettled(page);
+    assert.ok(!page.url().includes('page=2'), 'a new sort starts at page 1');
+    const ids = await page.locator('#hits .hit').evaluateAll((hits) => hits.map((h) => h.dataset.id));
+    const api = await (await fetch(`${server.baseUrl}/api/search?per_page=10&sort=id`)).json();
+    assert.deepEqual(ids, api.hits.map((h) => h.id), 'hits follow the server\'s id order');
+
+    await page.reload();
+    await searchSettled(page);
+    assert.equal(await page.locator('#sort').inputValue(), 'id');
+    assert.deepEqual(await page.locator('#hits .hit').evaluateAll((hits) => hits.map((h) => h.dataset.id)), ids);
+    await page.goBack();
+    await searchSettled(page);
+    assert.equal(await page.locator('#pagination [aria-current=page]').textContent(), '2', 'Back restores page 2');
+  });
+});
+
+test('a risk page shows its profile, source and suggested mitigations with lifecycle stages', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=poisoning&type=risk');
+    const firstLink = page.locator('#hits .hit-title a').first();
+    const id = await firstLink.getAttribute('data-record');
+    await firstLink.click();
+    await page.waitForURL(new RegExp(`record=${id.replace(/\./g, '\\.')}`));
+    await page.locator('#record-title').waitFor();
+    assert.equal(await page.locator('.record-kicker .badge').textContent(), 'AI Risk');
+
+    const sections = await page.locator('.record-section h2').allTextContents();
+    for (const name of ['Record summary', 'Risk profile', 'Source', 'Suggested mitigations', 'Linked techniques']) {
+      assert.ok(sections.some((s) => s.startsWith(name)), `section ${name} in ${sections}`);
+    }
+    const mitigations = page.locator('.record-section', { hasText: 'Suggested mitigations' }).locator('.card');
+    assert.ok(await mitigations.count() > 0, 'the risk has suggested mitigations');
+    const stages = await mitigations.locator('.tag-stage').allTextContents();
+    assert.ok(stages.length > 0, 'mitigations show lifecycle stages');
+    assert.ok(stages.some((s) => /Deployment|Data Preparation|Model|Understanding|Monitoring/.test(s)), stages.join(', '));
+
+    // A linked mitigation opens inside the UI; Back returns to the risk, then to the results.
+    const mitigationLink = mitigations.first().locator('a[data-record]');
+    const mid = await mitigationLink.getAttribute('data-record');
+    await mitigationLink.click();
+    await page.waitForURL(new RegExp(`record=${mid.replace(/\./g, '\\.')}`));
+    await page.locator('.record-kicker .badge', { hasText: 'Mitigation' }).waitFor();
+    assert.ok(await page.locator('.record-section', { hasText: 'Linked risks' }).isVisible());
+    await page.goBack();
+    await page.locator('.record-kicker .record-id', { hasText: id }).waitFor();
+    await page.goBack();
+    await searchSettled(page);
+    assert.ok(await page.locator('#hits .hit').first().isVisible());
+    assert.equal(await page.inputValue('#q'), 'poisoning');
+  });
+});
+
+test('a shared URL with a query, a filter and a record restores the same state on reload', async () => {
+  await withPage(async (page) => {
+    const url = `/?q=poisoning&domain=2&record=${POISONING_RISK}`;
+    await page.goto(url);
+    await page.locator('#record-title').waitFor();
+    const title = await page.locator('#record-title').textContent();
+    assert.match(title, /poisoning/i);
+
+    await page.reload();
+    await page.locator('#record-title').waitFor();
+    assert.equal(await page.locator('#record-title').textContent(), title);
+    assert.equal(await page.inputValue('#q'), 'poisoning');
+
+    await page.locator('.back-button').click();
+    await searchSettled(page);
+    const n = await total(page);
+    assert.ok(n > 0);
+    assert.ok(await checkbox(page, 'domain', '2').isChecked());
+    assert.match(await page.locator('#chips').textContent(), /Privacy/);
+    assert.ok(!page.url().includes('record='));
+
+    await page.reload();
+    await searchSettled(page);
+    assert.equal(await total(page), n);
+    assert.ok(await checkbox(page, 'domain', '2').isChecked());
+    assert.equal(await page.inputValue('#q'), 'poisoning');
+
+    await page.goBack();
+    await page.locator('#record-title').waitFor();
+    assert.equal(await page.locator('#record-title').textContent(), title, 'history goes back to the record');
+  });
+});
+
+test('record text holding <script> and onerror markup is shown as text and never runs', async () => {
+  await withPage(async (page, problems) => {
+    await page.addInitScript(() => {
+      window.__alerted = 0;
+      const original = window.alert.bind(window);
+      window.alert = (...args) => {
+        window.__alerted += 1;
+        return original(...args);
+      };
+    });
+    await page.goto(`/?record=${XSS_RISK}`);
+    await page.locator('#record-title').waitFor();
+    const view = page.locator('#record-view');
+    assert.ok(await view.getByText('<script>alert(1)</script>').first().isVisible(), 'the <script> markup is visible as text');
+    assert.ok(await view.getByText('<img src=x onerror=alert(2)>').first().isVisible(), 'the <img onerror> markup is visible as text');
+    assert.equal(await view.locator('img, script').count(), 0, 'no element was made from the record text');
+
+    // The same text through the search snippets.
+    await openAndSettle(page, '/?q=display%20name%20payload');
+    assert.equal(await page.locator('#hits img, #hits script').count(), 0);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__alerted), 0, 'alert was never called');
+    assert.deepEqual(problems.dialogs, []);
+  });
+});
+
+test('a misspelt query says which query it searched instead, and the suggestion is clickable', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=poisonng');
+    const notice = page.locator('#notices .notice').first();
+    assert.equal((await notice.textContent()).trim(), 'No results for “poisonng”; showing results for “poisoning”.');
+    assert.ok(await total(page) > 0, 'hits for the corrected query are shown');
+    await notice.getByRole('button', { name: '“poisoning”' }).click();
+    await page.waitForURL(/q=poisoning(&|$)/);
+    await searchSettled(page);
+    assert.equal(await page.inputValue('#q'), 'poisoning');
+    assert.ok(await page.locator('#notices').isHidden(), 'no notice for a query that matched');
+
+    await openAndSettle(page, `/?q=${encodeURIComponent('"unbalanced')}`);
+    assert.match(await page.locator('#notices').textContent(), /searched literally/);
+  });
+});
+
+test('an API error is shown with the server message', async () => {
+  await withPage(async (page) => {
+    const q = 'a'.repeat(1100);
+    const api = await fetch(`${server.baseUrl}/api/search?q=${q}`);
+    assert.equal(api.status, 400);
+    const { error } = await api.json();
+    await page.goto(`/?q=${q}`);
+    await page.locator('#error').waitFor();
+    assert.ok((await page.locator('#error').textContent()).includes(error.message), 'the error message is shown');
+    assert.equal(await page.locator('#error').getAttribute('role'), 'alert');
+    assert.equal(await page.locator('#hits .hit').count(), 0);
+  });
+});
+
+test('an empty result says why and drops one filter with one click', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=poisoning&type=technique&domain=2');
+    assert.equal(await total(page), 0);
+    const empty = page.locator('#empty');
+    assert.ok(await empty.isVisible());
+    assert.match(await empty.textContent(), /No records match “poisoning” with the 2 filters/);
+    await empty.getByRole('button', { name: /Remove Domain/ }).click();
+    await searchSettled(page);
+    assert.ok(await total(page) > 0);
+    assert.ok(!page.url().includes('domain='));
+    assert.ok(page.url().includes('type=technique'));
+  });
+});
+
+test('keyboard: "/" focuses the search box and Enter opens the first hit', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/');
+    await page.locator('body').click({ position: { x: 5, y: 300 } });
+    await page.keyboard.press('/');
+    assert.ok(await page.evaluate(() => document.activeElement.id === 'q'));
+    await page.keyboard.type('poisoning');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/record=/);
+    await page.locator('#record-title').waitFor();
+    const api = await (await fetch(`${server.baseUrl}/api/search?q=poisoning`)).json();
+    assert.equal(new URL(page.url()).searchParams.get('record'), api.hits[0].id);
+  });
+});
+
+test('a slow answer to an older query never replaces the newer one', async () => {
+  await withPage(async (page) => {
+    await page.route('**/api/search?**', async (route) => {
+      const q = new URL(route.request().url()).searchParams.get('q');
+      if (q === 'data') await new Promise((resolve) => setTimeout(resolve, 1200));
+      await route.continue().catch(() => {});
+    });
+    await openAndSettle(page, '/');
+    await page.locator('#q').fill('data');
+    await page.waitForURL(/q=data$/);
+    await page.locator('#q').fill('data poisoning');
+    await page.waitForURL(/q=data\+poisoning/);
+    await searchSettled(page);
+    await page.waitForTimeout(1500);
+    assert.match(await page.locator('#result-status').textContent(), /for “data poisoning”/);
+  });
+});
+
+test('footer shows data versions; export links carry the current search', async () => {
+  await withPage(async (page) => {
+    const health = await (await fetch(`${server.baseUrl}/healthz`)).json();
+    await openAndSettle(page, '/?q=poisoning&type=risk');
+    await page.locator('#versions', { hasText: 'ATLAS' }).waitFor();
+    const footer = await page.locator('#versions').textContent();
+    assert.ok(footer.includes(String(health.versions.atlas_version)), footer);
+    assert.ok(footer.includes(`${health.documents} documents`), footer);
+
+    const csv = await page.locator('#export-csv').getAttribute('href');
+    const params = new URL(csv, server.baseUrl).searchParams;
+    assert.equal(params.get('q'), 'poisoning');
+    assert.equal(params.get('type'), 'risk');
+    assert.equal(params.get('format'), 'csv');
+    const response = await fetch(new URL(csv, server.baseUrl));
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type') || '', /csv/);
+    const json = await page.locator('#export-json').getAttribute('href');
+    assert.equal(new URL(json, server.baseUrl).searchParams.get('format'), 'json');
+  });
+});
+
+test('record pages have a permalink and copy a citation', async () => {
+  await withPage(async (page) => {
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.goto(`/?q=poisoning&record=${POISONING_RISK}`);
+    await page.locator('#record-title').waitFor();
+    assert.equal(await page.locator('.record-actions a', { hasText: 'Permalink' }).getAttribute('href'),
+      `/?record=${POISONING_RISK}`);
+    await page.locator('.record-actions button', { hasText: 'Copy citation' }).click();
+    await page.locator('#toast', { hasText: 'copied' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const rec = await (await fetch(`${server.baseUrl}/api/records/${POISONING_RISK}`)).json();
+    assert.ok(copied.includes(rec.source.title), copied);
+    assert.ok(copied.includes(rec.source.quickref), copied);
+    assert.ok(copied.includes(`record=${POISONING_RISK}`), copied);
+  });
+});
+
+test('screenshots: search page with facets, on desktop and at phone width', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=poisoning&domain=2');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'search.png'), fullPage: true });
+    await page.goto(`/?record=${POISONING_RISK}`);
+    await page.locator('#record-title').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'record.png'), fullPage: true });
+  });
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=poisoning');
+    assert.ok(!(await page.locator('#facet-panel').isVisible()), 'facets are folded away at phone width');
+    await page.locator('#filters-toggle').click();
+    assert.ok(await page.locator('#facet-panel').isVisible());
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px)`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'search-phone.png'), fullPage: true });
+  }, { viewport: { width: 390, height: 844 } });
+});
