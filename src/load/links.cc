@@ -4,6 +4,7 @@
 //   version: 1                                    selector,value,technique,why
 //   links:                                        subdomain,2.2,AML.T0051,...
 //     - subdomain: "2.2"   # or domain / risk
+//       source: Okafor2024  # optional: only risks of this QuickRef
 //       techniques: [AML.T0051, AML.T0054]
 //       why: "..."
 #include <algorithm>
@@ -35,15 +36,17 @@ class LinkResolver {
   }
 
   // Links every risk chosen by `selector` = `value` to each technique. `line_where` is "file:line".
+  // A non-empty `source` (a QuickRef) narrows the selection to that source's risks, so a risk-id
+  // selector written for one export cannot pick a same-numbered risk of another.
   void apply(const std::string& line_where, const std::string& selector, const std::string& raw_value,
-             const std::vector<std::string>& technique_ids) {
+             const std::vector<std::string>& technique_ids, const std::string& source = {}) {
     std::string value(detail::trim(raw_value));
     if (selector == "subdomain") {
       if (auto v = model::parse_subdomain(value)) value = *v;
     } else if (selector == "domain") {
       if (auto v = model::parse_domain(value)) value = *v;
     }
-    const std::string origin = line_where + " " + selector + " " + value;
+    const std::string origin = line_where + " " + selector + " " + value + (source.empty() ? "" : " of " + source);
     std::vector<std::string> known;
     for (const auto& t : technique_ids) {
       if (techniques_.count(t)) {
@@ -57,11 +60,12 @@ class LinkResolver {
       const bool hit = selector == "subdomain" ? r.subdomain == value
                        : selector == "domain"  ? r.domain == value
                                                : (r.id == value || r.ev_id == value);
-      if (!hit) continue;
+      if (!hit || (!source.empty() && r.quickref != source)) continue;
       ++matched;
       for (const auto& t : known) report_.atlas.links.push_back({r.id, t, origin});
     }
-    if (matched == 0) warn(report_, line_where, selector + " '" + value + "' matches no risk");
+    if (matched == 0)
+      warn(report_, line_where, selector + " '" + value + "'" + (source.empty() ? "" : " of " + source) + " matches no risk");
   }
 
  private:
@@ -111,7 +115,7 @@ Status load_links_yaml(const std::string& data, const std::string& path, const s
         ++selectors;
         selector = key;
         value = &node;
-      } else if (key != "techniques" && key != "why") {
+      } else if (key != "techniques" && key != "why" && key != "source") {
         warn(report, detail::where(name, node.line), "unknown key '" + key + "' in a link entry: ignored");
       }
     }
@@ -141,7 +145,10 @@ Status load_links_yaml(const std::string& data, const std::string& path, const s
       detail::skip(report, at, "link entry without techniques");
       continue;
     }
-    resolver.apply(at, selector, text_of(*value), techniques);
+    std::string source;
+    if (const YamlNode* sn = entry.find("source"); sn != nullptr && sn->is_scalar() && !sn->is_null())
+      source = text_of(*sn);
+    resolver.apply(at, selector, text_of(*value), techniques, source);
   }
   return Status::OK();
 }

@@ -99,3 +99,21 @@ TEST_CASE("links.yaml entries without exactly one selector or without techniques
   CHECK(has_warning(report.warnings, "links.yaml:7", "without techniques"));
   CHECK(has_warning(report.warnings, "links.yaml:8", "unknown key 'subdomian'"));
 }
+
+TEST_CASE("a source qualifier keeps a risk selector to that source's risks", "[load][links]") {
+  LoadReport report = fixture_records();
+  ScratchDir dir("load_links_source");
+  const auto f = write_file(dir.path(), "links.yaml",
+                            "version: 1\n"
+                            "links:\n"
+                            "  - risk: \"01.01.00\"\n"
+                            "    source: Doe2020\n"
+                            "    techniques: [AML.T0101]\n"
+                            "  - risk: \"01.01.01\"\n"
+                            "    source: Someone2030\n"
+                            "    techniques: [AML.T0101]\n");
+  REQUIRE(load::load_links(f, report).ok());
+  CHECK(has_link(report.atlas, "01.01.00", "AML.T0101"));
+  CHECK_FALSE(has_link(report.atlas, "01.01.01", "AML.T0101"));
+  CHECK(has_warning(report.warnings, "links.yaml:6", "risk '01.01.01' of Someone2030 matches no risk"));
+}
