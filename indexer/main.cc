@@ -1,7 +1,11 @@
 // riskatlas-index: loads a corpus, builds a new index generation, verifies it and makes it live.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
+#include <thread>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -53,7 +57,8 @@ exit codes:
   1  bad command line
   2  the corpus cannot be used (missing folder, wrong header, not ATLAS, ...); nothing touched
   3  another reindex is running on ROOT
-  4  refused by --min-ratio; the live generation stays live
+  4  refused by --min-ratio, or the live generation cannot be read to compare with;
+     the live generation stays live (--force overrides)
   5  building or verifying the new generation failed; the live generation stays live
 )";
 
@@ -172,15 +177,36 @@ Status verify_generation(const fs::path& dir, const index::WriteSummary& written
   return Status::OK();
 }
 
-// Records in the live generation, or nullopt when nothing is live or it cannot be opened.
-std::optional<Xapian::doccount> live_document_count(const index::IndexRoot& root) {
+// Records in the live generation: nullopt when nothing is live yet; a Status when live.stub or
+// the generation it names cannot be read (the shrink guard cannot compare then).
+Result<std::optional<Xapian::doccount>> live_document_count(const index::IndexRoot& root) {
   const auto live = root.live_generation();
-  if (!live.ok()) return std::nullopt;
+  if (live.status().code() == StatusCode::kNotFound) return std::optional<Xapian::doccount>();
+  if (!live.ok()) return live.status();
   try {
-    return Xapian::Database(live->string()).get_doccount();
-  } catch (const Xapian::Error&) {
-    return std::nullopt;
+    return std::optional<Xapian::doccount>(Xapian::Database(live->string()).get_doccount());
+  } catch (const Xapian::Error& e) {
+    return Status::Corruption(live->string() + ": " + e.get_description());
   }
+}
+
+// Test hook: RISKATLAS_FAULT=pause-after:N sleeps a minute after the N-th document (so a test can
+// SIGKILL a build in progress); exit-after:N dies at once like a killed process.
+std::function<void(std::size_t, std::size_t)> fault_hook() {
+  const char* fault = std::getenv("RISKATLAS_FAULT");
+  if (fault == nullptr) return {};
+  const std::string f = fault;
+  const auto colon = f.find(':');
+  const std::string kind = f.substr(0, colon);
+  const std::size_t at = colon == std::string::npos ? 1 : std::strtoul(f.c_str() + colon + 1, nullptr, 10);
+  return [kind, at](std::size_t done, std::size_t) {
+    if (done != at) return;
+    if (kind == "exit-after") ::_exit(137);
+    if (kind == "pause-after") {
+      std::cerr << "paused after " << done << " documents" << std::endl;
+      std::this_thread::sleep_for(std::chrono::seconds(60));
+    }
+  };
 }
 
 int run(const Options& opt) {
@@ -218,6 +244,10 @@ int run(const Options& opt) {
       std::cerr << "indexed " << done << " / " << total << " records\n";
     };
   }
+  if (auto fault = fault_hook()) {
+    write_options.progress = std::move(fault);
+    write_options.progress_every = 1;
+  }
   Diagnostics index_warnings;
   auto written = index::write_database(report.atlas, generation, write_options, index_warnings);
   for (const auto& w : index_warnings) std::cerr << "warning: " << w.to_string() << '\n';
@@ -231,11 +261,19 @@ int run(const Options& opt) {
     std::cerr << "riskatlas-index: verification failed: " << s.message() << "\nthe live index was not changed\n";
     return kBuildFailed;
   }
-  if (const auto live_count = live_document_count(root); live_count && !opt.force) {
-    if (static_cast<double>(written->documents) < opt.min_ratio * static_cast<double>(*live_count)) {
+  const auto live_count = live_document_count(root);
+  if (!live_count.ok() && !opt.force) {
+    fs::remove_all(generation, ec);
+    std::cerr << "riskatlas-index: refusing to publish: the live index cannot be read to compare with ("
+              << live_count.status().message() << "); use --force to replace it\n";
+    return kShrinkRefused;
+  }
+  if (live_count.ok() && *live_count && !opt.force) {
+    const Xapian::doccount live = **live_count;
+    if (static_cast<double>(written->documents) < opt.min_ratio * static_cast<double>(live)) {
       fs::remove_all(generation, ec);
       std::cerr << "riskatlas-index: refusing to publish: the new build has " << written->documents
-                << " records, the live index " << *live_count << " (below --min-ratio " << opt.min_ratio
+                << " records, the live index " << live << " (below --min-ratio " << opt.min_ratio
                 << "); use --force if this is intended\n";
       return kShrinkRefused;
     }

@@ -1,0 +1,167 @@
+// riskatlas-index as operators run it: publishing, guards, clean-up, and failures that must leave
+// the live generation alone.
+#include <fstream>
+
+#include <catch2/catch.hpp>
+#include <xapian.h>
+
+#include "index/generations.h"
+#include "process.h"
+
+using namespace riskatlas;
+using namespace riskatlas::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string corpus() { return corpus_dir().string(); }
+std::string small_corpus() { return test_data("load/corpus").string(); }
+
+fs::path live_of(const fs::path& root) {
+  auto live = index::IndexRoot(root).live_generation();
+  REQUIRE(live.ok());
+  return *live;
+}
+
+Xapian::doccount documents(const fs::path& generation) { return Xapian::Database(generation.string()).get_doccount(); }
+
+void index_corpus(const fs::path& root) {
+  std::string out;
+  REQUIRE(run_indexer({"--corpus", corpus(), "--index", root.string()}, &out) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("a reindex publishes a verified generation and keeps the newest K", "[index][cli][slow]") {
+  ScratchDir dir("cli-publish");
+  const fs::path root = dir.path() / "index";
+  std::string out;
+  REQUIRE(run_indexer({"--corpus", corpus(), "--index", root.string()}, &out) == 0);
+  CHECK(out.find("live: gen-") != std::string::npos);
+  const fs::path first = live_of(root);
+  CHECK(documents(first) > 100);
+  REQUIRE(run_indexer({"--corpus", corpus(), "--index", root.string(), "--keep", "2"}) == 0);
+  REQUIRE(run_indexer({"--corpus", corpus(), "--index", root.string(), "--keep", "2"}) == 0);
+  const auto gens = index::IndexRoot(root).generations();
+  CHECK(gens.size() == 2);
+  CHECK(live_of(root) == gens.back());
+  CHECK_FALSE(fs::exists(first));
+}
+
+TEST_CASE("a much smaller build is refused unless forced", "[index][cli][slow]") {
+  ScratchDir dir("cli-shrink");
+  const fs::path root = dir.path() / "index";
+  index_corpus(root);
+  const fs::path live = live_of(root);
+  std::string out;
+  CHECK(run_indexer({"--corpus", small_corpus(), "--index", root.string()}, &out) == 4);
+  CHECK(out.find("refusing to publish") != std::string::npos);
+  CHECK(live_of(root) == live);
+  CHECK(index::IndexRoot(root).generations().size() == 1);  // the refused build is removed
+  CHECK(run_indexer({"--corpus", small_corpus(), "--index", root.string(), "--min-ratio", "0"}) == 0);
+  CHECK(live_of(root) != live);
+  index_corpus(root);
+  CHECK(run_indexer({"--corpus", small_corpus(), "--index", root.string(), "--force"}) == 0);
+}
+
+TEST_CASE("a second reindex on the same root exits at once", "[index][cli][slow]") {
+  ScratchDir dir("cli-busy");
+  const fs::path root = dir.path() / "index";
+  index_corpus(root);
+  const fs::path live = live_of(root);
+  auto lock = index::ReindexLock::acquire(root);
+  REQUIRE(lock.ok());
+  std::string out;
+  CHECK(run_indexer({"--corpus", corpus(), "--index", root.string()}, &out) == 3);
+  CHECK(out.find("another reindex is running") != std::string::npos);
+  CHECK(live_of(root) == live);
+}
+
+TEST_CASE("a reindex killed mid-build leaves the live generation and the next run succeeds", "[index][cli][slow]") {
+  ScratchDir dir("cli-killed");
+  const fs::path root = dir.path() / "index";
+  index_corpus(root);
+  const fs::path live = live_of(root);
+  {
+    Process p({indexer_path(), "--corpus", corpus(), "--index", root.string()}, {{"RISKATLAS_FAULT=pause-after:20"}});
+    REQUIRE(p.wait_for_output("paused after 20 documents"));
+    p.kill(SIGKILL);
+    CHECK(p.wait() == 128 + SIGKILL);
+  }
+  CHECK(live_of(root) == live);
+  CHECK(documents(live) > 100);
+  CHECK(index::IndexRoot(root).generations().size() == 2);  // the half-built one is still there
+  std::string out;
+  REQUIRE(run_indexer({"--corpus", corpus(), "--index", root.string(), "--keep", "1"}, &out) == 0);
+  CHECK(index::IndexRoot(root).generations().size() == 1);
+  CHECK(live_of(root) != live);
+}
+
+TEST_CASE("a full disk fails the build with a clear message and leaves the live generation", "[index][cli][slow]") {
+  ScratchDir dir("cli-full");
+  const fs::path root = dir.path() / "index";
+  index_corpus(root);
+  const fs::path live = live_of(root);
+  ProcessOptions full_disk;
+  full_disk.file_size_limit = 64 * 1024;
+  std::string out;
+  CHECK(run_indexer({"--corpus", corpus(), "--index", root.string()}, &out, full_disk) == 5);
+  CHECK(out.find("the live index was not changed") != std::string::npos);
+  CHECK(live_of(root) == live);
+  CHECK(index::IndexRoot(root).generations().size() == 1);  // the partial build was removed
+}
+
+TEST_CASE("an index root that cannot be created is a clear failure", "[index][cli]") {
+  ScratchDir dir("cli-unwritable");
+  std::ofstream(dir.path() / "file") << "not a directory";
+  std::string out;
+  CHECK(run_indexer({"--corpus", corpus(), "--index", (dir.path() / "file" / "index").string()}, &out) == 5);
+  CHECK(out.find("cannot create index root") != std::string::npos);
+}
+
+TEST_CASE("a live generation that cannot be read is not replaced without --force", "[index][cli][slow]") {
+  ScratchDir dir("cli-corrupt");
+  const fs::path root = dir.path() / "index";
+  index_corpus(root);
+  const fs::path live = live_of(root);
+  for (const auto& entry : fs::directory_iterator(live))
+    if (entry.path().extension() == ".glass") std::ofstream(entry.path(), std::ios::trunc) << "garbage";
+  std::string out;
+  CHECK(run_indexer({"--corpus", corpus(), "--index", root.string()}, &out) == 4);
+  CHECK(out.find("the live index cannot be read") != std::string::npos);
+  CHECK(live_of(root) == live);
+  CHECK(run_indexer({"--corpus", corpus(), "--index", root.string(), "--force"}) == 0);
+  CHECK(documents(live_of(root)) > 100);
+}
+
+TEST_CASE("unusable input exits 2 naming the file and touches nothing", "[index][cli]") {
+  ScratchDir dir("cli-bad-input");
+  const fs::path root = dir.path() / "index";
+  std::string out;
+  CHECK(run_indexer({"--corpus", (dir.path() / "missing").string(), "--index", root.string()}, &out) == 2);
+  CHECK(out.find("missing") != std::string::npos);
+  fs::create_directories(dir.path() / "bad");
+  std::ofstream(dir.path() / "bad" / "risks.csv") << "id,name\n1,x\n";
+  CHECK(run_indexer({"--corpus", (dir.path() / "bad").string(), "--index", root.string()}, &out) == 2);
+  CHECK(out.find("risks.csv:1") != std::string::npos);
+  CHECK_FALSE(fs::exists(root));
+}
+
+TEST_CASE("--check validates the corpus and touches nothing", "[index][cli]") {
+  ScratchDir dir("cli-check");
+  std::string out;
+  CHECK(run_indexer({"--corpus", corpus(), "--check"}, &out) == 0);
+  CHECK(out.find("loaded: ") != std::string::npos);
+  CHECK(run_indexer({"--corpus", corpus(), "--index", (dir.path() / "index").string(), "--check"}) == 0);
+  CHECK_FALSE(fs::exists(dir.path() / "index"));
+}
+
+TEST_CASE("a bad command line exits 1 and --help documents every flag", "[index][cli]") {
+  std::string out;
+  CHECK(run_indexer({"--bogus"}, &out) == 1);
+  CHECK(run_indexer({"--corpus", corpus(), "--keep", "0", "--index", "x"}) == 1);
+  CHECK(run_indexer({"--help"}, &out) == 0);
+  for (const char* flag : {"--corpus", "--index", "--extra", "--links", "--keep", "--min-ratio", "--force", "--check",
+                           "--quiet"})
+    CHECK(out.find(flag) != std::string::npos);
+}
