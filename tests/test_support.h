@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include <unistd.h>
+
 namespace riskatlas::testing {
 
 // Exit code that CTest reports as "Skipped" (SKIP_RETURN_CODE in CMakeLists.txt).
@@ -29,10 +31,12 @@ inline std::filesystem::path require_real_data() {
   return std::filesystem::path(dir);
 }
 
-// A fresh directory under the build tree, removed when the object dies.
+// A fresh directory under the build tree, removed when the object dies. Named per process, because
+// ctest runs test cases as parallel processes.
 class ScratchDir {
  public:
-  explicit ScratchDir(const std::string& name) : path_(binary_dir() / "scratch" / name) {
+  explicit ScratchDir(const std::string& name)
+      : path_(binary_dir() / "scratch" / (name + "-" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(path_);
     std::filesystem::create_directories(path_);
   }

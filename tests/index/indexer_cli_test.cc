@@ -147,7 +147,7 @@ TEST_CASE("unusable input exits 2 naming the file and touches nothing", "[index]
   CHECK_FALSE(fs::exists(root));
 }
 
-TEST_CASE("--check validates the corpus and touches nothing", "[index][cli]") {
+TEST_CASE("a check run validates the corpus and touches nothing", "[index][cli]") {
   ScratchDir dir("cli-check");
   std::string out;
   CHECK(run_indexer({"--corpus", corpus(), "--check"}, &out) == 0);

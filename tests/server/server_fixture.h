@@ -24,7 +24,7 @@ namespace riskatlas::testing {
 // The index root, built on first use. Per process, because ctest runs test cases as separate
 // processes, possibly in parallel.
 inline const std::filesystem::path& shared_index() {
-  static const ScratchDir dir("http-index-" + std::to_string(::getpid()));
+  static const ScratchDir dir("http-index");
   static const std::filesystem::path root = [] {
     const std::filesystem::path index = dir.path() / "index";
     const std::string command = "'" + (binary_dir() / "riskatlas-index").string() + "' --quiet --corpus '" +
