@@ -10,7 +10,7 @@ namespace riskatlas::server {
 
 struct ApiError {
   int http_status = 500;
-  std::string code;     // "invalid_parameter", "not_found", ... (documented in server/API.md)
+  std::string code;     // "invalid_parameter", "not_found", ... (documented in README.md, "HTTP API")
   std::string message;  // safe to show: never holds exception text, paths or header values
 
   static ApiError bad_parameter(std::string code, std::string message) {

@@ -1,4 +1,4 @@
-// JSON bodies of the HTTP API (documented in server/API.md). Keys keep the documented order
+// JSON bodies of the HTTP API (documented in README.md, "HTTP API"). Keys keep the documented order
 // (nlohmann::ordered_json); dump() never throws on invalid UTF-8 in stored text (it writes U+FFFD).
 #pragma once
 

@@ -1,4 +1,4 @@
-// The riskatlas HTTP API and web UI over one index root (routes: server/API.md).
+// The riskatlas HTTP API and web UI over one index root (routes: README.md, "HTTP API").
 //
 // Every request answers wholly from the index generation that is current when it starts; a new
 // generation published by riskatlas-index is picked up within about a second, without a restart.

@@ -19,7 +19,7 @@ using riskatlas::server::HttpServer;
 
 constexpr const char* kHelp = R"(usage: riskatlas-serve --index ROOT [options]
 
-Serves the riskatlas search API and web UI (API reference: server/API.md). Follows ROOT/live.stub:
+Serves the riskatlas search API and web UI (API reference: README.md, "HTTP API"). Follows ROOT/live.stub:
 a generation published by riskatlas-index is served within about a second, without a restart.
 Without a usable index the server still starts; the API answers 503 until an index appears.
 

@@ -17,7 +17,8 @@ namespace {
 
 using nlohmann::json;
 
-// The text fields a snippet may come from, best first on ties. The views point into `record`.
+// The text fields a snippet may come from, best first on ties; the title (shown beside the snippet
+// anyway) only when the record has no other text. The views point into `record`.
 std::vector<std::string_view> snippet_fields(const json& record) {
   std::vector<std::string_view> fields;
   auto add = [&](const json& object, const char* key) {
@@ -30,7 +31,7 @@ std::vector<std::string_view> snippet_fields(const json& record) {
   if (record.value("type", "") == "mitigation")
     if (const auto ts = record.find("techniques"); ts != record.end() && ts->is_array())
       for (const auto& t : *ts) add(t, "use");
-  add(record, "title");
+  if (fields.empty()) add(record, "title");
   return fields;
 }
 

@@ -326,3 +326,10 @@ TEST_CASE("export returns the whole match set in order", "[search]") {
   REQUIRE(rows->size() == 6);
   CHECK((*rows)[0]["id"] == "01.01.00");
 }
+
+TEST_CASE("a snippet comes from the record's text, not its title", "[search]") {
+  const auto r = run("title:poisoning");
+  REQUIRE_FALSE(r.hits.empty());
+  CHECK(r.hits[0].id == "01.01.00");
+  CHECK(r.hits[0].snippet == "An attacker injects <mark>poisoned</mark> samples into the training set.");
+}

@@ -1,4 +1,4 @@
-// The API routes against an index of the default corpus (server/API.md).
+// The API routes against an index of the default corpus (README.md, "HTTP API").
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
