@@ -12,6 +12,7 @@
 #include "load/corpus.h"
 #include "model/record.h"
 #include "util/status.h"
+#include "util/text.h"
 
 namespace riskatlas::load::detail {
 
@@ -29,9 +30,8 @@ std::string display_name(const std::filesystem::path& file);
 // "name:line"
 std::string where(std::string_view name, std::size_t line);
 
-std::string_view trim(std::string_view s);
-// Lower-case ASCII letters and digits, every other run becomes one '-' ("Foo Bar!" -> "foo-bar").
-std::string slug(std::string_view raw);
+using text::slug;
+using text::trim;
 
 // What clean_text() repaired, summed over the fields of one record.
 struct CleanCounts {

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <utility>
 
+#include "util/text.h"
+
 namespace riskatlas::model {
 namespace {
 
@@ -98,27 +100,8 @@ std::span<const Entry> table_for(std::string_view facet) {
   return {};
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-// Lower-case ASCII letters and digits, runs of anything else become one '-': "ML Model Evaluation"
-// -> "ml-model-evaluation", "Technical - ML" -> "technical-ml", "1 - Human" -> "1-human".
-std::string slug(std::string_view raw) {
-  std::string out;
-  for (char c : trim(raw)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u)) {
-      out += static_cast<char>(std::tolower(u));
-    } else if (!out.empty() && out.back() != '-') {
-      out += '-';
-    }
-  }
-  while (!out.empty() && out.back() == '-') out.pop_back();
-  return out;
-}
+using text::slug;
+using text::trim;
 
 // Matches a causal-taxonomy spelling: "1 - Human", "Human", "human", "not-coded", "4 - Not coded".
 std::optional<std::string> parse_causal(std::string_view raw, std::span<const Entry> table) {
