@@ -16,10 +16,10 @@
 #include <xapian.h>
 
 #include "model/taxonomy.h"
+#include "search/request.h"
 
 namespace riskatlas::search {
 
-using FacetFilters = std::map<std::string, std::vector<std::string>>;
 using ValueCounts = std::map<std::string, std::size_t>;
 
 // `text` (MatchAll when empty) filtered by every facet in `filters` except `except`:

@@ -25,10 +25,12 @@ inline constexpr std::size_t kMaxFilterValues = 64;     // values across all fac
 inline constexpr std::size_t kMaxExport = 10000;        // records in one export
 inline constexpr std::size_t kMaxSuggestions = 10;
 
+// facet name -> selected values: OR within a facet, AND across facets.
+using FacetFilters = std::map<std::string, std::vector<std::string>>;
+
 struct SearchRequest {
   std::string q;  // may be empty: browse everything
-  // facet name -> selected values: OR within a facet, AND across facets.
-  std::map<std::string, std::vector<std::string>> filters;
+  FacetFilters filters;
   std::size_t page = 1;  // 1-based
   std::size_t per_page = kDefaultPerPage;
   SortOrder sort = SortOrder::kRelevance;
