@@ -15,9 +15,11 @@
 #include <xapian.h>
 
 #include <algorithm>
+#include <cctype>
 #include <climits>
 #include <cstdint>
 #include <stdexcept>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -256,6 +258,8 @@ struct Analyzer::Impl {
   WordBreaker span_words;  // iterates the original text in spans()
   std::unique_ptr<icu::Transliterator> fold;
   Xapian::Stem stemmer;
+  // Stems of recent words: snippets stem the same words of many records again and again.
+  std::unordered_map<std::string, std::string> stem_cache;
   std::size_t dropped = 0;
 
   Impl() : nfkc_cf(prototypes().nfkc_cf), words(*prototypes().words), span_words(*prototypes().words) {
@@ -280,6 +284,12 @@ struct Analyzer::Impl {
   }
 
   std::string stem_of(const std::string& word) {
+    if (const auto hit = stem_cache.find(word); hit != stem_cache.end()) return hit->second;
+    if (stem_cache.size() >= 20000) stem_cache.clear();
+    return stem_cache[word] = compute_stem(word);
+  }
+
+  std::string compute_stem(const std::string& word) {
     std::string out;
     try {
       out = stemmer(word);
@@ -475,6 +485,19 @@ std::vector<Span> Analyzer::Impl::spans(std::string_view text) {
     }
     const std::size_t b = byte_begin[static_cast<std::size_t>(start)];
     const std::size_t e = byte_end[static_cast<std::size_t>(end - 1)];
+    // Fast path with the same result: a word of ASCII letters and digits only normalizes to its
+    // lower case and has no parts; letters make it a stemmed word, digits alone a number.
+    const std::string_view segment = text.substr(b, e - b);
+    if (word && segment.size() <= kMaxTermBytes &&
+        std::all_of(segment.begin(), segment.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })) {
+      std::string lower(segment);
+      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      const bool number = std::all_of(lower.begin(), lower.end(), [](char c) { return c >= '0' && c <= '9'; });
+      Span span{b, e, {lower}};
+      if (!number) add_unique(span.terms, stem_of(lower));
+      out.push_back(std::move(span));
+      continue;
+    }
     std::size_t ignored = 0;
     const std::vector<Token> tokens = analyze(text.substr(b, e - b), ignored);
     if (tokens.empty()) continue;  // nothing to match (e.g. "___")

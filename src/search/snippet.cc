@@ -10,6 +10,7 @@ std::string make_snippet(const std::vector<std::string_view>& fields, const High
                          analysis::Analyzer& analyzer, std::size_t max_words) {
   struct Choice {
     std::string_view text;
+    std::size_t full_size = 0;  // of the field before any cut
     std::vector<analysis::Span> spans;
     std::vector<bool> matched;
     std::size_t start = 0;  // first span of the window
@@ -17,9 +18,15 @@ std::string make_snippet(const std::vector<std::string_view>& fields, const High
   };
   Choice best;
   bool have = false;
+  // With nothing to highlight the snippet is the start of the first field: analyse only that much
+  // (a generous 24 bytes per word), not whole quotes.
+  const bool nothing_to_mark = terms.words.empty() && terms.prefixes.empty();
   for (std::string_view text : fields) {
     if (text.empty()) continue;
+    if (nothing_to_mark && have) break;
     Choice c;
+    c.full_size = text.size();
+    if (nothing_to_mark) text = utf8::truncate(text, max_words * 24);
     c.text = text;
     c.spans = analyzer.spans(text);
     c.matched.resize(c.spans.size());
@@ -68,7 +75,7 @@ std::string make_snippet(const std::vector<std::string_view>& fields, const High
     cursor = spans[i].end;
   }
   out += utf8::html_escape(best.text.substr(cursor, end - cursor));
-  if (end < best.text.size()) out += " \xE2\x80\xA6";
+  if (end < best.full_size) out += " \xE2\x80\xA6";
   return utf8::clean(out).text;
 }
 

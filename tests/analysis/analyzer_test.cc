@@ -480,3 +480,24 @@ TEST_CASE("two analyzers used from two threads give identical results", "[analys
   CHECK(mismatches[0] == 0);
   CHECK(mismatches[1] == 0);
 }
+
+TEST_CASE("spans give plain ASCII words the same terms as analysing each word alone", "[analysis]") {
+  riskatlas::analysis::Analyzer analyzer;
+  const std::string text =
+      "Data poisoning 1st 2nd 4o t0018 GPT x86 a1b2 2023 007 Poisoned MODELS running ran happily "
+      "AML.T0020 can't naive caf\xC3\xA9 " + std::string(70, 'z');
+  const auto spans = analyzer.spans(text);
+  REQUIRE(spans.size() >= 18);
+  for (const auto& span : spans) {
+    const std::string word = text.substr(span.begin, span.end - span.begin);
+    INFO(word);
+    std::vector<std::string> expected;
+    for (const auto& t : analyzer.analyze(word)) {
+      for (const auto* s : {&t.text, &t.stem})
+        if (!s->empty() && std::find(expected.begin(), expected.end(), *s) == expected.end()) expected.push_back(*s);
+    }
+    CHECK(span.terms == expected);
+  }
+  // The 70-byte word is over the term cap: no span, as analyze() drops it.
+  CHECK(std::none_of(spans.begin(), spans.end(), [&](const auto& s) { return s.end - s.begin == 70; }));
+}
