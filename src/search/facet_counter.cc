@@ -1,5 +1,7 @@
 #include "search/facet_counter.h"
 
+#include "search/query_builder.h"
+
 namespace riskatlas::search {
 
 Xapian::Query filtered_query(const Xapian::Query& text, const FacetFilters& filters, std::string_view except) {
@@ -12,7 +14,7 @@ Xapian::Query filtered_query(const Xapian::Query& text, const FacetFilters& filt
     for (const auto& v : values) within.emplace_back(std::string(spec->term_prefix) + v);
     across.emplace_back(Xapian::Query::OP_OR, within.begin(), within.end());
   }
-  Xapian::Query base = text.empty() ? Xapian::Query::MatchAll : text;
+  Xapian::Query base = text.empty() ? match_all() : text;
   if (across.empty()) return base;
   return Xapian::Query(Xapian::Query::OP_FILTER, base, Xapian::Query(Xapian::Query::OP_AND, across.begin(), across.end()));
 }

@@ -112,8 +112,10 @@ class Builder {
   // The query for one word item or phrase; empty when it analyses to nothing.
   Xapian::Query item_query(const Item& item, bool partial, bool positive) {
     const std::string prefix = field_prefix(item.field);
+    const Xapian::Query exact_id(std::string(schema::kIdPrefix) + item.text);
     std::vector<Token> tokens = analyzer_.analyze(item.text);
-    if (tokens.empty()) return {};
+    // A word with nothing searchable (all symbols, or longer than any indexed word) cannot match.
+    if (tokens.empty()) return item.field == "id" ? exact_id : match_nothing();
     if (positive) remember(tokens, item.field);
 
     if (item.wildcard) {
@@ -125,7 +127,7 @@ class Builder {
       return tokens.empty() ? wild : Xapian::Query(Xapian::Query::OP_AND, words_query(tokens, prefix, false), wild);
     }
     Xapian::Query q = words_query(tokens, prefix, item.kind == ItemKind::kPhrase);
-    if (item.field == "id") q = Xapian::Query(Xapian::Query::OP_OR, q, Xapian::Query(std::string(schema::kIdPrefix) + item.text));
+    if (item.field == "id") q = Xapian::Query(Xapian::Query::OP_OR, q, exact_id);
     if (partial && tokens.size() == 1 && tokens[0].kind == TokenKind::kWord && tokens[0].text.size() >= 2) {
       out_.highlight.prefixes.push_back(tokens[0].text);
       Xapian::Query completions(Xapian::Query::OP_WILDCARD, prefix + tokens[0].text, kMaxPartialTerms,
@@ -189,9 +191,10 @@ class Builder {
       result = result.empty() ? all_cjk : Xapian::Query(Xapian::Query::OP_AND, result, all_cjk);
     }
     if (!compounds.empty()) {
+      // The parts decide the match (every part, in order); the identifier typed whole adds weight.
       Xapian::Query whole(Xapian::Query::OP_AND, compounds.begin(), compounds.end());
       whole = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, whole, 2.0);
-      result = result.empty() ? whole : Xapian::Query(Xapian::Query::OP_OR, whole, result);
+      result = result.empty() ? whole : Xapian::Query(Xapian::Query::OP_AND_MAYBE, result, whole);
     }
     return result;
   }
@@ -227,27 +230,39 @@ Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer
     }
   }
 
+  const bool only_operators = std::all_of(items.begin(), items.end(), [](const Item& item) {
+    return item.kind == ItemKind::kOr || item.kind == ItemKind::kAnd || item.kind == ItemKind::kNot;
+  });
   Builder builder(analyzer, out);
   std::vector<std::vector<Xapian::Query>> groups;  // AND of ORs
   std::vector<Xapian::Query> negatives;
   bool pending_or = false, pending_not = false;
   for (std::size_t i = 0; i < items.size(); ++i) {
-    const Item& item = items[i];
+    Item& item = items[i];
     const bool has_next = i + 1 < items.size();
+    // An operator with nothing to join is ignored while the user types ("poisoning AND"); a query of
+    // operators only ("OR") is searched as the words they spell.
+    bool dangling = false;
     switch (item.kind) {
       case ItemKind::kOr:
-        if (groups.empty() || !has_next || pending_or || pending_not) out.literal = true;
+        if (groups.empty() || !has_next || pending_or || pending_not) dangling = true;
         else pending_or = true;
-        continue;
+        break;
       case ItemKind::kNot:
-        if (!has_next || pending_not) out.literal = true;
+        if (!has_next || pending_not) dangling = true;
         else pending_not = true;
-        continue;
+        break;
       case ItemKind::kAnd:
-        if (groups.empty() || !has_next) out.literal = true;
-        continue;
+        if (groups.empty() || !has_next) dangling = true;
+        break;
       default:
         break;
+    }
+    if (item.kind != ItemKind::kWord && item.kind != ItemKind::kPhrase) {
+      if (!dangling) continue;
+      out.literal = true;
+      if (!only_operators) continue;
+      item.kind = ItemKind::kWord;
     }
     const bool negative = item.negate || pending_not;
     if (const model::FacetSpec* facet = model::find_facet(item.field)) {

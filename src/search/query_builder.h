@@ -7,8 +7,10 @@
 //   title: source: id:   scope a word or phrase to a field
 //   domain:2 ...   a facet name scopes to a facet value (a filter)
 //   word*          words beginning with this (400 when it matches too many)
-// The last word also matches as a prefix while the user types (no trailing space). Operators that do
-// not parse (a dangling OR, an unclosed quote) are taken as plain words and `literal` is set.
+// The last word also matches as a prefix while the user types (no trailing space). Syntax that does
+// not parse sets `literal`: an unclosed quote leaves plain words, a dangling OR/AND/NOT is ignored,
+// and a query of operators only ("OR") searches them as words. A word with nothing searchable in it
+// ("!!!", or longer than any indexed word) matches nothing.
 #pragma once
 
 #include <cstddef>
@@ -50,6 +52,11 @@ struct ParsedQuery {
   bool literal = false;
   bool has_text() const { return !query.empty(); }
 };
+
+// Xapian::Query::MatchAll and MatchNothing are shared statics whose reference count is not atomic:
+// copying them from several threads is a data race (xapian/query.h). These build fresh objects.
+inline Xapian::Query match_all() { return Xapian::Query(std::string()); }
+inline Xapian::Query match_nothing() { return Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(), match_all()); }
 
 // Wildcards expand to at most this many words before the search is refused.
 inline constexpr Xapian::termcount kMaxWildcardTerms = 1000;

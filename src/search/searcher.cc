@@ -126,7 +126,7 @@ struct Searcher::Impl {
   static Xapian::Query text_query(const ParsedQuery& p) {
     Xapian::Query text = p.query;
     if (!p.exclusions.empty())
-      text = Xapian::Query(Xapian::Query::OP_AND_NOT, text.empty() ? Xapian::Query::MatchAll : text, p.exclusions);
+      text = Xapian::Query(Xapian::Query::OP_AND_NOT, text.empty() ? match_all() : text, p.exclusions);
     if (!p.query.empty() && !p.id_boost.empty()) text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, p.id_boost);
     return text;
   }

@@ -333,3 +333,17 @@ TEST_CASE("a snippet comes from the record's text, not its title", "[search]") {
   CHECK(r.hits[0].id == "01.01.00");
   CHECK(r.hits[0].snippet == "An attacker injects <mark>poisoned</mark> samples into the training set.");
 }
+
+TEST_CASE("an identifier inside a phrase does not make the other words optional", "[search]") {
+  CHECK(run("\"aml.t0018 zzzqqq\"").total == 0);
+  CHECK(run("AML.T0018 zzzqqq ").total == 0);
+  CHECK(has(run("\"AML.T0018\""), "AML.T0018"));
+}
+
+TEST_CASE("a word with nothing searchable in it matches nothing instead of everything", "[search]") {
+  CHECK(run("!!! ").total == 0);
+  CHECK(run("poisoning " + std::string(300, 'a')).total == 0);
+  CHECK(run("id:" + std::string(300, 'x')).total == 0);
+  CHECK(has(run("OR "), "02.02.00"));  // operators alone are searched as words: "toxic or hateful"
+  CHECK(run("").total == 13);   // an empty query still browses everything
+}
