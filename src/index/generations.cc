@@ -86,6 +86,8 @@ Status IndexRoot::publish(const fs::path& generation) const {
   const std::string name = generation.filename().string();
   if (!is_generation_name(name) || generation.parent_path() != root_)
     return Status::InvalidArgument(generation.string() + ": not a generation of " + root_.string());
+  // The generation's own directory entries must be durable before anything points at it.
+  if (Status s = fsync_path(generation, O_RDONLY | O_DIRECTORY); !s.ok()) return s;
   const fs::path tmp = root_ / (std::string(kLiveStubName) + ".tmp");
   {
     std::ofstream out(tmp, std::ios::trunc);

@@ -1,6 +1,7 @@
 // load_jsonl: our own records, one JSON object per line (risk, technique or mitigation).
 // Blank lines and lines starting with '#' are ignored; a bad line is skipped with a warning naming it.
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -180,6 +181,11 @@ Status load_jsonl(const std::filesystem::path& file, LoadReport& report) {
       RecordReader r(j, report, at);
       const std::string type = r.str("type", true);
       const std::string raw_id = r.str("id", true);
+      // Ids appear in URLs (/api/records/{id}, permalinks): keep them to what a path segment holds.
+      const bool id_ok = !raw_id.empty() && raw_id.size() <= 128 && std::all_of(raw_id.begin(), raw_id.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '~' || c == '-';
+      });
+      if (!id_ok) throw BadRecord{"id must be 1 to 128 of A-Z a-z 0-9 . _ ~ -"};
       if (type == "risk") {
         model::Risk risk;
         risk.subcategory = r.str("title", true);

@@ -24,6 +24,7 @@ inline constexpr std::size_t kMaxResultWindow = 10000;  // page * per_page
 inline constexpr std::size_t kMaxFilterValues = 64;     // values across all facet filters
 inline constexpr std::size_t kMaxExport = 10000;        // records in one export
 inline constexpr std::size_t kMaxSuggestions = 10;
+inline constexpr std::size_t kMaxExplainedHits = 20;    // explain=1 covers the first hits of a page
 
 // facet name -> selected values: OR within a facet, AND across facets.
 using FacetFilters = std::map<std::string, std::vector<std::string>>;
@@ -34,7 +35,7 @@ struct SearchRequest {
   std::size_t page = 1;  // 1-based
   std::size_t per_page = kDefaultPerPage;
   SortOrder sort = SortOrder::kRelevance;
-  bool explain = false;  // add matched terms and weights to each hit
+  bool explain = false;  // add matched terms and weights to the first kMaxExplainedHits hits
 };
 
 // InvalidArgument naming the offending parameter (q too long, invalid UTF-8, unknown facet, page

@@ -258,7 +258,8 @@ struct Searcher::Impl {
       hit.score = std::round(it.get_weight() * 10000.0) / 10000.0;
       hit.facets = record.value("facets", json::object());
       hit.snippet = make_snippet(snippet_fields(record), m.parsed.highlight, analyzer);
-      if (request.explain) hit.explain = explain(enquire, it, hit.id);
+      // Explaining costs one match per term: bounded so explain=1 cannot multiply a request's cost.
+      if (request.explain && r.hits.size() < kMaxExplainedHits) hit.explain = explain(enquire, it, hit.id);
       r.hits.push_back(std::move(hit));
     }
     r.facets = facet_counts(m, spies, type_spy.counts("type"));
@@ -325,45 +326,82 @@ Result<nlohmann::json> Searcher::record(std::string_view id) {
   });
 }
 
+namespace {
+
+// The word being typed at the end of a search box, apart from what precedes it and from its
+// operator ('-', '+', '"', "title:"); empty when the text ends in white space.
+struct TypedWord {
+  std::string_view head;  // kept as typed in completions
+  std::string_view word;
+};
+
+TypedWord typed_word(std::string_view text) {
+  std::size_t start = text.size();
+  while (start > 0 && !std::isspace(static_cast<unsigned char>(text[start - 1]))) --start;
+  std::size_t op = start;
+  while (op < text.size() && (text[op] == '-' || text[op] == '+' || text[op] == '"')) ++op;
+  std::size_t field = op;
+  while (field < text.size() && (std::islower(static_cast<unsigned char>(text[field])) || text[field] == '_')) ++field;
+  if (field > op && field < text.size() && text[field] == ':') op = field + 1;
+  return {text.substr(0, op), text.substr(op)};
+}
+
+}  // namespace
+
 Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::size_t limit) {
   if (prefix.size() > 200) return Status::InvalidArgument("q: longer than 200 bytes");
   if (!utf8::is_valid(prefix) || utf8::has_control(prefix)) return Status::InvalidArgument("q: not valid UTF-8 text");
   limit = std::clamp<std::size_t>(limit, 1, kMaxSuggestions);
-  auto tokens = impl_->analyzer.analyze(prefix);
+  const auto tokens = impl_->analyzer.analyze(prefix);
   if (tokens.empty()) return std::vector<Suggestion>{};
+  const TypedWord typed = typed_word(prefix);
+  // The index word to complete: an identifier whole ("aml.t00"), else the last word.
+  std::string completing;
+  if (!typed.word.empty()) {
+    const auto word_tokens = impl_->analyzer.analyze(typed.word);
+    if (!word_tokens.empty())
+      completing = word_tokens.front().kind == analysis::TokenKind::kCompound ? word_tokens.front().text
+                                                                             : word_tokens.back().text;
+  }
   return impl_->guarded([&]() -> Result<std::vector<Suggestion>> {
     auto& db = impl_->db();
     std::vector<Suggestion> out;
     const std::string title(schema::kTitlePrefix);
-    // Records whose title holds every word, the last one as a prefix.
+    // Records whose title holds every word, the one being typed as a prefix.
     std::vector<Xapian::Query> words;
-    for (std::size_t i = 0; i + 1 < tokens.size(); ++i)
-      if (tokens[i].kind != analysis::TokenKind::kCompound) words.emplace_back(title + tokens[i].text);
-    const std::string& last = tokens.back().text;
-    words.emplace_back(Xapian::Query::OP_OR, Xapian::Query(title + last),
-                       Xapian::Query(Xapian::Query::OP_WILDCARD, title + last, kMaxPartialTerms,
-                                     Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
-    Xapian::Enquire enquire(db);
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
-    const std::size_t record_slots = (limit + 1) / 2;
-    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(record_slots));
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const json record = json::parse(it.get_document().get_data(), nullptr, false);
-      if (!record.is_object()) continue;
-      out.push_back({record.value("title", ""), "record", record.value("id", ""), record.value("type", "")});
+    for (std::size_t i = 0; i < tokens.size(); ++i) {
+      if (tokens[i].kind == analysis::TokenKind::kCompound) continue;
+      const std::string term = title + tokens[i].text;
+      if (i + 1 == tokens.size() && !completing.empty()) {
+        words.emplace_back(Xapian::Query::OP_OR, Xapian::Query(term),
+                           Xapian::Query(Xapian::Query::OP_WILDCARD, term, kMaxPartialTerms,
+                                         Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+      } else {
+        words.emplace_back(term);
+      }
     }
-    // Then index words that complete the last word, most frequent first.
+    if (!words.empty()) {
+      Xapian::Enquire enquire(db);
+      enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
+      const std::size_t record_slots = completing.empty() ? limit : (limit + 1) / 2;
+      const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(record_slots));
+      for (auto it = mset.begin(); it != mset.end(); ++it) {
+        const json record = json::parse(it.get_document().get_data(), nullptr, false);
+        if (!record.is_object()) continue;
+        out.push_back({record.value("title", ""), "record", record.value("id", ""), record.value("type", "")});
+      }
+    }
+    if (completing.empty()) return out;
+    // Then index words that complete the word being typed, most frequent first.
     std::vector<std::pair<Xapian::doccount, std::string>> terms;
-    for (auto t = db.allterms_begin(last); t != db.allterms_end(last); ++t) terms.emplace_back(t.get_termfreq(), *t);
+    for (auto t = db.allterms_begin(completing); t != db.allterms_end(completing); ++t)
+      terms.emplace_back(t.get_termfreq(), *t);
     std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;
     });
-    // Keep what the user typed before the last word.
-    std::string_view head = prefix;
-    while (!head.empty() && !std::isspace(static_cast<unsigned char>(head.back()))) head.remove_suffix(1);
     for (const auto& [freq, term] : terms) {
       if (out.size() >= limit) break;
-      out.push_back({std::string(head) + term, "term", "", ""});
+      out.push_back({std::string(typed.head) + term, "term", "", ""});
     }
     return out;
   });

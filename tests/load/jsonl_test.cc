@@ -120,3 +120,16 @@ TEST_CASE("JSONL control characters in strings are removed with a warning", "[lo
   CHECK(report.atlas.risks[0].title() == "ab");
   CHECK(has_warning(report.warnings, "x.jsonl:1", "1 control character removed"));
 }
+
+TEST_CASE("a JSON Lines id that no URL path could carry is skipped", "[load][jsonl]") {
+  riskatlas::testing::ScratchDir dir("load_jsonl_ids");
+  const auto f = riskatlas::testing::write_file(dir.path(), "ids.jsonl",
+                                                "{\"type\":\"risk\",\"id\":\"ORG 9/\xC3\xBC\",\"title\":\"Bad id\"}\n"
+                                                "{\"type\":\"risk\",\"id\":\"ORG-9.a_b~c\",\"title\":\"Good id\"}\n");
+  riskatlas::load::LoadReport report;
+  REQUIRE(riskatlas::load::load_jsonl(f, report).ok());
+  REQUIRE(report.atlas.risks.size() == 1);
+  CHECK(report.atlas.risks[0].id == "ORG-9.a_b~c");
+  CHECK(report.stats.skipped == 1);
+  CHECK(riskatlas::testing::has_warning(report.warnings, "ids.jsonl:1", "id must be"));
+}

@@ -347,3 +347,25 @@ TEST_CASE("a word with nothing searchable in it matches nothing instead of every
   CHECK(has(run("OR "), "02.02.00"));  // operators alone are searched as words: "toxic or hateful"
   CHECK(run("").total == 13);   // an empty query still browses everything
 }
+
+TEST_CASE("suggest keeps operators and identifiers and completes only a word being typed", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  auto terms = [&](std::string_view q) {
+    std::vector<std::string> out;
+    auto s = searcher.suggest(q);
+    REQUIRE(s.ok());
+    for (const auto& x : *s)
+      if (x.kind == "term") out.push_back(x.text);
+    return out;
+  };
+  const auto ids = terms("aml.t001");
+  CHECK(std::find(ids.begin(), ids.end(), "aml.t0018") != ids.end());
+  const auto scoped = terms("title:poi");
+  REQUIRE_FALSE(scoped.empty());
+  for (const auto& t : scoped) CHECK(t.rfind("title:poi", 0) == 0);
+  const auto negated = terms("data -poi");
+  REQUIRE_FALSE(negated.empty());
+  for (const auto& t : negated) CHECK(t.rfind("data -poi", 0) == 0);
+  CHECK(terms("poison ").empty());
+}
