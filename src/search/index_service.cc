@@ -69,7 +69,8 @@ IndexStatus IndexService::refresh() {
     problem_ = opened.status().message();
     return {current_, problem_};
   }
-  current_ = std::move(opened.value());
+  // A build is identified by its database UUID: the same build under another name changes nothing.
+  if (!current_ || current_->info().uuid != opened.value()->info().uuid) current_ = std::move(opened.value());
   stub_text_ = std::move(stub_text);
   problem_.clear();
   return {current_, problem_};
