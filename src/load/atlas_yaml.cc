@@ -101,7 +101,10 @@ void AtlasReader::read_matrix(const YamlNode& matrix) {
     const YamlNode* seq = matrix.find(key);
     if (seq == nullptr || seq->is_null()) continue;
     if (!seq->is_sequence()) {
-      warn(report_, at(*seq), "'" + std::string(key) + "' is a " + seq->kind_name() + ", expected a list: ignored");
+      // Built with append: GCC 12 -O3 warns falsely (-Wrestrict, PR 105329) on "'" + std::string.
+      std::string message(1, '\'');
+      message.append(key).append("' is a ").append(seq->kind_name()).append(", expected a list: ignored");
+      warn(report_, at(*seq), message);
       continue;
     }
     any = true;
