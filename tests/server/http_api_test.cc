@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "process.h"
 #include "server/server_fixture.h"
 
 using namespace riskatlas::testing;
@@ -274,11 +275,9 @@ TEST_CASE("HEAD is answered like GET without a body", "[http][slow]") {
 }
 
 TEST_CASE("a newly published generation is served without a restart", "[http][slow]") {
-  ScratchDir dir("http-reload-" + std::to_string(::getpid()));
+  ScratchDir dir("http-reload");
   const auto index = dir.path() / "index";
-  const std::string build = "'" + (binary_dir() / "riskatlas-index").string() + "' --quiet --corpus '" +
-                            corpus_dir().string() + "' --index '" + index.string() + "' > /dev/null 2>&1";
-  REQUIRE(std::system(build.c_str()) == 0);
+  REQUIRE(run_indexer({"--quiet", "--corpus", corpus_dir().string(), "--index", index.string()}) == 0);
   auto options = TestServer::default_options();
   options.index = index;
   options.index_check_interval = std::chrono::milliseconds(50);
@@ -286,7 +285,7 @@ TEST_CASE("a newly published generation is served without a restart", "[http][sl
   auto cli = server.client();
   const std::string before = body_of(cli->Get("/api/search?q=poisoning"))["generation"];
 
-  REQUIRE(std::system(build.c_str()) == 0);
+  REQUIRE(run_indexer({"--quiet", "--corpus", corpus_dir().string(), "--index", index.string()}) == 0);
   std::string after = before;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (after == before && std::chrono::steady_clock::now() < deadline) {

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "process.h"
 #include "server/server_fixture.h"
 
 using namespace riskatlas::testing;
@@ -272,11 +273,9 @@ TEST_CASE("concurrent requests are all answered", "[http][slow]") {
 }
 
 TEST_CASE("an index error during a request is a generic JSON 503 with details only in the log", "[http][slow]") {
-  ScratchDir dir("http-vanish-" + std::to_string(::getpid()));
+  ScratchDir dir("http-vanish");
   const auto index = dir.path() / "index";
-  const std::string build = "'" + (binary_dir() / "riskatlas-index").string() + "' --quiet --corpus '" +
-                            corpus_dir().string() + "' --index '" + index.string() + "' > /dev/null 2>&1";
-  REQUIRE(std::system(build.c_str()) == 0);
+  REQUIRE(run_indexer({"--quiet", "--corpus", corpus_dir().string(), "--index", index.string()}) == 0);
   auto options = TestServer::default_options();
   options.index = index;
   options.threads = 8;

@@ -17,6 +17,7 @@
 #include <httplib.h>
 
 #include "http_server.h"
+#include "process.h"
 #include "test_support.h"
 
 namespace riskatlas::testing {
@@ -27,11 +28,9 @@ inline const std::filesystem::path& shared_index() {
   static const ScratchDir dir("http-index");
   static const std::filesystem::path root = [] {
     const std::filesystem::path index = dir.path() / "index";
-    const std::string command = "'" + (binary_dir() / "riskatlas-index").string() + "' --quiet --corpus '" +
-                                corpus_dir().string() + "' --index '" + index.string() + "' > '" +
-                                (dir.path() / "indexer.log").string() + "' 2>&1";
-    if (std::system(command.c_str()) != 0)
-      throw std::runtime_error("riskatlas-index failed; see " + (dir.path() / "indexer.log").string());
+    std::string output;
+    if (run_indexer({"--quiet", "--corpus", corpus_dir().string(), "--index", index.string()}, &output) != 0)
+      throw std::runtime_error("riskatlas-index failed: " + output);
     return index;
   }();
   return root;
