@@ -17,6 +17,7 @@
 #include "index/index_writer.h"
 #include "index/schema.h"
 #include "load/corpus.h"
+#include "util/command_line.h"
 
 namespace {
 
@@ -80,44 +81,32 @@ struct Options {
 Options parse_args(int argc, char** argv) {
   Options o;
   bool have_corpus = false;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage_error(arg + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
+  CommandLine args(argc, argv, usage_error);
+  while (args.next()) {
+    if (args.is("--help") || args.is("-h")) {
       std::cout << kHelp;
       std::exit(kOk);
-    } else if (arg == "--corpus") {
-      o.corpus.corpus_dir = value();
+    } else if (args.is("--corpus")) {
+      o.corpus.corpus_dir = args.value();
       have_corpus = true;
-    } else if (arg == "--index") {
-      o.index_root = value();
-    } else if (arg == "--extra") {
-      o.corpus.extra_jsonl.emplace_back(value());
-    } else if (arg == "--links") {
-      o.corpus.links_file = fs::path(value());
-    } else if (arg == "--keep") {
-      const std::string v = value();
-      char* end = nullptr;
-      const long k = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end != '\0' || k < 1 || k > 100) usage_error("--keep takes a whole number from 1 to 100");
-      o.keep = static_cast<std::size_t>(k);
-    } else if (arg == "--min-ratio") {
-      const std::string v = value();
-      char* end = nullptr;
-      const double r = std::strtod(v.c_str(), &end);
-      if (v.empty() || *end != '\0' || !(r >= 0.0 && r <= 1.0)) usage_error("--min-ratio takes a number from 0 to 1");
-      o.min_ratio = r;
-    } else if (arg == "--force") {
+    } else if (args.is("--index")) {
+      o.index_root = args.value();
+    } else if (args.is("--extra")) {
+      o.corpus.extra_jsonl.emplace_back(args.value());
+    } else if (args.is("--links")) {
+      o.corpus.links_file = fs::path(args.value());
+    } else if (args.is("--keep")) {
+      o.keep = static_cast<std::size_t>(args.whole_number(1, 100));
+    } else if (args.is("--min-ratio")) {
+      o.min_ratio = args.number(0.0, 1.0);
+    } else if (args.is("--force")) {
       o.force = true;
-    } else if (arg == "--check") {
+    } else if (args.is("--check")) {
       o.check = true;
-    } else if (arg == "--quiet") {
+    } else if (args.is("--quiet")) {
       o.quiet = true;
     } else {
-      usage_error("unknown option " + arg);
+      usage_error("unknown option " + args.flag());
     }
   }
   if (!have_corpus) usage_error("--corpus DIR is required");

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "http_server.h"
+#include "util/command_line.h"
 
 namespace {
 
@@ -49,39 +50,26 @@ enum Exit : int { kOk = 0, kUsage = 1, kCannotListen = 2 };
   std::exit(kUsage);
 }
 
-long parse_number(const std::string& flag, const std::string& text, long min, long max) {
-  char* end = nullptr;
-  errno = 0;
-  const long n = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno != 0 || n < min || n > max)
-    usage_error(flag + " takes a whole number from " + std::to_string(min) + " to " + std::to_string(max));
-  return n;
-}
-
 HttpServer::Options parse_args(int argc, char** argv) {
   HttpServer::Options o;
   o.web_dir = RISKATLAS_WEB_DIR;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage_error(arg + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--help" || arg == "-h") {
+  riskatlas::CommandLine args(argc, argv, usage_error);
+  while (args.next()) {
+    if (args.is("--help") || args.is("-h")) {
       std::cout << kHelp;
       std::exit(kOk);
-    } else if (arg == "--index") {
-      o.index = value();
-    } else if (arg == "--host") {
-      o.host = value();
-    } else if (arg == "--port") {
-      o.port = static_cast<int>(parse_number(arg, value(), 1, 65535));
-    } else if (arg == "--threads") {
-      o.threads = static_cast<std::size_t>(parse_number(arg, value(), 1, 1024));
-    } else if (arg == "--web") {
-      o.web_dir = value();
+    } else if (args.is("--index")) {
+      o.index = args.value();
+    } else if (args.is("--host")) {
+      o.host = args.value();
+    } else if (args.is("--port")) {
+      o.port = static_cast<int>(args.whole_number(1, 65535));
+    } else if (args.is("--threads")) {
+      o.threads = static_cast<std::size_t>(args.whole_number(1, 1024));
+    } else if (args.is("--web")) {
+      o.web_dir = args.value();
     } else {
-      usage_error("unknown option " + arg);
+      usage_error("unknown option " + args.flag());
     }
   }
   if (o.index.empty()) usage_error("--index ROOT is required");
