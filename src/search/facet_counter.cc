@@ -1,5 +1,8 @@
 #include "search/facet_counter.h"
 
+#include <algorithm>
+#include <set>
+
 #include "search/query_builder.h"
 
 namespace riskatlas::search {
@@ -19,39 +22,113 @@ Xapian::Query filtered_query(const Xapian::Query& text, const FacetFilters& filt
   return Xapian::Query(Xapian::Query::OP_FILTER, base, Xapian::Query(Xapian::Query::OP_AND, across.begin(), across.end()));
 }
 
+namespace {
+
+// Calls `fn` with each value stored in one slot: the whole string, or for a multi-valued facet each
+// non-empty part between separators.
+template <typename Fn>
+void for_each_value(const model::FacetSpec& facet, const std::string& stored, Fn&& fn) {
+  if (!facet.multi) {
+    if (!stored.empty()) fn(stored);
+    return;
+  }
+  std::size_t start = 0;
+  while (start <= stored.size()) {
+    const std::size_t sep = stored.find(model::kMultiValueSeparator, start);
+    const std::size_t stop = sep == std::string::npos ? stored.size() : sep;
+    if (stop > start) fn(stored.substr(start, stop - start));
+    if (sep == std::string::npos) break;
+    start = sep + 1;
+  }
+}
+
+std::size_t facet_index(const model::FacetSpec& facet) {
+  return static_cast<std::size_t>(&facet - model::facets().data());
+}
+
+}  // namespace
+
+FacetTable FacetTable::load(const Xapian::Database& db) {
+  FacetTable table;
+  const Xapian::docid last = db.get_lastdocid();
+  for (const auto& facet : model::facets()) {
+    Column column;
+    column.begin.reserve(static_cast<std::size_t>(last) + 2);
+    std::map<std::string, std::uint32_t> ids;
+    std::vector<std::uint32_t> doc_ids;
+    Xapian::docid next = 0;  // the next document whose begin is not yet written
+    for (auto it = db.valuestream_begin(facet.slot); it != db.valuestream_end(facet.slot); ++it) {
+      const Xapian::docid did = it.get_docid();
+      while (next <= did) {
+        column.begin.push_back(static_cast<std::uint32_t>(column.ids.size()));
+        ++next;
+      }
+      doc_ids.clear();
+      for_each_value(facet, *it, [&](const std::string& value) {
+        const auto [pos, added] = ids.try_emplace(value, static_cast<std::uint32_t>(column.values.size()));
+        if (added) column.values.push_back(value);
+        // A document counts once per value, as the slot spy counts it.
+        if (std::find(doc_ids.begin(), doc_ids.end(), pos->second) == doc_ids.end()) doc_ids.push_back(pos->second);
+      });
+      column.ids.insert(column.ids.end(), doc_ids.begin(), doc_ids.end());
+    }
+    while (next <= last + 1) {
+      column.begin.push_back(static_cast<std::uint32_t>(column.ids.size()));
+      ++next;
+    }
+    table.columns_.push_back(std::move(column));
+  }
+  return table;
+}
+
+const FacetTable::Column& FacetTable::column(const model::FacetSpec& facet) const {
+  return columns_.at(facet_index(facet));
+}
+
+void TableSpy::operator()(const Xapian::Document& doc, double) {
+  const Xapian::docid did = doc.get_docid();
+  if (did + 1 >= column_.begin.size()) return;
+  for (std::uint32_t i = column_.begin[did]; i < column_.begin[did + 1]; ++i) ++counts_[column_.ids[i]];
+}
+
+ValueCounts TableSpy::counts() const {
+  ValueCounts out;
+  for (std::size_t i = 0; i < counts_.size(); ++i)
+    if (counts_[i] > 0) out[column_.values[i]] = counts_[i];
+  return out;
+}
+
 void FacetSpies::attach(Xapian::Enquire& enquire, const model::FacetSpec& facet) {
-  auto spy = std::make_unique<Xapian::ValueCountMatchSpy>(facet.slot);
-  enquire.add_matchspy(spy.get());
-  spies_[std::string(facet.name)] = {&facet, std::move(spy)};
+  Spy spy{&facet, nullptr, nullptr};
+  if (table_ != nullptr) {
+    spy.table = std::make_unique<TableSpy>(table_->column(facet));
+    enquire.add_matchspy(spy.table.get());
+  } else {
+    spy.slot = std::make_unique<Xapian::ValueCountMatchSpy>(facet.slot);
+    enquire.add_matchspy(spy.slot.get());
+  }
+  spies_[std::string(facet.name)] = std::move(spy);
 }
 
 ValueCounts FacetSpies::counts(const std::string& facet) const {
-  const auto& [spec, spy] = spies_.at(facet);
+  const Spy& spy = spies_.at(facet);
+  if (spy.table) return spy.table->counts();
   ValueCounts out;
-  for (auto it = spy->values_begin(); it != spy->values_end(); ++it) {
-    const std::string combination = *it;
+  for (auto it = spy.slot->values_begin(); it != spy.slot->values_end(); ++it) {
     const std::size_t n = it.get_termfreq();
-    if (!spec->multi) {
-      out[combination] += n;
-      continue;
-    }
-    std::size_t start = 0;
-    while (start <= combination.size()) {
-      const std::size_t sep = combination.find(model::kMultiValueSeparator, start);
-      const std::size_t stop = sep == std::string::npos ? combination.size() : sep;
-      if (stop > start) out[combination.substr(start, stop - start)] += n;
-      if (sep == std::string::npos) break;
-      start = sep + 1;
-    }
+    std::set<std::string> values;  // a value listed twice in one document still counts it once
+    for_each_value(*spy.facet, *it, [&](const std::string& value) { values.insert(value); });
+    for (const auto& value : values) out[value] += n;
   }
   return out;
 }
 
-ValueCounts count_values(Xapian::Database& db, const Xapian::Query& query, const model::FacetSpec& facet) {
+ValueCounts count_values(Xapian::Database& db, const Xapian::Query& query, const model::FacetSpec& facet,
+                         const FacetTable* table) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
-  FacetSpies spies;
+  FacetSpies spies(table);
   spies.attach(enquire, facet);
   enquire.get_mset(0, 0, db.get_doccount());
   return spies.counts(std::string(facet.name));

@@ -5,9 +5,14 @@
 // kMultiValueSeparator; the spy counts each distinct combination once per document and the
 // combinations are split afterwards, which gives each value the exact number of documents holding it.
 // Counts are exact because every match asks Xapian to check all documents (check_at_least).
+//
+// On a local database a FacetTable makes counting faster with identical results: each document's
+// facet values are read once per generation into arrays, so a matched document costs an array walk
+// instead of one value-slot read per facet (the reads were most of a browse request's time).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -26,19 +31,60 @@ using ValueCounts = std::map<std::string, std::size_t>;
 // OR within a facet, AND across facets.
 Xapian::Query filtered_query(const Xapian::Query& text, const FacetFilters& filters, std::string_view except = {});
 
-// Spies attached to one Enquire, one per facet.
+// Every document's values of every facet, by document id. Immutable once loaded, so one table is
+// read by all request threads of a generation.
+class FacetTable {
+ public:
+  // Reads each facet's value slot once, in document order.
+  static FacetTable load(const Xapian::Database& db);
+
+  struct Column {
+    std::vector<std::string> values;      // distinct values; ids below index this
+    std::vector<std::uint32_t> begin;     // document d holds ids[begin[d] .. begin[d + 1])
+    std::vector<std::uint32_t> ids;
+  };
+  // REQUIRES: `facet` is one of model::facets().
+  const Column& column(const model::FacetSpec& facet) const;
+
+ private:
+  std::vector<Column> columns_;  // in model::facets() order
+};
+
+// Counts one facet of the matched documents from a FacetTable column.
+class TableSpy : public Xapian::MatchSpy {
+ public:
+  explicit TableSpy(const FacetTable::Column& column) : column_(column), counts_(column.values.size()) {}
+  void operator()(const Xapian::Document& doc, double weight) override;
+  ValueCounts counts() const;
+
+ private:
+  const FacetTable::Column& column_;
+  std::vector<std::size_t> counts_;  // by value id
+};
+
+// Spies attached to one Enquire, one per facet. With a table they count from it; without one
+// they read value slots, which also works over the remote backend.
 class FacetSpies {
  public:
+  explicit FacetSpies(const FacetTable* table = nullptr) : table_(table) {}
+
   void attach(Xapian::Enquire& enquire, const model::FacetSpec& facet);
   bool has(const std::string& facet) const { return spies_.count(facet) != 0; }
   // REQUIRES: has(facet) and the Enquire's get_mset() has run.
   ValueCounts counts(const std::string& facet) const;
 
  private:
-  std::map<std::string, std::pair<const model::FacetSpec*, std::unique_ptr<Xapian::ValueCountMatchSpy>>> spies_;
+  struct Spy {
+    const model::FacetSpec* facet;
+    std::unique_ptr<Xapian::ValueCountMatchSpy> slot;  // exactly one of these is set
+    std::unique_ptr<TableSpy> table;
+  };
+  const FacetTable* table_;
+  std::map<std::string, Spy> spies_;
 };
 
-// Exact counts of one facet's values over the documents matching `query`.
-ValueCounts count_values(Xapian::Database& db, const Xapian::Query& query, const model::FacetSpec& facet);
+// Exact counts of one facet's values over the documents matching `query`; from `table` when given.
+ValueCounts count_values(Xapian::Database& db, const Xapian::Query& query, const model::FacetSpec& facet,
+                         const FacetTable* table = nullptr);
 
 }  // namespace riskatlas::search

@@ -26,7 +26,7 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
     }
     info.analyzer_version = db->get_metadata(schema::kMetaAnalyzer);
     info.analyzer_matches = info.analyzer_version == analysis::analyzer_version();
-    std::shared_ptr<Generation> gen(new Generation(std::move(info)));
+    std::shared_ptr<Generation> gen(new Generation(std::move(info), FacetTable::load(*db)));
     gen->pool_.push_back(std::move(db));
     return gen;
   } catch (const Xapian::Error& e) {

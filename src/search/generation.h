@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <xapian.h>
 
+#include "search/facet_counter.h"
 #include "util/status.h"
 
 namespace riskatlas::search {
@@ -35,6 +36,8 @@ class Generation {
   static Result<std::shared_ptr<Generation>> open(const std::filesystem::path& dir);
 
   const GenerationInfo& info() const { return info_; }
+  // Every document's facet values, for fast exact counting.
+  const FacetTable& facet_table() const { return facet_table_; }
 
   // A database handle for one thread's use until the lease ends.
   class Lease {
@@ -56,8 +59,10 @@ class Generation {
   Lease lease() const;
 
  private:
-  explicit Generation(GenerationInfo info) : info_(std::move(info)) {}
+  Generation(GenerationInfo info, FacetTable facet_table)
+      : info_(std::move(info)), facet_table_(std::move(facet_table)) {}
   GenerationInfo info_;
+  FacetTable facet_table_;
   mutable std::mutex mutex_;
   mutable std::vector<std::unique_ptr<Xapian::Database>> pool_;
 };

@@ -209,7 +209,7 @@ struct Searcher::Impl {
       if (selected.empty() && !applies(spec, types)) continue;
       const ValueCounts counts = main_spies.has(name)
                                      ? main_spies.counts(name)
-                                     : count_values(db(), filtered_query(m.text, m.filters, name), spec);
+                                     : count_values(db(), filtered_query(m.text, m.filters, name), spec, &gen->facet_table());
       FacetCounts fc{name, std::string(spec.label), {}};
       for (const auto& [value, n] : counts) {
         const bool is_selected = std::find(selected.begin(), selected.end(), value) != selected.end();
@@ -240,7 +240,7 @@ struct Searcher::Impl {
     set_order(enquire, request.sort, m.parsed.has_text());
     // Facets without a filter are counted on the main match itself; the record types of the fully
     // filtered match set decide which facets apply.
-    FacetSpies spies, type_spy;
+    FacetSpies spies(&gen->facet_table()), type_spy(&gen->facet_table());
     for (const auto& spec : model::facets())
       if (!m.filters.count(std::string(spec.name))) spies.attach(enquire, spec);
     type_spy.attach(enquire, *model::find_facet("type"));
