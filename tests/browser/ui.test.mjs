@@ -355,6 +355,22 @@ test('a misspelt query says which query it searched instead, and the suggestion 
   });
 });
 
+test('a query that has hits but a likelier spelling offers "Did you mean", which searches it', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, `/?q=${encodeURIComponent('privacy OR poisonng')}`);
+    const before = await total(page);
+    assert.ok(before > 0, 'the query as typed has hits');
+    const notice = page.locator('#notices .notice').first();
+    assert.equal((await notice.textContent()).trim(), 'Did you mean privacy OR poisoning?');
+    await notice.getByRole('button', { name: 'privacy OR poisoning' }).click();
+    await page.waitForURL(/q=privacy(\+|%20)OR(\+|%20)poisoning(&|$)/);
+    await searchSettled(page);
+    assert.equal(await page.inputValue('#q'), 'privacy OR poisoning');
+    assert.ok(await total(page) > before, 'the suggested query finds more');
+    assert.ok(await page.locator('#notices').isHidden(), 'no notice once the query is spelt right');
+  });
+});
+
 test('an API error is shown with the server message', async () => {
   await withPage(async (page) => {
     const q = 'a'.repeat(1100);
