@@ -1,7 +1,9 @@
 #include "search/facet_counter.h"
 
 #include <algorithm>
+#include <cassert>
 #include <set>
+#include <stdexcept>
 
 #include "search/query_builder.h"
 
@@ -42,10 +44,6 @@ void for_each_value(const model::FacetSpec& facet, const std::string& stored, Fn
   }
 }
 
-std::size_t facet_index(const model::FacetSpec& facet) {
-  return static_cast<std::size_t>(&facet - model::facets().data());
-}
-
 }  // namespace
 
 FacetTable FacetTable::load(const Xapian::Database& db) {
@@ -53,6 +51,7 @@ FacetTable FacetTable::load(const Xapian::Database& db) {
   const Xapian::docid last = db.get_lastdocid();
   for (const auto& facet : model::facets()) {
     Column column;
+    column.slot = facet.slot;
     column.begin.reserve(static_cast<std::size_t>(last) + 2);
     std::map<std::string, std::uint32_t> ids;
     std::vector<std::uint32_t> doc_ids;
@@ -82,11 +81,15 @@ FacetTable FacetTable::load(const Xapian::Database& db) {
 }
 
 const FacetTable::Column& FacetTable::column(const model::FacetSpec& facet) const {
-  return columns_.at(facet_index(facet));
+  for (const auto& column : columns_)
+    if (column.slot == facet.slot) return column;
+  throw std::invalid_argument("no facet table column for facet " + std::string(facet.name));
 }
 
 void TableSpy::operator()(const Xapian::Document& doc, double) {
   const Xapian::docid did = doc.get_docid();
+  // A generation's database never changes, so every matched document is in the table.
+  assert(did + 1 < column_.begin.size());
   if (did + 1 >= column_.begin.size()) return;
   for (std::uint32_t i = column_.begin[did]; i < column_.begin[did + 1]; ++i) ++counts_[column_.ids[i]];
 }

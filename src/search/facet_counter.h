@@ -1,14 +1,15 @@
 // Facet filters and exact facet counts.
 //
-// Counting uses Xapian's built-in ValueCountMatchSpy over the facet value slots, so it also works
-// over the remote backend. A multi-valued facet stores its values in one slot joined by
-// kMultiValueSeparator; the spy counts each distinct combination once per document and the
-// combinations are split afterwards, which gives each value the exact number of documents holding it.
 // Counts are exact because every match asks Xapian to check all documents (check_at_least).
+// The server counts from a FacetTable, which Generation builds when it opens: each document's facet
+// values are read once per generation into arrays, so a matched document costs an array walk instead
+// of one value-slot read per facet (the reads were most of a browse request's time).
 //
-// On a local database a FacetTable makes counting faster with identical results: each document's
-// facet values are read once per generation into arrays, so a matched document costs an array walk
-// instead of one value-slot read per facet (the reads were most of a browse request's time).
+// Without a table, counting falls back to Xapian's ValueCountMatchSpy over the facet value slots,
+// which is kept because it also works over the remote backend; tests check both paths agree. A
+// multi-valued facet stores its values in one slot joined by kMultiValueSeparator; that spy counts
+// each distinct combination once per document and the combinations are split afterwards, which gives
+// each value the exact number of documents holding it.
 #pragma once
 
 #include <cstddef>
@@ -39,6 +40,7 @@ class FacetTable {
   static FacetTable load(const Xapian::Database& db);
 
   struct Column {
+    Xapian::valueno slot = Xapian::BAD_VALUENO;
     std::vector<std::string> values;      // distinct values; ids below index this
     std::vector<std::uint32_t> begin;     // document d holds ids[begin[d] .. begin[d + 1])
     std::vector<std::uint32_t> ids;
@@ -47,7 +49,7 @@ class FacetTable {
   const Column& column(const model::FacetSpec& facet) const;
 
  private:
-  std::vector<Column> columns_;  // in model::facets() order
+  std::vector<Column> columns_;  // one per facet of model::facets()
 };
 
 // Counts one facet of the matched documents from a FacetTable column.
@@ -63,7 +65,7 @@ class TableSpy : public Xapian::MatchSpy {
 };
 
 // Spies attached to one Enquire, one per facet. With a table they count from it; without one
-// they read value slots, which also works over the remote backend.
+// they read value slots.
 class FacetSpies {
  public:
   explicit FacetSpies(const FacetTable* table = nullptr) : table_(table) {}

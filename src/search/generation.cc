@@ -31,6 +31,8 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
     return gen;
   } catch (const Xapian::Error& e) {
     return Status::Unavailable(dir.string() + ": " + e.get_description());
+  } catch (const std::exception& e) {  // e.g. bad_alloc while loading the facet table
+    return Status::Unavailable(dir.string() + ": " + e.what());
   }
 }
 

@@ -30,10 +30,10 @@ long CommandLine::whole_number(long min, long max) {
 double CommandLine::number(double min, double max) {
   const std::string text = value();
   char* end = nullptr;
-  errno = 0;
   const double n = std::strtod(text.c_str(), &end);
-  // `!(n >= min)` also refuses NaN.
-  if (text.empty() || *end != '\0' || errno != 0 || !(n >= min && n <= max)) {
+  // The range check refuses overflow (±HUGE_VAL) and NaN (`!(n >= min)`); errno is not consulted
+  // because underflow (1e-320) sets ERANGE on a value that is merely tiny.
+  if (text.empty() || *end != '\0' || !(n >= min && n <= max)) {
     std::ostringstream message;
     message << flag_ << " takes a number from " << min << " to " << max;
     fail(message.str());

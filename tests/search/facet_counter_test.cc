@@ -63,3 +63,34 @@ TEST_CASE("the facet table counts exactly what the value-slot spies count", "[se
   CHECK(search::count_values(db, Xapian::Query("Trisk"), lifecycle, &table) == risk_lifecycle);
   CHECK(search::count_values(db, Xapian::Query("Tnone"), lifecycle, &table).empty());
 }
+
+TEST_CASE("the facet table covers an empty database and one whose last document was deleted", "[search]") {
+  testing::ScratchDir dir("facet-table-edges");
+  const auto& type = *model::find_facet("type");
+  const Xapian::Query all("all");
+  {
+    Xapian::WritableDatabase empty((dir.path() / "empty").string(), Xapian::DB_CREATE);
+    empty.commit();
+  }
+  Xapian::Database empty((dir.path() / "empty").string());
+  const auto empty_table = search::FacetTable::load(empty);
+  CHECK(empty_table.column(type).values.empty());
+  CHECK(search::count_values(empty, all, type, &empty_table).empty());
+
+  {
+    Xapian::WritableDatabase db((dir.path() / "db").string(), Xapian::DB_CREATE);
+    for (const char* value : {"risk", "technique"}) {
+      Xapian::Document doc;
+      doc.add_boolean_term("all");
+      doc.add_value(type.slot, value);
+      db.add_document(doc);
+    }
+    db.delete_document(2);  // the last id stays 2 but its document is gone
+    db.commit();
+  }
+  Xapian::Database db((dir.path() / "db").string());
+  const auto table = search::FacetTable::load(db);
+  const ValueCounts expected{{"risk", 1}};
+  CHECK(search::count_values(db, all, type) == expected);
+  CHECK(search::count_values(db, all, type, &table) == expected);
+}

@@ -56,7 +56,7 @@ TEST_CASE("CommandLine refuses numbers that are malformed or out of range", "[ut
     REQUIRE(args.next());
     CHECK_THROWS_WITH(args.whole_number(1, 100), "--keep takes a whole number from 1 to 100");
   }
-  for (const char* bad : {"", "-0.1", "1.5", "nan", "0.5x"}) {
+  for (const char* bad : {"", "-0.1", "1.5", "nan", "inf", "1e400", "0.5x"}) {
     Argv argv({"--min-ratio", bad});
     CommandLine args(argv.argc(), argv.pointers.data(), throw_usage);
     REQUIRE(args.next());
@@ -66,4 +66,8 @@ TEST_CASE("CommandLine refuses numbers that are malformed or out of range", "[ut
   CommandLine args(argv.argc(), argv.pointers.data(), throw_usage);
   REQUIRE(args.next());
   CHECK(args.number(0.0, 1.0) == 0.25);
+  Argv tiny({"--min-ratio", "1e-320"});  // underflows to a denormal: tiny, but in range
+  CommandLine tiny_args(tiny.argc(), tiny.pointers.data(), throw_usage);
+  REQUIRE(tiny_args.next());
+  CHECK(tiny_args.number(0.0, 1.0) < 1e-300);
 }
