@@ -1,0 +1,52 @@
+// The reference peer of the relevance harness: the same records in an in-memory SQLite FTS5 table,
+// ranked by BM25 with the field weights riskatlas uses (title 6, description 3, quotes 1).
+//
+// It stands for "what an off-the-shelf full-text index gives": the query is cut into plain tokens
+// and run either with every token required (AND) or any token (OR); no stemming beyond FTS5's
+// porter tokenizer, no spelling correction, no synonyms.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/record.h"
+#include "util/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace riskatlas::eval {
+
+enum class Fts5Mode { kAnd, kOr };
+
+// The query's tokens: maximal runs of letters, digits and combining marks (by ICU's Unicode
+// categories); everything else separates. Empty tokens are dropped.
+std::vector<std::string> fts5_tokens(std::string_view query);
+
+// The FTS5 MATCH expression: every token double-quoted (a '"' doubled), joined by spaces (AND) or
+// " OR ". Empty when there is no token.
+std::string fts5_match_expression(const std::vector<std::string>& tokens, Fts5Mode mode);
+
+class Fts5Peer {
+ public:
+  // Loads every risk, technique and mitigation of `atlas`. Internal on an SQLite failure (for
+  // instance an SQLite built without FTS5).
+  static Result<std::unique_ptr<Fts5Peer>> build(const model::Atlas& atlas);
+  ~Fts5Peer();
+  Fts5Peer(const Fts5Peer&) = delete;
+  Fts5Peer& operator=(const Fts5Peer&) = delete;
+
+  // Ids of the best `limit` records, best first (ties by load order). Empty when the query has no
+  // token. Internal on an SQLite failure.
+  Result<std::vector<std::string>> search(std::string_view query, Fts5Mode mode, std::size_t limit);
+
+ private:
+  Fts5Peer() = default;
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* search_ = nullptr;
+};
+
+}  // namespace riskatlas::eval

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The relevance harness as a test (CTest eval.corpus and eval.real): builds a fresh index into a
+# temporary directory and runs riskatlas-eval on it with the matching query set and floors.
+#   tests/eval/run_eval.sh BUILD_DIR corpus|real
+# real needs RISKATLAS_REAL_DATA (the folder of the published exports); without it, or while a query
+# set has not been written yet, the script exits 77, which CTest reports as skipped.
+set -euo pipefail
+
+# Floors, passed to riskatlas-eval only when set (empty: off). Provisional until they are set from
+# measured figures. Fractions: MRR@10 0-1; zero-hit share of word-sharing queries 0-1 (0.05 = 5%);
+# margin over the better FTS5 mode (0.25 = +25%).
+corpus_min_mrr=""
+corpus_max_zero_rate=""
+corpus_min_fts_margin=""
+real_min_mrr=""
+real_max_zero_rate=""
+real_min_fts_margin=""
+
+if [ $# -ne 2 ] || { [ "$2" != corpus ] && [ "$2" != real ]; }; then
+  echo "usage: $0 BUILD_DIR corpus|real" >&2
+  exit 2
+fi
+build=$(cd "$1" && pwd)
+mode=$2
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$source_dir"
+
+index_args=()
+case "$mode" in
+  corpus)
+    corpus_args=(--corpus corpus)
+    queries=(tests/eval/corpus-queries.tsv)
+    floors=("$corpus_min_mrr" "$corpus_max_zero_rate" "$corpus_min_fts_margin")
+    ;;
+  real)
+    if [ -z "${RISKATLAS_REAL_DATA:-}" ]; then
+      echo "SKIPPED: set RISKATLAS_REAL_DATA to the folder of the published exports"
+      exit 77
+    fi
+    corpus_args=(--corpus "$RISKATLAS_REAL_DATA" --links corpus/links.yaml)
+    queries=(tests/eval/real-queries.tsv)
+    floors=("$real_min_mrr" "$real_max_zero_rate" "$real_min_fts_margin")
+    # Synonyms shape the index only; riskatlas-eval loads the records, which they do not change.
+    # (The help text is read whole first: grep -q closing a pipe early would fail it under pipefail.)
+    if [ -f corpus/synonyms.yaml ] && grep -q -- --synonyms <<<"$("$build/riskatlas-index" --help)"; then
+      index_args+=(--synonyms corpus/synonyms.yaml)
+    fi
+    ;;
+esac
+
+for q in "${queries[@]}"; do
+  if [ ! -f "$q" ]; then
+    echo "SKIPPED: query set $q is not there yet"
+    exit 77
+  fi
+done
+
+eval_args=("${corpus_args[@]}")
+for q in "${queries[@]}"; do eval_args+=(--queries "$q"); done
+names=(--min-mrr --max-zero-rate --min-fts-margin)
+for i in 0 1 2; do
+  if [ -n "${floors[$i]}" ]; then eval_args+=("${names[$i]}" "${floors[$i]}"); fi
+done
+
+index=$(mktemp -d "${TMPDIR:-/tmp}/riskatlas-eval.XXXXXX")
+trap 'rm -rf "$index"' EXIT
+"$build/riskatlas-index" --quiet "${corpus_args[@]}" "${index_args[@]}" --index "$index"
+"$build/riskatlas-eval" --index "$index" "${eval_args[@]}" --verbose
