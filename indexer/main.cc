@@ -41,10 +41,12 @@ records and a links file), builds a new index generation inside ROOT, verifies i
 with one atomic rename of ROOT/live.stub. The server follows live.stub without restarting.
 
 options:
-  --corpus DIR      corpus folder: *.csv, *.yaml/*.yml, *.jsonl, links.yaml|links.csv
+  --corpus DIR      corpus folder: *.csv, *.yaml/*.yml, *.jsonl, links.yaml|links.csv,
+                    synonyms.yaml
   --index ROOT      index root; created if missing; generations live in ROOT/gen-*
   --extra FILE      an extra JSON Lines file of records (repeatable)
   --links FILE      links file to use instead of DIR/links.{yaml,yml,csv}
+  --synonyms FILE   search vocabulary to use instead of DIR/synonyms.yaml
   --keep K          generations to keep, the live one included (default 2)
   --min-ratio R     refuse to publish when the new build has fewer than R x the live record
                     count (default 0.5); guards against truncated downloads
@@ -95,6 +97,8 @@ Options parse_args(int argc, char** argv) {
       o.corpus.extra_jsonl.emplace_back(args.value());
     } else if (args.is("--links")) {
       o.corpus.links_file = fs::path(args.value());
+    } else if (args.is("--synonyms")) {
+      o.corpus.synonyms_file = fs::path(args.value());
     } else if (args.is("--keep")) {
       o.keep = static_cast<std::size_t>(args.whole_number(1, 100));
     } else if (args.is("--min-ratio")) {
@@ -119,7 +123,7 @@ void print_summary(const load::LoadReport& report) {
   std::cout << "loaded: " << s.risks << " risks (" << s.evidence_merged << " additional-evidence rows merged, "
             << s.sources << " sources), " << s.tactics << " tactics, " << s.techniques << " techniques, "
             << s.mitigations << " mitigations, " << s.jsonl_records << " JSON Lines records, " << s.links
-            << " links; " << s.skipped << " records skipped, " << report.warnings.size() << " warnings\n";
+            << " links, " << s.synonym_groups << " synonym groups; " << s.skipped << " records skipped, " << report.warnings.size() << " warnings\n";
 }
 
 nlohmann::json build_info(const load::LoadReport& report) {
@@ -133,6 +137,7 @@ nlohmann::json build_info(const load::LoadReport& report) {
             {"techniques", s.techniques},
             {"mitigations", s.mitigations},
             {"links", s.links},
+            {"synonym_groups", s.synonym_groups},
             {"jsonl_records", s.jsonl_records},
             {"skipped", s.skipped},
             {"warnings", report.warnings.size()}}}};

@@ -24,6 +24,10 @@ bool is_links_name(const std::string& lower_name) {
   return lower_name == "links.yaml" || lower_name == "links.yml" || lower_name == "links.csv";
 }
 
+bool is_synonyms_name(const std::string& lower_name) {
+  return lower_name == "synonyms.yaml" || lower_name == "synonyms.yml";
+}
+
 // Drops links (from JSONL records) whose technique is not in the atlas.
 void drop_unknown_technique_links(LoadReport& report) {
   std::unordered_set<std::string> techniques;
@@ -58,7 +62,7 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name.front() == '.') continue;  // hidden files, editor backups
     const std::string lname = lower(name);
-    if (is_links_name(lname)) continue;
+    if (is_links_name(lname) || is_synonyms_name(lname)) continue;
     const std::string ext = lower(entry.path().extension().string());
     if (ext == ".csv") csv.push_back(entry.path());
     else if (ext == ".yaml" || ext == ".yml") yaml.push_back(entry.path());
@@ -98,6 +102,12 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
     if (Status s = load_links(*links, report); !s.ok()) return s;
   }
   detail::dedupe_links(report);
+
+  std::optional<fs::path> synonyms = options.synonyms_file;
+  if (!synonyms && fs::exists(fs::symlink_status(dir / "synonyms.yaml", ec))) synonyms = dir / "synonyms.yaml";
+  if (synonyms) {
+    if (Status s = load_synonyms(*synonyms, report); !s.ok()) return s;
+  }
   return report;
 }
 

@@ -31,6 +31,7 @@ struct LoadStats {
   std::size_t mitigations = 0;
   std::size_t links = 0;               // risk -> technique links after resolution
   std::size_t jsonl_records = 0;
+  std::size_t synonym_groups = 0;      // groups of the synonyms file
   std::size_t skipped = 0;             // records skipped (each has a Diagnostic)
 };
 
@@ -47,11 +48,15 @@ Status load_atlas_yaml(const std::filesystem::path& file, LoadReport& report);
 Status load_jsonl(const std::filesystem::path& file, LoadReport& report);
 // Resolves the file's selectors against the risks already loaded; call after the records are in.
 Status load_links(const std::filesystem::path& file, LoadReport& report);
+// The search vocabulary (synonyms.yaml) into atlas.synonyms. A malformed group is skipped with a
+// Diagnostic; an expression already in another group is dropped from the later one.
+Status load_synonyms(const std::filesystem::path& file, LoadReport& report);
 
 struct CorpusOptions {
-  std::filesystem::path corpus_dir;                  // *.csv, *.yaml/*.yml, *.jsonl, links.yaml|links.csv
+  std::filesystem::path corpus_dir;                  // *.csv, *.yaml/*.yml, *.jsonl, links.yaml|links.csv, synonyms.yaml
   std::vector<std::filesystem::path> extra_jsonl;    // --extra files
   std::optional<std::filesystem::path> links_file;   // --links; else corpus_dir/links.{yaml,yml,csv} if present
+  std::optional<std::filesystem::path> synonyms_file;  // --synonyms; else corpus_dir/synonyms.yaml if present
 };
 
 // Loads a whole corpus folder. Fatal if the folder is missing or holds no loadable file.

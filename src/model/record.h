@@ -90,6 +90,13 @@ struct Link {
   std::string origin;
 };
 
+// Expressions that mean the same in this field ("llm", "large language model"), as written in the
+// synonyms file; each expands a query to all the others.
+struct SynonymGroup {
+  std::vector<std::string> expressions;
+  std::string origin;  // "synonyms.yaml:12"
+};
+
 struct Atlas {
   std::vector<Risk> risks;
   std::vector<Technique> techniques;
@@ -97,6 +104,7 @@ struct Atlas {
   std::vector<Tactic> tactics;
   std::vector<Source> sources;
   std::vector<Link> links;
+  std::vector<SynonymGroup> synonyms;
   // What the atlas was built from, reported by /healthz and the UI footer:
   // e.g. "atlas_version" -> "5.6.0", "risk_repository_file" -> "ai-risk-repository.csv".
   std::map<std::string, std::string> versions;
