@@ -39,9 +39,10 @@ OrderedJson record_facets(const nlohmann::json& facets) {
   return out;
 }
 
-OrderedJson hit_json(const search::Hit& hit, bool explain) {
+OrderedJson hit_json(const search::Hit& hit, bool explain, bool relaxed) {
   OrderedJson h{{"id", hit.id},       {"type", hit.type},   {"title", hit.title},
                 {"snippet", hit.snippet}, {"score", hit.score}, {"facets", record_facets(hit.facets)}};
+  if (relaxed) h["missing_words"] = hit.missing_words;
   if (explain) {
     OrderedJson terms = OrderedJson::array();
     for (const auto& e : hit.explain) terms.push_back({{"field", e.field}, {"term", e.term}, {"weight", e.weight}});
@@ -85,7 +86,7 @@ OrderedJson facet_counts_json(const std::vector<search::FacetCounts>& facets) {
 
 OrderedJson search_json(const search::SearchResponse& r, bool explain) {
   OrderedJson hits = OrderedJson::array();
-  for (const auto& hit : r.hits) hits.push_back(hit_json(hit, explain));
+  for (const auto& hit : r.hits) hits.push_back(hit_json(hit, explain, r.relaxation.has_value()));
   OrderedJson out{{"query", r.query},
                   {"total", r.total},
                   {"page", r.page},
@@ -95,6 +96,13 @@ OrderedJson search_json(const search::SearchResponse& r, bool explain) {
   if (r.suggestion) out["suggestion"] = *r.suggestion;
   out["corrected"] = r.corrected;
   out["interpreted_literally"] = r.interpreted_literally;
+  out["relaxed"] = r.relaxation.has_value();
+  if (r.relaxation) {
+    out["relaxation"] = {{"words", r.relaxation->words},
+                         {"min_matched", r.relaxation->min_matched},
+                         {"best_matched", r.relaxation->best_matched},
+                         {"dropped_words", r.relaxation->dropped_words}};
+  }
   out["generation"] = r.generation;
   out["took_ms"] = rounded(r.took_ms, 1000.0);
   return out;

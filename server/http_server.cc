@@ -342,14 +342,14 @@ void HttpServer::Impl::handle_export(const Request& req, Response& res) {
   if (const auto* error = std::get_if<ApiError>(&parsed)) return send_error(res, *error);
   const auto& request = std::get<ExportRequest>(parsed);
   with_searcher(res, [&](search::Searcher& searcher) {
-    std::size_t total = 0;
-    auto records = searcher.export_matches(request.search, search::kMaxExport, total);
-    if (!records.ok()) return send_status_error(res, records.status());
+    auto exported = searcher.export_matches(request.search, search::kMaxExport);
+    if (!exported.ok()) return send_status_error(res, exported.status());
     if (request.format == ExportFormat::kJson)
-      return send_json(res, 200, export_json(request.search.q, total, *records, searcher.info().name));
+      return send_json(res, 200,
+                       export_json(request.search.q, exported->total, exported->records, searcher.info().name));
     res.status = 200;
     res.set_header("Content-Disposition", "attachment; filename=\"riskatlas-export.csv\"");
-    res.set_content(export_csv(*records), kCsvContentType);
+    res.set_content(export_csv(exported->records), kCsvContentType);
   });
 }
 

@@ -9,6 +9,7 @@
 #include "analysis/analyzer.h"
 #include "index/record_document.h"
 #include "index/schema.h"
+#include "index/text_keys.h"
 
 namespace riskatlas::index {
 namespace {
@@ -20,6 +21,27 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+// Each expression of a group becomes a synonym-table key whose synonyms are the group's other
+// expressions, stored as indexed words (the searcher phrases them).
+void add_vocabulary(Xapian::WritableDatabase& db, const std::vector<model::SynonymGroup>& groups,
+                    analysis::Analyzer& analyzer, Diagnostics& warnings) {
+  for (const auto& group : groups) {
+    std::vector<std::pair<std::string, std::string>> forms;  // key, words
+    for (const auto& expression : group.expressions) {
+      const auto tokens = analyzer.analyze(expression);
+      std::string key = synonym_key(tokens), words = synonym_words(tokens);
+      if (key.empty() || key.size() > schema::kMaxTermBytes || words.size() > schema::kMaxTermBytes) {
+        warnings.push_back({group.origin, "synonym '" + expression + "' has no searchable words or is too long: ignored"});
+        continue;
+      }
+      forms.emplace_back(std::move(key), std::move(words));
+    }
+    for (const auto& [key, words] : forms)
+      for (const auto& [other_key, other_words] : forms)
+        if (other_key != key) db.add_synonym(key, other_words);
+  }
 }
 
 void remove_partial(const std::filesystem::path& dir) {
@@ -57,6 +79,7 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
         options.progress(summary.documents, total);
     });
     for (const auto& word : spelling) db.add_spelling(word);
+    add_vocabulary(db, atlas.synonyms, analyzer, warnings);
     for (std::size_t r = 0; r < atlas.risks.size(); ++r) summary.links += graph.techniques_of_risk(r).size();
 
     nlohmann::json build = options.build_info;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "index/schema.h"
+#include "index/text_keys.h"
 #include "model/taxonomy.h"
 #include "util/utf8.h"
 
@@ -315,7 +316,7 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
   auto build = [&](const std::string& id, model::RecordType type, const std::string& title,
                    const std::string& description, const std::vector<std::string_view>& extra,
                    const std::string& source, const std::vector<std::string>& id_aliases,
-                   const FacetValues& facet_values, const json& data) {
+                   const FacetValues& facet_values, const json& data, const std::string& paper = {}) {
     if (id.empty() || !term_fits(schema::kIdPrefix, id) || !term_fits(schema::kIdFieldPrefix, id)) {
       warnings.push_back({"record " + std::string(utf8::truncate(id, 80)), "skipped: id too long to index"});
       return;
@@ -329,6 +330,10 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     terms.field(source, schema::kDescriptionWdf, schema::kSourcePrefix);
     for (auto text : extra) terms.field(text, schema::kQuoteWdf);
     doc.add_boolean_term(std::string(schema::kIdPrefix) + id);
+    if (const std::string key = title_key(analyzer.analyze(title)); !key.empty())
+      doc.add_term(std::string(schema::kExactTitlePrefix) + key);
+    if (!paper.empty() && term_fits(schema::kSourcePaperPrefix, paper))
+      doc.add_boolean_term(std::string(schema::kSourcePaperPrefix) + paper);
     add_facets(doc, facet_values, id, warnings);
     doc.add_value(model::kSlotSortId, natural_sort_key(id));
     doc.add_value(model::kSlotSortTitle, std::string(utf8::truncate(analyzer.fold(title), 200)));
@@ -345,7 +350,7 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     if (risk.ev_id != risk.id) aliases.push_back(risk.ev_id);
     build(risk.id, model::RecordType::kRisk, risk.title(), risk.description, extra,
           risk.source_title + " " + risk.quickref, aliases, risk_facets(atlas, graph, r),
-          risk_json(atlas, graph, labels, r));
+          risk_json(atlas, graph, labels, r), risk.quickref.empty() ? risk.paper_id : risk.quickref);
   }
   for (std::size_t t = 0; t < atlas.techniques.size(); ++t) {
     const auto& tech = atlas.techniques[t];

@@ -15,6 +15,11 @@ inline constexpr std::string_view kStemPrefix = "Z";
 inline constexpr std::string_view kTitlePrefix = "S";
 inline constexpr std::string_view kSourcePrefix = "XSRC";
 inline constexpr std::string_view kIdFieldPrefix = "XID";
+// The whole title as one term (index::title_key), so a query that is exactly a title ranks it first.
+inline constexpr std::string_view kExactTitlePrefix = "XT";
+// The source paper of a risk (its QuickRef, else its paper id): related records leave out the
+// record's own paper.
+inline constexpr std::string_view kSourcePaperPrefix = "XP";
 
 // Within-document frequency added per occurrence, so BM25 weighs the title above the description
 // above the quoted text.

@@ -127,13 +127,13 @@ ValueCounts FacetSpies::counts(const std::string& facet) const {
 }
 
 ValueCounts count_values(Xapian::Database& db, const Xapian::Query& query, const model::FacetSpec& facet,
-                         const FacetTable* table) {
+                         const FacetTable* table, const Xapian::MatchDecider* decider) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   FacetSpies spies(table);
   spies.attach(enquire, facet);
-  enquire.get_mset(0, 0, db.get_doccount());
+  enquire.get_mset(0, 0, db.get_doccount(), nullptr, decider);
   return spies.counts(std::string(facet.name));
 }
 

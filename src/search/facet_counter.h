@@ -85,8 +85,9 @@ class FacetSpies {
   std::map<std::string, Spy> spies_;
 };
 
-// Exact counts of one facet's values over the documents matching `query`; from `table` when given.
+// Exact counts of one facet's values over the documents matching `query` that `decider` (when given)
+// accepts; from `table` when given.
 ValueCounts count_values(Xapian::Database& db, const Xapian::Query& query, const model::FacetSpec& facet,
-                         const FacetTable* table = nullptr);
+                         const FacetTable* table = nullptr, const Xapian::MatchDecider* decider = nullptr);
 
 }  // namespace riskatlas::search

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "analysis/stopwords.h"
 #include "index/schema.h"
+#include "index/text_keys.h"
+#include "search/ranking.h"
 #include "model/taxonomy.h"
 #include "search/request.h"
 
@@ -20,6 +23,7 @@ struct Item {
   std::string text;
   std::string field;  // "", "title", "source", "id" or a facet name
   bool negate = false;
+  bool required = false;  // +word
   bool wildcard = false;
   std::size_t begin = 0, end = 0;
 };
@@ -48,6 +52,7 @@ std::vector<Item> lex(std::string_view q, bool& literal) {
     item.begin = i;
     if ((q[i] == '-' || q[i] == '+') && i + 1 < q.size() && !is_space(q[i + 1])) {
       item.negate = q[i] == '-';
+      item.required = q[i] == '+';
       ++i;
     }
     // field: prefix
@@ -99,6 +104,12 @@ std::vector<Item> lex(std::string_view q, bool& literal) {
 bool is_whole(const Token& t) {
   if (t.kind == TokenKind::kCompound) return true;
   return t.kind == TokenKind::kNumber && t.text.find_first_of(".,") != std::string::npos;
+}
+
+// A whole token that names one thing (digits or dots: "aml.t0018", "gpt-4", "01.02.00"), unlike a
+// hyphenated word ("fine-tuning").
+bool is_identifier(const Token& t) {
+  return is_whole(t) && t.text.find_first_of("0123456789._") != std::string::npos;
 }
 
 std::size_t char_count(std::string_view s) {
@@ -153,7 +164,6 @@ class Builder {
  public:
   std::vector<std::string> boost_terms_;
 
- private:
   // A single word: its stem or the exact word; the exact word adds weight, so it ranks higher.
   static Xapian::Query word_query(const Token& t, const std::string& prefix) {
     if (t.kind == TokenKind::kWord && !t.stem.empty()) {
@@ -203,49 +213,39 @@ class Builder {
   ParsedQuery& out_;
 };
 
-}  // namespace
 
-bool HighlightTerms::matches(const std::vector<std::string>& span_terms) const {
-  for (const auto& t : span_terms) {
-    if (words.count(t)) return true;
-    for (const auto& p : prefixes)
-      if (t.size() >= p.size() && t.compare(0, p.size(), p) == 0) return true;
+
+// One AND-ed part of the query: a word, phrase or scoped word, or several joined by OR.
+struct Group {
+  std::vector<const Item*> members;
+  bool strict = false;  // joined by AND, never relaxed
+  bool plain() const {
+    const Item& item = *members.front();
+    return members.size() == 1 && !strict && item.kind == ItemKind::kWord && item.field.empty() && !item.required &&
+           !item.wildcard;
   }
-  return false;
-}
+};
 
-Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer, bool partial_last_word) {
-  ParsedQuery out;
-  std::vector<Item> items = lex(q, out.literal);
-  if (items.size() > kMaxQueryTerms)
-    return Status::InvalidArgument("q: more than " + std::to_string(kMaxQueryTerms) + " words");
+struct Grouped {
+  std::vector<Group> positive;
+  std::vector<const Item*> negative;
+};
 
-  // Only a trailing word the user is still typing is completed.
-  const bool typing = partial_last_word && !q.empty() && !is_space(q.back());
-  std::size_t last_word = items.size();
-  for (std::size_t i = items.size(); i-- > 0;) {
-    if (items[i].kind == ItemKind::kWord) {
-      last_word = i;
-      break;
-    }
-  }
-
+// Applies OR, AND and NOT to the items. An operator with nothing to join is ignored while the user
+// types ("poisoning AND"); a query of operators only ("OR") is searched as the words they spell.
+Grouped group_items(std::vector<Item>& items, ParsedQuery& out) {
   const bool only_operators = std::all_of(items.begin(), items.end(), [](const Item& item) {
     return item.kind == ItemKind::kOr || item.kind == ItemKind::kAnd || item.kind == ItemKind::kNot;
   });
-  Builder builder(analyzer, out);
-  std::vector<std::vector<Xapian::Query>> groups;  // AND of ORs
-  std::vector<Xapian::Query> negatives;
-  bool pending_or = false, pending_not = false;
+  Grouped g;
+  bool pending_or = false, pending_not = false, pending_and = false;
   for (std::size_t i = 0; i < items.size(); ++i) {
     Item& item = items[i];
     const bool has_next = i + 1 < items.size();
-    // An operator with nothing to join is ignored while the user types ("poisoning AND"); a query of
-    // operators only ("OR") is searched as the words they spell.
     bool dangling = false;
     switch (item.kind) {
       case ItemKind::kOr:
-        if (groups.empty() || !has_next || pending_or || pending_not) dangling = true;
+        if (g.positive.empty() || !has_next || pending_or || pending_not) dangling = true;
         else pending_or = true;
         break;
       case ItemKind::kNot:
@@ -253,7 +253,8 @@ Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer
         else pending_not = true;
         break;
       case ItemKind::kAnd:
-        if (groups.empty() || !has_next) dangling = true;
+        if (g.positive.empty() || !has_next) dangling = true;
+        else pending_and = true;
         break;
       default:
         break;
@@ -265,47 +266,255 @@ Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer
       item.kind = ItemKind::kWord;
     }
     const bool negative = item.negate || pending_not;
-    if (const model::FacetSpec* facet = model::find_facet(item.field)) {
-      if (negative) {
-        negatives.emplace_back(std::string(facet->term_prefix) + item.text);
-      } else {
-        out.facet_scopes[item.field].push_back(item.text);
-      }
-      pending_or = pending_not = false;
-      continue;
-    }
-    const bool partial = typing && i == last_word && item.kind == ItemKind::kWord && !negative &&
-                         !item.wildcard && item.end == q.size();
-    Xapian::Query query = builder.item_query(item, partial, !negative);
-    if (!negative && item.kind == ItemKind::kWord && item.field.empty() && !item.wildcard) {
-      const auto tokens = analyzer.analyze(item.text);
-      if (tokens.size() == 1 && tokens[0].kind == TokenKind::kWord)
-        out.spell_words.push_back({item.begin, item.end, tokens[0].text, tokens[0].stem, partial});
-    }
-    if (query.empty()) {
-      pending_or = pending_not = false;
-      continue;
-    }
-    if (negative) {
-      negatives.push_back(std::move(query));
-    } else if (pending_or && !groups.empty()) {
-      groups.back().push_back(std::move(query));
+    if (model::find_facet(item.field) != nullptr && !negative) {
+      out.facet_scopes[item.field].push_back(item.text);
+    } else if (negative) {
+      g.negative.push_back(&item);
+    } else if (pending_or && !g.positive.empty()) {
+      g.positive.back().members.push_back(&item);
     } else {
-      groups.push_back({std::move(query)});
+      if (pending_and) g.positive.back().strict = true;
+      g.positive.push_back({{&item}, pending_and});
     }
-    pending_or = pending_not = false;
+    pending_or = pending_not = pending_and = false;
   }
+  return g;
+}
 
-  std::vector<Xapian::Query> ands;
-  for (auto& group : groups)
-    ands.push_back(group.size() == 1 ? group[0] : Xapian::Query(Xapian::Query::OP_OR, group.begin(), group.end()));
-  if (!ands.empty()) out.query = Xapian::Query(Xapian::Query::OP_AND, ands.begin(), ands.end());
+// The analysed single word of a plain group; nullptr when it is several tokens or no word.
+const Token* single_word(const std::vector<Token>& tokens) {
+  return tokens.size() == 1 && tokens[0].kind == TokenKind::kWord ? &tokens[0] : nullptr;
+}
+
+// A synonym as a query: a word by stem or form, several words as a phrase whose words may also
+// carry a plural "s" (stems have no positions to phrase-match on).
+Xapian::Query synonym_query(const std::vector<Token>& tokens) {
+  std::vector<Xapian::Query> words;
+  for (const auto& t : tokens) {
+    if (t.kind == TokenKind::kCompound) continue;
+    if (t.kind != TokenKind::kWord || t.text.back() == 's') {
+      words.emplace_back(t.text);
+    } else {
+      words.emplace_back(Xapian::Query::OP_OR, Xapian::Query(t.text), Xapian::Query(t.text + "s"));
+    }
+  }
+  if (words.empty()) return {};
+  if (words.size() == 1) {
+    const Token& t = tokens.back();
+    if (t.kind == TokenKind::kWord && !t.stem.empty())
+      return Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(std::string(schema::kStemPrefix) + t.stem),
+                           Xapian::Query(t.text));
+    return words[0];
+  }
+  return Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+}
+
+}  // namespace
+
+bool HighlightTerms::matches(const std::vector<std::string>& span_terms) const {
+  for (const auto& t : span_terms) {
+    if (words.count(t)) return true;
+    for (const auto& p : prefixes)
+      if (t.size() >= p.size() && t.compare(0, p.size(), p) == 0) return true;
+  }
+  return false;
+}
+
+Xapian::Query ParsedQuery::strict() const {
+  std::vector<Xapian::Query> all;
+  for (const auto& c : clauses) all.push_back(c.query);
+  if (all.empty()) return {};
+  return all.size() == 1 ? all[0] : Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+}
+
+Xapian::Query ParsedQuery::finish(const Xapian::Query& core) const {
+  Xapian::Query text = core;
+  if (!exclusions.empty())
+    text = Xapian::Query(Xapian::Query::OP_AND_NOT, text.empty() ? match_all() : text, exclusions);
+  if (!core.empty() && !boost.empty()) text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, boost);
+  return text;
+}
+
+std::size_t ParsedQuery::optional_count() const {
+  return static_cast<std::size_t>(std::count_if(clauses.begin(), clauses.end(), [](const Clause& c) { return c.optional; }));
+}
+
+std::size_t ParsedQuery::counted_count() const {
+  return static_cast<std::size_t>(std::count_if(clauses.begin(), clauses.end(), [](const Clause& c) { return c.counted; }));
+}
+
+namespace {
+
+// What parse_query knows of one positive group while it builds the clauses.
+struct GroupText {
+  const Group* group;
+  std::vector<Token> tokens;  // of a plain group's word
+  bool stopword = false;
+};
+
+// Leaves out function words when anything else is asked for, so they neither block nor rank.
+void drop_stopwords(std::vector<GroupText>& groups, ParsedQuery& out) {
+  const bool content = std::any_of(groups.begin(), groups.end(), [](const GroupText& g) { return !g.stopword; });
+  if (!content) return;
+  for (const auto& g : groups)
+    if (g.stopword) out.ignored_words.push_back(g.group->members.front()->text);
+  std::erase_if(groups, [](const GroupText& g) { return g.stopword; });
+}
+
+// The words of a plain group a synonym may replace: its word tokens (a hyphenated word's parts);
+// empty when it holds anything else.
+std::vector<Token> synonym_words(const GroupText& g, const Clause& clause) {
+  std::vector<Token> words;
+  if (!clause.optional) return words;
+  for (const auto& t : g.tokens) {
+    if (t.kind == TokenKind::kCompound) continue;
+    if (t.kind != TokenKind::kWord) return {};
+    words.push_back(t);
+  }
+  return words;
+}
+
+// Adds the synonyms of each run of plain words (up to kMaxSynonymWords words) to the clauses of that run.
+void add_synonyms(const Xapian::Database& db, const std::vector<GroupText>& groups, ParsedQuery& out,
+                  analysis::Analyzer& analyzer) {
+  for (std::size_t begin = 0; begin < groups.size(); ++begin) {
+    std::vector<Token> run;
+    for (std::size_t end = begin; end < groups.size(); ++end) {
+      const std::vector<Token> words = synonym_words(groups[end], out.clauses[end]);
+      if (words.empty() || run.size() + words.size() > kMaxSynonymWords) break;
+      run.insert(run.end(), words.begin(), words.end());
+      const std::string key = index::synonym_key(run);
+      std::vector<Xapian::Query> expansions;
+      for (auto s = db.synonyms_begin(key); s != db.synonyms_end(key); ++s) {
+        Xapian::Query q = synonym_query(analyzer.analyze(*s));
+        if (!q.empty()) expansions.push_back(std::move(q));
+      }
+      if (expansions.empty()) continue;
+      const Xapian::Query any(Xapian::Query::OP_OR, expansions.begin(), expansions.end());
+      const Xapian::Query scaled(Xapian::Query::OP_SCALE_WEIGHT, any, ranking::kSynonymScale);
+      for (std::size_t i = begin; i <= end; ++i)
+        out.clauses[i].query = Xapian::Query(Xapian::Query::OP_OR, out.clauses[i].query, scaled);
+    }
+  }
+}
+
+// Plain words most records hold are not counted by relaxation, unless no other word that some
+// record holds is left to count.
+void mark_common_words(const Xapian::Database& db, const std::vector<GroupText>& groups, ParsedQuery& out) {
+  const double documents = db.get_doccount();
+  bool any_counted = false;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    Clause& c = out.clauses[i];
+    if (!c.optional) continue;
+    bool held = !groups[i].tokens.empty();
+    if (const Token* word = single_word(groups[i].tokens)) {
+      const std::string term = word->stem.empty() ? word->text : std::string(schema::kStemPrefix) + word->stem;
+      const Xapian::doccount freq = db.get_termfreq(term);
+      c.counted = freq <= ranking::kCommonWordShare * documents;
+      held = freq > 0;
+    }
+    any_counted = any_counted || (c.counted && held);
+  }
+  if (!any_counted)
+    for (auto& c : out.clauses) c.counted = c.optional;
+}
+
+// Words typed next to each other that a record also holds close together rank it higher.
+Xapian::Query proximity(const std::vector<GroupText>& groups, const ParsedQuery& out) {
+  std::vector<Xapian::Query> pairs;
+  for (std::size_t i = 0; i + 1 < groups.size(); ++i) {
+    const Token* a = out.clauses[i].optional ? single_word(groups[i].tokens) : nullptr;
+    const Token* b = out.clauses[i + 1].optional ? single_word(groups[i + 1].tokens) : nullptr;
+    if (a == nullptr || b == nullptr) continue;
+    const Xapian::Query words[] = {Xapian::Query(a->text), Xapian::Query(b->text)};
+    pairs.emplace_back(Xapian::Query::OP_NEAR, std::begin(words), std::end(words), ranking::kProximityWindow);
+  }
+  if (pairs.empty()) return {};
+  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end()),
+                       ranking::kProximityScale);
+}
+
+}  // namespace
+
+Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer, const QueryOptions& options) {
+  ParsedQuery out;
+  std::vector<Item> items = lex(q, out.literal);
+  if (items.size() > kMaxQueryTerms)
+    return Status::InvalidArgument("q: more than " + std::to_string(kMaxQueryTerms) + " words");
+
+  // Only a trailing word the user is still typing is completed.
+  const bool typing = options.partial_last_word && !q.empty() && !is_space(q.back());
+  const Item* last_word = nullptr;
+  for (auto it = items.rbegin(); it != items.rend(); ++it) {
+    if (it->kind == ItemKind::kWord) {
+      last_word = &*it;
+      break;
+    }
+  }
+  const Grouped grouped = group_items(items, out);
+
+  std::vector<GroupText> groups;
+  for (const Group& group : grouped.positive) {
+    GroupText g{&group, {}, false};
+    if (group.plain()) {
+      g.tokens = analyzer.analyze(group.members.front()->text);
+      const Token* word = single_word(g.tokens);
+      g.stopword = word != nullptr && analysis::is_stopword(word->text);
+    }
+    groups.push_back(std::move(g));
+  }
+  drop_stopwords(groups, out);
+
+  Builder builder(analyzer, out);
+  std::vector<GroupText> kept;  // the groups that made a clause, aligned with out.clauses
+  for (GroupText& g : groups) {
+    std::vector<Xapian::Query> alternatives;
+    for (const Item* item : g.group->members) {
+      const bool partial = typing && item == last_word && !item->wildcard && item->end == q.size();
+      Xapian::Query query = builder.item_query(*item, partial, true);
+      if (item->kind == ItemKind::kWord && item->field.empty() && !item->wildcard) {
+        const auto tokens = analyzer.analyze(item->text);
+        if (const Token* word = single_word(tokens))
+          out.spell_words.push_back({item->begin, item->end, word->text, word->stem, partial, g.group->plain()});
+      }
+      if (!query.empty()) alternatives.push_back(std::move(query));
+    }
+    if (alternatives.empty()) continue;
+    const std::size_t begin = g.group->members.front()->begin, end = g.group->members.back()->end;
+    // An identifier is never relaxed: whoever types one wants that record.
+    const bool optional = g.group->plain() && std::none_of(g.tokens.begin(), g.tokens.end(), is_identifier);
+    out.clauses.push_back({alternatives.size() == 1
+                               ? alternatives[0]
+                               : Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end()),
+                           std::string(q.substr(begin, end - begin)), optional, optional});
+    kept.push_back(std::move(g));
+  }
+  if (options.database != nullptr) mark_common_words(*options.database, kept, out);
+
+  std::vector<Xapian::Query> negatives;
+  for (const Item* item : grouped.negative) {
+    if (const model::FacetSpec* facet = model::find_facet(item->field)) {
+      negatives.emplace_back(std::string(facet->term_prefix) + item->text);
+    } else if (Xapian::Query query = builder.item_query(*item, false, false); !query.empty()) {
+      negatives.push_back(std::move(query));
+    }
+  }
   if (!negatives.empty()) out.exclusions = Xapian::Query(Xapian::Query::OP_OR, negatives.begin(), negatives.end());
-  if (!builder.boost_terms_.empty())
-    out.id_boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
-                                 Xapian::Query(Xapian::Query::OP_OR, builder.boost_terms_.begin(),
-                                               builder.boost_terms_.end()),
-                                 20.0);
+
+  if (options.database != nullptr) add_synonyms(*options.database, kept, out, analyzer);
+
+  std::vector<Xapian::Query> boosts;
+  for (const auto& term : builder.boost_terms_) boosts.emplace_back(term);
+  if (std::all_of(out.clauses.begin(), out.clauses.end(), [](const Clause& c) { return c.optional; }) &&
+      negatives.empty() && !out.clauses.empty()) {
+    if (const std::string key = index::title_key(analyzer.analyze(q)); !key.empty())
+      boosts.emplace_back(std::string(schema::kExactTitlePrefix) + key);
+  }
+  if (!boosts.empty())
+    out.boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()),
+                              ranking::kExactBoost);
+  if (Xapian::Query near = proximity(kept, out); !near.empty())
+    out.boost = out.boost.empty() ? near : Xapian::Query(Xapian::Query::OP_OR, out.boost, near);
   return out;
 }
 

@@ -1,16 +1,23 @@
-// The search box's query language, turned into a Xapian::Query with the index-time analyzer.
+// The search box's query language, turned into Xapian queries with the index-time analyzer.
 //
-//   words          all must match (AND), each as stem or exact word (exact ranks higher)
+//   words          all must match (AND), each as stem or exact word (exact ranks higher); plain words
+//                  may be relaxed by the searcher when too few records hold them all
+//   +word          must match, never relaxed
 //   "a phrase"     words in this order
 //   -word  NOT w   exclude; -"a phrase" too
 //   a OR b         either
+//   a AND b        both, never relaxed
 //   title: source: id:   scope a word or phrase to a field
 //   domain:2 ...   a facet name scopes to a facet value (a filter)
 //   word*          words beginning with this (400 when it matches too many)
 // The last word also matches as a prefix while the user types (no trailing space). Syntax that does
 // not parse sets `literal`: an unclosed quote leaves plain words, a dangling OR/AND/NOT is ignored,
 // and a query of operators only ("OR") searches them as words. A word with nothing searchable in it
-// ("!!!", or longer than any indexed word) matches nothing.
+// ("!!!", or longer than any indexed word) matches nothing. Function words ("how", "a") are left out
+// of a query that has other words. A plain word also matches its synonyms from the index's synonym
+// table, and so does a run of up to five plain words ("large language model" -> "llm"). A plain word
+// held by more than ranking::kCommonWordShare of the records ("ai" in an atlas of AI risks) still
+// weighs in, but relaxation does not count it (as Lucene's common-terms query treats such words).
 #pragma once
 
 #include <cstddef>
@@ -34,6 +41,7 @@ struct SpellWord {
   std::string term;   // analysed form
   std::string stem;
   bool last;          // the last word, also matched as a prefix
+  bool optional;      // a plain word (not joined by OR, not +word): a correction may replace it unasked
 };
 
 struct HighlightTerms {
@@ -42,15 +50,32 @@ struct HighlightTerms {
   bool matches(const std::vector<std::string>& span_terms) const;
 };
 
+// One thing the query asks for: a word with its stem and synonyms, an OR group, a phrase, a scoped
+// or required word. The strict query is the AND of all clauses.
+struct Clause {
+  Xapian::Query query;
+  std::string text;   // as typed, for telling the user which words a record holds
+  bool optional;      // a plain word: relaxation may drop it
+  bool counted;       // optional and not common: relaxation counts the records holding it
+};
+
 struct ParsedQuery {
-  Xapian::Query query;  // empty when there are no positive words (browse, maybe with exclusions)
-  Xapian::Query exclusions;  // empty when nothing is excluded
-  Xapian::Query id_boost;    // identifier terms: added as AND_MAYBE so an exact id ranks first
+  std::vector<Clause> clauses;  // empty when there are no positive words (browse, maybe with exclusions)
+  Xapian::Query exclusions;     // empty when nothing is excluded
+  Xapian::Query boost;          // exact identifier or title, words near each other: added as AND_MAYBE
   std::map<std::string, std::vector<std::string>> facet_scopes;  // "domain:2" -> {"domain": {"2"}}
   HighlightTerms highlight;
   std::vector<SpellWord> spell_words;
+  std::vector<std::string> ignored_words;  // function words left out
   bool literal = false;
-  bool has_text() const { return !query.empty(); }
+
+  bool has_text() const { return !clauses.empty(); }
+  // Every clause (AND); empty when there are none.
+  Xapian::Query strict() const;
+  // `core` without the exclusions, with the boosts; empty when there is nothing to match (browse).
+  Xapian::Query finish(const Xapian::Query& core) const;
+  std::size_t optional_count() const;
+  std::size_t counted_count() const;
 };
 
 // Xapian::Query::MatchAll and MatchNothing are shared statics whose reference count is not atomic:
@@ -62,8 +87,16 @@ inline Xapian::Query match_nothing() { return Xapian::Query(Xapian::Query::OP_AN
 inline constexpr Xapian::termcount kMaxWildcardTerms = 1000;
 // The partial last word expands to this many of its most frequent completions.
 inline constexpr Xapian::termcount kMaxPartialTerms = 50;
+// Longest run of words looked up as one synonym ("reinforcement learning from human feedback").
+inline constexpr std::size_t kMaxSynonymWords = 5;
+
+struct QueryOptions {
+  // The searched database, where synonyms and word frequencies are looked up; none when null.
+  const Xapian::Database* database = nullptr;
+  bool partial_last_word = true;
+};
 
 // InvalidArgument for a query with more than kMaxQueryTerms words.
-Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer, bool partial_last_word = true);
+Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer, const QueryOptions& options = {});
 
 }  // namespace riskatlas::search

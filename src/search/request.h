@@ -73,6 +73,15 @@ struct Hit {
   double score = 0;
   nlohmann::json facets;  // {name: {value,label}} or {name: [{value,label}]}
   std::vector<TermExplanation> explain;  // only when requested
+  std::vector<std::string> missing_words;  // in a relaxed answer: the query's words this record lacks
+};
+
+// How a query of plain words was widened because too few records hold every word.
+struct Relaxation {
+  std::vector<std::string> words;          // the query's plain words, as typed
+  std::size_t min_matched = 0;             // every record of the answer holds at least this many
+  std::size_t best_matched = 0;            // the most any record holds (fewer than words.size())
+  std::vector<std::string> dropped_words;  // words that no record holds (under the filters)
 };
 
 struct SearchResponse {
@@ -85,8 +94,14 @@ struct SearchResponse {
   std::optional<std::string> suggestion;  // "did you mean"
   bool corrected = false;              // hits are for `suggestion` because the query matched nothing
   bool interpreted_literally = false;  // operators in q were ignored because they did not parse
+  std::optional<Relaxation> relaxation;  // set when records missing some words were added
   std::string generation;              // the index generation that answered
   double took_ms = 0;
+};
+
+struct ExportedMatches {
+  std::size_t total = 0;  // the whole match set, also when `records` stops at the limit
+  std::vector<nlohmann::json> records;
 };
 
 struct Suggestion {

@@ -9,6 +9,8 @@
 #include "model/taxonomy.h"
 #include "search/facet_counter.h"
 #include "search/query_builder.h"
+#include "search/ranking.h"
+#include "search/relaxation.h"
 #include "search/snippet.h"
 #include "util/utf8.h"
 
@@ -107,28 +109,39 @@ struct Searcher::Impl {
   struct Match {
     ParsedQuery parsed;
     FacetFilters filters;  // request filters plus facet scopes typed in q
-    Xapian::Query text;    // positive words minus exclusions plus id boost; empty = browse
+    Xapian::Query text;    // what the text of q matches; empty = browse
+    std::optional<RelaxedMatch> relaxed;  // set when records holding fewer words were added
+    const Xapian::MatchDecider* decider() const { return relaxed ? relaxed->decider.get() : nullptr; }
   };
 
+  // REQUIRES: called inside guarded() (synonyms are read from the index).
   Result<Match> prepare(const std::string& q, const FacetFilters& request_filters) {
-    auto parsed = parse_query(q, analyzer);
+    auto parsed = parse_query(q, analyzer, QueryOptions{&db(), true});
     if (!parsed.ok()) return parsed.status();
-    Match m{std::move(parsed.value()), request_filters, {}};
+    Match m{std::move(parsed.value()), request_filters, {}, std::nullopt};
     for (const auto& [facet, values] : m.parsed.facet_scopes)
       for (const auto& v : values) {
         auto& list = m.filters[facet];
         if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
       }
-    m.text = text_query(m.parsed);
+    m.text = m.parsed.finish(m.parsed.strict());
     return m;
   }
 
-  static Xapian::Query text_query(const ParsedQuery& p) {
-    Xapian::Query text = p.query;
-    if (!p.exclusions.empty())
-      text = Xapian::Query(Xapian::Query::OP_AND_NOT, text.empty() ? match_all() : text, p.exclusions);
-    if (!p.query.empty() && !p.id_boost.empty()) text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, p.id_boost);
-    return text;
+  // Widens `m` to records holding fewer of its words when fewer than ranking::kRelaxBelow hold all.
+  bool relax(Match& m, std::size_t strict_total) {
+    auto relaxed = search::relax(db(), m.parsed, m.filters, strict_total);
+    if (!relaxed) return false;
+    m.text = relaxed->query;
+    m.relaxed = std::move(relaxed);
+    return true;
+  }
+
+  Xapian::Enquire enquire_for(const Xapian::Query& query) {
+    Xapian::Enquire enquire(db());
+    enquire.set_query(query);
+    enquire.set_weighting_scheme(ranking::weighting());
+    return enquire;
   }
 
   void set_order(Xapian::Enquire& enquire, SortOrder sort, bool has_text) const {
@@ -141,10 +154,15 @@ struct Searcher::Impl {
     }
   }
 
+  struct Correction {
+    std::string text;
+    bool unasked;  // only plain words changed: answer the corrected query without asking
+  };
+
   // "Did you mean": each plain word that the index does not hold, replaced by the closest spelling.
-  std::optional<std::string> suggestion(const std::string& q, const ParsedQuery& parsed) {
+  std::optional<Correction> suggestion(const std::string& q, const ParsedQuery& parsed) {
     std::string out = q;
-    bool changed = false;
+    bool changed = false, unasked = true;
     // Replace from the end so earlier byte ranges stay valid.
     for (auto it = parsed.spell_words.rbegin(); it != parsed.spell_words.rend(); ++it) {
       if (it->term.size() < 3) continue;
@@ -155,9 +173,10 @@ struct Searcher::Impl {
       if (better.empty() || better == it->term) continue;
       out.replace(it->begin, it->end - it->begin, better);
       changed = true;
+      unasked = unasked && it->optional;
     }
     if (!changed) return std::nullopt;
-    return out;
+    return Correction{out, unasked};
   }
 
   // Each matched word with the fields of this record that hold it and the weight it adds alone.
@@ -207,9 +226,10 @@ struct Searcher::Impl {
       const std::vector<std::string> selected =
           selected_it == m.filters.end() ? std::vector<std::string>{} : selected_it->second;
       if (selected.empty() && !applies(spec, types)) continue;
-      const ValueCounts counts = main_spies.has(name)
-                                     ? main_spies.counts(name)
-                                     : count_values(db(), filtered_query(m.text, m.filters, name), spec, &gen->facet_table());
+      const ValueCounts counts =
+          main_spies.has(name) ? main_spies.counts(name)
+                               : count_values(db(), filtered_query(m.text, m.filters, name), spec, &gen->facet_table(),
+                                              m.decider());
       FacetCounts fc{name, std::string(spec.label), {}};
       for (const auto& [value, n] : counts) {
         const bool is_selected = std::find(selected.begin(), selected.end(), value) != selected.end();
@@ -235,8 +255,7 @@ struct Searcher::Impl {
     r.generation = gen->info().name;
     r.interpreted_literally = m.parsed.literal;
 
-    Xapian::Enquire enquire(db());
-    enquire.set_query(filtered_query(m.text, m.filters));
+    Xapian::Enquire enquire = enquire_for(filtered_query(m.text, m.filters));
     set_order(enquire, request.sort, m.parsed.has_text());
     // Facets without a filter are counted on the main match itself; the record types of the fully
     // filtered match set decide which facets apply.
@@ -244,10 +263,13 @@ struct Searcher::Impl {
     for (const auto& spec : model::facets())
       if (!m.filters.count(std::string(spec.name))) spies.attach(enquire, spec);
     type_spy.attach(enquire, *model::find_facet("type"));
-    const Xapian::MSet mset =
-        enquire.get_mset((request.page - 1) * request.per_page, request.per_page, db().get_doccount());
-    r.total = mset.get_matches_estimated();
+    const Xapian::MSet mset = enquire.get_mset((request.page - 1) * request.per_page, request.per_page,
+                                               db().get_doccount(), nullptr, m.decider());
+    // With a decider Xapian's count is an estimate; the relaxation counted the answer exactly.
+    r.total = m.relaxed ? m.relaxed->total : mset.get_matches_estimated();
+    if (m.relaxed) r.relaxation = m.relaxed->relaxation;
 
+    std::vector<Xapian::docid> docs;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const json record = json::parse(it.get_document().get_data(), nullptr, false);
       if (!record.is_object()) continue;
@@ -255,23 +277,44 @@ struct Searcher::Impl {
       hit.id = record.value("id", "");
       hit.type = record.value("type", "");
       hit.title = record.value("title", "");
-      hit.score = std::round(it.get_weight() * 10000.0) / 10000.0;
+      // The score shown is the BM25 part; in a relaxed match the words held are told apart.
+      const double weight = it.get_weight();
+      const double bm25 = m.relaxed ? weight - static_cast<double>(words_held(weight)) * ranking::kCoverageBonus : weight;
+      hit.score = std::round(bm25 * 10000.0) / 10000.0;
+      docs.push_back(*it);
       hit.facets = record.value("facets", json::object());
       hit.snippet = make_snippet(snippet_fields(record), m.parsed.highlight, analyzer);
       // Explaining costs one match per term: bounded so explain=1 cannot multiply a request's cost.
       if (request.explain && r.hits.size() < kMaxExplainedHits) hit.explain = explain(enquire, it, hit.id);
       r.hits.push_back(std::move(hit));
     }
+    if (m.relaxed) {
+      std::vector<std::string> ids;
+      for (const auto& hit : r.hits) ids.push_back(hit.id);
+      auto missing = missing_words(db(), m.parsed, docs, ids);
+      for (std::size_t i = 0; i < r.hits.size(); ++i) r.hits[i].missing_words = std::move(missing[i]);
+    }
     r.facets = facet_counts(m, spies, type_spy.counts("type"));
     return r;
   }
 
+  // The strict answer, or the relaxed one when too few records hold every word.
+  SearchResponse answer(const SearchRequest& request, Match& m) {
+    SearchResponse r = run(request, m);
+    if (m.parsed.has_text() && r.total < ranking::kRelaxBelow && relax(m, r.total)) r = run(request, m);
+    return r;
+  }
+
   // The documents of a match set, in order, without facets.
-  Xapian::MSet all_matches(const Match& m, SortOrder sort, std::size_t limit) {
-    Xapian::Enquire enquire(db());
-    enquire.set_query(filtered_query(m.text, m.filters));
+  Xapian::MSet all_matches(Match& m, SortOrder sort, std::size_t limit) {
+    if (m.parsed.has_text()) {
+      Xapian::Enquire strict = enquire_for(filtered_query(m.text, m.filters));
+      const Xapian::doccount total = strict.get_mset(0, 0, db().get_doccount()).get_matches_estimated();
+      if (total < ranking::kRelaxBelow) relax(m, total);
+    }
+    Xapian::Enquire enquire = enquire_for(filtered_query(m.text, m.filters));
     set_order(enquire, sort, m.parsed.has_text());
-    return enquire.get_mset(0, static_cast<Xapian::doccount>(limit), db().get_doccount());
+    return enquire.get_mset(0, static_cast<Xapian::doccount>(limit), db().get_doccount(), nullptr, m.decider());
   }
 };
 
@@ -285,26 +328,30 @@ const GenerationInfo& Searcher::info() const { return impl_->gen->info(); }
 Result<SearchResponse> Searcher::search(const SearchRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   if (Status s = validate(request); !s.ok()) return s;
-  auto prepared = impl_->prepare(request.q, request.filters);
-  if (!prepared.ok()) return prepared.status();
-  Impl::Match& m = prepared.value();
   auto result = impl_->guarded([&]() -> Result<SearchResponse> {
-    SearchResponse r = impl_->run(request, m);
-    if (m.parsed.has_text()) {
-      r.suggestion = impl_->suggestion(request.q, m.parsed);
-      if (r.total == 0 && r.suggestion) {
-        // Nothing matched as typed: answer the corrected query and say so.
-        auto corrected = impl_->prepare(*r.suggestion, request.filters);
-        if (corrected.ok()) {
-          SearchResponse c = impl_->run(request, corrected.value());
-          if (c.total > 0) {
-            c.query = request.q;
-            c.suggestion = r.suggestion;
-            c.corrected = true;
-            r = std::move(c);
-          }
-        }
-      }
+    auto prepared = impl_->prepare(request.q, request.filters);
+    if (!prepared.ok()) return prepared.status();
+    Impl::Match& m = prepared.value();
+    const auto correction = m.parsed.has_text() ? impl_->suggestion(request.q, m.parsed) : std::nullopt;
+    // A misspelt plain word is corrected unasked; a correction inside operators only when the query
+    // as typed matched nothing.
+    auto corrected = [&]() -> std::optional<SearchResponse> {
+      auto c = impl_->prepare(correction->text, request.filters);
+      if (!c.ok()) return std::nullopt;
+      SearchResponse r = impl_->answer(request, c.value());
+      if (r.total == 0) return std::nullopt;
+      r.query = request.q;
+      r.suggestion = correction->text;
+      r.corrected = true;
+      return r;
+    };
+    if (correction && correction->unasked)
+      if (auto r = corrected()) return std::move(*r);
+    SearchResponse r = impl_->answer(request, m);
+    if (correction) {
+      r.suggestion = correction->text;
+      if (r.total == 0 && !correction->unasked)
+        if (auto c = corrected()) r = std::move(*c);
     }
     return r;
   });
@@ -415,21 +462,21 @@ Result<std::vector<FacetCounts>> Searcher::all_facets() {
   return std::move(r->facets);
 }
 
-Result<std::vector<nlohmann::json>> Searcher::export_matches(const SearchRequest& request, std::size_t limit,
-                                                             std::size_t& total) {
+Result<ExportedMatches> Searcher::export_matches(const SearchRequest& request, std::size_t limit) {
   SearchRequest checked = request;
   checked.page = 1;
   checked.per_page = 1;
   if (Status s = validate(checked); !s.ok()) return s;
-  auto prepared = impl_->prepare(request.q, request.filters);
-  if (!prepared.ok()) return prepared.status();
-  return impl_->guarded([&]() -> Result<std::vector<nlohmann::json>> {
-    const Xapian::MSet mset = impl_->all_matches(prepared.value(), request.sort, std::min(limit, kMaxExport));
-    total = mset.get_matches_estimated();
-    std::vector<nlohmann::json> out;
+  return impl_->guarded([&]() -> Result<ExportedMatches> {
+    auto prepared = impl_->prepare(request.q, request.filters);
+    if (!prepared.ok()) return prepared.status();
+    Impl::Match& m = prepared.value();
+    const Xapian::MSet mset = impl_->all_matches(m, request.sort, std::min(limit, kMaxExport));
+    ExportedMatches out;
+    out.total = m.relaxed ? m.relaxed->total : mset.get_matches_estimated();
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       json record = json::parse(it.get_document().get_data(), nullptr, false);
-      if (record.is_object()) out.push_back(std::move(record));
+      if (record.is_object()) out.records.push_back(std::move(record));
     }
     return out;
   });

@@ -39,9 +39,8 @@ class Searcher {
   Result<std::vector<FacetCounts>> all_facets();
 
   // The stored records of the whole match set of `request` (page and per_page ignored), in its sort
-  // order, at most `limit`. `total` receives the size of the match set.
-  Result<std::vector<nlohmann::json>> export_matches(const SearchRequest& request, std::size_t limit,
-                                                     std::size_t& total);
+  // order, at most `limit`, relaxed as search() relaxes it.
+  Result<ExportedMatches> export_matches(const SearchRequest& request, std::size_t limit);
 
   const GenerationInfo& info() const;
 

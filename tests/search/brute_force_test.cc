@@ -10,6 +10,7 @@
 #include "load/corpus.h"
 #include "model/link_graph.h"
 #include "search/facet_counter.h"
+#include "search/ranking.h"
 #include "search/searcher.h"
 #include "test_support.h"
 
@@ -104,6 +105,8 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
     options.links_file = testing::corpus_dir() / "links.yaml";
   auto loaded = load::load_corpus(options);
   REQUIRE(loaded.ok());
+  // Synonyms widen words in ways this model does not follow; the words below have none anyway.
+  loaded->atlas.synonyms.clear();
   testing::ScratchDir dir("brute-" + name);
   Diagnostics warnings;
   REQUIRE(index::write_database(loaded->atlas, dir.path() / "db", {}, warnings).ok());
@@ -130,7 +133,12 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
   analysis::Analyzer analyzer;
   search::Searcher searcher(gen.value(), analyzer);
   auto lease = gen.value()->lease();
-  const std::vector<std::string> queries{"", "", "model ", "data ", "attack ", "privacy "};
+  // Several words: when fewer than kRelaxBelow records hold them all, the answer is the records
+  // holding at least k of them, k the largest giving that many (at least one word).
+  const std::vector<std::string> queries{"",           "",          "model ",         "data ",
+                                         "attack ",    "privacy ",  "model privacy ", "attack hiring qqqxv ",
+                                         "data bias ", "poisoning deployment model "};
+  std::size_t compared = 0, relaxed_rounds = 0;
 
   for (int round = 0; round < rounds; ++round) {
     search::SearchRequest request;
@@ -142,22 +150,64 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
       request.filters[facet].push_back(values[rng() % values.size()]);
       if (rng() % 3 == 0) request.filters[facet].push_back(values[rng() % values.size()]);
     }
-    std::string text, stem;
-    if (!request.q.empty()) {
-      const auto tokens = analyzer.analyze(request.q);
-      REQUIRE(tokens.size() == 1);
-      text = tokens[0].text;
-      stem = tokens[0].stem;
-    }
+    const auto tokens = analyzer.analyze(request.q);
     auto response = searcher.search(request);
     REQUIRE(response.ok());
     INFO("q=" << request.q << " filters=" << request.filters.size() << " round " << round);
     if (response->corrected) continue;  // a spelling correction answered instead: not this model's question
+    ++compared;
+
+    // Which words relaxation counts: those held by at most kCommonWordShare of the records (all of
+    // them when none such is held at all).
+    std::vector<bool> counted(tokens.size(), true);
+    bool any_counted = false;
+    for (std::size_t w = 0; w < tokens.size(); ++w) {
+      std::size_t df = 0;
+      for (const auto& words : model.words) df += has_word(words, tokens[w].stem.empty() ? tokens[w].text : "", tokens[w].stem);
+      counted[w] = df <= search::ranking::kCommonWordShare * static_cast<double>(model.words.size());
+      any_counted = any_counted || (counted[w] && df > 0);
+    }
+    if (!any_counted) counted.assign(tokens.size(), true);
+    const auto ncounted = static_cast<std::size_t>(std::count(counted.begin(), counted.end(), true));
+    // Counted words held by each record, and the fewest an answered record must hold.
+    std::vector<std::size_t> held(model.records.size()), all_held(model.records.size());
+    for (std::size_t i = 0; i < model.records.size(); ++i)
+      for (std::size_t w = 0; w < tokens.size(); ++w) {
+        const bool has = has_word(model.words[i], tokens[w].text, tokens[w].stem);
+        all_held[i] += has;
+        held[i] += has && counted[w];
+      }
+    std::size_t min_held = 0;
+    bool relaxed = false;
+    if (tokens.size() > 1) {
+      std::size_t strict = 0;
+      std::vector<std::size_t> by_held(ncounted + 1);
+      for (std::size_t i = 0; i < model.records.size(); ++i)
+        if (passes(model.records[i], request.filters, "")) {
+          ++by_held[held[i]];
+          strict += all_held[i] == tokens.size();
+        }
+      if (strict < search::ranking::kRelaxBelow) {
+        std::size_t k = ncounted, at_least = by_held[ncounted];
+        while (k > 1 && at_least < search::ranking::kRelaxBelow) at_least += by_held[--k];
+        std::size_t widened = 0;
+        for (std::size_t c = k; c <= ncounted; ++c) widened += by_held[c];
+        if (widened > strict) {
+          relaxed = true;
+          min_held = k;
+        }
+      }
+    }
+    CHECK(response->relaxation.has_value() == relaxed);
+    if (response->relaxation) {
+      ++relaxed_rounds;
+      CHECK(response->relaxation->min_matched == min_held);
+    }
 
     std::size_t expected_total = 0;
     std::map<std::string, std::map<std::string, std::size_t>> expected;
     for (std::size_t i = 0; i < model.records.size(); ++i) {
-      if (!request.q.empty() && !has_word(model.words[i], text, stem)) continue;
+      if (relaxed ? held[i] < min_held : all_held[i] < tokens.size()) continue;
       const auto& r = model.records[i];
       if (passes(r, request.filters, "")) ++expected_total;
       for (const auto& facet : facet_names) {
@@ -181,10 +231,12 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
 
     // The value-slot spies, the path that also works over the remote backend, count exactly what the
     // generation's facet table counts.
+    if (tokens.size() > 1) continue;
     Xapian::Query words;
-    if (!text.empty()) {
-      words = Xapian::Query(text);
-      if (!stem.empty()) words = Xapian::Query(Xapian::Query::OP_OR, words, Xapian::Query("Z" + stem));
+    if (!tokens.empty()) {
+      words = Xapian::Query(tokens[0].text);
+      if (!tokens[0].stem.empty())
+        words = Xapian::Query(Xapian::Query::OP_OR, words, Xapian::Query("Z" + tokens[0].stem));
     }
     for (const auto& spec : model::facets()) {
       INFO("slot and table counts of " << spec.name);
@@ -193,6 +245,9 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
             search::count_values(lease.db(), query, spec, &gen.value()->facet_table()));
     }
   }
+  // Corrections are rare for these words; most rounds must have been compared, some of them relaxed.
+  CHECK(compared >= static_cast<std::size_t>(rounds) * 9 / 10);
+  CHECK(relaxed_rounds > 0);
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ TEST_CASE("OR matches either word", "[search]") {
   CHECK(r.total == 2);
   CHECK(has(r, "03.01.00"));
   CHECK(has(r, "02.01.00"));
-  CHECK(run("chatbot hiring").total == 0);
+  CHECK(run("+chatbot +hiring").total == 0);
 }
 
 TEST_CASE("field scopes restrict words to the title, the source or the id", "[search]") {
@@ -319,12 +319,11 @@ TEST_CASE("export returns the whole match set in order", "[search]") {
   search::SearchRequest request;
   request.filters["type"] = {"risk"};
   request.sort = search::SortOrder::kId;
-  std::size_t total = 0;
-  auto rows = searcher.export_matches(request, 100, total);
-  REQUIRE(rows.ok());
-  CHECK(total == 6);
-  REQUIRE(rows->size() == 6);
-  CHECK((*rows)[0]["id"] == "01.01.00");
+  auto exported = searcher.export_matches(request, 100);
+  REQUIRE(exported.ok());
+  CHECK(exported->total == 6);
+  REQUIRE(exported->records.size() == 6);
+  CHECK(exported->records[0]["id"] == "01.01.00");
 }
 
 TEST_CASE("a snippet comes from the record's text, not its title", "[search]") {
@@ -334,15 +333,25 @@ TEST_CASE("a snippet comes from the record's text, not its title", "[search]") {
   CHECK(r.hits[0].snippet == "An attacker injects <mark>poisoned</mark> samples into the training set.");
 }
 
-TEST_CASE("an identifier inside a phrase does not make the other words optional", "[search]") {
+TEST_CASE("an identifier stays required when the words beside it are relaxed", "[search]") {
   CHECK(run("\"aml.t0018 zzzqqq\"").total == 0);
-  CHECK(run("AML.T0018 zzzqqq ").total == 0);
+  const auto r = run("AML.T0018 zzzqqq ");
+  REQUIRE(r.relaxation);
+  CHECK(r.relaxation->dropped_words == std::vector<std::string>{"zzzqqq"});
+  REQUIRE_FALSE(r.hits.empty());
+  CHECK(r.hits[0].id == "AML.T0018");
+  CHECK(r.total == run("AML.T0018 ").total);
   CHECK(has(run("\"AML.T0018\""), "AML.T0018"));
 }
 
 TEST_CASE("a word with nothing searchable in it matches nothing instead of everything", "[search]") {
   CHECK(run("!!! ").total == 0);
-  CHECK(run("poisoning " + std::string(300, 'a')).total == 0);
+  CHECK(run("+poisoning +" + std::string(300, 'a')).total == 0);
+  // A plain word that can match nothing is dropped like any missing word, and said so.
+  const auto relaxed = run("poisoning " + std::string(300, 'a'));
+  REQUIRE(relaxed.relaxation);
+  CHECK(relaxed.total == run("poisoning ").total);
+  CHECK(relaxed.relaxation->dropped_words == std::vector<std::string>{std::string(300, 'a')});
   CHECK(run("id:" + std::string(300, 'x')).total == 0);
   CHECK(has(run("OR "), "02.02.00"));  // operators alone are searched as words: "toxic or hateful"
   CHECK(run("").total == 13);   // an empty query still browses everything

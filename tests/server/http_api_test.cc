@@ -45,7 +45,7 @@ TEST_CASE("search answers ranked hits with facets and the generation", "[http][s
   CHECK(r->get_header_value("Content-Type") == kJson);
   const Json body = Json::parse(r->body);
   CHECK(keys_of(body) == std::vector<std::string>{"query", "total", "page", "per_page", "hits", "facets", "corrected",
-                                                  "interpreted_literally", "generation", "took_ms"});
+                                                  "interpreted_literally", "relaxed", "generation", "took_ms"});
   CHECK(body["query"] == "poisoning");
   CHECK(body["total"].get<int>() > 3);
   CHECK(body["per_page"] == 3);

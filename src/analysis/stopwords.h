@@ -1,0 +1,12 @@
+// English function words. A natural question ("how can attackers steal a model") should match on
+// its content words: the query builder leaves these out of a query that has other words.
+#pragma once
+
+#include <string_view>
+
+namespace riskatlas::analysis {
+
+// True for a folded (lower-case) function word: "the", "how", "can", ...
+bool is_stopword(std::string_view folded_word);
+
+}  // namespace riskatlas::analysis

@@ -1,0 +1,67 @@
+// Relaxed matching: when too few records hold every plain word of a query, records holding fewer
+// words join the answer, ranked first by how many of the words they hold, then by BM25.
+//
+// Each plain word's clause is AND-ed with a constant weight (ranking::kCoverageBonus) far above any
+// BM25 sum, so a record's weight divided by the bonus is the number of words it holds. One pass over
+// the unfiltered query records that number per document; the answer is then the query filtered by a
+// MatchDecider that keeps documents holding at least `min_matched` words. The decider runs before
+// match spies, so every facet count (disjunctive ones too) describes exactly the answer shown. A
+// weight cutoff would be the obvious tool, but Xapian 1.4 prunes FILTER and AND subqueries against it
+// inexactly when posting sources are involved (counts came out short), so it is not used.
+// Required clauses (phrases, +word, AND, field scopes, identifiers) stay required.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "search/query_builder.h"
+#include "search/ranking.h"
+#include "search/request.h"
+
+namespace riskatlas::search {
+
+// Keeps the documents that hold at least `min_matched` of the query's plain words.
+class CoverageDecider : public Xapian::MatchDecider {
+ public:
+  CoverageDecider(std::vector<std::uint8_t> words_held, std::size_t min_matched)
+      : words_held_(std::move(words_held)), min_matched_(min_matched) {}
+  bool operator()(const Xapian::Document& doc) const override;
+
+ private:
+  std::vector<std::uint8_t> words_held_;  // by document id
+  std::size_t min_matched_;
+};
+
+struct RelaxedMatch {
+  Xapian::Query query;                        // coverage-weighted; exclusions and boosts applied
+  std::shared_ptr<CoverageDecider> decider;   // the answer: documents holding enough words
+  std::size_t total = 0;                      // documents of the answer under the request's filters
+  Relaxation relaxation;
+};
+
+// Whether relaxing can change anything: at least two clauses, one of them a counted plain word.
+bool can_relax(const ParsedQuery& parsed);
+
+// Widens `parsed` under `filters` when fewer than ranking::kRelaxBelow records hold every word:
+// the fewest words a record must hold is the largest number that gives at least that many records
+// (down to one word, or to none beside the required clauses). nullopt when widening finds no more
+// records than the strict query (`strict_total`).
+std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
+                                  std::size_t strict_total);
+
+// For each document of `docs` (whose record ids are `ids`), the plain words of `parsed` (as typed)
+// that it does not hold.
+std::vector<std::vector<std::string>> missing_words(Xapian::Database& db, const ParsedQuery& parsed,
+                                                    const std::vector<Xapian::docid>& docs,
+                                                    const std::vector<std::string>& ids);
+
+// The query's plain words a record holds, from its weight in a relaxed match.
+inline std::size_t words_held(double weight) { return static_cast<std::size_t>(weight / ranking::kCoverageBonus); }
+
+}  // namespace riskatlas::search
