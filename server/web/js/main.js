@@ -239,7 +239,7 @@ function renderAnswer(result) {
       renderEmpty(ui.empty, state, chips, chipActions);
     }
   }
-  renderHits(ui.hits, hits, { href: recordLinkHref });
+  renderHits(ui.hits, hits, { href: recordLinkHref, relaxed: result.relaxed === true });
   renderPagination(ui.pagination, result, {
     href: (page) => `${window.location.pathname}${stateToQuery({ ...state, page })}`,
     onPage: goToPage,
