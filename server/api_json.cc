@@ -129,6 +129,36 @@ OrderedJson record_json(const nlohmann::json& record, const std::string& generat
   return out;
 }
 
+namespace {
+
+OrderedJson related_list(const std::vector<search::RelatedRecord>& records, bool linked) {
+  OrderedJson list = OrderedJson::array();
+  for (const auto& r : records) {
+    OrderedJson one{{"id", r.id}};
+    if (linked) {
+      one["name"] = r.title;
+    } else {
+      one["type"] = r.type;
+      one["title"] = r.title;
+      one["source"] = r.source;
+    }
+    one["score"] = r.score;
+    one["words"] = r.words;
+    list.push_back(std::move(one));
+  }
+  return list;
+}
+
+}  // namespace
+
+OrderedJson related_json(std::string_view id, const search::RelatedRecords& related, const std::string& generation) {
+  return {{"id", id},
+          {"related", related_list(related.related, false)},
+          {"techniques", related_list(related.techniques, true)},
+          {"mitigations", related_list(related.mitigations, true)},
+          {"generation", generation}};
+}
+
 OrderedJson export_json(std::string_view query, std::size_t total, const std::vector<nlohmann::json>& records,
                         const std::string& generation) {
   OrderedJson list = OrderedJson::array();

@@ -40,6 +40,9 @@ OrderedJson suggest_json(std::string_view query, const std::vector<search::Sugge
 // /api/records/{id}: the stored record plus "generation".
 OrderedJson record_json(const nlohmann::json& record, const std::string& generation);
 
+// /api/records/{id}/related
+OrderedJson related_json(std::string_view id, const search::RelatedRecords& related, const std::string& generation);
+
 // /api/export?format=json
 OrderedJson export_json(std::string_view query, std::size_t total, const std::vector<nlohmann::json>& records,
                         const std::string& generation);

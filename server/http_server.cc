@@ -176,6 +176,7 @@ struct HttpServer::Impl {
 
   void handle_search(const Request& req, Response& res);
   void handle_record(const Request& req, Response& res);
+  void handle_related(const Request& req, Response& res);
   void handle_suggest(const Request& req, Response& res);
   void handle_facets(const Request& req, Response& res);
   void handle_export(const Request& req, Response& res);
@@ -224,6 +225,8 @@ void HttpServer::Impl::configure() {
 void HttpServer::Impl::register_routes() {
   svr.Get("/api/search", [this](const Request& req, Response& res) { handle_search(req, res); });
   svr.Get("/api/records/([A-Za-z0-9._~-]{1,128})", [this](const Request& req, Response& res) { handle_record(req, res); });
+  svr.Get("/api/records/([A-Za-z0-9._~-]{1,128})/related",
+          [this](const Request& req, Response& res) { handle_related(req, res); });
   svr.Get("/api/suggest", [this](const Request& req, Response& res) { handle_suggest(req, res); });
   svr.Get("/api/facets", [this](const Request& req, Response& res) { handle_facets(req, res); });
   svr.Get("/api/export", [this](const Request& req, Response& res) { handle_export(req, res); });
@@ -314,6 +317,17 @@ void HttpServer::Impl::handle_record(const Request& req, Response& res) {
     auto record = searcher.record(id);
     if (!record.ok()) return send_status_error(res, record.status());
     send_json(res, 200, record_json(*record, searcher.info().name));
+  });
+}
+
+void HttpServer::Impl::handle_related(const Request& req, Response& res) {
+  auto limit = parse_related_params(query_params(req));
+  if (const auto* error = std::get_if<ApiError>(&limit)) return send_error(res, *error);
+  const std::string id = req.matches[1].str();
+  with_searcher(res, [&](search::Searcher& searcher) {
+    auto related = searcher.related(id, std::get<std::size_t>(limit));
+    if (!related.ok()) return send_status_error(res, related.status());
+    send_json(res, 200, related_json(id, *related, searcher.info().name));
   });
 }
 

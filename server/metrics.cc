@@ -20,9 +20,12 @@ std::string number(double value) {
 std::string route_label(std::string_view path, int status) {
   for (auto route : kRoutes)
     if (path == route) return std::string(route);
-  if (path.substr(0, kRecordsPrefix.size()) == kRecordsPrefix &&
-      path.find('/', kRecordsPrefix.size()) == std::string_view::npos)
-    return "/api/records/{id}";
+  if (path.substr(0, kRecordsPrefix.size()) == kRecordsPrefix) {
+    const std::string_view rest = path.substr(kRecordsPrefix.size());
+    const std::size_t slash = rest.find('/');
+    if (slash == std::string_view::npos) return "/api/records/{id}";
+    if (rest.substr(slash) == "/related") return "/api/records/{id}/related";
+  }
   if (status < 400 && !path.empty() && path.substr(0, 5) != "/api/") return "static";
   return "other";
 }

@@ -188,6 +188,17 @@ Parsed<SuggestRequest> parse_suggest_params(const Params& params) {
   return r;
 }
 
+Parsed<std::size_t> parse_related_params(const Params& params) {
+  if (auto error = check_params(params, {"limit"}, false)) return *error;
+  const auto* limit = find_param(params, "limit");
+  if (limit == nullptr) return search::kDefaultRelated;
+  const auto n = parse_count(*limit, 1, search::kMaxRelated);
+  if (!n)
+    return ApiError::bad_parameter("invalid_parameter",
+                                   "limit: must be a whole number from 1 to " + std::to_string(search::kMaxRelated));
+  return *n;
+}
+
 std::optional<ApiError> expect_no_params(const Params& params) { return check_params(params, {}, false); }
 
 }  // namespace riskatlas::server

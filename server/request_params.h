@@ -44,6 +44,8 @@ Parsed<search::SearchRequest> parse_search_params(const Params& params);
 Parsed<ExportRequest> parse_export_params(const Params& params);
 // /api/suggest: q (required), limit 1..kMaxSuggestions.
 Parsed<SuggestRequest> parse_suggest_params(const Params& params);
+// /api/records/{id}/related: limit 1..kMaxRelated (default kDefaultRelated).
+Parsed<std::size_t> parse_related_params(const Params& params);
 // Routes that take no parameters.
 std::optional<ApiError> expect_no_params(const Params& params);
 

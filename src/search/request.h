@@ -99,6 +99,25 @@ struct SearchResponse {
   double took_ms = 0;
 };
 
+inline constexpr std::size_t kDefaultRelated = 10;
+inline constexpr std::size_t kMaxRelated = 20;
+
+// A record found related to another, with the words that tie them (most telling first).
+struct RelatedRecord {
+  std::string id;
+  std::string type;
+  std::string title;
+  std::string source;  // a risk's source paper (QuickRef, else title); empty for ATLAS records
+  double score = 0;    // 0 when nothing ties it (a linked record that shares no telling word)
+  std::vector<std::string> words;
+};
+
+struct RelatedRecords {
+  std::vector<RelatedRecord> related;      // risks of other source papers, most similar first
+  std::vector<RelatedRecord> techniques;   // the record's linked techniques, most relevant first
+  std::vector<RelatedRecord> mitigations;  // the record's linked mitigations, most relevant first
+};
+
 struct ExportedMatches {
   std::size_t total = 0;  // the whole match set, also when `records` stops at the limit
   std::vector<nlohmann::json> records;

@@ -10,6 +10,7 @@
 #include "search/facet_counter.h"
 #include "search/query_builder.h"
 #include "search/ranking.h"
+#include "search/related.h"
 #include "search/relaxation.h"
 #include "search/snippet.h"
 #include "util/utf8.h"
@@ -74,6 +75,17 @@ struct Searcher::Impl {
   analysis::Analyzer& analyzer;
 
   Xapian::Database& db() { return lease.db(); }
+
+  // The document and stored record of an id; NotFound. REQUIRES: called inside guarded().
+  Result<std::pair<Xapian::docid, json>> find_record(std::string_view id) {
+    if (id.empty() || id.size() > 200 || !utf8::is_valid(id)) return Status::NotFound("no record with that id");
+    const std::string term = std::string(schema::kIdPrefix) + std::string(id);
+    for (auto p = db().postlist_begin(term); p != db().postlist_end(term); ++p) {
+      json record = json::parse(db().get_document(*p).get_data(), nullptr, false);
+      if (record.is_object()) return std::pair{*p, std::move(record)};
+    }
+    return Status::NotFound("no record with id " + std::string(id));
+  }
 
   std::string label(const std::string& facet, const std::string& value) const {
     const auto& labels = gen->info().labels;
@@ -361,15 +373,18 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
 }
 
 Result<nlohmann::json> Searcher::record(std::string_view id) {
-  if (id.empty() || id.size() > 200 || !utf8::is_valid(id)) return Status::NotFound("no record with that id");
   return impl_->guarded([&]() -> Result<nlohmann::json> {
-    const std::string term = std::string(schema::kIdPrefix) + std::string(id);
-    auto& db = impl_->db();
-    for (auto p = db.postlist_begin(term); p != db.postlist_end(term); ++p) {
-      json record = json::parse(db.get_document(*p).get_data(), nullptr, false);
-      if (record.is_object()) return record;
-    }
-    return Status::NotFound("no record with id " + std::string(id));
+    auto found = impl_->find_record(id);
+    if (!found.ok()) return found.status();
+    return std::move(found->second);
+  });
+}
+
+Result<RelatedRecords> Searcher::related(std::string_view id, std::size_t limit) {
+  return impl_->guarded([&]() -> Result<RelatedRecords> {
+    auto found = impl_->find_record(id);
+    if (!found.ok()) return found.status();
+    return find_related(impl_->db(), found->first, found->second, std::clamp<std::size_t>(limit, 1, kMaxRelated));
   });
 }
 

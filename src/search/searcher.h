@@ -32,6 +32,10 @@ class Searcher {
   // The stored record (JSON with id, type, title, facets and its linked records); NotFound.
   Result<nlohmann::json> record(std::string_view id);
 
+  // Risks of other source papers like the record, and its linked techniques and mitigations ordered by
+  // relevance to its text (see related.h); NotFound. `limit` caps the related risks (1..kMaxRelated).
+  Result<RelatedRecords> related(std::string_view id, std::size_t limit = kDefaultRelated);
+
   // Completions for a search box prefix: record titles first, then index terms.
   Result<std::vector<Suggestion>> suggest(std::string_view prefix, std::size_t limit = kMaxSuggestions);
 

@@ -1,4 +1,6 @@
 // The API routes against an index of the default corpus (README.md, "HTTP API").
+#include <set>
+
 #include <catch2/catch.hpp>
 
 #include <nlohmann/json.hpp>
@@ -132,6 +134,62 @@ TEST_CASE("records are served by id with their generation", "[http][slow]") {
   check_error(cli->Get("/api/records/AML.T0070?x=1"), 400, "unknown_parameter");
 }
 
+TEST_CASE("related records: other papers' risks, and the record's links ordered by relevance", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const Json record = body_of(cli->Get("/api/records/08.01.01"));
+  const auto r = cli->Get("/api/records/08.01.01/related?limit=3");
+  REQUIRE(r);
+  CHECK(r->status == 200);
+  CHECK(r->get_header_value("Content-Type") == kJson);
+  const Json body = Json::parse(r->body);
+  CHECK(keys_of(body) == std::vector<std::string>{"id", "related", "techniques", "mitigations", "generation"});
+  CHECK(body["id"] == "08.01.01");
+  REQUIRE_FALSE(body["related"].empty());
+  CHECK(body["related"].size() <= 3);
+  for (const auto& one : body["related"]) {
+    CHECK(keys_of(one) == std::vector<std::string>{"id", "type", "title", "source", "score", "words"});
+    CHECK(one["type"] == "risk");
+    CHECK(one["id"] != "08.01.01");
+    CHECK(one["source"] != record["source"]["quickref"]);
+  }
+  // The same techniques and mitigations as the record page, reordered: scored ones first, by score.
+  for (const char* key : {"techniques", "mitigations"}) {
+    INFO(key);
+    std::set<std::string> linked, ordered;
+    for (const auto& t : record[key]) linked.insert(t["id"].get<std::string>());
+    for (const auto& t : body[key]) ordered.insert(t["id"].get<std::string>());
+    CHECK(linked == ordered);
+    REQUIRE_FALSE(body[key].empty());
+    CHECK(body[key][0]["score"].get<double>() > 0);
+    for (std::size_t i = 1; i < body[key].size(); ++i)
+      CHECK(body[key][i - 1]["score"].get<double>() >= body[key][i]["score"].get<double>());
+  }
+
+  check_error(cli->Get("/api/records/NO.SUCH.ID/related"), 404, "not_found");
+  check_error(cli->Get("/api/records/08.01.01/related?limit=0"), 400, "invalid_parameter");
+  check_error(cli->Get("/api/records/08.01.01/related?limit=21"), 400, "invalid_parameter");
+  check_error(cli->Get("/api/records/08.01.01/related?q=x"), 400, "unknown_parameter");
+  check_error(cli->Get("/api/records/08.01.01/other"), 404, "not_found");
+}
+
+TEST_CASE("a relaxed search says which words it counted and what each hit lacks", "[http][slow]") {
+  TestServer server;
+  auto cli = server.client();
+  const Json body = body_of(cli->Get("/api/search?q=invoices%20qqqxv%20"));
+  CHECK(body["relaxed"] == true);
+  CHECK(body["relaxation"]["words"] == Json::array({"invoices", "qqqxv"}));
+  CHECK(body["relaxation"]["min_matched"] == 1);
+  CHECK(body["relaxation"]["best_matched"] == 1);
+  CHECK(body["relaxation"]["dropped_words"] == Json::array({"qqqxv"}));
+  REQUIRE_FALSE(body["hits"].empty());
+  for (const auto& hit : body["hits"]) CHECK(hit["missing_words"] == Json::array({"qqqxv"}));
+  const Json strict = body_of(cli->Get("/api/search?q=invoices"));
+  CHECK(strict["relaxed"] == false);
+  CHECK_FALSE(strict.contains("relaxation"));
+  CHECK_FALSE(strict["hits"][0].contains("missing_words"));
+}
+
 TEST_CASE("suggest completes a prefix", "[http][slow]") {
   TestServer server;
   auto cli = server.client();
@@ -234,6 +292,7 @@ TEST_CASE("metrics count requests by route template", "[http][slow]") {
   cli->set_keep_alive(true);  // one connection: each request is counted before the next is read
   REQUIRE(cli->Get("/api/search?q=poisoning"));
   REQUIRE(cli->Get("/api/records/AML.T0070"));
+  REQUIRE(cli->Get("/api/records/AML.T0070/related"));
   REQUIRE(cli->Get("/no/such/path/12345"));
   const auto r = cli->Get("/metrics");
   REQUIRE(r);
@@ -241,6 +300,8 @@ TEST_CASE("metrics count requests by route template", "[http][slow]") {
   CHECK_THAT(r->get_header_value("Content-Type"), Catch::StartsWith("text/plain; version=0.0.4"));
   CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"/api/search\",status=\"200\"} 1\n"));
   CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"/api/records/{id}\",status=\"200\"} 1\n"));
+  CHECK_THAT(r->body,
+             Catch::Contains("riskatlas_http_requests_total{route=\"/api/records/{id}/related\",status=\"200\"} 1\n"));
   CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"other\",status=\"404\"} 1\n"));
   CHECK_THAT(r->body, Catch::Contains("riskatlas_http_request_duration_seconds_bucket{route=\"/api/search\",le=\"+Inf\"} 1\n"));
   CHECK_THAT(r->body, Catch::Contains("\nriskatlas_index_documents "));
