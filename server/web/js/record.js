@@ -224,7 +224,14 @@ function sharedWords(words) {
 
 function wordChips(words) {
   return el('ul', { class: 'tag-list word-chips', 'aria-label': 'Shared words' },
-    words.map((w) => el('li', { class: 'tag tag-word' }, w)));
+    readableWords(words).map((w) => el('li', { class: 'tag tag-word' }, w)));
+}
+
+// To a reader "fine-tuning" already says "fine" and "tuning": the parts of a hyphenated word
+// that is listed are left out.
+export function readableWords(words) {
+  const parts = new Set(words.filter((w) => w.includes('-')).flatMap((w) => w.split('-')));
+  return words.filter((w) => !parts.has(w));
 }
 
 // Risks from other source papers that describe the same risk (or, for a technique or a
@@ -233,14 +240,15 @@ function relatedRisks(rec, related, ctx) {
   if (!related) return null;
   const items = Array.isArray(related.related) ? related.related : [];
   const intro = rec.type === 'risk'
-    ? 'The same risk as other source papers describe it, most similar first.'
-    : `Risks whose descriptions are closest to this ${rec.type === 'technique' ? 'technique' : 'mitigation'}, most similar first.`;
+    ? 'Risks from other source papers described in similar words, most similar first.'
+    : `Risks described in words close to this ${rec.type === 'technique' ? 'technique' : 'mitigation'}, most similar first.`;
   const list = items.length
     ? el('ul', { class: 'related-list' }, items.map((r) => el('li', { class: 'related-item', dataset: { id: r.id } },
-      el('div', { class: 'related-head' },
-        recordLink(r.id, r.title, ctx), ' ', el('span', { class: 'record-id' }, r.id)),
-      r.source ? el('p', { class: 'related-source' }, 'Source: ', el('cite', null, r.source)) : null,
-      Array.isArray(r.words) && r.words.length ? wordChips(r.words) : null)))
+      el('div', { class: 'related-head' }, recordLink(r.id, r.title, ctx)),
+      el('div', { class: 'related-meta' },
+        el('span', { class: 'record-id' }, r.id),
+        r.source ? el('span', { class: 'related-source' }, 'Source: ', el('cite', null, r.source)) : null,
+        Array.isArray(r.words) && r.words.length ? wordChips(r.words) : null))))
     : el('p', { class: 'muted' }, rec.type === 'risk'
       ? 'No other source paper describes a risk like this one.'
       : 'No risk is described in words close to this record.');
