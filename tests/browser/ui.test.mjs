@@ -291,6 +291,128 @@ test('a risk page shows its profile, source and suggested mitigations with lifec
   });
 });
 
+async function getJson(route) {
+  const response = await fetch(`${server.baseUrl}${route}`);
+  assert.equal(response.status, 200, route);
+  return response.json();
+}
+
+// The words a chip list shows for `words`: parts of a listed hyphenated word are left out.
+function chipWords(words) {
+  const parts = new Set(words.filter((w) => w.includes('-')).flatMap((w) => w.split('-')));
+  return words.filter((w) => !parts.has(w));
+}
+
+// [{id, words}] of the cards of the record section whose heading starts with `heading`.
+function cardsIn(page, heading) {
+  return page.locator('.record-section').filter({ has: page.locator('h2', { hasText: heading }) })
+    .locator('.card').evaluateAll((cards) => cards.map((c) => ({
+      id: c.dataset.id,
+      words: [...c.querySelectorAll('.word-chips li')].map((li) => li.textContent),
+    })));
+}
+
+test('a risk page shows related risks from other papers and orders its techniques and mitigations by relevance', async () => {
+  await withPage(async (page) => {
+    const id = '08.01.01';
+    const rec = await getJson(`/api/records/${id}`);
+    const related = await getJson(`/api/records/${id}/related`);
+    assert.ok(related.related.length > 1, 'the risk has related risks');
+    assert.notDeepEqual(related.techniques.map((t) => t.id), rec.techniques.map((t) => t.id),
+      'relevance reorders the stored techniques (so the order on screen tells which one is used)');
+
+    await page.goto(`/?record=${id}`);
+    await page.locator('#record-title').waitFor();
+    const section = page.locator('.record-related');
+    assert.equal(await section.locator('h2').textContent(), `Related risks (${related.related.length})`);
+    const shown = await section.locator('.related-item').evaluateAll((items) => items.map((li) => ({
+      id: li.dataset.id,
+      link: li.querySelector('a[data-record]').dataset.record,
+      href: li.querySelector('a[data-record]').getAttribute('href'),
+      title: li.querySelector('a[data-record]').textContent,
+      source: li.querySelector('.related-source cite').textContent,
+      words: [...li.querySelectorAll('.word-chips li')].map((w) => w.textContent),
+    })));
+    assert.deepEqual(shown.map(({ id: rid, link, title, source, words }) => ({ id: rid, link, title, source, words })),
+      related.related.map((r) => ({ id: r.id, link: r.id, title: r.title, source: r.source, words: chipWords(r.words) })),
+      'every related risk, most similar first, with its title, source and tying words');
+    assert.ok(shown.every((r) => r.href.includes(`record=${r.id}`)), 'each title links to that record\'s page');
+    assert.ok(shown.every((r) => r.id !== id && r.source !== rec.source.quickref), 'all from other source papers');
+    assert.deepEqual(shown[0].words, ['override', 'injection', 'prompt']);
+
+    // Linked techniques and mitigations in the order of /related, each with its tying words.
+    const techniques = await cardsIn(page, 'Linked techniques');
+    assert.deepEqual(techniques, related.techniques.map((t) => ({ id: t.id, words: chipWords(t.words) })));
+    assert.equal(techniques[0].id, 'AML.T0051');
+    assert.deepEqual(techniques[0].words, ['injection', 'prompt', 'developer']);
+    assert.ok(techniques.at(-1).words.length === 0, 'techniques that nothing ties come last, without chips');
+    const mitigations = await cardsIn(page, 'Suggested mitigations');
+    assert.deepEqual(mitigations, related.mitigations.map((m) => ({ id: m.id, words: chipWords(m.words) })));
+    const first = page.locator('.record-section', { hasText: 'Linked techniques' }).locator('.card').first();
+    assert.equal(await first.locator('.card-meta dt').first().textContent(), 'Shared words');
+
+    // A related risk opens in place, with its own related risks; Back returns.
+    const target = related.related[0];
+    await section.locator(`a[data-record="${target.id}"]`).click();
+    await page.waitForURL(new RegExp(`record=${target.id.replace(/\./g, '\\.')}`));
+    await page.locator('#record-title', { hasText: target.title }).waitFor();
+    const back = (await getJson(`/api/records/${target.id}/related`)).related;
+    assert.deepEqual(await page.locator('.record-related .related-item').evaluateAll((items) => items.map((li) => li.dataset.id)),
+      back.map((r) => r.id));
+    await page.goBack();
+    await page.locator('#record-title', { hasText: rec.title }).waitFor();
+  });
+});
+
+test('technique and mitigation pages order their linked records by relevance and show related risks', async () => {
+  await withPage(async (page) => {
+    const technique = await getJson('/api/records/AML.T0051/related');
+    await page.goto('/?record=AML.T0051');
+    await page.locator('#record-title').waitFor();
+    assert.deepEqual(await cardsIn(page, 'Mitigations'), technique.mitigations.map((m) => ({ id: m.id, words: chipWords(m.words) })));
+    assert.deepEqual(await page.locator('.record-related .related-item').evaluateAll((items) => items.map((li) => li.dataset.id)),
+      technique.related.map((r) => r.id));
+
+    // A word and its hyphenated whole ("fine-tuning", "fine", "tuning") make one chip.
+    const mitigation = await getJson('/api/records/AML.M0015/related');
+    await page.goto('/?record=AML.M0015');
+    await page.locator('#record-title').waitFor();
+    assert.deepEqual(await cardsIn(page, 'Techniques addressed'),
+      mitigation.techniques.map((t) => ({ id: t.id, words: chipWords(t.words) })));
+    const risk = await getJson('/api/records/02.01.02/related');
+    assert.deepEqual(risk.related[0].words.slice(0, 3), ['fine-tuning', 'tuning', 'fine']);
+    await page.goto('/?record=02.01.02');
+    await page.locator('#record-title').waitFor();
+    assert.deepEqual(await page.locator('.record-related .related-item').first().locator('.word-chips li').allTextContents(),
+      chipWords(risk.related[0].words));
+  });
+});
+
+test('a record page renders fully without its related records when /related fails', async () => {
+  await withPage(async (page) => {
+    const id = '08.01.01';
+    const rec = await getJson(`/api/records/${id}`);
+    let asked = 0;
+    await page.route('**/api/records/*/related', (route) => {
+      asked += 1;
+      return route.fulfill({ status: 500, json: { error: { code: 'internal', message: 'related failed' } } });
+    });
+    await page.goto(`/?record=${id}`);
+    await page.locator('#record-title').waitFor();
+    assert.equal(asked, 1, '/related was asked');
+    assert.equal(await page.locator('#record-title').textContent(), rec.title);
+    assert.deepEqual(await page.locator('.record-section h2').allTextContents(), [
+      'Record summary', 'Risk profile', 'Source',
+      `Suggested mitigations (${rec.mitigations.length})`, `Linked techniques (${rec.techniques.length})`,
+    ], 'every section but Related risks');
+    assert.equal(await page.locator('.record-related').count(), 0);
+    assert.equal(await page.locator('#record-view .error').count(), 0, 'no error is shown for it');
+    assert.deepEqual(await cardsIn(page, 'Linked techniques'), rec.techniques.map((t) => ({ id: t.id, words: [] })),
+      'techniques in their stored order, without chips');
+    assert.deepEqual((await cardsIn(page, 'Suggested mitigations')).map((m) => m.id), rec.mitigations.map((m) => m.id));
+  });
+});
+
 test('a shared URL with a query, a filter and a record restores the same state on reload', async () => {
   await withPage(async (page) => {
     const url = `/?q=poisoning&domain=2&record=${POISONING_RISK}`;
