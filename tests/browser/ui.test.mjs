@@ -182,16 +182,28 @@ test('long facets show their top values, a show-more toggle and a filter box', a
 test('subdomains are grouped under their domain', async () => {
   await withPage(async (page) => {
     await openAndSettle(page, '/');
-    const groups = await page.$$eval('#facets .facet[data-facet="subdomain"] .facet-group', (els) => els.map((g) => ({
+    const { facets } = await (await fetch(`${server.baseUrl}/api/facets`)).json();
+    const domainLabel = new Map(facets.domain.map((d) => [d.value, d.label]));
+    const facet = page.locator('#facets .facet[data-facet="subdomain"]');
+    const more = facet.locator('.facet-more');
+    if (await more.isVisible()) await more.click();
+    await facet.locator('.facet-more[aria-expanded="true"], .facet-more[hidden]').waitFor({ state: 'attached' });
+    const groups = await facet.locator('.facet-group').evaluateAll((els) => els.map((g) => ({
       title: g.querySelector('.facet-group-title').textContent,
       values: [...g.querySelectorAll('input')].map((i) => i.dataset.value),
     })));
-    assert.ok(groups.length > 1);
-    for (const g of groups) {
-      const domain = g.values[0].split('.')[0];
-      assert.ok(g.values.every((v) => v.split('.')[0] === domain), `group ${g.title} holds one domain`);
-      assert.ok(g.title.startsWith(`${domain}.`) || g.title.includes(domain), `heading ${g.title} names domain ${domain}`);
-    }
+    assert.ok(groups.length > 1, 'several domains hold subdomains');
+    const domains = groups.map((g) => g.values[0].split('.')[0]);
+    assert.equal(new Set(domains).size, domains.length, `one group per domain (${domains})`);
+    groups.forEach((g, i) => {
+      assert.ok(g.values.every((v) => v.split('.')[0] === domains[i]), `group ${g.title} holds only domain ${domains[i]}: ${g.values}`);
+      assert.equal(g.title, domainLabel.get(domains[i]), 'the heading is the domain\'s label');
+    });
+    // The groups follow the domain facet's order on screen (by code), and hold every subdomain once.
+    const domainOrder = (await facetSnapshot(page)).domain.map((v) => v.value);
+    assert.deepEqual(domains, domainOrder.filter((d) => domains.includes(d)), 'groups in domain order');
+    assert.deepEqual(groups.flatMap((g) => g.values).sort(), facets.subdomain.map((v) => v.value).sort(),
+      'every subdomain is listed, in its domain\'s group');
   });
 });
 
@@ -279,6 +291,128 @@ test('a risk page shows its profile, source and suggested mitigations with lifec
   });
 });
 
+async function getJson(route) {
+  const response = await fetch(`${server.baseUrl}${route}`);
+  assert.equal(response.status, 200, route);
+  return response.json();
+}
+
+// The words a chip list shows for `words`: parts of a listed hyphenated word are left out.
+function chipWords(words) {
+  const parts = new Set(words.filter((w) => w.includes('-')).flatMap((w) => w.split('-')));
+  return words.filter((w) => !parts.has(w));
+}
+
+// [{id, words}] of the cards of the record section whose heading starts with `heading`.
+function cardsIn(page, heading) {
+  return page.locator('.record-section').filter({ has: page.locator('h2', { hasText: heading }) })
+    .locator('.card').evaluateAll((cards) => cards.map((c) => ({
+      id: c.dataset.id,
+      words: [...c.querySelectorAll('.word-chips li')].map((li) => li.textContent),
+    })));
+}
+
+test('a risk page shows related risks from other papers and orders its techniques and mitigations by relevance', async () => {
+  await withPage(async (page) => {
+    const id = '08.01.01';
+    const rec = await getJson(`/api/records/${id}`);
+    const related = await getJson(`/api/records/${id}/related`);
+    assert.ok(related.related.length > 1, 'the risk has related risks');
+    assert.notDeepEqual(related.techniques.map((t) => t.id), rec.techniques.map((t) => t.id),
+      'relevance reorders the stored techniques (so the order on screen tells which one is used)');
+
+    await page.goto(`/?record=${id}`);
+    await page.locator('#record-title').waitFor();
+    const section = page.locator('.record-related');
+    assert.equal(await section.locator('h2').textContent(), `Related risks (${related.related.length})`);
+    const shown = await section.locator('.related-item').evaluateAll((items) => items.map((li) => ({
+      id: li.dataset.id,
+      link: li.querySelector('a[data-record]').dataset.record,
+      href: li.querySelector('a[data-record]').getAttribute('href'),
+      title: li.querySelector('a[data-record]').textContent,
+      source: li.querySelector('.related-source cite').textContent,
+      words: [...li.querySelectorAll('.word-chips li')].map((w) => w.textContent),
+    })));
+    assert.deepEqual(shown.map(({ id: rid, link, title, source, words }) => ({ id: rid, link, title, source, words })),
+      related.related.map((r) => ({ id: r.id, link: r.id, title: r.title, source: r.source, words: chipWords(r.words) })),
+      'every related risk, most similar first, with its title, source and tying words');
+    assert.ok(shown.every((r) => r.href.includes(`record=${r.id}`)), 'each title links to that record\'s page');
+    assert.ok(shown.every((r) => r.id !== id && r.source !== rec.source.quickref), 'all from other source papers');
+    assert.deepEqual(shown[0].words, ['override', 'injection', 'prompt']);
+
+    // Linked techniques and mitigations in the order of /related, each with its tying words.
+    const techniques = await cardsIn(page, 'Linked techniques');
+    assert.deepEqual(techniques, related.techniques.map((t) => ({ id: t.id, words: chipWords(t.words) })));
+    assert.equal(techniques[0].id, 'AML.T0051');
+    assert.deepEqual(techniques[0].words, ['injection', 'prompt', 'developer']);
+    assert.ok(techniques.at(-1).words.length === 0, 'techniques that nothing ties come last, without chips');
+    const mitigations = await cardsIn(page, 'Suggested mitigations');
+    assert.deepEqual(mitigations, related.mitigations.map((m) => ({ id: m.id, words: chipWords(m.words) })));
+    const first = page.locator('.record-section', { hasText: 'Linked techniques' }).locator('.card').first();
+    assert.equal(await first.locator('.card-meta dt').first().textContent(), 'Shared words');
+
+    // A related risk opens in place, with its own related risks; Back returns.
+    const target = related.related[0];
+    await section.locator(`a[data-record="${target.id}"]`).click();
+    await page.waitForURL(new RegExp(`record=${target.id.replace(/\./g, '\\.')}`));
+    await page.locator('#record-title', { hasText: target.title }).waitFor();
+    const back = (await getJson(`/api/records/${target.id}/related`)).related;
+    assert.deepEqual(await page.locator('.record-related .related-item').evaluateAll((items) => items.map((li) => li.dataset.id)),
+      back.map((r) => r.id));
+    await page.goBack();
+    await page.locator('#record-title', { hasText: rec.title }).waitFor();
+  });
+});
+
+test('technique and mitigation pages order their linked records by relevance and show related risks', async () => {
+  await withPage(async (page) => {
+    const technique = await getJson('/api/records/AML.T0051/related');
+    await page.goto('/?record=AML.T0051');
+    await page.locator('#record-title').waitFor();
+    assert.deepEqual(await cardsIn(page, 'Mitigations'), technique.mitigations.map((m) => ({ id: m.id, words: chipWords(m.words) })));
+    assert.deepEqual(await page.locator('.record-related .related-item').evaluateAll((items) => items.map((li) => li.dataset.id)),
+      technique.related.map((r) => r.id));
+
+    // A word and its hyphenated whole ("fine-tuning", "fine", "tuning") make one chip.
+    const mitigation = await getJson('/api/records/AML.M0015/related');
+    await page.goto('/?record=AML.M0015');
+    await page.locator('#record-title').waitFor();
+    assert.deepEqual(await cardsIn(page, 'Techniques addressed'),
+      mitigation.techniques.map((t) => ({ id: t.id, words: chipWords(t.words) })));
+    const risk = await getJson('/api/records/02.01.02/related');
+    assert.deepEqual(risk.related[0].words.slice(0, 3), ['fine-tuning', 'tuning', 'fine']);
+    await page.goto('/?record=02.01.02');
+    await page.locator('#record-title').waitFor();
+    assert.deepEqual(await page.locator('.record-related .related-item').first().locator('.word-chips li').allTextContents(),
+      chipWords(risk.related[0].words));
+  });
+});
+
+test('a record page renders fully without its related records when /related fails', async () => {
+  await withPage(async (page) => {
+    const id = '08.01.01';
+    const rec = await getJson(`/api/records/${id}`);
+    let asked = 0;
+    await page.route('**/api/records/*/related', (route) => {
+      asked += 1;
+      return route.fulfill({ status: 500, json: { error: { code: 'internal', message: 'related failed' } } });
+    });
+    await page.goto(`/?record=${id}`);
+    await page.locator('#record-title').waitFor();
+    assert.equal(asked, 1, '/related was asked');
+    assert.equal(await page.locator('#record-title').textContent(), rec.title);
+    assert.deepEqual(await page.locator('.record-section h2').allTextContents(), [
+      'Record summary', 'Risk profile', 'Source',
+      `Suggested mitigations (${rec.mitigations.length})`, `Linked techniques (${rec.techniques.length})`,
+    ], 'every section but Related risks');
+    assert.equal(await page.locator('.record-related').count(), 0);
+    assert.equal(await page.locator('#record-view .error').count(), 0, 'no error is shown for it');
+    assert.deepEqual(await cardsIn(page, 'Linked techniques'), rec.techniques.map((t) => ({ id: t.id, words: [] })),
+      'techniques in their stored order, without chips');
+    assert.deepEqual((await cardsIn(page, 'Suggested mitigations')).map((m) => m.id), rec.mitigations.map((m) => m.id));
+  });
+});
+
 test('a shared URL with a query, a filter and a record restores the same state on reload', async () => {
   await withPage(async (page) => {
     const url = `/?q=poisoning&domain=2&record=${POISONING_RISK}`;
@@ -314,12 +448,37 @@ test('a shared URL with a query, a filter and a record restores the same state o
 
 test('record text holding <script> and onerror markup is shown as text and never runs', async () => {
   await withPage(async (page, problems) => {
+    // Markup that reaches a live HTML parser is recorded when it is handed over, so nothing
+    // has to wait for an image error or a script to run to know that none could.
     await page.addInitScript(() => {
       window.__alerted = 0;
+      window.__htmlSinks = [];
       const original = window.alert.bind(window);
       window.alert = (...args) => {
         window.__alerted += 1;
         return original(...args);
+      };
+      const watch = (proto, name) => {
+        const d = Object.getOwnPropertyDescriptor(proto, name);
+        Object.defineProperty(proto, name, {
+          ...d,
+          set(value) {
+            if (/<(img|script)/i.test(String(value))) window.__htmlSinks.push(`${name}: ${value}`);
+            return d.set.call(this, value);
+          },
+        });
+      };
+      watch(Element.prototype, 'innerHTML');
+      watch(Element.prototype, 'outerHTML');
+      const insert = Element.prototype.insertAdjacentHTML;
+      Element.prototype.insertAdjacentHTML = function (where, html) {
+        if (/<(img|script)/i.test(String(html))) window.__htmlSinks.push(`insertAdjacentHTML: ${html}`);
+        return insert.call(this, where, html);
+      };
+      const fragment = Range.prototype.createContextualFragment;
+      Range.prototype.createContextualFragment = function (html) {
+        if (/<(img|script)/i.test(String(html))) window.__htmlSinks.push(`createContextualFragment: ${html}`);
+        return fragment.call(this, html);
       };
     });
     await page.goto(`/?record=${XSS_RISK}`);
@@ -329,10 +488,14 @@ test('record text holding <script> and onerror markup is shown as text and never
     assert.ok(await view.getByText('<img src=x onerror=alert(2)>').first().isVisible(), 'the <img onerror> markup is visible as text');
     assert.equal(await view.locator('img, script').count(), 0, 'no element was made from the record text');
 
-    // The same text through the search snippets.
+    // The same text through the search snippets: wait until the risk's snippet shows the markup as text.
     await openAndSettle(page, '/?q=display%20name%20payload');
+    const hit = page.locator(`#hits .hit[data-id="${XSS_RISK}"] .hit-snippet`);
+    await hit.filter({ hasText: '<img src=x onerror=alert(2)>' }).waitFor();
+    assert.match(await hit.textContent(), /<script>alert\(1\)<\/script>/, 'the snippet shows the <script> markup as text');
+    assert.deepEqual(await hit.locator('mark').allTextContents(), ['display', 'name', 'payload'], 'only <mark> is kept');
     assert.equal(await page.locator('#hits img, #hits script').count(), 0);
-    await page.waitForTimeout(300);
+    assert.deepEqual(await page.evaluate(() => window.__htmlSinks), [], 'no record text went through an HTML parser');
     assert.equal(await page.evaluate(() => window.__alerted), 0, 'alert was never called');
     assert.deepEqual(problems.dialogs, []);
   });
@@ -342,7 +505,8 @@ test('a misspelt query says which query it searched instead, and the suggestion 
   await withPage(async (page) => {
     await openAndSettle(page, '/?q=poisonng');
     const notice = page.locator('#notices .notice').first();
-    assert.equal((await notice.textContent()).trim(), 'No results for “poisonng”; showing results for “poisoning”.');
+    assert.equal((await notice.textContent()).trim(), 'poisonng is in no record; showing results for “poisoning”.');
+    assert.deepEqual(await notice.locator('s').allTextContents(), ['poisonng'], 'the misspelt word is struck through');
     assert.ok(await total(page) > 0, 'hits for the corrected query are shown');
     await notice.getByRole('button', { name: '“poisoning”' }).click();
     await page.waitForURL(/q=poisoning(&|$)/);
@@ -350,8 +514,100 @@ test('a misspelt query says which query it searched instead, and the suggestion 
     assert.equal(await page.inputValue('#q'), 'poisoning');
     assert.ok(await page.locator('#notices').isHidden(), 'no notice for a query that matched');
 
+    // A misspelt word beside words that match is corrected too; the notice names only that word.
+    const api = await (await fetch(`${server.baseUrl}/api/search?q=${encodeURIComponent('poisning attack')}`)).json();
+    assert.equal(api.corrected, true);
+    assert.equal(api.suggestion, 'poisoning attack');
+    assert.equal(api.relaxed, false, 'the corrected query matches with every word');
+    await openAndSettle(page, `/?q=${encodeURIComponent('poisning attack')}`);
+    assert.equal((await page.locator('#notices').textContent()).trim(),
+      'poisning is in no record; showing results for “poisoning attack”.');
+    assert.match(await page.locator('#result-status').textContent(), /^\d+ results? for “poisoning attack”/);
+    assert.equal(await total(page), api.total);
+    assert.equal(await page.locator('#notices .notice').count(), 1);
+
     await openAndSettle(page, `/?q=${encodeURIComponent('"unbalanced')}`);
     assert.match(await page.locator('#notices').textContent(), /searched literally/);
+  });
+});
+
+// {id, missing: [struck words]} of the hits on screen.
+function hitsWithMissingWords(page) {
+  return page.locator('#hits .hit').evaluateAll((hits) => hits.map((h) => ({
+    id: h.dataset.id,
+    missing: [...h.querySelectorAll('.hit-missing s')].map((s) => s.textContent),
+  })));
+}
+
+async function searchApi(query) {
+  return (await fetch(`${server.baseUrl}/api/search?${query}`)).json();
+}
+
+test('a relaxed answer says how many of the words its records hold and strikes out words in no record', async () => {
+  await withPage(async (page) => {
+    // On corpus/, no record holds all four words, some hold three, and none holds "zzzqq".
+    const q = 'prompt injection invoices zzzqq';
+    const api = await searchApi(`q=${encodeURIComponent(q)}`);
+    assert.equal(api.relaxed, true);
+    assert.deepEqual(api.relaxation, {
+      words: ['prompt', 'injection', 'invoices', 'zzzqq'], min_matched: 2, best_matched: 3, dropped_words: ['zzzqq'],
+    });
+    await openAndSettle(page, `/?q=${encodeURIComponent(q)}`);
+    const notice = page.locator('#notices .notice-relaxed');
+    assert.equal((await notice.textContent()).trim(),
+      'No record has all 4 words; showing records with 2–3 of them. zzzqq is in no record.');
+    assert.deepEqual(await notice.locator('s').allTextContents(), ['zzzqq'], 'the dropped word is struck through');
+    assert.ok(await notice.isVisible());
+    const notices = await page.locator('#notices, #hits').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+    assert.ok(notices[0] < notices[1], 'the notice stands above the results');
+
+    // Every hit says which of the words it lacks, as the server counted them.
+    const shown = await hitsWithMissingWords(page);
+    assert.deepEqual(shown, api.hits.map((h) => ({ id: h.id, missing: h.missing_words })));
+    assert.ok(shown.every((h) => h.missing.includes('zzzqq')), 'no hit holds the dropped word');
+    assert.deepEqual(shown[0].missing, ['zzzqq'], 'the best hit lacks only the dropped word');
+    assert.ok(shown.some((h) => h.missing.length === 2), 'others lack two words');
+    assert.equal((await page.locator('#hits .hit').first().locator('.hit-missing').textContent()).trim(), 'Missing: zzzqq');
+
+    // A filter changes which words no record holds.
+    await checkbox(page, 'type', 'technique').check();
+    await page.waitForURL(/type=technique/);
+    await searchSettled(page);
+    const filtered = await searchApi(`q=${encodeURIComponent(q)}&type=technique`);
+    assert.deepEqual(filtered.relaxation, {
+      words: ['prompt', 'injection', 'invoices', 'zzzqq'], min_matched: 1, best_matched: 2, dropped_words: ['invoices', 'zzzqq'],
+    });
+    assert.equal((await notice.textContent()).trim(), 'No record has all 4 words; showing records with 1–2 of them. '
+      + 'invoices and zzzqq are in no record that matches the filters.');
+    assert.deepEqual(await notice.locator('s').allTextContents(), ['invoices', 'zzzqq']);
+    assert.deepEqual(await hitsWithMissingWords(page), filtered.hits.map((h) => ({ id: h.id, missing: h.missing_words })));
+  });
+});
+
+test('a relaxed answer whose hits all hold the same number of words says so; a query whose hits hold every word shows no notice', async () => {
+  await withPage(async (page) => {
+    const api = await searchApi('q=supply%20chain%20chatbot');
+    assert.equal(api.relaxed, true);
+    assert.deepEqual(api.relaxation, { words: ['supply', 'chain', 'chatbot'], min_matched: 2, best_matched: 2, dropped_words: [] });
+    await openAndSettle(page, '/?q=supply%20chain%20chatbot');
+    const notice = page.locator('#notices .notice-relaxed');
+    assert.equal((await notice.textContent()).trim(), 'No record has all 3 words; showing records with 2 of them.');
+    assert.equal(await notice.locator('s').count(), 0, 'no word is struck through when every word is in some record');
+    const shown = await hitsWithMissingWords(page);
+    assert.equal(shown.length, api.hits.length);
+    assert.ok(shown.every((h) => h.missing.length === 1), 'each hit lacks one of the three words');
+    assert.deepEqual(shown, api.hits.map((h) => ({ id: h.id, missing: h.missing_words })));
+
+    // Typing a query whose records hold every word takes the notice and the missing words away.
+    await page.locator('#q').fill('prompt injection');
+    await page.waitForURL(/q=prompt\+injection$/);
+    await searchSettled(page);
+    const strict = await searchApi('q=prompt%20injection');
+    assert.equal(strict.relaxed, false);
+    assert.equal(await total(page), strict.total);
+    assert.ok(await page.locator('#notices').isHidden(), 'no notice');
+    assert.equal(await page.locator('#hits .hit-missing').count(), 0, 'no hit lists missing words');
+    assert.ok(await page.locator('#hits .hit').count() > 0);
   });
 });
 
@@ -417,19 +673,38 @@ test('keyboard: "/" focuses the search box and Enter opens the first hit', async
 
 test('a slow answer to an older query never replaces the newer one', async () => {
   await withPage(async (page) => {
+    // The answer to "data" is held back until the newer query's answer is on screen.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    let stale = null;
+    let sent;
+    const staleSent = new Promise((resolve) => { sent = resolve; });
+    const staleEnded = new Promise((resolve) => {
+      page.on('requestfailed', (request) => { if (request === stale) resolve('failed'); });
+      page.on('requestfinished', (request) => { if (request === stale) resolve('finished'); });
+    });
     await page.route('**/api/search?**', async (route) => {
-      const q = new URL(route.request().url()).searchParams.get('q');
-      if (q === 'data') await new Promise((resolve) => setTimeout(resolve, 1200));
+      if (new URL(route.request().url()).searchParams.get('q') === 'data') {
+        stale = route.request();
+        sent();
+        await held;
+      }
       await route.continue().catch(() => {});
     });
     await openAndSettle(page, '/');
     await page.locator('#q').fill('data');
     await page.waitForURL(/q=data$/);
+    await staleSent;
     await page.locator('#q').fill('data poisoning');
     await page.waitForURL(/q=data\+poisoning/);
     await searchSettled(page);
-    await page.waitForTimeout(1500);
     assert.match(await page.locator('#result-status').textContent(), /for “data poisoning”/);
+
+    // Let the old answer go: the page has abandoned its request, so it can never be shown.
+    release();
+    assert.equal(await staleEnded, 'failed', 'the page aborted the older request');
+    assert.match(await page.locator('#result-status').textContent(), /for “data poisoning”/);
+    assert.equal(new URL(page.url()).searchParams.get('q'), 'data poisoning');
   });
 });
 
@@ -472,21 +747,59 @@ test('record pages have a permalink and copy a citation', async () => {
   });
 });
 
-test('screenshots: search page with facets, on desktop and at phone width', async () => {
+// How far the page scrolls sideways (0 when nothing is wider than the window).
+function horizontalOverflow(page) {
+  return page.evaluate(() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)
+    - document.documentElement.clientWidth);
+}
+
+test('layout: facets beside the results on a desktop, behind a Filters button on a phone, never wider than the window', async () => {
   await withPage(async (page) => {
     await openAndSettle(page, '/?q=poisoning&domain=2');
+    const panel = page.locator('#facet-panel');
+    assert.ok(await panel.isVisible(), 'the facet panel is shown');
+    assert.ok(await page.locator('#filters-toggle').isHidden(), 'no Filters button on a desktop');
+    const p = await panel.boundingBox();
+    const r = await page.locator('#hits').boundingBox();
+    assert.ok(p.x + p.width <= r.x, `the panel (right edge ${p.x + p.width}) is left of the results (${r.x})`);
+    assert.ok(p.y < r.y + r.height && r.y < p.y + p.height,
+      'the panel and the results stand side by side');
+    assert.ok(r.width > 2 * p.width, 'the results take most of the width');
+    assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling on the search page');
     await page.screenshot({ path: path.join(ARTIFACTS, 'search.png'), fullPage: true });
+
     await page.goto(`/?record=${POISONING_RISK}`);
     await page.locator('#record-title').waitFor();
+    assert.ok(await panel.isHidden(), 'a record page has no facet panel');
+    assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling on a record page');
     await page.screenshot({ path: path.join(ARTIFACTS, 'record.png'), fullPage: true });
   });
   await withPage(async (page) => {
     await openAndSettle(page, '/?q=poisoning');
-    assert.ok(!(await page.locator('#facet-panel').isVisible()), 'facets are folded away at phone width');
-    await page.locator('#filters-toggle').click();
-    assert.ok(await page.locator('#facet-panel').isVisible());
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    assert.ok(overflow <= 0, `no horizontal scrolling (${overflow}px)`);
+    const panel = page.locator('#facet-panel');
+    const toggle = page.locator('#filters-toggle');
+    assert.ok(await toggle.isVisible(), 'a Filters button at phone width');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.ok(await panel.isHidden(), 'the facets are folded away');
+    assert.ok(await page.locator('#hits .hit').first().isVisible(), 'the results come first');
+    assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling at phone width');
+
+    await toggle.click();
+    await panel.waitFor({ state: 'visible' });
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    const p = await panel.boundingBox();
+    const r = await page.locator('#hits').boundingBox();
+    assert.ok(p.y + p.height <= r.y, 'the opened panel stands above the results');
+    assert.ok(p.width > page.viewportSize().width * 0.8, `the opened panel takes the width (${p.width}px)`);
+    assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling with the facets open');
     await page.screenshot({ path: path.join(ARTIFACTS, 'search-phone.png'), fullPage: true });
+    await toggle.click();
+    await panel.waitFor({ state: 'hidden' });
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+
+    await page.goto(`/?record=${POISONING_RISK}`);
+    await page.locator('#record-title').waitFor();
+    assert.ok(await toggle.isHidden(), 'no Filters button on a record page');
+    assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling on a record page at phone width');
   }, { viewport: { width: 390, height: 844 } });
 });

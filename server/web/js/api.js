@@ -81,6 +81,12 @@ export function record(id, options) {
   return getJson(`/api/records/${encodeURIComponent(id)}`, options);
 }
 
+// Risks from other source papers like the record, and its linked techniques and mitigations
+// ordered by relevance to it, each with the words that tie it to the record.
+export function related(id, options) {
+  return getJson(`/api/records/${encodeURIComponent(id)}/related`, options);
+}
+
 export function suggest(q, options) {
   return getJson(`/api/suggest?${new URLSearchParams({ q })}`, options);
 }

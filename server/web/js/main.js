@@ -239,7 +239,7 @@ function renderAnswer(result) {
       renderEmpty(ui.empty, state, chips, chipActions);
     }
   }
-  renderHits(ui.hits, hits, { href: recordLinkHref });
+  renderHits(ui.hits, hits, { href: recordLinkHref, relaxed: result.relaxed === true });
   renderPagination(ui.pagination, result, {
     href: (page) => `${window.location.pathname}${stateToQuery({ ...state, page })}`,
     onPage: goToPage,
@@ -312,9 +312,16 @@ async function showRecord(id) {
   ui.recordView.replaceChildren(el('p', { class: 'record-loading' }, `Loading ${id}…`));
   setTitle(`${id} · riskatlas`);
   try {
-    const rec = await api.record(id, { signal: controller.signal });
+    // The page does without /related when it fails: the record is shown without that section.
+    const [rec, related] = await Promise.all([
+      api.record(id, { signal: controller.signal }),
+      api.related(id, { signal: controller.signal }).catch((err) => {
+        if (err.name === 'AbortError') throw err;
+        return null;
+      }),
+    ]);
     if (seq !== recordSeq) return;
-    renderRecord(ui.recordView, rec, {
+    renderRecord(ui.recordView, rec, related, {
       href: recordLinkHref,
       permalink: (rid) => `${window.location.pathname}${recordHref(rid)}`,
       absolutePermalink,

@@ -1,5 +1,6 @@
 // Record pages for risks, techniques and mitigations, rendered in the page from
-// /api/records/{id}. Every linked record is an <a data-record> that main.js opens in place.
+// /api/records/{id} and /api/records/{id}/related. Every linked record is an <a data-record>
+// that main.js opens in place.
 
 import { el, prose, formatNumber } from './dom.js';
 import { TYPE_LABELS } from './api.js';
@@ -7,11 +8,13 @@ import { compareValues } from './facets.js';
 
 const LIST_LIMIT = 40;
 
+// related: the /related answer, or null when it could not be had (the page then lists the
+// record's links in their stored order and has no Related risks section).
 // ctx: {href(id) -> url for a record link, permalink(id), onCopy(text, what), onBack()}
-export function renderRecord(container, rec, ctx) {
-  const body = rec.type === 'technique' ? techniqueBody(rec, ctx)
-    : rec.type === 'mitigation' ? mitigationBody(rec, ctx)
-      : riskBody(rec, ctx);
+export function renderRecord(container, rec, related, ctx) {
+  const body = rec.type === 'technique' ? techniqueBody(rec, related, ctx)
+    : rec.type === 'mitigation' ? mitigationBody(rec, related, ctx)
+      : riskBody(rec, related, ctx);
   container.replaceChildren(
     el('nav', { class: 'record-nav', 'aria-label': 'Record' },
       el('button', { type: 'button', class: 'link-button back-button', onclick: ctx.onBack }, '← Back to results')),
@@ -61,8 +64,10 @@ function header(rec, ctx, extra) {
       }, 'Copy citation')));
 }
 
-function riskBody(rec, ctx) {
+function riskBody(rec, related, ctx) {
   const f = rec.facets || {};
+  const mitigations = byRelevance(rec.mitigations, related && related.mitigations);
+  const techniques = byRelevance(rec.techniques, related && related.techniques);
   const counts = rec.counts || {};
   const domain = facetText(f.domain);
   const evidence = rec.evidence || [];
@@ -102,17 +107,19 @@ function riskBody(rec, ctx) {
         ['Paper ID', source.paper_id],
         ['Page', evidence.map((ev) => ev.page).filter(Boolean).join(', ')],
       ])),
-    section(`Suggested mitigations (${formatNumber((rec.mitigations || []).length)})`,
-      'Defences that may help with the attack techniques linked to this risk.',
-      cards(rec.mitigations, (m) => mitigationCard(m, ctx), 'No mitigations are linked to this risk.')),
-    section(`Linked techniques (${formatNumber((rec.techniques || []).length)})`,
-      'MITRE ATLAS attack techniques connected to this risk.',
-      cards(rec.techniques, (t) => techniqueCard(t, ctx), 'No techniques are linked to this risk.')),
+    relatedRisks(rec, related, ctx),
+    section(`Suggested mitigations (${formatNumber(mitigations.length)})`,
+      `Defences that may help with the attack techniques linked to this risk${related ? ', most relevant first' : ''}.`,
+      cards(mitigations, (m) => mitigationCard(m, ctx), 'No mitigations are linked to this risk.')),
+    section(`Linked techniques (${formatNumber(techniques.length)})`,
+      `MITRE ATLAS attack techniques connected to this risk${related ? ', most relevant first' : ''}.`,
+      cards(techniques, (t) => techniqueCard(t, ctx), 'No techniques are linked to this risk.')),
   ];
 }
 
-function techniqueBody(rec, ctx) {
+function techniqueBody(rec, related, ctx) {
   const counts = rec.counts || {};
+  const mitigations = byRelevance(rec.mitigations, related && related.mitigations);
   const tactics = (rec.tactics || []).map((t) => t.name || t.id);
   return [
     header(rec, ctx, {
@@ -141,15 +148,18 @@ function techniqueBody(rec, ctx) {
         ['Created', rec.created],
         ['Modified', rec.modified],
       ])),
-    section(`Mitigations (${formatNumber((rec.mitigations || []).length)})`, 'Defences that may help against this technique.',
-      cards(rec.mitigations, (m) => mitigationCard(m, ctx), 'No mitigations are listed for this technique.')),
+    section(`Mitigations (${formatNumber(mitigations.length)})`,
+      `Defences that may help against this technique${related ? ', most relevant first' : ''}.`,
+      cards(mitigations, (m) => mitigationCard(m, ctx), 'No mitigations are listed for this technique.')),
     section(`Linked risks (${formatNumber((rec.risks || []).length)})`, 'AI risks this technique is linked to.',
       riskList(rec.risks, ctx, 'No risks are linked to this technique.')),
+    relatedRisks(rec, related, ctx),
   ];
 }
 
-function mitigationBody(rec, ctx) {
+function mitigationBody(rec, related, ctx) {
   const f = rec.facets || {};
+  const techniques = byRelevance(rec.techniques, related && related.techniques);
   const counts = rec.counts || {};
   const categories = facetList(f.category);
   const lifecycle = facetList(sortedFacet('lifecycle', f.lifecycle));
@@ -171,10 +181,12 @@ function mitigationBody(rec, ctx) {
         ['Created', rec.created],
         ['Modified', rec.modified],
       ])),
-    section(`Techniques addressed (${formatNumber((rec.techniques || []).length)})`, 'How this mitigation is used against each technique.',
-      cards(rec.techniques, (t) => techniqueCard(t, ctx), 'No techniques are listed for this mitigation.')),
+    section(`Techniques addressed (${formatNumber(techniques.length)})`,
+      `How this mitigation is used against each technique${related ? ', most relevant first' : ''}.`,
+      cards(techniques, (t) => techniqueCard(t, ctx), 'No techniques are listed for this mitigation.')),
     section(`Linked risks (${formatNumber((rec.risks || []).length)})`, 'AI risks whose techniques this mitigation addresses.',
       riskList(rec.risks, ctx, 'No risks are linked to this mitigation.')),
+    relatedRisks(rec, related, ctx),
   ];
 }
 
@@ -183,22 +195,79 @@ function mitigationCard(m, ctx) {
     .sort((a, b) => compareValues('lifecycle', a.value, b.value))
     .map((l) => l.label || l.value);
   const categories = (m.categories || []).map((c) => c.label || c.value);
-  return el('li', { class: 'card' },
+  return el('li', { class: 'card', dataset: { id: m.id } },
     el('h3', { class: 'card-title' }, recordLink(m.id, m.name, ctx), ' ', el('span', { class: 'record-id' }, m.id)),
     m.use ? el('div', { class: 'card-text' }, prose(m.use)) : null,
     el('dl', { class: 'card-meta' },
+      sharedWords(m.words),
       lifecycle.length ? [el('dt', null, 'Lifecycle'), el('dd', null, tagList(lifecycle, 'tag-stage'))] : null,
       categories.length ? [el('dt', null, 'Category'), el('dd', null, tagList(categories))] : null));
 }
 
 function techniqueCard(t, ctx) {
   const tactics = (t.tactics || []).map((x) => x.name || x.id);
-  return el('li', { class: 'card' },
+  const words = sharedWords(t.words);
+  return el('li', { class: 'card', dataset: { id: t.id } },
     el('h3', { class: 'card-title' }, recordLink(t.id, t.name, ctx), ' ', el('span', { class: 'record-id' }, t.id)),
     t.use ? el('div', { class: 'card-text' }, prose(t.use)) : null,
-    tactics.length || t.origin ? el('dl', { class: 'card-meta' },
+    words || tactics.length || t.origin ? el('dl', { class: 'card-meta' },
+      words,
       tactics.length ? [el('dt', null, 'Tactics'), el('dd', null, tagList(tactics))] : null,
       t.origin ? [el('dt', null, 'Linked by'), el('dd', { class: 'origin' }, t.origin)] : null) : null);
+}
+
+// The words that tie a linked record to the page's record, as a card-meta row.
+function sharedWords(words) {
+  if (!Array.isArray(words) || words.length === 0) return null;
+  return [el('dt', null, 'Shared words'), el('dd', null, wordChips(words))];
+}
+
+function wordChips(words) {
+  return el('ul', { class: 'tag-list word-chips', 'aria-label': 'Shared words' },
+    readableWords(words).map((w) => el('li', { class: 'tag tag-word' }, w)));
+}
+
+// To a reader "fine-tuning" already says "fine" and "tuning": the parts of a hyphenated word
+// that is listed are left out.
+export function readableWords(words) {
+  const parts = new Set(words.filter((w) => w.includes('-')).flatMap((w) => w.split('-')));
+  return words.filter((w) => !parts.has(w));
+}
+
+// Risks from other source papers that describe the same risk (or, for a technique or a
+// mitigation, whose text is closest to it), most similar first.
+function relatedRisks(rec, related, ctx) {
+  if (!related) return null;
+  const items = Array.isArray(related.related) ? related.related : [];
+  const intro = rec.type === 'risk'
+    ? 'Risks from other source papers described in similar words, most similar first.'
+    : `Risks described in words close to this ${rec.type === 'technique' ? 'technique' : 'mitigation'}, most similar first.`;
+  const list = items.length
+    ? el('ul', { class: 'related-list' }, items.map((r) => el('li', { class: 'related-item', dataset: { id: r.id } },
+      el('div', { class: 'related-head' }, recordLink(r.id, r.title, ctx)),
+      el('div', { class: 'related-meta' },
+        el('span', { class: 'record-id' }, r.id),
+        r.source ? el('span', { class: 'related-source' }, 'Source: ', el('cite', null, r.source)) : null,
+        Array.isArray(r.words) && r.words.length ? wordChips(r.words) : null))))
+    : el('p', { class: 'muted' }, rec.type === 'risk'
+      ? 'No other source paper describes a risk like this one.'
+      : 'No risk is described in words close to this record.');
+  return el('section', { class: 'record-section record-related', 'aria-labelledby': 'related-risks-title' },
+    el('h2', { id: 'related-risks-title' }, `Related risks (${formatNumber(items.length)})`),
+    el('p', { class: 'section-intro' }, intro),
+    list);
+}
+
+// `items` (linked records with an id) in the order `ranked` (from /related) lists them, each
+// with the words that tie it to the record; items `ranked` does not list keep their order, last.
+function byRelevance(items, ranked) {
+  const list = items || [];
+  if (!Array.isArray(ranked)) return list;
+  const rank = new Map(ranked.map((r, i) => [r.id, { i, words: Array.isArray(r.words) ? r.words : [] }]));
+  return list
+    .map((item, j) => ({ item, r: rank.get(item.id), order: rank.has(item.id) ? rank.get(item.id).i : ranked.length + j }))
+    .sort((a, b) => a.order - b.order)
+    .map(({ item, r }) => (r ? { ...item, words: r.words } : item));
 }
 
 function riskList(risks, ctx, emptyText) {

@@ -3,6 +3,7 @@
 
 import { el, appendSnippet, formatNumber, plural } from './dom.js';
 import { FACET_NAMES, FACET_TITLES, TYPE_LABELS } from './api.js';
+import { hasFilters } from './url-state.js';
 
 // The main facets shown under a hit of each type, in this order (the type is the badge).
 const HIT_FACETS = {
@@ -24,21 +25,94 @@ export function statusText(answer, state) {
 export function renderNotices(container, answer, state, { onSearch }) {
   container.replaceChildren();
   if (answer.corrected && answer.suggestion) {
-    container.append(el('p', { class: 'notice' },
-      'No results for ', el('strong', null, `“${state.q}”`), '; showing results for ',
-      el('button', { type: 'button', class: 'link-button', onclick: () => onSearch(answer.suggestion) },
-        `“${answer.suggestion}”`), '.'));
+    const replaced = replacedWords(state.q, answer.suggestion);
+    const corrected = el('button', { type: 'button', class: 'link-button', onclick: () => onSearch(answer.suggestion) },
+      `“${answer.suggestion}”`);
+    container.append(replaced.length
+      ? el('p', { class: 'notice notice-corrected' },
+        struckWords(replaced), ` ${replaced.length === 1 ? 'is' : 'are'} in no record; showing results for `, corrected, '.')
+      : el('p', { class: 'notice notice-corrected' },
+        'No results for ', el('strong', null, `“${state.q}”`), '; showing results for ', corrected, '.'));
   } else if (answer.suggestion) {
     container.append(el('p', { class: 'notice' },
       'Did you mean ',
       el('button', { type: 'button', class: 'link-button suggestion-link', onclick: () => onSearch(answer.suggestion) },
         answer.suggestion), '?'));
   }
+  if (answer.relaxed && answer.relaxation) {
+    const shown = answer.corrected && answer.suggestion ? answer.suggestion : state.q;
+    container.append(relaxedNotice(answer.relaxation, shown, hasFilters(state)));
+  }
   if (answer.interpreted_literally) {
     container.append(el('p', { class: 'notice notice-quiet' },
       'The query syntax could not be read, so its words were searched literally.'));
   }
   container.hidden = container.childElementCount === 0;
+}
+
+// Says how a relaxed answer was widened: how many of the query's words its records hold, and
+// which words no record holds at all. `query` is the query that was run.
+function relaxedNotice(relaxation, query, filtered) {
+  const words = relaxation.words || [];
+  const dropped = relaxation.dropped_words || [];
+  const min = Number(relaxation.min_matched) || 0;
+  const best = Number(relaxation.best_matched) || 0;
+  const n = words.length;
+  const nowhere = filtered ? 'in no record that matches the filters' : 'in no record';
+  const parts = [];
+  if (best === 0) {
+    // Only the query's required parts (phrases, scoped words) matched.
+    parts.push(struckWords(dropped), ` ${dropped.length === 1 ? 'is' : 'are'} ${nowhere}; showing records without `,
+      dropped.length === 1 ? 'it.' : 'them.');
+    return el('p', { class: 'notice notice-relaxed' }, parts);
+  }
+  // The counted words are named when they are not simply the words typed (some were left out).
+  const typed = String(query || '').trim().split(/\s+/).filter(Boolean).length;
+  const which = typed !== n ? ` (${joinWords(words)})` : '';
+  const allWords = n === 2 ? 'both words' : `all ${formatNumber(n)} words`;
+  if (best < n) {
+    parts.push(`No record has ${allWords}${which}; showing records with ${range(min, best)} of them.`);
+  } else {
+    // A few records hold every word; records holding fewer were added after them.
+    parts.push(`Only a few records have ${allWords}${which}; also showing records with ${range(min, n - 1)} of them.`);
+  }
+  if (dropped.length) {
+    parts.push(' ', struckWords(dropped), ` ${dropped.length === 1 ? 'is' : 'are'} ${nowhere}.`);
+  }
+  return el('p', { class: 'notice notice-relaxed' }, parts);
+}
+
+function range(low, high) {
+  if (low >= high) return formatNumber(high);
+  if (low === 0) return `up to ${formatNumber(high)}`;
+  return `${formatNumber(low)}–${formatNumber(high)}`;
+}
+
+// "a", "a and b", "a, b and c"
+function joinWords(words) {
+  if (words.length <= 1) return words.join('');
+  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+// The words as <s> elements, joined like joinWords.
+function struckWords(words) {
+  const out = [];
+  words.forEach((word, i) => {
+    if (i > 0) out.push(i === words.length - 1 ? ' and ' : ', ');
+    out.push(el('s', { class: 'struck-word' }, word));
+  });
+  return out;
+}
+
+// The words of `q` that a spelling correction replaced: words are compared position by position
+// (punctuation such as quotes aside), so nothing is returned when the counts differ.
+function replacedWords(q, suggestion) {
+  const words = (text) => String(text || '').trim().split(/\s+/).filter(Boolean);
+  const bare = (word) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+  const typed = words(q);
+  const fixed = words(suggestion);
+  if (typed.length === 0 || typed.length !== fixed.length) return [];
+  return typed.filter((word, i) => word !== fixed[i]).map(bare).filter(Boolean);
 }
 
 // chips: [{name, value, label}] of the ticked facet values.
@@ -62,17 +136,21 @@ export function renderChips(container, chips, { onRemove, onClearAll }) {
   );
 }
 
-export function renderHits(list, hits, { href }) {
+// relaxed: the answer was widened, so each hit says which query words it lacks.
+export function renderHits(list, hits, { href, relaxed = false }) {
   list.replaceChildren(...hits.map((hit) => {
     const snippet = el('p', { class: 'hit-snippet' });
     appendSnippet(snippet, hit.snippet);
     const facets = hitFacetLabels(hit.type, hit.facets || {});
+    const missing = relaxed && Array.isArray(hit.missing_words) ? hit.missing_words : [];
     return el('li', { class: 'hit', dataset: { id: hit.id } },
       el('div', { class: 'hit-head' },
         el('span', { class: ['badge', `badge-${hit.type}`] }, TYPE_LABELS[hit.type] || hit.type),
         el('span', { class: 'record-id' }, hit.id)),
       el('h3', { class: 'hit-title' }, el('a', { href: href(hit.id), 'data-record': hit.id }, hit.title || hit.id)),
       snippet.childNodes.length ? snippet : null,
+      missing.length ? el('p', { class: 'hit-missing' }, 'Missing: ', missing.map((word, i) => [
+        i > 0 ? ', ' : null, el('s', { class: 'struck-word' }, word)])) : null,
       facets.length ? el('ul', { class: 'tag-list hit-facets', 'aria-label': 'Classification' },
         facets.map((f) => el('li', { class: 'tag', title: FACET_TITLES[f.name] }, f.label))) : null);
   }));
