@@ -434,6 +434,14 @@ Xapian::Query proximity(const std::vector<GroupText>& groups, const ParsedQuery&
                        ranking::kProximityScale);
 }
 
+// A last word that the index holds as typed is complete: its completions would only add noise
+// ("job" is not "jobless"), and its stem already matches its inflections.
+bool complete_word(const Xapian::Database* db, analysis::Analyzer& analyzer, const std::string& text) {
+  if (db == nullptr) return false;
+  const auto tokens = analyzer.analyze(text);
+  return tokens.size() == 1 && db->get_termfreq(tokens[0].text) > 0;
+}
+
 }  // namespace
 
 Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer, const QueryOptions& options) {
@@ -470,7 +478,8 @@ Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer
   for (GroupText& g : groups) {
     std::vector<Xapian::Query> alternatives;
     for (const Item* item : g.group->members) {
-      const bool partial = typing && item == last_word && !item->wildcard && item->end == q.size();
+      const bool partial = typing && item == last_word && !item->wildcard && item->end == q.size() &&
+                           !complete_word(options.database, analyzer, item->text);
       Xapian::Query query = builder.item_query(*item, partial, true);
       if (item->kind == ItemKind::kWord && item->field.empty() && !item->wildcard) {
         const auto tokens = analyzer.analyze(item->text);

@@ -10,7 +10,8 @@
 //   title: source: id:   scope a word or phrase to a field
 //   domain:2 ...   a facet name scopes to a facet value (a filter)
 //   word*          words beginning with this (400 when it matches too many)
-// The last word also matches as a prefix while the user types (no trailing space). Syntax that does
+// The last word also matches as a prefix while the user types (no trailing space), unless the index
+// holds it as typed. Syntax that does
 // not parse sets `literal`: an unclosed quote leaves plain words, a dangling OR/AND/NOT is ignored,
 // and a query of operators only ("OR") searches them as words. A word with nothing searchable in it
 // ("!!!", or longer than any indexed word) matches nothing. Function words ("how", "a") are left out
