@@ -16,16 +16,20 @@ namespace {
 using nlohmann::json;
 
 // Plain words only: no field, stem, id or facet terms (they carry prefixes in capitals), no
-// numbers or identifiers, no function words.
+// numbers, no parts of record ids ("aml", "org"), no function words.
 class WordDecider : public Xapian::ExpandDecider {
  public:
+  explicit WordDecider(const Xapian::Database& db) : db_(db) {}
   bool operator()(const std::string& term) const override {
     if (term.size() < 3 || !std::islower(static_cast<unsigned char>(term[0]))) return false;
     const bool letters = std::all_of(term.begin(), term.end(), [](char c) {
       return std::islower(static_cast<unsigned char>(c)) || c == '-' || (c & 0x80) != 0;
     });
-    return letters && !analysis::is_stopword(term);
+    return letters && !analysis::is_stopword(term) && db_.get_termfreq(std::string(schema::kIdFieldPrefix) + term) == 0;
   }
+
+ private:
+  const Xapian::Database& db_;
 };
 
 struct Expansion {
@@ -39,7 +43,7 @@ Expansion expand(Xapian::Database& db, Xapian::docid doc) {
   Xapian::Enquire enquire(db);
   Xapian::RSet rset;
   rset.add_document(doc);
-  const WordDecider words;
+  const WordDecider words(db);
   const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &words);
   Expansion out;
   std::vector<Xapian::Query> terms;
@@ -70,6 +74,15 @@ std::vector<std::string> tying_words(const Xapian::Enquire& enquire, const Xapia
     if (expansion.rank.count(*t)) words.push_back(*t);
   std::sort(words.begin(), words.end(),
             [&](const std::string& a, const std::string& b) { return expansion.rank.at(a) < expansion.rank.at(b); });
+  // A hyphenated word stands for its parts ("fine-tuning", not also "fine" and "tuning").
+  const auto part_of_another = [&](const std::string& w) {
+    return std::any_of(words.begin(), words.end(), [&](const std::string& whole) {
+      if (whole.size() <= w.size() || whole.find('-') == std::string::npos) return false;
+      const std::string padded = "-" + whole + "-";
+      return padded.find("-" + w + "-") != std::string::npos;
+    });
+  };
+  std::erase_if(words, part_of_another);
   if (words.size() > kTyingWords) words.resize(kTyingWords);
   return words;
 }
@@ -155,7 +168,10 @@ RelatedRecords find_related(Xapian::Database& db, Xapian::docid doc, const json&
         Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end())));
     enquire.set_weighting_scheme(ranking::weighting());
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
-    for (auto it = mset.begin(); it != mset.end(); ++it) out.related.push_back(from_hit(enquire, it, expansion));
+    // A record tied by a fraction of what ties the best one shares words, not a risk.
+    const double floor = mset.empty() ? 0 : kRelatedFloor * mset.begin().get_weight();
+    for (auto it = mset.begin(); it != mset.end() && it.get_weight() >= floor; ++it)
+      out.related.push_back(from_hit(enquire, it, expansion));
   }
   out.techniques = order_linked(db, record, "techniques", expansion);
   out.mitigations = order_linked(db, record, "mitigations", expansion);

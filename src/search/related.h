@@ -19,6 +19,8 @@ namespace riskatlas::search {
 inline constexpr Xapian::termcount kRelatedTerms = 25;
 // Tying words shown per related record.
 inline constexpr std::size_t kTyingWords = 5;
+// Related risks weigh at least this share of the most related one.
+inline constexpr double kRelatedFloor = 0.3;
 
 // REQUIRES: `record` is the stored JSON of document `doc` of `db`.
 RelatedRecords find_related(Xapian::Database& db, Xapian::docid doc, const nlohmann::json& record,

@@ -80,7 +80,7 @@ struct Hit {
 struct Relaxation {
   std::vector<std::string> words;          // the query's plain words, as typed
   std::size_t min_matched = 0;             // every record of the answer holds at least this many
-  std::size_t best_matched = 0;            // the most any record holds (fewer than words.size())
+  std::size_t best_matched = 0;            // the most any record holds (words.size() when a few hold all)
   std::vector<std::string> dropped_words;  // words that no record holds (under the filters)
 };
 
