@@ -1,0 +1,106 @@
+// The query language, parsed without an index (no synonyms, no word frequencies) unless a test says so.
+#include <catch2/catch.hpp>
+
+#include "search/fixture.h"
+#include "search/query_builder.h"
+
+using namespace riskatlas;
+
+namespace {
+
+search::ParsedQuery parse(const std::string& q, const Xapian::Database* db = nullptr, bool partial = false) {
+  analysis::Analyzer analyzer;
+  auto parsed = search::parse_query(q, analyzer, {db, partial});
+  REQUIRE(parsed.ok());
+  return std::move(parsed.value());
+}
+
+std::vector<std::string> texts(const search::ParsedQuery& p) {
+  std::vector<std::string> out;
+  for (const auto& c : p.clauses) out.push_back(c.text);
+  return out;
+}
+
+std::vector<bool> optional(const search::ParsedQuery& p) {
+  std::vector<bool> out;
+  for (const auto& c : p.clauses) out.push_back(c.optional);
+  return out;
+}
+
+using Texts = std::vector<std::string>;
+using Flags = std::vector<bool>;
+
+}  // namespace
+
+TEST_CASE("plain words are optional clauses; operators, phrases, scopes and identifiers are required", "[search]") {
+  CHECK(texts(parse("data poisoning")) == Texts{"data", "poisoning"});
+  CHECK(optional(parse("data poisoning")) == Flags{true, true});
+  CHECK(optional(parse("+data poisoning")) == Flags{false, true});
+  CHECK(optional(parse("data AND poisoning")) == Flags{false, false});
+  CHECK(optional(parse("\"training data\" poisoning")) == Flags{false, true});
+  CHECK(optional(parse("title:poisoning data")) == Flags{false, true});
+  CHECK(optional(parse("AML.T0020 data")) == Flags{false, true});
+  CHECK(optional(parse("gpt-4 misuse")) == Flags{false, true});
+  CHECK(optional(parse("poison* data")) == Flags{false, true});
+  // A hyphenated word is a word, not an identifier.
+  CHECK(optional(parse("fine-tuning data")) == Flags{true, true});
+}
+
+TEST_CASE("an OR group is one required clause named by its whole text", "[search]") {
+  const auto p = parse("chatbot OR hiring bias");
+  CHECK(texts(p) == Texts{"chatbot OR hiring", "bias"});
+  CHECK(optional(p) == Flags{false, true});
+}
+
+TEST_CASE("exclusions and facet scopes are no clauses", "[search]") {
+  const auto p = parse("poisoning -evasion NOT image domain:2");
+  CHECK(texts(p) == Texts{"poisoning"});
+  CHECK_FALSE(p.exclusions.empty());
+  CHECK(p.facet_scopes.at("domain") == Texts{"2"});
+}
+
+TEST_CASE("function words are left out of a question, kept when nothing else is asked", "[search]") {
+  const auto q = parse("how can attackers steal a model");
+  CHECK(texts(q) == Texts{"attackers", "steal", "model"});
+  CHECK(q.ignored_words == Texts{"how", "can", "a"});
+  CHECK(texts(parse("the who")) == Texts{"the", "who"});
+  // Quoted, a function word stays in the phrase.
+  CHECK(texts(parse("\"denial of service\"")) == Texts{"\"denial of service\""});
+}
+
+TEST_CASE("only plain words may be corrected unasked", "[search]") {
+  const auto p = parse("poisning OR evasoin attakc");
+  REQUIRE(p.spell_words.size() == 3);
+  CHECK_FALSE(p.spell_words[0].optional);
+  CHECK_FALSE(p.spell_words[1].optional);
+  CHECK(p.spell_words[2].optional);
+  CHECK(p.spell_words[2].term == "attakc");
+}
+
+TEST_CASE("with an index: synonyms widen a word's clause, common words are not counted", "[search]") {
+  auto lease = testing::tiny_generation()->lease();
+  const Xapian::Database& db = lease.db();
+  const auto p = parse("llm poisoning hiring", &db);
+  REQUIRE(p.clauses.size() == 3);
+  // "llm" expands to the phrase "language model(s)"; "hiring" has no synonym.
+  CHECK(p.clauses[0].query.get_description().find("PHRASE") != std::string::npos);
+  CHECK(p.clauses[2].query.get_description().find("PHRASE") == std::string::npos);
+  // "poisoning" (stem "poison") is held by 4 of the 13 records: over kCommonWordShare.
+  CHECK(p.clauses[0].counted);
+  CHECK_FALSE(p.clauses[1].counted);
+  CHECK(p.clauses[2].counted);
+  CHECK(p.counted_count() == 2);
+}
+
+TEST_CASE("the last word is completed only while it is not a word the index holds", "[search]") {
+  auto lease = testing::tiny_generation()->lease();
+  const Xapian::Database& db = lease.db();
+  CHECK_FALSE(parse("data poiso", &db, true).highlight.prefixes.empty());
+  CHECK(parse("data hiring", &db, true).highlight.prefixes.empty());
+  CHECK(parse("data poiso ", &db, true).highlight.prefixes.empty());  // a space ends the word
+}
+
+TEST_CASE("a query that is a whole title carries the exact-title boost", "[search]") {
+  CHECK(parse("Training data poisoning").boost.get_description().find("XTtraining data poisoning") != std::string::npos);
+  CHECK(parse("training -data").boost.get_description().find("XT") == std::string::npos);
+}
