@@ -7,8 +7,8 @@ namespace riskatlas::analysis {
 namespace {
 
 // Articles, pronouns, auxiliaries, prepositions and conjunctions.
-// Left out on purpose: negations ("no", "not") and words that are also domain terms ("us", "it"
-// stays in because "IT" as a field is rarer than "it" in a question).
+// Left out on purpose: negations ("no", "not", "without"), words that are also domain terms ("us";
+// "it" stays in because "IT" as a field is rarer than "it" in a question), and verbs, however light.
 constexpr std::string_view kStopwords[] = {
     "a",       "about",   "above",     "after",  "again",    "against", "all",     "also",   "am",
     "an",      "and",     "any",       "are",    "as",       "at",      "be",      "because", "been",
@@ -24,6 +24,11 @@ constexpr std::string_view kStopwords[] = {
     "via",     "was",     "we",        "were",   "what",     "when",    "where",   "whether", "which",
     "while",   "who",     "whom",      "whose",  "why",      "will",    "with",    "within", "would",
     "you",     "your",    "yours",     "yourself", "yourselves", "ve",  "ll",      "re",      "s",
+    // Indefinite pronouns and the rest of the prepositions and conjunctions.
+    "another", "anybody", "anyone",    "anything", "anywhere", "every",   "everybody", "everyone",
+    "everything", "everywhere", "somebody", "someone", "something", "somewhere", "nobody", "nothing",
+    "across",  "along",   "although",  "among",  "around",   "behind",  "beside",  "beyond", "despite",
+    "though",  "toward",  "towards",   "unless", "whereas",  "ought",   "yet",     "else",
 };
 
 }  // namespace

@@ -321,10 +321,13 @@ bool HighlightTerms::matches(const std::vector<std::string>& span_terms) const {
 }
 
 Xapian::Query ParsedQuery::strict() const {
-  std::vector<Xapian::Query> all;
-  for (const auto& c : clauses) all.push_back(c.query);
+  std::vector<Xapian::Query> all, common;
+  for (const auto& c : clauses) (c.optional && !c.counted ? common : all).push_back(c.query);
   if (all.empty()) return {};
-  return all.size() == 1 ? all[0] : Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+  Xapian::Query query = all.size() == 1 ? all[0] : Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
+  if (common.empty()) return query;
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
+                       Xapian::Query(Xapian::Query::OP_OR, common.begin(), common.end()));
 }
 
 Xapian::Query ParsedQuery::finish(const Xapian::Query& core) const {

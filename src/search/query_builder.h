@@ -17,8 +17,9 @@
 // ("!!!", or longer than any indexed word) matches nothing. Function words ("how", "a") are left out
 // of a query that has other words. A plain word also matches its synonyms from the index's synonym
 // table, and so does a run of up to five plain words ("large language model" -> "llm"). A plain word
-// held by more than ranking::kCommonWordShare of the records ("ai" in an atlas of AI risks) still
-// weighs in, but relaxation does not count it (as Lucene's common-terms query treats such words).
+// held by more than ranking::kCommonWordShare of the records ("ai" in an atlas of AI risks) weighs in
+// but is not required, and relaxation does not count it (as Lucene's common-terms query treats such
+// words).
 #pragma once
 
 #include <cstddef>
@@ -71,7 +72,7 @@ struct ParsedQuery {
   bool literal = false;
 
   bool has_text() const { return !clauses.empty(); }
-  // Every clause (AND); empty when there are none.
+  // Every clause (AND) but the common words, which only add weight; empty when there are none.
   Xapian::Query strict() const;
   // `core` without the exclusions, with the boosts; empty when there is nothing to match (browse).
   Xapian::Query finish(const Xapian::Query& core) const;

@@ -170,13 +170,10 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
     if (!any_counted) counted.assign(tokens.size(), true);
     const auto ncounted = static_cast<std::size_t>(std::count(counted.begin(), counted.end(), true));
     // Counted words held by each record, and the fewest an answered record must hold.
-    std::vector<std::size_t> held(model.records.size()), all_held(model.records.size());
+    std::vector<std::size_t> held(model.records.size());
     for (std::size_t i = 0; i < model.records.size(); ++i)
-      for (std::size_t w = 0; w < tokens.size(); ++w) {
-        const bool has = has_word(model.words[i], tokens[w].text, tokens[w].stem);
-        all_held[i] += has;
-        held[i] += has && counted[w];
-      }
+      for (std::size_t w = 0; w < tokens.size(); ++w)
+        held[i] += counted[w] && has_word(model.words[i], tokens[w].text, tokens[w].stem);
     std::size_t min_held = 0;
     bool relaxed = false;
     if (tokens.size() > 1) {
@@ -185,7 +182,7 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
       for (std::size_t i = 0; i < model.records.size(); ++i)
         if (passes(model.records[i], request.filters, "")) {
           ++by_held[held[i]];
-          strict += all_held[i] == tokens.size();
+          strict += held[i] == ncounted;
         }
       if (strict < search::ranking::kRelaxBelow) {
         std::size_t k = ncounted, at_least = by_held[ncounted];
@@ -207,7 +204,8 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
     std::size_t expected_total = 0;
     std::map<std::string, std::map<std::string, std::size_t>> expected;
     for (std::size_t i = 0; i < model.records.size(); ++i) {
-      if (relaxed ? held[i] < min_held : all_held[i] < tokens.size()) continue;
+      // Common words only add weight: the strict answer asks for every counted word.
+      if (relaxed ? held[i] < min_held : held[i] < ncounted) continue;
       const auto& r = model.records[i];
       if (passes(r, request.filters, "")) ++expected_total;
       for (const auto& facet : facet_names) {
