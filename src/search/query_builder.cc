@@ -6,9 +6,10 @@
 #include "analysis/stopwords.h"
 #include "index/schema.h"
 #include "index/text_keys.h"
-#include "search/ranking.h"
 #include "model/taxonomy.h"
+#include "search/ranking.h"
 #include "search/request.h"
+#include "util/utf8.h"
 
 namespace riskatlas::search {
 namespace {
@@ -112,10 +113,6 @@ bool is_identifier(const Token& t) {
   return is_whole(t) && t.text.find_first_of("0123456789._") != std::string::npos;
 }
 
-std::size_t char_count(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
-}
-
 class Builder {
  public:
   Builder(analysis::Analyzer& analyzer, ParsedQuery& out) : analyzer_(analyzer), out_(out) {}
@@ -183,7 +180,7 @@ class Builder {
         compounds.emplace_back(prefix + t.text);
       } else if (t.kind == TokenKind::kCjk) {
         // Bigrams cover every two adjacent characters whatever the dictionary segmentation said.
-        if (char_count(t.text) <= 2) cjk.emplace_back(prefix + t.text);
+        if (utf8::char_count(t.text) <= 2) cjk.emplace_back(prefix + t.text);
       } else {
         parts.emplace_back(prefix + t.text);
         only_part = &t;

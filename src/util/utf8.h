@@ -29,4 +29,7 @@ std::string html_escape(std::string_view s);
 // Cuts `s` to at most `max_bytes` without splitting a UTF-8 sequence.
 std::string_view truncate(std::string_view s, std::size_t max_bytes);
 
+// Code points in valid UTF-8 `s`.
+std::size_t char_count(std::string_view s);
+
 }  // namespace riskatlas::utf8
