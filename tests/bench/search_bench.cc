@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   add("prefix", "manip");
   add("identifier", "AML.T0020");
   add("misspelt", "poisning ");
+  add("question", "how can attackers steal a model ");
+  add("relaxed", "fine-tuning dataset poisoning ");
   add("filtered", "data ", {{"domain", {"2"}}, {"timing", {"pre-deployment"}}});
   add("3 facets", "", {{"type", {"risk"}}, {"entity", {"human", "ai"}}, {"lifecycle", {"deployment"}}});
 
