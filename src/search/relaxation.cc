@@ -14,23 +14,24 @@ bool has_required(const ParsedQuery& parsed) {
   return std::any_of(parsed.clauses.begin(), parsed.clauses.end(), [](const Clause& c) { return !c.optional; });
 }
 
-// Records holding any optional word (and every required clause), weighted by counted words held.
+// Records holding any counted word (and every required clause), weighted by counted words held;
+// common words only add weight to records that match otherwise, so they never widen the match.
 Xapian::Query coverage_query(const ParsedQuery& parsed) {
-  std::vector<Xapian::Query> required, optional;
+  std::vector<Xapian::Query> required, counted, common;
   for (const auto& c : parsed.clauses) {
     if (!c.optional) {
       required.push_back(c.query);
-      continue;
+    } else if (!c.counted) {
+      common.push_back(c.query);
+    } else {
+      // A posting source is reference-counted once released, so each request owns its own.
+      const Xapian::Query bonus((new Xapian::FixedWeightPostingSource(ranking::kCoverageBonus))->release());
+      counted.emplace_back(Xapian::Query::OP_AND, bonus, c.query);
     }
-    if (!c.counted) {
-      optional.push_back(c.query);  // weighs in, not counted
-      continue;
-    }
-    // A posting source is reference-counted once released, so each request owns its own.
-    const Xapian::Query bonus((new Xapian::FixedWeightPostingSource(ranking::kCoverageBonus))->release());
-    optional.emplace_back(Xapian::Query::OP_AND, bonus, c.query);
   }
-  const Xapian::Query any(Xapian::Query::OP_OR, optional.begin(), optional.end());
+  Xapian::Query any(Xapian::Query::OP_OR, counted.begin(), counted.end());
+  if (!common.empty())
+    any = Xapian::Query(Xapian::Query::OP_AND_MAYBE, any, Xapian::Query(Xapian::Query::OP_OR, common.begin(), common.end()));
   if (required.empty()) return parsed.finish(any);
   const Xapian::Query all(Xapian::Query::OP_AND, required.begin(), required.end());
   return parsed.finish(Xapian::Query(Xapian::Query::OP_AND_MAYBE, all, any));
