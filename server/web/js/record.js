@@ -224,14 +224,7 @@ function sharedWords(words) {
 
 function wordChips(words) {
   return el('ul', { class: 'tag-list word-chips', 'aria-label': 'Shared words' },
-    readableWords(words).map((w) => el('li', { class: 'tag tag-word' }, w)));
-}
-
-// To a reader "fine-tuning" already says "fine" and "tuning": the parts of a hyphenated word
-// that is listed are left out.
-export function readableWords(words) {
-  const parts = new Set(words.filter((w) => w.includes('-')).flatMap((w) => w.split('-')));
-  return words.filter((w) => !parts.has(w));
+    words.map((w) => el('li', { class: 'tag tag-word' }, w)));
 }
 
 // Risks from other source papers that describe the same risk (or, for a technique or a
