@@ -159,15 +159,15 @@ OrderedJson related_json(std::string_view id, const search::RelatedRecords& rela
           {"generation", generation}};
 }
 
-OrderedJson export_json(std::string_view query, std::size_t total, const std::vector<nlohmann::json>& records,
-                        const std::string& generation) {
+OrderedJson export_json(std::string_view query, const search::ExportedMatches& exported, const std::string& generation) {
   OrderedJson list = OrderedJson::array();
-  for (const auto& r : records) list.push_back(ordered_record(r));
-  return {{"query", query},
-          {"total", total},
-          {"exported", records.size()},
-          {"generation", generation},
-          {"records", std::move(list)}};
+  for (const auto& r : exported.records) list.push_back(ordered_record(r));
+  OrderedJson out{{"query", query}, {"total", exported.total}, {"exported", exported.records.size()}};
+  if (exported.suggestion) out["suggestion"] = *exported.suggestion;
+  out["corrected"] = exported.corrected;
+  out["generation"] = generation;
+  out["records"] = std::move(list);
+  return out;
 }
 
 OrderedJson health_json(const search::IndexStatus& status) {

@@ -44,8 +44,7 @@ OrderedJson record_json(const nlohmann::json& record, const std::string& generat
 OrderedJson related_json(std::string_view id, const search::RelatedRecords& related, const std::string& generation);
 
 // /api/export?format=json
-OrderedJson export_json(std::string_view query, std::size_t total, const std::vector<nlohmann::json>& records,
-                        const std::string& generation);
+OrderedJson export_json(std::string_view query, const search::ExportedMatches& exported, const std::string& generation);
 
 // /healthz when a generation is open (status "ok", "problem" only when the live pointer is broken or
 // the index was built by another analyzer), else {"status": "unavailable", "problem"}.

@@ -360,7 +360,7 @@ void HttpServer::Impl::handle_export(const Request& req, Response& res) {
     if (!exported.ok()) return send_status_error(res, exported.status());
     if (request.format == ExportFormat::kJson)
       return send_json(res, 200,
-                       export_json(request.search.q, exported->total, exported->records, searcher.info().name));
+                       export_json(request.search.q, *exported, searcher.info().name));
     res.status = 200;
     res.set_header("Content-Disposition", "attachment; filename=\"riskatlas-export.csv\"");
     res.set_content(export_csv(exported->records), kCsvContentType);

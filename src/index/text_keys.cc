@@ -6,13 +6,12 @@
 namespace riskatlas::index {
 namespace {
 
-// Function words are left out because queries leave them out ("denial of service").
 template <typename Form>
-std::string join(const std::vector<analysis::Token>& tokens, Form form) {
+std::string join(const std::vector<analysis::Token>& tokens, bool function_words, Form form) {
   std::string out;
   for (const auto& t : tokens) {
     if (t.kind == analysis::TokenKind::kCompound) continue;  // its parts follow it
-    if (t.kind == analysis::TokenKind::kWord && analysis::is_stopword(t.text)) continue;
+    if (!function_words && t.kind == analysis::TokenKind::kWord && analysis::is_stopword(t.text)) continue;
     if (!out.empty()) out += ' ';
     out += form(t);
   }
@@ -21,12 +20,14 @@ std::string join(const std::vector<analysis::Token>& tokens, Form form) {
 
 }  // namespace
 
+// Function words are left out of the key because queries leave them out ("denial of service"), and
+// kept in the words because records hold them between the others ("human in the loop").
 std::string synonym_key(const std::vector<analysis::Token>& tokens) {
-  return join(tokens, [](const analysis::Token& t) -> const std::string& { return t.stem.empty() ? t.text : t.stem; });
+  return join(tokens, false, [](const analysis::Token& t) -> const std::string& { return t.stem.empty() ? t.text : t.stem; });
 }
 
 std::string synonym_words(const std::vector<analysis::Token>& tokens) {
-  return join(tokens, [](const analysis::Token& t) -> const std::string& { return t.text; });
+  return join(tokens, true, [](const analysis::Token& t) -> const std::string& { return t.text; });
 }
 
 std::string title_key(const std::vector<analysis::Token>& tokens) {

@@ -15,8 +15,8 @@ namespace riskatlas::index {
 // Empty when nothing in it is searchable.
 std::string synonym_key(const std::vector<analysis::Token>& tokens);
 
-// The words of an expression as indexed (unstemmed, function words left out), joined by spaces: a
-// synonym's stored form.
+// The words of an expression as indexed (unstemmed, function words kept), joined by spaces: a
+// synonym's stored form, searched as a phrase.
 std::string synonym_words(const std::vector<analysis::Token>& tokens);
 
 // The exact-title term's text: every token of the title joined by spaces, so case, punctuation and

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
 #include "analysis/stopwords.h"
 #include "index/schema.h"
@@ -419,13 +420,15 @@ void mark_common_words(const Xapian::Database& db, const std::vector<GroupText>&
     for (auto& c : out.clauses) c.counted = c.optional;
 }
 
-// Words typed next to each other that a record also holds close together rank it higher.
+// Counted words typed next to each other that a record also holds close together rank it higher.
+// Positional checks cost on every match: distinct pairs of counted words only, at most a few.
 Xapian::Query proximity(const std::vector<GroupText>& groups, const ParsedQuery& out) {
   std::vector<Xapian::Query> pairs;
-  for (std::size_t i = 0; i + 1 < groups.size(); ++i) {
-    const Token* a = out.clauses[i].optional ? single_word(groups[i].tokens) : nullptr;
-    const Token* b = out.clauses[i + 1].optional ? single_word(groups[i + 1].tokens) : nullptr;
-    if (a == nullptr || b == nullptr) continue;
+  std::set<std::pair<std::string, std::string>> seen;
+  for (std::size_t i = 0; i + 1 < groups.size() && pairs.size() < kMaxProximityPairs; ++i) {
+    const Token* a = out.clauses[i].counted ? single_word(groups[i].tokens) : nullptr;
+    const Token* b = out.clauses[i + 1].counted ? single_word(groups[i + 1].tokens) : nullptr;
+    if (a == nullptr || b == nullptr || a->text == b->text || !seen.emplace(a->text, b->text).second) continue;
     const Xapian::Query words[] = {Xapian::Query(a->text), Xapian::Query(b->text)};
     pairs.emplace_back(Xapian::Query::OP_NEAR, std::begin(words), std::end(words), ranking::kProximityWindow);
   }
@@ -467,7 +470,8 @@ Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer
     if (group.plain()) {
       g.tokens = analyzer.analyze(group.members.front()->text);
       const Token* word = single_word(g.tokens);
-      g.stopword = word != nullptr && analysis::is_stopword(word->text);
+      // Nothing searchable ("?", "&") is left out like a function word.
+      g.stopword = g.tokens.empty() || (word != nullptr && analysis::is_stopword(word->text));
     }
     groups.push_back(std::move(g));
   }

@@ -14,8 +14,8 @@
 // holds it as typed. Syntax that does
 // not parse sets `literal`: an unclosed quote leaves plain words, a dangling OR/AND/NOT is ignored,
 // and a query of operators only ("OR") searches them as words. A word with nothing searchable in it
-// ("!!!", or longer than any indexed word) matches nothing. Function words ("how", "a") are left out
-// of a query that has other words. A plain word also matches its synonyms from the index's synonym
+// ("!!!", or longer than any indexed word) is left out of a query that has other words, like the
+// function words ("how", "a"); alone it matches nothing. A plain word also matches its synonyms from the index's synonym
 // table, and so does a run of up to five plain words ("large language model" -> "llm"). A plain word
 // held by more than ranking::kCommonWordShare of the records ("ai" in an atlas of AI risks) weighs in
 // but is not required, and relaxation does not count it (as Lucene's common-terms query treats such
@@ -91,6 +91,8 @@ inline constexpr Xapian::termcount kMaxWildcardTerms = 1000;
 inline constexpr Xapian::termcount kMaxPartialTerms = 50;
 // Longest run of words looked up as one synonym ("reinforcement learning from human feedback").
 inline constexpr std::size_t kMaxSynonymWords = 5;
+// Pairs of neighbouring words checked for proximity, at most.
+inline constexpr std::size_t kMaxProximityPairs = 8;
 
 struct QueryOptions {
   // The searched database, where synonyms and word frequencies are looked up; none when null.

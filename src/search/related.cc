@@ -21,7 +21,8 @@ class WordDecider : public Xapian::ExpandDecider {
  public:
   explicit WordDecider(const Xapian::Database& db) : db_(db) {}
   bool operator()(const std::string& term) const override {
-    if (term.size() < 3 || !std::islower(static_cast<unsigned char>(term[0]))) return false;
+    const auto first = static_cast<unsigned char>(term.empty() ? 'A' : term[0]);
+    if (term.size() < 3 || !(std::islower(first) || first >= 0x80)) return false;
     const bool letters = std::all_of(term.begin(), term.end(), [](char c) {
       return std::islower(static_cast<unsigned char>(c)) || c == '-' || (c & 0x80) != 0;
     });

@@ -81,7 +81,10 @@ bool CoverageDecider::operator()(const Xapian::Document& doc) const {
   return did < words_held_.size() && words_held_[did] >= min_matched_;
 }
 
-bool can_relax(const ParsedQuery& parsed) { return parsed.clauses.size() >= 2 && parsed.counted_count() >= 1; }
+bool can_relax(const ParsedQuery& parsed) {
+  const std::size_t counted = parsed.counted_count();
+  return counted >= 2 || (counted == 1 && has_required(parsed));
+}
 
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
                                   std::size_t strict_total) {

@@ -2,9 +2,10 @@
 // words join the answer, ranked first by how many of the words they hold, then by BM25.
 //
 // Each plain word's clause is AND-ed with a constant weight (ranking::kCoverageBonus) far above any
-// BM25 sum, so a record's weight divided by the bonus is the number of words it holds. One pass over
-// the unfiltered query records that number per document; the answer is then the query filtered by a
-// MatchDecider that keeps documents holding at least `min_matched` words. The decider runs before
+// BM25 sum, so a record's weight divided by the bonus is the number of words it holds. A pass over
+// the unfiltered query records that number per document, a second counts the filtered match by it
+// to choose `min_matched`, and one probe per word finds the words no record holds; the answer is then
+// the query filtered by a MatchDecider that keeps documents holding at least `min_matched` words. The decider runs before
 // match spies, so every facet count (disjunctive ones too) describes exactly the answer shown. A
 // weight cutoff would be the obvious tool, but Xapian 1.4 prunes FILTER and AND subqueries against it
 // inexactly when posting sources are involved (counts came out short), so it is not used.
@@ -45,7 +46,7 @@ struct RelaxedMatch {
   Relaxation relaxation;
 };
 
-// Whether relaxing can change anything: at least two clauses, one of them a counted plain word.
+// Whether relaxing can change anything: two counted plain words, or one beside a required clause.
 bool can_relax(const ParsedQuery& parsed);
 
 // Widens `parsed` under `filters` when fewer than ranking::kRelaxBelow records hold every word:

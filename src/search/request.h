@@ -121,6 +121,8 @@ struct RelatedRecords {
 struct ExportedMatches {
   std::size_t total = 0;  // the whole match set, also when `records` stops at the limit
   std::vector<nlohmann::json> records;
+  std::optional<std::string> suggestion;  // as in SearchResponse
+  bool corrected = false;                 // the records are for `suggestion`
 };
 
 struct Suggestion {

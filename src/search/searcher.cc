@@ -171,7 +171,8 @@ struct Searcher::Impl {
     bool unasked;  // only plain words changed: answer the corrected query without asking
   };
 
-  // "Did you mean": each plain word that the index does not hold, replaced by the closest spelling.
+  // "Did you mean": each plain word that neither the index nor its vocabulary holds, replaced by the
+  // closest spelling.
   // An acronym as typed ("CVEs", two capitals or more) is never a misspelling, and a short word
   // is at most one edit from its correction: two edits turn "cves" into "cies".
   std::optional<Correction> suggestion(const std::string& q, const ParsedQuery& parsed) {
@@ -185,6 +186,9 @@ struct Searcher::Impl {
         continue;
       if (db().get_termfreq(it->term) > 0) continue;
       if (!it->stem.empty() && db().get_termfreq(std::string(schema::kStemPrefix) + it->stem) > 0) continue;
+      // A word of the vocabulary ("cot", "ttp") means its synonyms, whatever the records spell.
+      const std::string key = it->stem.empty() ? it->term : it->stem;
+      if (db().synonyms_begin(key) != db().synonyms_end(key)) continue;
       if (it->last && db().allterms_begin(it->term) != db().allterms_end(it->term)) continue;
       const unsigned edits = utf8::char_count(it->term) <= 5 ? 1 : 2;
       const std::string better = db().get_spelling_suggestion(it->term, edits);
@@ -317,19 +321,53 @@ struct Searcher::Impl {
   }
 
   // The strict answer, or the relaxed one when too few records hold every word.
-  SearchResponse answer(const SearchRequest& request, Match& m) {
-    SearchResponse r = run(request, m);
-    if (m.parsed.has_text() && r.total < ranking::kRelaxBelow && relax(m, r.total)) r = run(request, m);
-    return r;
+  // The size of a match's answer.
+  std::size_t total(const Match& m) {
+    if (m.relaxed) return m.relaxed->total;
+    Xapian::Enquire enquire(db());
+    enquire.set_query(filtered_query(m.text, m.filters));
+    enquire.set_weighting_scheme(Xapian::BoolWeight());
+    return enquire.get_mset(0, 0, db().get_doccount()).get_matches_estimated();
+  }
+
+  // Relaxes `m` when fewer than ranking::kRelaxBelow records hold every word.
+  void settle(Match& m) {
+    if (!m.parsed.has_text() || !can_relax(m.parsed)) return;
+    const std::size_t strict = total(m);
+    if (strict < ranking::kRelaxBelow) relax(m, strict);
+  }
+
+  struct Resolved {
+    Match match;
+    std::optional<Correction> correction;  // "did you mean"
+    bool corrected = false;                // `match` is the correction's
+  };
+
+  // What q answers, for search and export alike: q as typed, relaxed when too few records hold
+  // every word; or its spelling correction, unasked when only plain words changed, else when q as
+  // typed matched nothing.
+  Result<Resolved> resolve(const std::string& q, const FacetFilters& filters) {
+    auto prepared = prepare(q, filters);
+    if (!prepared.ok()) return prepared.status();
+    Resolved out{std::move(prepared.value()), std::nullopt, false};
+    if (out.match.parsed.has_text()) out.correction = suggestion(q, out.match.parsed);
+    const auto use_correction = [&] {
+      auto c = prepare(out.correction->text, filters);
+      if (!c.ok()) return false;
+      settle(c.value());
+      if (total(c.value()) == 0) return false;
+      out.match = std::move(c.value());
+      out.corrected = true;
+      return true;
+    };
+    if (out.correction && out.correction->unasked && use_correction()) return out;
+    settle(out.match);
+    if (out.correction && !out.correction->unasked && total(out.match) == 0) use_correction();
+    return out;
   }
 
   // The documents of a match set, in order, without facets.
-  Xapian::MSet all_matches(Match& m, SortOrder sort, std::size_t limit) {
-    if (m.parsed.has_text()) {
-      Xapian::Enquire strict = enquire_for(filtered_query(m.text, m.filters));
-      const Xapian::doccount total = strict.get_mset(0, 0, db().get_doccount()).get_matches_estimated();
-      if (total < ranking::kRelaxBelow) relax(m, total);
-    }
+  Xapian::MSet all_matches(const Match& m, SortOrder sort, std::size_t limit) {
     Xapian::Enquire enquire = enquire_for(filtered_query(m.text, m.filters));
     set_order(enquire, sort, m.parsed.has_text());
     return enquire.get_mset(0, static_cast<Xapian::doccount>(limit), db().get_doccount(), nullptr, m.decider());
@@ -347,30 +385,11 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   if (Status s = validate(request); !s.ok()) return s;
   auto result = impl_->guarded([&]() -> Result<SearchResponse> {
-    auto prepared = impl_->prepare(request.q, request.filters);
-    if (!prepared.ok()) return prepared.status();
-    Impl::Match& m = prepared.value();
-    const auto correction = m.parsed.has_text() ? impl_->suggestion(request.q, m.parsed) : std::nullopt;
-    // A misspelt plain word is corrected unasked; a correction inside operators only when the query
-    // as typed matched nothing.
-    auto corrected = [&]() -> std::optional<SearchResponse> {
-      auto c = impl_->prepare(correction->text, request.filters);
-      if (!c.ok()) return std::nullopt;
-      SearchResponse r = impl_->answer(request, c.value());
-      if (r.total == 0) return std::nullopt;
-      r.query = request.q;
-      r.suggestion = correction->text;
-      r.corrected = true;
-      return r;
-    };
-    if (correction && correction->unasked)
-      if (auto r = corrected()) return std::move(*r);
-    SearchResponse r = impl_->answer(request, m);
-    if (correction) {
-      r.suggestion = correction->text;
-      if (r.total == 0 && !correction->unasked)
-        if (auto c = corrected()) r = std::move(*c);
-    }
+    auto resolved = impl_->resolve(request.q, request.filters);
+    if (!resolved.ok()) return resolved.status();
+    SearchResponse r = impl_->run(request, resolved->match);
+    if (resolved->correction) r.suggestion = resolved->correction->text;
+    r.corrected = resolved->corrected;
     return r;
   });
   if (result.ok())
@@ -489,12 +508,14 @@ Result<ExportedMatches> Searcher::export_matches(const SearchRequest& request, s
   checked.per_page = 1;
   if (Status s = validate(checked); !s.ok()) return s;
   return impl_->guarded([&]() -> Result<ExportedMatches> {
-    auto prepared = impl_->prepare(request.q, request.filters);
-    if (!prepared.ok()) return prepared.status();
-    Impl::Match& m = prepared.value();
+    auto resolved = impl_->resolve(request.q, request.filters);
+    if (!resolved.ok()) return resolved.status();
+    const Impl::Match& m = resolved->match;
     const Xapian::MSet mset = impl_->all_matches(m, request.sort, std::min(limit, kMaxExport));
     ExportedMatches out;
     out.total = m.relaxed ? m.relaxed->total : mset.get_matches_estimated();
+    if (resolved->correction) out.suggestion = resolved->correction->text;
+    out.corrected = resolved->corrected;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       json record = json::parse(it.get_document().get_data(), nullptr, false);
       if (record.is_object()) out.records.push_back(std::move(record));

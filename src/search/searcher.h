@@ -43,7 +43,7 @@ class Searcher {
   Result<std::vector<FacetCounts>> all_facets();
 
   // The stored records of the whole match set of `request` (page and per_page ignored), in its sort
-  // order, at most `limit`, relaxed as search() relaxes it.
+  // order, at most `limit`: the answer search() gives (relaxed or corrected alike).
   Result<ExportedMatches> export_matches(const SearchRequest& request, std::size_t limit);
 
   const GenerationInfo& info() const;

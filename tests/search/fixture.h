@@ -97,7 +97,9 @@ inline model::Atlas tiny_atlas() {
              {"01.02.00", "AML.T0015", "test"},
              {"03.02.00", "AML.T0018", "test"},
              {"03.02.00", "AML.T0018.000", "test"}};
-  a.synonyms = {{{"llm", "language model"}, "test"}, {{"trojan", "backdoor"}, "test"}};
+  a.synonyms = {{{"llm", "language model"}, "test"},
+                {{"trojan", "backdoor"}, "test"},
+                {{"denial", "samples before training"}, "test"}};
   a.versions["atlas_version"] = "test";
   return a;
 }

@@ -122,6 +122,41 @@ TEST_CASE("export relaxes a query exactly as search does", "[search]") {
   CHECK(exported->records.size() == 2);
 }
 
+TEST_CASE("export answers what search answers, a spelling correction included", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  for (const char* q : {"poisning attacker ", "chatbot hiring ", "hirng "}) {
+    INFO(q);
+    search::SearchRequest request;
+    request.q = q;
+    request.per_page = 100;
+    auto searched = searcher.search(request);
+    auto exported = searcher.export_matches(request, 100);
+    REQUIRE(searched.ok());
+    REQUIRE(exported.ok());
+    CHECK(exported->total == searched->total);
+    CHECK(exported->corrected == searched->corrected);
+    CHECK(exported->suggestion == searched->suggestion);
+    REQUIRE(exported->records.size() == searched->hits.size());
+    for (std::size_t i = 0; i < exported->records.size(); ++i) CHECK(exported->records[i]["id"] == searched->hits[i].id);
+  }
+}
+
+TEST_CASE("a word of the vocabulary is never corrected into another word", "[search]") {
+  // "trojan" is in no record but is a synonym of "backdoor"; "trojn" is a misspelling of nothing held.
+  const auto r = run("trojan ");
+  CHECK_FALSE(r.corrected);
+  CHECK_FALSE(r.suggestion);
+  CHECK(find(r, "03.02.00"));
+}
+
+TEST_CASE("a synonym holding a function word matches records that hold it in full", "[search]") {
+  // The vocabulary pairs "denial" (in no record) with "samples before training", which AML.M0007's
+  // note holds with "before" between the other words.
+  const auto r = run("denial ");
+  CHECK(find(r, "AML.M0007"));
+}
+
 TEST_CASE("enough records holding every word: no relaxation", "[search]") {
   const auto r = run("poisoning ");
   CHECK_FALSE(r.relaxation);
