@@ -297,7 +297,7 @@ struct Analyzer::Impl {
       out.clear();
     }
     if (out.empty() || !utf8::is_valid(out)) out = word;
-    if (out.size() > kMaxTermBytes) out = std::string(utf8::truncate(out, kMaxTermBytes));
+    if (out.size() > kMaxTokenBytes) out = std::string(utf8::truncate(out, kMaxTokenBytes));
     return out;
   }
 
@@ -344,7 +344,7 @@ std::vector<Token> Analyzer::Impl::analyze(std::string_view text, std::size_t& d
 
   auto emit = [&](const std::string& t, TokenKind kind, unsigned position) {
     if (t.empty()) return;
-    if (t.size() > kMaxTermBytes) {
+    if (t.size() > kMaxTokenBytes) {
       ++dropped_count;
       return;
     }
@@ -399,7 +399,7 @@ std::vector<Token> Analyzer::Impl::analyze(std::string_view text, std::size_t& d
       for (std::size_t k = i; k < j; ++k) {
         if (k > i) joined += '-';
         joined += segs[k].text;
-        if (joined.size() > kMaxTermBytes) break;  // dropped anyway; do not build a huge string
+        if (joined.size() > kMaxTokenBytes) break;  // dropped anyway; do not build a huge string
       }
       emit(joined, TokenKind::kCompound, pos + 1);
     }
@@ -488,7 +488,7 @@ std::vector<Span> Analyzer::Impl::spans(std::string_view text) {
     // Fast path with the same result: a word of ASCII letters and digits only normalizes to its
     // lower case and has no parts; letters make it a stemmed word, digits alone a number.
     const std::string_view segment = text.substr(b, e - b);
-    if (word && segment.size() <= kMaxTermBytes &&
+    if (word && segment.size() <= kMaxTokenBytes &&
         std::all_of(segment.begin(), segment.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })) {
       std::string lower(segment);
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -203,7 +203,7 @@ struct Searcher::Impl {
     };
     for (auto t = enquire.get_matching_terms_begin(hit); t != enquire.get_matching_terms_end(hit); ++t) {
       const std::string term = *t;
-      if (term.empty() || term[0] == 'K' || term[0] == 'Q') continue;
+      if (term.empty() || term.starts_with(schema::kFacetPrefix) || term.starts_with(schema::kIdPrefix)) continue;
       TermExplanation e;
       e.field = field_of_term(term, e.term);
       if (e.field == "text") {
