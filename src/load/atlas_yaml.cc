@@ -9,7 +9,11 @@
 #include <vector>
 
 #include "load/corpus.h"
-#include "load/load_util.h"
+#include "load/atlas_merge.h"
+#include "load/clean_text.h"
+#include "load/id_registry.h"
+#include "load/source_file.h"
+#include "load/warnings.h"
 #include "load/yaml_tree.h"
 #include "model/taxonomy.h"
 
@@ -242,14 +246,13 @@ Status not_atlas(const std::string& path, const YamlNode& n, const std::string& 
 }  // namespace
 
 Status load_atlas_yaml(const std::filesystem::path& file, LoadReport& report) {
-  auto data = detail::read_file(file);
-  if (!data.ok()) return data.status();
-  const std::string path = file.string();
-  const std::string name = detail::display_name(file);
-  if (detail::trim(*data).empty()) return Status::InvalidArgument(path + ": empty file, expected an ATLAS distribution");
+  auto source = detail::read_source(file, "an ATLAS distribution");
+  if (!source.ok()) return source.status();
+  const std::string& path = source->path;
+  const std::string& name = source->name;
   // Parse errors name the path; warnings use the display name like every other diagnostic.
   Diagnostics yaml_warnings;
-  auto parsed = parse_yaml(*data, path, yaml_warnings);
+  auto parsed = parse_yaml(source->text, path, yaml_warnings);
   for (auto& w : yaml_warnings) {
     if (w.where.rfind(path, 0) == 0) w.where = name + w.where.substr(path.size());
     report.warnings.push_back(std::move(w));

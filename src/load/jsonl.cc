@@ -13,7 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "load/corpus.h"
-#include "load/load_util.h"
+#include "load/atlas_merge.h"
+#include "load/clean_text.h"
+#include "load/id_registry.h"
+#include "load/risk_facets.h"
+#include "load/source_file.h"
+#include "load/warnings.h"
 #include "model/taxonomy.h"
 #include "util/utf8.h"
 
@@ -147,11 +152,10 @@ json parse_line(std::string_view line) {
 }  // namespace
 
 Status load_jsonl(const std::filesystem::path& file, LoadReport& report) {
-  auto data = detail::read_file(file);
-  if (!data.ok()) return data.status();
-  const std::string name = detail::display_name(file);
-  std::string_view text = *data;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  auto source = detail::read_source(file, "JSON Lines records", detail::EmptyFile::kAccepted);
+  if (!source.ok()) return source.status();
+  const std::string& name = source->name;
+  std::string_view text = source->text;
 
   model::Atlas& atlas = report.atlas;
   detail::IdRegistry ids(atlas);

@@ -14,7 +14,12 @@
 
 #include "load/corpus.h"
 #include "load/csv_reader.h"
-#include "load/load_util.h"
+#include "load/atlas_merge.h"
+#include "load/clean_text.h"
+#include "load/id_registry.h"
+#include "load/risk_facets.h"
+#include "load/source_file.h"
+#include "load/warnings.h"
 #include "util/utf8.h"
 
 namespace riskatlas::load {
@@ -86,17 +91,15 @@ std::size_t pick_risk(const std::vector<std::size_t>& candidates, const Row& row
 }  // namespace
 
 Status load_risk_repository_csv(const std::filesystem::path& file, LoadReport& report) {
-  auto data = detail::read_file(file);
-  if (!data.ok()) return data.status();
-  const std::string name = detail::display_name(file);
-  const std::string path = file.string();
-  if (detail::trim(*data).empty() || detail::trim(*data) == "\xEF\xBB\xBF")
-    return Status::InvalidArgument(path + ": empty file, expected an AI Risk Repository export");
+  auto source = detail::read_source(file, "an AI Risk Repository export");
+  if (!source.ok()) return source.status();
+  const std::string& name = source->name;
+  const std::string& path = source->path;
 
   // The reader names the file by its display name; fatal errors name the path.
-  auto with_path = [&](const Status& st) { return Status::Corruption(path + st.message().substr(name.size())); };
+  auto with_path = [&](const Status& st) { return Status::Corruption(source->at_path(st.message())); };
   std::size_t skipped = 0;
-  CsvReader reader(*data, name, report.warnings, skipped);
+  CsvReader reader(source->text, name, report.warnings, skipped);
   CsvRecord rec;
   if (!reader.next(rec)) {
     if (!reader.status().ok()) return with_path(reader.status());

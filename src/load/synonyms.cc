@@ -9,7 +9,9 @@
 #include <unordered_map>
 
 #include "load/corpus.h"
-#include "load/load_util.h"
+#include "load/clean_text.h"
+#include "load/source_file.h"
+#include "load/warnings.h"
 #include "load/yaml_tree.h"
 
 namespace riskatlas::load {
@@ -22,15 +24,14 @@ constexpr std::size_t kMaxExpressionBytes = 200;
 }  // namespace
 
 Status load_synonyms(const std::filesystem::path& file, LoadReport& report) {
-  auto data = detail::read_file(file);
-  if (!data.ok()) return data.status();
-  const std::string path = file.string();
-  const std::string name = detail::display_name(file);
-  if (detail::trim(*data).empty()) return Status::InvalidArgument(path + ": empty file, expected a synonyms file");
+  auto source = detail::read_source(file, "a synonyms file");
+  if (!source.ok()) return source.status();
+  const std::string& path = source->path;
+  const std::string& name = source->name;
   Diagnostics yaml_warnings;
-  auto parsed = parse_yaml(*data, name, yaml_warnings);
+  auto parsed = parse_yaml(source->text, name, yaml_warnings);
   for (auto& w : yaml_warnings) report.warnings.push_back(std::move(w));
-  if (!parsed.ok()) return Status::InvalidArgument(path + parsed.status().message().substr(name.size()));
+  if (!parsed.ok()) return Status::InvalidArgument(source->at_path(parsed.status().message()));
   const YamlNode& root = *parsed;
   auto not_synonyms = [&](const YamlNode& n, const std::string& why) {
     return Status::InvalidArgument(path + ":" + std::to_string(n.line) + ": not a synonyms file: " + why);
