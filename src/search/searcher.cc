@@ -102,7 +102,7 @@ struct Searcher::Impl {
       try {
         return fn();
       } catch (const Xapian::WildcardError&) {
-        return Status::InvalidArgument("q: a wildcard matches too many words; type more letters before *");
+        return Status::TooBroad("q: a wildcard matches too many words; type more letters before *");
       } catch (const Xapian::DatabaseModifiedError&) {
         if (attempt >= 2) return Status::Unavailable("the index changed while it was read; try again");
       } catch (const Xapian::DatabaseError& e) {
