@@ -82,19 +82,11 @@ std::string text_of(const YamlNode& n) {
 }
 
 Status load_links_yaml(const detail::SourceFile& source, LoadReport& report) {
-  const std::string& path = source.path;
   const std::string& name = source.name;
-  Diagnostics yaml_warnings;
-  auto parsed = parse_yaml(source.text, path, yaml_warnings);
-  for (auto& w : yaml_warnings) {
-    if (w.where.rfind(path, 0) == 0) w.where = name + w.where.substr(path.size());
-    report.warnings.push_back(std::move(w));
-  }
+  auto parsed = parse_yaml(source, report.warnings);
   if (!parsed.ok()) return parsed.status();
   const YamlNode& root = *parsed;
-  auto not_links = [&](const YamlNode& n, const std::string& why) {
-    return Status::InvalidArgument(path + ":" + std::to_string(n.line) + ": not a links file: " + why);
-  };
+  auto not_links = [&](const YamlNode& n, const std::string& why) { return source.not_expected(n.line, why); };
   if (!root.is_mapping()) return not_links(root, "expected a mapping with 'version' and 'links'");
   const YamlNode* version = root.find("version");
   if (version == nullptr) {
@@ -173,8 +165,7 @@ Status load_links_csv(const detail::SourceFile& source, LoadReport& report) {
   bool ok = rec.fields.size() == header.size();
   for (std::size_t i = 0; ok && i < header.size(); ++i) ok = detail::trim(rec.fields[i]) == header[i];
   if (!ok)
-    return Status::InvalidArgument(path + ":" + std::to_string(rec.line) +
-                                   ": not a links file: expected header selector,value,technique,why");
+    return source.not_expected(rec.line, "expected header selector,value,technique,why");
   LinkResolver resolver(report);
   while (reader.next(rec)) {
     const std::string at = detail::where(name, rec.line);

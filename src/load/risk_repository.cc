@@ -113,9 +113,7 @@ class RepositoryReader {
       for (const auto& f : rec_.fields) found += (found.empty() ? "" : ",") + f;
       found = utf8::clean(found).text;  // the message may end up in JSON: keep it valid UTF-8
       if (found.size() > 120) found = std::string(utf8::truncate(found, 120)) + "...";
-      return Status::InvalidArgument(source_.path + ":" + std::to_string(rec_.line) +
-                                     ": not an AI Risk Repository export: expected header " + header_text() +
-                                     " (found: " + found + ")");
+      return source_.not_expected(rec_.line, "expected header " + header_text() + " (found: " + found + ")");
     }
     csv_.set_expected_columns(kColumns);
     header_line_ = rec_.line;

@@ -57,10 +57,14 @@ std::string SourceFile::at_path(std::string_view message) const {
   return path + std::string(message.substr(name.size()));
 }
 
+Status SourceFile::not_expected(std::size_t line, std::string_view why) const {
+  return Status::InvalidArgument(path + ":" + std::to_string(line) + ": not " + expected + ": " + std::string(why));
+}
+
 Result<SourceFile> read_source(const fs::path& file, std::string_view expected, EmptyFile empty) {
   auto data = read_file(file);
   if (!data.ok()) return data.status();
-  SourceFile source{file.string(), display_name(file), std::move(data.value())};
+  SourceFile source{file.string(), display_name(file), std::move(data.value()), std::string(expected)};
   constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
   if (std::string_view(source.text).starts_with(kByteOrderMark)) source.text.erase(0, kByteOrderMark.size());
   if (empty == EmptyFile::kRefused && text::trim(source.text).empty())

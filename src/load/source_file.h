@@ -3,6 +3,7 @@
 // Internal to src/load.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -27,10 +28,13 @@ struct SourceFile {
   std::string path;  // the path as given: fatal errors name it
   std::string name;  // display_name(): warnings and record origins name it
   std::string text;  // the contents, without a leading UTF-8 byte-order mark
+  std::string expected;  // what the loader reads, for messages: "an ATLAS distribution"
 
   // A message of a reader that named the file by `name` ("name:3: ..."), addressed to `path`
   // instead; any other message unchanged.
   std::string at_path(std::string_view message) const;
+  // InvalidArgument("<path>:<line>: not <expected>: <why>"): the file is not what the loader reads.
+  Status not_expected(std::size_t line, std::string_view why) const;
 };
 
 // Whether a file holding nothing but white space is an error.

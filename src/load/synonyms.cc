@@ -26,16 +26,11 @@ constexpr std::size_t kMaxExpressionBytes = 200;
 Status load_synonyms(const std::filesystem::path& file, LoadReport& report) {
   auto source = detail::read_source(file, "a synonyms file");
   if (!source.ok()) return source.status();
-  const std::string& path = source->path;
   const std::string& name = source->name;
-  Diagnostics yaml_warnings;
-  auto parsed = parse_yaml(source->text, name, yaml_warnings);
-  for (auto& w : yaml_warnings) report.warnings.push_back(std::move(w));
-  if (!parsed.ok()) return Status::InvalidArgument(source->at_path(parsed.status().message()));
+  auto parsed = parse_yaml(*source, report.warnings);
+  if (!parsed.ok()) return parsed.status();
   const YamlNode& root = *parsed;
-  auto not_synonyms = [&](const YamlNode& n, const std::string& why) {
-    return Status::InvalidArgument(path + ":" + std::to_string(n.line) + ": not a synonyms file: " + why);
-  };
+  auto not_synonyms = [&](const YamlNode& n, const std::string& why) { return source->not_expected(n.line, why); };
   if (!root.is_mapping()) return not_synonyms(root, "expected a mapping with 'version' and 'synonyms'");
   const YamlNode* version = root.find("version");
   if (version == nullptr) {

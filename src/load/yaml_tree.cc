@@ -232,4 +232,14 @@ Result<YamlNode> parse_yaml(std::string_view text, const std::string& name, Diag
   }
 }
 
+Result<YamlNode> parse_yaml(const detail::SourceFile& source, Diagnostics& warnings) {
+  Diagnostics yaml_warnings;
+  auto parsed = parse_yaml(source.text, source.path, yaml_warnings);
+  for (auto& w : yaml_warnings) {
+    if (w.where.rfind(source.path, 0) == 0) w.where = source.name + w.where.substr(source.path.size());
+    warnings.push_back(std::move(w));
+  }
+  return parsed;
+}
+
 }  // namespace riskatlas::load

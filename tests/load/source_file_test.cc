@@ -54,3 +54,14 @@ TEST_CASE("a missing source file or a directory is refused before anything is re
   CHECK(read_source(dir.path() / "nope.yaml", "a file").status().code() == StatusCode::kNotFound);
   CHECK(read_source(dir.path(), "a file").status().code() == StatusCode::kInvalidArgument);
 }
+
+TEST_CASE("a source file that is not what the loader reads is refused with its path, line and reason",
+          "[load][source]") {
+  ScratchDir dir("source-not-expected");
+  const auto file = write_file(dir.path(), "links.yaml", "- a\n");
+  auto source = read_source(file, "a links file");
+  REQUIRE(source.ok());
+  const Status s = source->not_expected(1, "expected a mapping");
+  CHECK(s.code() == StatusCode::kInvalidArgument);
+  CHECK(s.message() == file.string() + ":1: not a links file: expected a mapping");
+}

@@ -1,5 +1,8 @@
+#include <initializer_list>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include <catch2/catch.hpp>
 
@@ -9,56 +12,71 @@
 using namespace riskatlas;
 using namespace riskatlas::model;
 
+namespace {
+
+using Parse = std::optional<std::string> (*)(std::string_view);
+
+// Each spelling with what the parser makes of it ("" for nullopt: not a spelling it knows).
+struct Spelling {
+  Parse parse;
+  const char* raw;
+  const char* parsed;
+};
+
+void check_spellings(std::initializer_list<Spelling> table) {
+  for (const auto& [parse, raw, parsed] : table) {
+    INFO("spelling '" << raw << "'");
+    CHECK(parse(raw).value_or("") == parsed);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("taxonomy parses the causal spellings of the export with or without their number", "[model]") {
-  CHECK(parse_entity("1 - Human") == "human");
-  CHECK(parse_entity("Human") == "human");
-  CHECK(parse_entity("2 - AI") == "ai");
-  CHECK(parse_entity("4 - Not coded") == "not-coded");
-  CHECK(parse_entity("not-coded") == "not-coded");
-  CHECK(parse_intent("2 - Unintentional") == "unintentional");
-  CHECK(parse_intent("Intentional") == "intentional");
-  CHECK(parse_timing("1 - Pre-deployment") == "pre-deployment");
-  CHECK(parse_timing("  Post-deployment ") == "post-deployment");
+  check_spellings({{parse_entity, "1 - Human", "human"},
+                   {parse_entity, "Human", "human"},
+                   {parse_entity, "2 - AI", "ai"},
+                   {parse_entity, "4 - Not coded", "not-coded"},
+                   {parse_entity, "not-coded", "not-coded"},
+                   {parse_intent, "2 - Unintentional", "unintentional"},
+                   {parse_intent, "Intentional", "intentional"},
+                   {parse_timing, "1 - Pre-deployment", "pre-deployment"},
+                   {parse_timing, "  Post-deployment ", "post-deployment"},
+                   // Spellings it does not know stay unparsed.
+                   {parse_entity, "robot", ""},
+                   {parse_entity, "", ""},
+                   {parse_intent, "1 - Human", ""},
+                   {parse_timing, "during deployment", ""}});
 }
 
-TEST_CASE("taxonomy leaves a causal spelling it does not know unparsed", "[model]") {
-  CHECK_FALSE(parse_entity("robot"));
-  CHECK_FALSE(parse_entity(""));
-  CHECK_FALSE(parse_intent("1 - Human"));
-  CHECK_FALSE(parse_timing("during deployment"));
-}
-
-TEST_CASE("taxonomy parses a domain from its number, its label or X", "[model]") {
-  CHECK(parse_domain("2. Privacy & Security") == "2");
-  CHECK(parse_domain("7") == "7");
-  CHECK(parse_domain("X. Excluded") == "X");
-  CHECK(parse_domain("x") == "X");
-  CHECK_FALSE(parse_domain(""));
-  CHECK_FALSE(parse_domain("0"));
-  CHECK_FALSE(parse_domain("12"));
-  CHECK_FALSE(parse_domain("Privacy"));
-}
-
-TEST_CASE("taxonomy parses a subdomain from its number with or without its label", "[model]") {
-  CHECK(parse_subdomain("2.2 > AI system security vulnerabilities and attacks") == "2.2");
-  CHECK(parse_subdomain("2.2") == "2.2");
-  CHECK(parse_subdomain("x.1 > Excluded") == "X.1");
-  CHECK(parse_subdomain("7.10") == "7.10");
-  CHECK_FALSE(parse_subdomain("2"));
-  CHECK_FALSE(parse_subdomain("2.a"));
-  CHECK_FALSE(parse_subdomain("0.1"));
-  CHECK_FALSE(parse_subdomain("22.1"));
+TEST_CASE("taxonomy parses a domain or subdomain from its number, with or without its label", "[model]") {
+  check_spellings({{parse_domain, "2. Privacy & Security", "2"},
+                   {parse_domain, "7", "7"},
+                   {parse_domain, "X. Excluded", "X"},
+                   {parse_domain, "x", "X"},
+                   {parse_domain, "", ""},
+                   {parse_domain, "0", ""},
+                   {parse_domain, "12", ""},
+                   {parse_domain, "Privacy", ""},
+                   {parse_subdomain, "2.2 > AI system security vulnerabilities and attacks", "2.2"},
+                   {parse_subdomain, "2.2", "2.2"},
+                   {parse_subdomain, "x.1 > Excluded", "X.1"},
+                   {parse_subdomain, "7.10", "7.10"},
+                   {parse_subdomain, "2", ""},
+                   {parse_subdomain, "2.a", ""},
+                   {parse_subdomain, "0.1", ""},
+                   {parse_subdomain, "22.1", ""}});
 }
 
 TEST_CASE("taxonomy parses ATLAS lifecycle stages and mitigation categories by their names", "[model]") {
-  CHECK(parse_lifecycle("ML Model Evaluation") == "ml-model-evaluation");
-  CHECK(parse_lifecycle("Data Preparation") == "data-preparation");
-  CHECK(parse_lifecycle("monitoring-and-maintenance") == "monitoring-and-maintenance");
-  CHECK_FALSE(parse_lifecycle("Testing"));
-  CHECK(parse_category("Technical - ML") == "technical-ml");
-  CHECK(parse_category("Technical - Cyber") == "technical-cyber");
-  CHECK(parse_category("Policy") == "policy");
-  CHECK_FALSE(parse_category("Technical"));
+  check_spellings({{parse_lifecycle, "ML Model Evaluation", "ml-model-evaluation"},
+                   {parse_lifecycle, "Data Preparation", "data-preparation"},
+                   {parse_lifecycle, "monitoring-and-maintenance", "monitoring-and-maintenance"},
+                   {parse_lifecycle, "Testing", ""},
+                   {parse_category, "Technical - ML", "technical-ml"},
+                   {parse_category, "Technical - Cyber", "technical-cyber"},
+                   {parse_category, "Policy", "policy"},
+                   {parse_category, "Technical", ""}});
 }
 
 TEST_CASE("taxonomy labels the known values of its fixed tables only", "[model]") {
