@@ -15,7 +15,7 @@
 
 #include "index/generations.h"
 #include "index/index_writer.h"
-#include "index/schema.h"
+#include "index/verify.h"
 #include "load/corpus.h"
 #include "util/command_line.h"
 
@@ -143,47 +143,6 @@ nlohmann::json build_info(const load::LoadReport& report) {
             {"warnings", report.warnings.size()}}}};
 }
 
-// Opens the new generation as a reader would and checks it holds what was written.
-Status verify_generation(const fs::path& dir, const index::WriteSummary& written, const model::Atlas& atlas) {
-  try {
-    Xapian::Database db(dir.string());
-    if (db.get_doccount() != written.documents)
-      return Status::Corruption(dir.string() + ": holds " + std::to_string(db.get_doccount()) + " documents, " +
-                                std::to_string(written.documents) + " were written");
-    if (db.get_metadata(schema::kMetaBuild).empty())
-      return Status::Corruption(dir.string() + ": build metadata missing");
-    // Every kind of record can be found by its id term.
-    std::vector<std::string> probes;
-    if (!atlas.risks.empty()) probes.push_back(atlas.risks.front().id);
-    if (!atlas.techniques.empty()) probes.push_back(atlas.techniques.back().id);
-    if (!atlas.mitigations.empty()) probes.push_back(atlas.mitigations.front().id);
-    for (const auto& id : probes) {
-      if (db.get_termfreq(std::string(schema::kIdPrefix) + id) != 1)
-        return Status::Corruption(dir.string() + ": record " + id + " cannot be found by its id");
-    }
-    Xapian::Enquire enquire(db);
-    enquire.set_query(Xapian::Query::MatchAll);
-    if (db.get_doccount() > 0 && enquire.get_mset(0, 1).empty())
-      return Status::Corruption(dir.string() + ": a match-all search returned nothing");
-  } catch (const Xapian::Error& e) {
-    return Status::Corruption(dir.string() + ": " + e.get_description());
-  }
-  return Status::OK();
-}
-
-// Records in the live generation: nullopt when nothing is live yet; a Status when live.stub or
-// the generation it names cannot be read (the shrink guard cannot compare then).
-Result<std::optional<Xapian::doccount>> live_document_count(const index::IndexRoot& root) {
-  const auto live = root.live_generation();
-  if (live.status().code() == StatusCode::kNotFound) return std::optional<Xapian::doccount>();
-  if (!live.ok()) return live.status();
-  try {
-    return std::optional<Xapian::doccount>(Xapian::Database(live->string()).get_doccount());
-  } catch (const Xapian::Error& e) {
-    return Status::Corruption(live->string() + ": " + e.get_description());
-  }
-}
-
 // Test hook: RISKATLAS_FAULT=pause-after:N sleeps a minute after the N-th document (so a test can
 // SIGKILL a build in progress); exit-after:N dies at once like a killed process.
 std::function<void(std::size_t, std::size_t)> fault_hook() {
@@ -230,7 +189,7 @@ int run(const Options& opt) {
   }
   root.remove_stale(opt.keep);
 
-  const fs::path generation = root.new_generation_path();
+  index::PendingGeneration generation(root);  // removed on every return below but the last
   index::WriteOptions write_options;
   write_options.build_info = build_info(report);
   if (!opt.quiet) {
@@ -243,37 +202,33 @@ int run(const Options& opt) {
     write_options.progress_every = 1;
   }
   Diagnostics index_warnings;
-  auto written = index::write_database(report.atlas, generation, write_options, index_warnings);
+  auto written = index::write_database(report.atlas, generation.path(), write_options, index_warnings);
   for (const auto& w : index_warnings) std::cerr << "warning: " << w.to_string() << '\n';
   if (!written.ok()) {
     std::cerr << "riskatlas-index: building the new generation failed: " << written.status().message()
               << "\nthe live index was not changed\n";
     return kBuildFailed;
   }
-  if (Status s = verify_generation(generation, *written, report.atlas); !s.ok()) {
-    fs::remove_all(generation, ec);
+  if (Status s = index::verify_generation(generation.path(), *written, report.atlas); !s.ok()) {
     std::cerr << "riskatlas-index: verification failed: " << s.message() << "\nthe live index was not changed\n";
     return kBuildFailed;
   }
-  const auto live_count = live_document_count(root);
+  const auto live_count = index::live_document_count(root);
   if (!live_count.ok() && !opt.force) {
-    fs::remove_all(generation, ec);
     std::cerr << "riskatlas-index: refusing to publish: the live index cannot be read to compare with ("
               << live_count.status().message() << "); use --force to replace it\n";
     return kShrinkRefused;
   }
   if (live_count.ok() && *live_count && !opt.force) {
-    const Xapian::doccount live = **live_count;
+    const std::size_t live = **live_count;
     if (static_cast<double>(written->documents) < opt.min_ratio * static_cast<double>(live)) {
-      fs::remove_all(generation, ec);
       std::cerr << "riskatlas-index: refusing to publish: the new build has " << written->documents
                 << " records, the live index " << live << " (below --min-ratio " << opt.min_ratio
                 << "); use --force if this is intended\n";
       return kShrinkRefused;
     }
   }
-  if (Status s = root.publish(generation); !s.ok()) {
-    fs::remove_all(generation, ec);
+  if (Status s = generation.publish(); !s.ok()) {
     std::cerr << "riskatlas-index: publishing failed: " << s.message() << "\nthe live index was not changed\n";
     return kBuildFailed;
   }
@@ -288,7 +243,7 @@ int run(const Options& opt) {
       sep = ", ";
     }
     std::cout << "), " << written->links << " risk-technique links\n"
-              << "live: " << generation.filename().string() << " (uuid " << written->uuid << "), "
+              << "live: " << generation.path().filename().string() << " (uuid " << written->uuid << "), "
               << removed.size() << " old generations removed, " << seconds << " s\n";
   }
   return kOk;

@@ -5,10 +5,10 @@ namespace riskatlas::server {
 ApiError api_error_from_status(const Status& status) {
   switch (status.code()) {
     case StatusCode::kInvalidArgument:
-      // The library's wildcard guard: the query is valid but expands to too many words.
-      if (status.message().find("wildcard") != std::string::npos)
-        return {400, "too_broad", status.message()};
       return {400, "invalid_parameter", status.message()};
+    case StatusCode::kTooBroad:
+      // The library's wildcard guard: the query is valid but expands to too many words.
+      return {400, "too_broad", status.message()};
     case StatusCode::kNotFound:
       return {404, "not_found", status.message()};
     case StatusCode::kUnavailable:

@@ -22,8 +22,8 @@ struct ApiError {
   }
 };
 
-// The one mapping from library Status codes to HTTP answers. InvalidArgument and NotFound keep their
-// message (it names the parameter the caller got wrong); every other code gets a generic message,
+// The one mapping from library Status codes to HTTP answers. InvalidArgument, TooBroad and NotFound
+// keep their message (it names the parameter the caller got wrong); every other code gets a generic message,
 // because it may name files or carry library error text. REQUIRES: !status.ok().
 ApiError api_error_from_status(const Status& status);
 

@@ -246,6 +246,29 @@ struct Segment {
   unsigned base = 0;  // position of its first token
 };
 
+// The tokens of one analyze() call, the last position used and the tokens dropped as too long.
+struct TokenSink {
+  std::vector<Token> tokens;
+  unsigned position = 0;
+  std::size_t dropped = 0;
+};
+
+// The parts of an identifier or number between its separators ("aml.t0051" -> aml, t0051).
+std::vector<std::string> split_parts(const std::string& text) {
+  std::vector<std::string> parts;
+  std::string cur;
+  for (char c : text) {
+    if (is_part_separator(c)) {
+      if (!cur.empty()) parts.push_back(std::move(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  if (!cur.empty()) parts.push_back(std::move(cur));
+  return parts;
+}
+
 void add_unique(std::vector<std::string>& v, const std::string& s) {
   if (!s.empty() && std::find(v.begin(), v.end(), s) == v.end()) v.push_back(s);
 }
@@ -297,7 +320,7 @@ struct Analyzer::Impl {
       out.clear();
     }
     if (out.empty() || !utf8::is_valid(out)) out = word;
-    if (out.size() > kMaxTermBytes) out = std::string(utf8::truncate(out, kMaxTermBytes));
+    if (out.size() > kMaxTokenBytes) out = std::string(utf8::truncate(out, kMaxTokenBytes));
     return out;
   }
 
@@ -316,19 +339,45 @@ struct Analyzer::Impl {
     return to_utf8(w);
   }
 
+  // Tokens of `text`, in position order: the normalized text is cut into word segments, the
+  // segments become words, identifiers and hyphen-joined compounds, and runs of Han/Kana/Hangul
+  // characters also give overlapping bigrams.
   std::vector<Token> analyze(std::string_view text, std::size_t& dropped_count);
+  // The word segments of normalized text, each folded; segments without a letter or digit stay,
+  // with empty text, so positions and hyphen joins see them.
+  std::vector<Segment> word_segments(const UnicodeString& norm);
+  // Adds one token unless it is empty, too long (counted as dropped) or invalid; words get a stem.
+  void emit(TokenSink& sink, const std::string& t, TokenKind kind, unsigned position);
+  // Every segment's tokens, and before a run joined only by hyphens ("gpt-4", "state-of-the-art")
+  // the run as one compound at the position of its first part.
+  void emit_words(const UnicodeString& norm, std::vector<Segment>& segs, TokenSink& sink);
+  // A segment: a simple token, or an identifier/number kept whole with its parts after it. Sets
+  // seg.base, the position of its first token.
+  void emit_segment(Segment& seg, TokenSink& sink);
+  // Overlapping bigrams over runs of Han/Kana/Hangul characters, across adjacent segments, so that a
+  // word is found whatever the dictionary segmentation of the record and of the query.
+  void emit_cjk_bigrams(const UnicodeString& norm, const std::vector<Segment>& segs, TokenSink& sink);
+
   std::vector<Span> spans(std::string_view text);
   std::string fold_text(std::string_view text);
 };
 
 std::vector<Token> Analyzer::Impl::analyze(std::string_view text, std::size_t& dropped_count) {
-  std::vector<Token> out;
   dropped_count = 0;
   const std::string cleaned = utf8::clean(text).text;
-  if (cleaned.empty()) return out;
+  if (cleaned.empty()) return {};
   const UnicodeString norm = normalize(from_utf8(cleaned));
+  std::vector<Segment> segs = word_segments(norm);
+  TokenSink sink;
+  emit_words(norm, segs, sink);
+  emit_cjk_bigrams(norm, segs, sink);
+  dropped_count = sink.dropped;
+  std::stable_sort(sink.tokens.begin(), sink.tokens.end(),
+                   [](const Token& a, const Token& b) { return a.position < b.position; });
+  return std::move(sink.tokens);
+}
 
-  // 1. Word segments of the normalized text.
+std::vector<Segment> Analyzer::Impl::word_segments(const UnicodeString& norm) {
   std::vector<Segment> segs;
   icu::BreakIterator& it = words.start(norm);
   int32_t start = it.first();
@@ -341,51 +390,20 @@ std::vector<Token> Analyzer::Impl::analyze(std::string_view text, std::size_t& d
     seg.cjk = !seg.text.empty() && is_cjk_text(seg.text);
     segs.push_back(std::move(seg));
   }
+  return segs;
+}
 
-  auto emit = [&](const std::string& t, TokenKind kind, unsigned position) {
-    if (t.empty()) return;
-    if (t.size() > kMaxTermBytes) {
-      ++dropped_count;
-      return;
-    }
-    if (!utf8::is_valid(t)) return;  // defensive: ICU output of valid input is valid
-    out.push_back(Token{t, kind == TokenKind::kWord ? stem_of(t) : std::string(), position, kind});
-  };
+void Analyzer::Impl::emit(TokenSink& sink, const std::string& t, TokenKind kind, unsigned position) {
+  if (t.empty()) return;
+  if (t.size() > kMaxTokenBytes) {
+    ++sink.dropped;
+    return;
+  }
+  if (!utf8::is_valid(t)) return;  // defensive: ICU output of valid input is valid
+  sink.tokens.push_back(Token{t, kind == TokenKind::kWord ? stem_of(t) : std::string(), position, kind});
+}
 
-  unsigned pos = 0;
-  // A word segment: a simple token, or an identifier/number kept whole with its parts after it.
-  auto emit_segment = [&](Segment& seg) {
-    seg.base = pos + 1;
-    if (seg.text.empty()) return;
-    if (seg.cjk) {
-      emit(seg.text, TokenKind::kCjk, ++pos);
-      return;
-    }
-    std::string single = seg.text;
-    if (std::any_of(seg.text.begin(), seg.text.end(), is_part_separator)) {
-      std::vector<std::string> parts;
-      std::string cur;
-      for (char c : seg.text) {
-        if (is_part_separator(c)) {
-          if (!cur.empty()) parts.push_back(std::move(cur));
-          cur.clear();
-        } else {
-          cur += c;
-        }
-      }
-      if (!cur.empty()) parts.push_back(std::move(cur));
-      if (parts.size() >= 2) {
-        emit(seg.text, is_number_text(seg.text) ? TokenKind::kNumber : TokenKind::kCompound, pos + 1);
-        for (const std::string& part : parts) emit(part, classify(part), ++pos);
-        return;
-      }
-      if (parts.empty()) return;
-      single = parts.front();
-    }
-    emit(single, classify(single), ++pos);
-  };
-
-  // 2. Segments, grouping runs joined only by a hyphen ("gpt-4", "state-of-the-art").
+void Analyzer::Impl::emit_words(const UnicodeString& norm, std::vector<Segment>& segs, TokenSink& sink) {
   auto joinable = [](const Segment& s) { return !s.text.empty() && !s.cjk; };
   for (std::size_t i = 0; i < segs.size();) {
     std::size_t j = i + 1;
@@ -399,16 +417,38 @@ std::vector<Token> Analyzer::Impl::analyze(std::string_view text, std::size_t& d
       for (std::size_t k = i; k < j; ++k) {
         if (k > i) joined += '-';
         joined += segs[k].text;
-        if (joined.size() > kMaxTermBytes) break;  // dropped anyway; do not build a huge string
+        if (joined.size() > kMaxTokenBytes) break;  // dropped anyway; do not build a huge string
       }
-      emit(joined, TokenKind::kCompound, pos + 1);
+      emit(sink, joined, TokenKind::kCompound, sink.position + 1);
     }
-    for (std::size_t k = i; k < j; ++k) emit_segment(segs[k]);
+    for (std::size_t k = i; k < j; ++k) emit_segment(segs[k], sink);
     i = j;
   }
+}
 
-  // 3. Overlapping bigrams over runs of Han/Kana/Hangul characters, across adjacent segments, so that a
-  // word is found whatever the dictionary segmentation of the record and of the query.
+void Analyzer::Impl::emit_segment(Segment& seg, TokenSink& sink) {
+  unsigned& pos = sink.position;
+  seg.base = pos + 1;
+  if (seg.text.empty()) return;
+  if (seg.cjk) {
+    emit(sink, seg.text, TokenKind::kCjk, ++pos);
+    return;
+  }
+  std::string single = seg.text;
+  if (std::any_of(seg.text.begin(), seg.text.end(), is_part_separator)) {
+    const std::vector<std::string> parts = split_parts(seg.text);
+    if (parts.size() >= 2) {
+      emit(sink, seg.text, is_number_text(seg.text) ? TokenKind::kNumber : TokenKind::kCompound, pos + 1);
+      for (const std::string& part : parts) emit(sink, part, classify(part), ++pos);
+      return;
+    }
+    if (parts.empty()) return;
+    single = parts.front();
+  }
+  emit(sink, single, classify(single), ++pos);
+}
+
+void Analyzer::Impl::emit_cjk_bigrams(const UnicodeString& norm, const std::vector<Segment>& segs, TokenSink& sink) {
   struct CjkChar {
     int32_t start, end;
     std::size_t seg;
@@ -418,7 +458,7 @@ std::vector<Token> Analyzer::Impl::analyze(std::string_view text, std::size_t& d
     auto gram = [&](const CjkChar& a, const CjkChar& b) {
       const Segment& seg = segs[a.seg];
       if (seg.cjk && seg.start == a.start && seg.end == b.end) return;  // the segment token itself
-      emit(to_utf8(UnicodeString(norm, a.start, b.end - a.start)), TokenKind::kCjk, seg.base);
+      emit(sink, to_utf8(UnicodeString(norm, a.start, b.end - a.start)), TokenKind::kCjk, seg.base);
     };
     if (run.size() == 1) gram(run[0], run[0]);
     for (std::size_t k = 0; k + 1 < run.size(); ++k) gram(run[k], run[k + 1]);
@@ -438,9 +478,6 @@ std::vector<Token> Analyzer::Impl::analyze(std::string_view text, std::size_t& d
     }
   }
   if (!run.empty()) flush();
-
-  std::stable_sort(out.begin(), out.end(), [](const Token& a, const Token& b) { return a.position < b.position; });
-  return out;
 }
 
 std::vector<Span> Analyzer::Impl::spans(std::string_view text) {
@@ -488,7 +525,7 @@ std::vector<Span> Analyzer::Impl::spans(std::string_view text) {
     // Fast path with the same result: a word of ASCII letters and digits only normalizes to its
     // lower case and has no parts; letters make it a stemmed word, digits alone a number.
     const std::string_view segment = text.substr(b, e - b);
-    if (word && segment.size() <= kMaxTermBytes &&
+    if (word && segment.size() <= kMaxTokenBytes &&
         std::all_of(segment.begin(), segment.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })) {
       std::string lower(segment);
       for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));

@@ -30,7 +30,7 @@ enum class TokenKind {
 };
 
 struct Token {
-  std::string text;   // normalized, folded form: what is indexed unstemmed (always valid UTF-8, <= kMaxTermBytes)
+  std::string text;   // normalized, folded form: what is indexed unstemmed (always valid UTF-8, <= kMaxTokenBytes)
   std::string stem;   // English stem of `text` for kWord; empty for other kinds
   unsigned position;  // 1-based word position; a compound shares the position of its first part;
                       // CJK bigrams share the position of their first character's word
@@ -44,9 +44,10 @@ struct Span {
   std::vector<std::string> terms;  // the token texts this word analyses to (and stems, for kWord)
 };
 
-// Longest token text kept, in bytes, after normalization. Longer tokens are dropped (and counted),
-// which also keeps every prefix + term under Xapian's 245-byte limit.
-inline constexpr std::size_t kMaxTermBytes = 64;
+// Longest token text the analyzer keeps, in bytes, after normalization. Longer tokens are dropped
+// (and counted), which also keeps every prefix + term under Xapian's limit
+// (index/schema.h: kMaxXapianTermBytes).
+inline constexpr std::size_t kMaxTokenBytes = 64;
 
 class Analyzer {
  public:
@@ -68,7 +69,7 @@ class Analyzer {
   // English stem of an already folded word.
   std::string stem(std::string_view folded_word);
 
-  // How many tokens the last analyze() call dropped for exceeding kMaxTermBytes.
+  // How many tokens the last analyze() call dropped for exceeding kMaxTokenBytes.
   std::size_t dropped_tokens() const;
 
  private:

@@ -135,6 +135,18 @@ std::vector<fs::path> IndexRoot::remove_stale(std::size_t keep) const {
   return removed;
 }
 
+PendingGeneration::~PendingGeneration() {
+  if (published_) return;
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+Status PendingGeneration::publish() {
+  Status s = root_.publish(path_);
+  published_ = s.ok();
+  return s;
+}
+
 Result<ReindexLock> ReindexLock::acquire(const fs::path& root) {
   const fs::path path = root / kLockName;
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);

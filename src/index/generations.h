@@ -46,6 +46,26 @@ class IndexRoot {
   std::filesystem::path root_;
 };
 
+// A generation being built: a fresh path inside `root` whose directory, with whatever a build left in
+// it, is removed when this object dies unless publish() succeeded. The one clean-up path for every way
+// a reindex can fail once it has started writing. REQUIRES: `root` outlives this object.
+class PendingGeneration {
+ public:
+  explicit PendingGeneration(const IndexRoot& root) : root_(root), path_(root.new_generation_path()) {}
+  ~PendingGeneration();
+  PendingGeneration(const PendingGeneration&) = delete;
+  PendingGeneration& operator=(const PendingGeneration&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  // IndexRoot::publish(path()); on success the directory stays (it is live now).
+  Status publish();
+
+ private:
+  const IndexRoot& root_;
+  std::filesystem::path path_;
+  bool published_ = false;
+};
+
 // An exclusive, non-blocking lock on ROOT/.reindex.lock (flock), released on destruction or when the
 // process dies (no stale locks after SIGKILL).
 class ReindexLock {

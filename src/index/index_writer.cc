@@ -32,7 +32,7 @@ void add_vocabulary(Xapian::WritableDatabase& db, const std::vector<model::Synon
     for (const auto& expression : group.expressions) {
       const auto tokens = analyzer.analyze(expression);
       std::string key = synonym_key(tokens), words = synonym_words(tokens);
-      if (key.empty() || key.size() > schema::kMaxTermBytes || words.size() > schema::kMaxTermBytes) {
+      if (key.empty() || key.size() > schema::kMaxXapianTermBytes || words.size() > schema::kMaxXapianTermBytes) {
         warnings.push_back({group.origin, "synonym '" + expression + "' has no searchable words or is too long: ignored"});
         continue;
       }

@@ -131,7 +131,7 @@ class TermWriter {
 };
 
 bool term_fits(std::string_view prefix, std::string_view value) {
-  return prefix.size() + value.size() <= schema::kMaxTermBytes && value.find('\0') == std::string_view::npos;
+  return prefix.size() + value.size() <= schema::kMaxXapianTermBytes && value.find('\0') == std::string_view::npos;
 }
 
 // Adds filter terms and value slots; a value too long for a term is dropped with a warning.
@@ -141,13 +141,13 @@ void add_facets(Xapian::Document& doc, const FacetValues& values, const std::str
     if (it == values.end()) continue;
     std::string slot;
     for (const auto& value : it->second) {
-      if (value.empty() || value.find(model::kMultiValueSeparator) != std::string::npos ||
+      if (value.empty() || value.find(schema::kMultiValueSeparator) != std::string::npos ||
           !term_fits(spec.term_prefix, value)) {
         warnings.push_back({"record " + id, "facet " + std::string(spec.name) + " value dropped: too long or malformed"});
         continue;
       }
       doc.add_boolean_term(std::string(spec.term_prefix) + value);
-      if (!slot.empty()) slot += model::kMultiValueSeparator;
+      if (!slot.empty()) slot += schema::kMultiValueSeparator;
       slot += value;
     }
     if (!slot.empty()) doc.add_value(spec.slot, slot);
@@ -174,7 +174,7 @@ std::string natural_sort_key(std::string_view id) {
       std::size_t j = i;
       while (j < id.size() && std::isdigit(static_cast<unsigned char>(id[j]))) ++j;
       const std::size_t len = j - i;
-      if (len < 10) key.append(10 - len, '0');
+      if (len < schema::kSortKeyDigits) key.append(schema::kSortKeyDigits - len, '0');
       key.append(id.substr(i, len));
       i = j;
     } else {
@@ -335,8 +335,8 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     if (!paper.empty() && term_fits(schema::kSourcePaperPrefix, paper))
       doc.add_boolean_term(std::string(schema::kSourcePaperPrefix) + paper);
     add_facets(doc, facet_values, id, warnings);
-    doc.add_value(model::kSlotSortId, natural_sort_key(id));
-    doc.add_value(model::kSlotSortTitle, std::string(utf8::truncate(analyzer.fold(title), 200)));
+    doc.add_value(schema::kSlotSortId, natural_sort_key(id));
+    doc.add_value(schema::kSlotSortTitle, std::string(utf8::truncate(analyzer.fold(title), schema::kSortTitleBytes)));
     doc.set_data(dump(data));
     sink(std::move(built));
   };

@@ -1,10 +1,15 @@
-// The index layout shared by the writer and the searcher: term prefixes, field weights, value slots
-// (facet slots are in model/taxonomy.h) and metadata keys. Changing any of these needs a reindex.
+// The on-disk index layout, in one place: every term prefix, field weight, value slot, limit and
+// metadata key that the writer (src/index) and the readers (src/search, model::facets()) share.
+// Changing any of these needs a reindex; bump kSchemaVersion when an old index would be misread.
+// This header includes nothing of ours, so model/taxonomy.h can take the facet layout from it.
 #pragma once
 
+#include <cstddef>
 #include <string_view>
 
 namespace riskatlas::schema {
+
+// ---- Term prefixes ----
 
 // Unique id term: "Q" + record id, exactly as the record shows it.
 inline constexpr std::string_view kIdPrefix = "Q";
@@ -20,6 +25,10 @@ inline constexpr std::string_view kExactTitlePrefix = "XT";
 // The source paper of a risk (its QuickRef, else its paper id): related records leave out the
 // record's own paper.
 inline constexpr std::string_view kSourcePaperPrefix = "XP";
+// Every facet filter term starts with this: "K" + facet name + ":" + value, a boolean term.
+inline constexpr std::string_view kFacetPrefix = "K";
+
+// ---- Field weights and positions ----
 
 // Within-document frequency added per occurrence, so BM25 weighs the title above the description
 // above the quoted text.
@@ -30,10 +39,50 @@ inline constexpr unsigned kIdWdf = 6;
 // Positions of consecutive fields are this far apart, so phrases never span two fields.
 inline constexpr unsigned kFieldPositionGap = 100;
 
-// Xapian's limit on prefix + term bytes (glass); one byte less per NUL, which our terms never hold.
-inline constexpr std::size_t kMaxTermBytes = 245;
+// ---- Facets: filter term prefix and value slot of each facet of model::facets() ----
 
-// Metadata keys.
+struct FacetLayout {
+  std::string_view term_prefix;  // boolean filter term = term_prefix + value ("Kdomain:2")
+  unsigned slot;                 // value slot holding the record's value(s) of this facet
+};
+// Record type: risk, technique or mitigation.
+inline constexpr FacetLayout kTypeFacet{"Ktype:", 0};
+// Risk domain ("2") and subdomain ("2.2") of the AI Risk Repository taxonomy.
+inline constexpr FacetLayout kDomainFacet{"Kdomain:", 1};
+inline constexpr FacetLayout kSubdomainFacet{"Ksubdomain:", 2};
+// Causal taxonomy of a risk: entity, intent, timing.
+inline constexpr FacetLayout kEntityFacet{"Kentity:", 3};
+inline constexpr FacetLayout kIntentFacet{"Kintent:", 4};
+inline constexpr FacetLayout kTimingFacet{"Ktiming:", 5};
+// Mitigation ML-lifecycle stages and categories (multi-valued; risks and techniques inherit them).
+inline constexpr FacetLayout kLifecycleFacet{"Klifecycle:", 6};
+inline constexpr FacetLayout kCategoryFacet{"Kcategory:", 7};
+// ATLAS tactics of a technique (multi-valued).
+inline constexpr FacetLayout kTacticFacet{"Ktactic:", 8};
+
+// A multi-valued facet stores its values in its one slot joined by this byte (never in a value).
+inline constexpr char kMultiValueSeparator = '\x1f';
+
+// ---- Other value slots ----
+
+// Natural sort key of the record id (index::natural_sort_key), for sort=id and relevance ties.
+inline constexpr unsigned kSlotSortId = 20;
+// Folded title, at most kSortTitleBytes, for sort=title.
+inline constexpr unsigned kSlotSortTitle = 21;
+
+// ---- Limits ----
+
+// Xapian's limit on prefix + term bytes (glass); one byte less per NUL, which our terms never hold.
+// (The analyzer's own, shorter limit on a token is analysis::kMaxTokenBytes.)
+inline constexpr std::size_t kMaxXapianTermBytes = 245;
+// The sort-title value is cut to this many bytes (on a UTF-8 boundary).
+inline constexpr std::size_t kSortTitleBytes = 200;
+// Digit runs of an id are zero-padded to this width in its natural sort key, so "AML.T2" sorts
+// before "AML.T10".
+inline constexpr std::size_t kSortKeyDigits = 10;
+
+// ---- Metadata keys ----
+
 inline constexpr const char* kMetaAnalyzer = "riskatlas.analyzer";  // analysis::analyzer_version()
 inline constexpr const char* kMetaBuild = "riskatlas.build";        // JSON: built_at, versions, stats
 inline constexpr const char* kMetaLabels = "riskatlas.labels";      // JSON: facet -> {value: label}

@@ -36,7 +36,7 @@ std::string title_key(const std::vector<analysis::Token>& tokens) {
     if (!out.empty()) out += ' ';
     out += t.text;
   }
-  if (out.size() + schema::kExactTitlePrefix.size() > schema::kMaxTermBytes) return {};
+  if (out.size() + schema::kExactTitlePrefix.size() > schema::kMaxXapianTermBytes) return {};
   return out;
 }
 

@@ -9,7 +9,11 @@
 #include <vector>
 
 #include "load/corpus.h"
-#include "load/load_util.h"
+#include "load/atlas_merge.h"
+#include "load/clean_text.h"
+#include "load/id_registry.h"
+#include "load/source_file.h"
+#include "load/warnings.h"
 #include "load/yaml_tree.h"
 #include "model/taxonomy.h"
 
@@ -235,36 +239,25 @@ void AtlasReader::finish(std::size_t first_technique, std::size_t first_mitigati
   }
 }
 
-Status not_atlas(const std::string& path, const YamlNode& n, const std::string& why) {
-  return Status::InvalidArgument(path + ":" + std::to_string(n.line) + ": not an ATLAS distribution: " + why);
-}
-
 }  // namespace
 
 Status load_atlas_yaml(const std::filesystem::path& file, LoadReport& report) {
-  auto data = detail::read_file(file);
-  if (!data.ok()) return data.status();
-  const std::string path = file.string();
-  const std::string name = detail::display_name(file);
-  if (detail::trim(*data).empty()) return Status::InvalidArgument(path + ": empty file, expected an ATLAS distribution");
-  // Parse errors name the path; warnings use the display name like every other diagnostic.
-  Diagnostics yaml_warnings;
-  auto parsed = parse_yaml(*data, path, yaml_warnings);
-  for (auto& w : yaml_warnings) {
-    if (w.where.rfind(path, 0) == 0) w.where = name + w.where.substr(path.size());
-    report.warnings.push_back(std::move(w));
-  }
+  auto source = detail::read_source(file, "an ATLAS distribution");
+  if (!source.ok()) return source.status();
+  const std::string& name = source->name;
+  auto parsed = parse_yaml(*source, report.warnings);
   if (!parsed.ok()) return parsed.status();
+  auto not_atlas = [&](const YamlNode& n, const std::string& why) { return source->not_expected(n.line, why); };
   const YamlNode& root = *parsed;
-  if (!root.is_mapping()) return not_atlas(path, root, std::string("the document is a ") + root.kind_name() + ", expected a mapping");
+  if (!root.is_mapping()) return not_atlas(root, std::string("the document is a ") + root.kind_name() + ", expected a mapping");
   for (const char* key : {"id", "name", "version"}) {
     const YamlNode* n = root.find(key);
     if (n == nullptr || !n->is_scalar() || n->is_null())
-      return not_atlas(path, n ? *n : root, std::string("no '") + key + "' text at the top level");
+      return not_atlas(n ? *n : root, std::string("no '") + key + "' text at the top level");
   }
   const YamlNode* matrices = root.find("matrices");
   if (matrices == nullptr || !matrices->is_sequence())
-    return not_atlas(path, matrices ? *matrices : root, "no 'matrices' list at the top level");
+    return not_atlas(matrices ? *matrices : root, "no 'matrices' list at the top level");
 
   const std::size_t first_technique = report.atlas.techniques.size();
   const std::size_t first_mitigation = report.atlas.mitigations.size();

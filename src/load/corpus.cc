@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "load/corpus.h"
-#include "load/load_util.h"
+#include "load/atlas_merge.h"
+#include "load/clean_text.h"
+#include "load/warnings.h"
 
 namespace riskatlas::load {
 

@@ -13,7 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "load/corpus.h"
-#include "load/load_util.h"
+#include "load/atlas_merge.h"
+#include "load/clean_text.h"
+#include "load/id_registry.h"
+#include "load/risk_facets.h"
+#include "load/source_file.h"
+#include "load/warnings.h"
 #include "model/taxonomy.h"
 #include "util/utf8.h"
 
@@ -144,18 +149,28 @@ json parse_line(std::string_view line) {
   return j;
 }
 
-}  // namespace
+// A line as a JSON object, or BadRecord saying why not.
+json parse_record(std::string_view line) {
+  json j;
+  try {
+    j = parse_line(line);
+  } catch (const json::exception& e) {
+    throw BadRecord{"invalid JSON: " + std::string(utf8::truncate(e.what(), 200))};
+  }
+  if (!j.is_object()) throw BadRecord{"not a JSON object"};
+  return j;
+}
 
-Status load_jsonl(const std::filesystem::path& file, LoadReport& report) {
-  auto data = detail::read_file(file);
-  if (!data.ok()) return data.status();
-  const std::string name = detail::display_name(file);
-  std::string_view text = *data;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+// Ids appear in URLs (/api/records/{id}, permalinks): keep them to what a path segment holds.
+bool is_url_safe_id(const std::string& id) {
+  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '~' || c == '-';
+  });
+}
 
-  model::Atlas& atlas = report.atlas;
-  detail::IdRegistry ids(atlas);
-  const std::size_t first_technique = atlas.techniques.size();
+// Calls `f(line, line_number)` for every line of `text`, without its line break ("\n" or "\r\n").
+template <typename F>
+void for_each_line(std::string_view text, F&& f) {
   std::size_t line_no = 0;
   while (!text.empty()) {
     const std::size_t nl = text.find('\n');
@@ -163,88 +178,117 @@ Status load_jsonl(const std::filesystem::path& file, LoadReport& report) {
     text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    const std::string_view t = detail::trim(line);
-    if (t.empty() || t.front() == '#') continue;
-    const std::string at = detail::where(name, line_no);
-    if (!utf8::is_valid(line)) {
-      detail::skip(report, at, "line is not valid UTF-8");
-      continue;
+    f(line, line_no);
+  }
+}
+
+// Adds the record of one line to the atlas. Every field is read (and may reject the line with
+// BadRecord) before the record's id is claimed, so a rejected line takes no id.
+class RecordLoader {
+ public:
+  explicit RecordLoader(LoadReport& report) : report_(report), ids_(report.atlas) {}
+
+  void load(std::string_view line, const std::string& at) {
+    const json j = parse_record(line);
+    RecordReader r(j, report_, at);
+    const std::string type = r.str("type", true);
+    const std::string raw_id = r.str("id", true);
+    if (!is_url_safe_id(raw_id)) throw BadRecord{"id must be 1 to 128 of A-Z a-z 0-9 . _ ~ -"};
+    if (type == "risk") {
+      add_risk(r, raw_id, at);
+    } else if (type == "technique") {
+      add_technique(r, raw_id, at);
+    } else if (type == "mitigation") {
+      add_mitigation(r, raw_id, at);
+    } else {
+      throw BadRecord{"unknown type '" + type + "' (expected risk, technique or mitigation)"};
     }
+    if (r.counts().any()) warn(report_, at + " (record " + raw_id + ")", r.counts().describe());
+    ++report_.stats.jsonl_records;
+  }
+
+ private:
+  void add_risk(RecordReader& r, const std::string& raw_id, const std::string& at) {
+    model::Risk risk;
+    risk.subcategory = r.str("title", true);
+    risk.category = r.str("category");
+    risk.description = r.str("description");
+    const std::string quote = r.str("quote");
+    risk.source_title = r.str("source");
+    risk.quickref = r.str("quickref");
+    const std::vector<std::string> techniques = r.strings("techniques");
+    detail::RawFacets raw{r.str("entity"), r.str("intent"), r.str("timing"), r.str("domain"), r.str("subdomain")};
+    bool derived = false;
+    detail::apply_risk_facets(raw, risk, report_, at + " (record " + raw_id + ")", derived);
+    risk.id = claim(raw_id, at);
+    risk.ev_id = raw_id;
+    if (!quote.empty()) risk.evidence.push_back({raw_id, quote, ""});
+    risk.origin = at;
+    for (const auto& tid : techniques) report_.atlas.links.push_back({risk.id, tid, at});
+    report_.atlas.risks.push_back(std::move(risk));
+    ++report_.stats.risks;
+  }
+
+  void add_technique(RecordReader& r, const std::string& raw_id, const std::string& at) {
+    model::Technique tech;
+    tech.name = r.str("name", true);
+    tech.description = r.str("description");
+    tech.tactics = r.strings("tactics");
+    tech.parent = r.str("parent");
+    tech.maturity = detail::slug(r.str("maturity"));
+    tech.created = r.str("created");
+    tech.modified = r.str("modified");
+    tech.id = claim(raw_id, at);
+    tech.origin = at;
+    report_.atlas.techniques.push_back(std::move(tech));
+    ++report_.stats.techniques;
+  }
+
+  void add_mitigation(RecordReader& r, const std::string& raw_id, const std::string& at) {
+    model::Mitigation m;
+    m.name = r.str("name", true);
+    m.description = r.str("description");
+    m.categories = r.values("categories", model::parse_category);
+    m.lifecycle = r.values("lifecycle", model::parse_lifecycle);
+    m.techniques = r.uses("techniques");
+    m.created = r.str("created");
+    m.modified = r.str("modified");
+    m.id = claim(raw_id, at);
+    m.origin = at;
+    report_.atlas.mitigations.push_back(std::move(m));
+    ++report_.stats.mitigations;
+  }
+
+  // The record's id: `raw_id`, or a free variant of it with a warning when it is taken.
+  std::string claim(const std::string& raw_id, const std::string& at) {
+    std::string id = ids_.claim(raw_id);
+    if (id != raw_id) warn(report_, at, "id '" + raw_id + "' is already taken: this record is '" + id + "'");
+    return id;
+  }
+
+  LoadReport& report_;
+  detail::IdRegistry ids_;
+};
+
+}  // namespace
+
+Status load_jsonl(const std::filesystem::path& file, LoadReport& report) {
+  auto source = detail::read_source(file, "JSON Lines records", detail::EmptyFile::kAccepted);
+  if (!source.ok()) return source.status();
+  RecordLoader loader(report);
+  const std::size_t first_technique = report.atlas.techniques.size();
+  for_each_line(source->text, [&](std::string_view line, std::size_t line_no) {
+    const std::string_view t = detail::trim(line);
+    if (t.empty() || t.front() == '#') return;
+    const std::string at = detail::where(source->name, line_no);
+    if (!utf8::is_valid(line)) return detail::skip(report, at, "line is not valid UTF-8");
     try {
-      json j;
-      try {
-        j = parse_line(t);
-      } catch (const json::exception& e) {
-        throw BadRecord{"invalid JSON: " + std::string(utf8::truncate(e.what(), 200))};
-      }
-      if (!j.is_object()) throw BadRecord{"not a JSON object"};
-      RecordReader r(j, report, at);
-      const std::string type = r.str("type", true);
-      const std::string raw_id = r.str("id", true);
-      // Ids appear in URLs (/api/records/{id}, permalinks): keep them to what a path segment holds.
-      const bool id_ok = !raw_id.empty() && raw_id.size() <= 128 && std::all_of(raw_id.begin(), raw_id.end(), [](char c) {
-        return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '~' || c == '-';
-      });
-      if (!id_ok) throw BadRecord{"id must be 1 to 128 of A-Z a-z 0-9 . _ ~ -"};
-      if (type == "risk") {
-        model::Risk risk;
-        risk.subcategory = r.str("title", true);
-        risk.category = r.str("category");
-        risk.description = r.str("description");
-        const std::string quote = r.str("quote");
-        risk.source_title = r.str("source");
-        risk.quickref = r.str("quickref");
-        // Every field is read (and may reject the line) before the id is claimed.
-        const std::vector<std::string> techniques = r.strings("techniques");
-        detail::RawFacets raw{r.str("entity"), r.str("intent"), r.str("timing"), r.str("domain"), r.str("subdomain")};
-        bool derived = false;
-        detail::apply_risk_facets(raw, risk, report, at + " (record " + raw_id + ")", derived);
-        risk.id = ids.claim(raw_id);
-        if (risk.id != raw_id) warn(report, at, "id '" + raw_id + "' is already taken: this record is '" + risk.id + "'");
-        risk.ev_id = raw_id;
-        if (!quote.empty()) risk.evidence.push_back({raw_id, quote, ""});
-        risk.origin = at;
-        for (const auto& tid : techniques) atlas.links.push_back({risk.id, tid, at});
-        atlas.risks.push_back(std::move(risk));
-        ++report.stats.risks;
-      } else if (type == "technique") {
-        model::Technique tech;
-        tech.name = r.str("name", true);
-        tech.description = r.str("description");
-        tech.tactics = r.strings("tactics");
-        tech.parent = r.str("parent");
-        tech.maturity = detail::slug(r.str("maturity"));
-        tech.created = r.str("created");
-        tech.modified = r.str("modified");
-        tech.id = ids.claim(raw_id);
-        if (tech.id != raw_id) warn(report, at, "id '" + raw_id + "' is already taken: this record is '" + tech.id + "'");
-        tech.origin = at;
-        atlas.techniques.push_back(std::move(tech));
-        ++report.stats.techniques;
-      } else if (type == "mitigation") {
-        model::Mitigation m;
-        m.name = r.str("name", true);
-        m.description = r.str("description");
-        m.categories = r.values("categories", model::parse_category);
-        m.lifecycle = r.values("lifecycle", model::parse_lifecycle);
-        m.techniques = r.uses("techniques");
-        m.created = r.str("created");
-        m.modified = r.str("modified");
-        m.id = ids.claim(raw_id);
-        if (m.id != raw_id) warn(report, at, "id '" + raw_id + "' is already taken: this record is '" + m.id + "'");
-        m.origin = at;
-        atlas.mitigations.push_back(std::move(m));
-        ++report.stats.mitigations;
-      } else {
-        throw BadRecord{"unknown type '" + type + "' (expected risk, technique or mitigation)"};
-      }
-      if (r.counts().any()) warn(report, at + " (record " + raw_id + ")", r.counts().describe());
-      ++report.stats.jsonl_records;
+      loader.load(t, at);
     } catch (const BadRecord& bad) {
       detail::skip(report, at, bad.message);
     }
-  }
-  detail::inherit_parent_tactics(atlas, first_technique, report);
+  });
+  detail::inherit_parent_tactics(report.atlas, first_technique, report);
   return Status::OK();
 }
 

@@ -17,7 +17,10 @@
 
 #include "load/corpus.h"
 #include "load/csv_reader.h"
-#include "load/load_util.h"
+#include "load/atlas_merge.h"
+#include "load/clean_text.h"
+#include "load/source_file.h"
+#include "load/warnings.h"
 #include "load/yaml_tree.h"
 #include "model/taxonomy.h"
 
@@ -78,18 +81,12 @@ std::string text_of(const YamlNode& n) {
   return detail::clean_text(n.value, counts);
 }
 
-Status load_links_yaml(const std::string& data, const std::string& path, const std::string& name, LoadReport& report) {
-  Diagnostics yaml_warnings;
-  auto parsed = parse_yaml(data, path, yaml_warnings);
-  for (auto& w : yaml_warnings) {
-    if (w.where.rfind(path, 0) == 0) w.where = name + w.where.substr(path.size());
-    report.warnings.push_back(std::move(w));
-  }
+Status load_links_yaml(const detail::SourceFile& source, LoadReport& report) {
+  const std::string& name = source.name;
+  auto parsed = parse_yaml(source, report.warnings);
   if (!parsed.ok()) return parsed.status();
   const YamlNode& root = *parsed;
-  auto not_links = [&](const YamlNode& n, const std::string& why) {
-    return Status::InvalidArgument(path + ":" + std::to_string(n.line) + ": not a links file: " + why);
-  };
+  auto not_links = [&](const YamlNode& n, const std::string& why) { return source.not_expected(n.line, why); };
   if (!root.is_mapping()) return not_links(root, "expected a mapping with 'version' and 'links'");
   const YamlNode* version = root.find("version");
   if (version == nullptr) {
@@ -153,11 +150,13 @@ Status load_links_yaml(const std::string& data, const std::string& path, const s
   return Status::OK();
 }
 
-Status load_links_csv(const std::string& data, const std::string& path, const std::string& name, LoadReport& report) {
+Status load_links_csv(const detail::SourceFile& source, LoadReport& report) {
+  const std::string& path = source.path;
+  const std::string& name = source.name;
   std::size_t skipped = 0;
-  CsvReader reader(data, name, report.warnings, skipped);
+  CsvReader reader(source.text, name, report.warnings, skipped);
   CsvRecord rec;
-  const auto fatal = [&](const Status& st) { return Status::Corruption(path + st.message().substr(name.size())); };
+  const auto fatal = [&](const Status& st) { return Status::Corruption(source.at_path(st.message())); };
   if (!reader.next(rec)) {
     if (!reader.status().ok()) return fatal(reader.status());
     return Status::InvalidArgument(path + ": empty file, expected a links CSV");
@@ -166,8 +165,7 @@ Status load_links_csv(const std::string& data, const std::string& path, const st
   bool ok = rec.fields.size() == header.size();
   for (std::size_t i = 0; ok && i < header.size(); ++i) ok = detail::trim(rec.fields[i]) == header[i];
   if (!ok)
-    return Status::InvalidArgument(path + ":" + std::to_string(rec.line) +
-                                   ": not a links file: expected header selector,value,technique,why");
+    return source.not_expected(rec.line, "expected header selector,value,technique,why");
   LinkResolver resolver(report);
   while (reader.next(rec)) {
     const std::string at = detail::where(name, rec.line);
@@ -197,14 +195,11 @@ Status load_links_csv(const std::string& data, const std::string& path, const st
 }  // namespace
 
 Status load_links(const std::filesystem::path& file, LoadReport& report) {
-  auto data = detail::read_file(file);
-  if (!data.ok()) return data.status();
-  const std::string path = file.string();
-  const std::string name = detail::display_name(file);
-  if (detail::trim(*data).empty()) return Status::InvalidArgument(path + ": empty file, expected a links file");
+  auto source = detail::read_source(file, "a links file");
+  if (!source.ok()) return source.status();
   std::string ext = file.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  const Status st = ext == ".csv" ? load_links_csv(*data, path, name, report) : load_links_yaml(*data, path, name, report);
+  const Status st = ext == ".csv" ? load_links_csv(*source, report) : load_links_yaml(*source, report);
   detail::dedupe_links(report);
   return st;
 }

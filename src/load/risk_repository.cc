@@ -14,7 +14,12 @@
 
 #include "load/corpus.h"
 #include "load/csv_reader.h"
-#include "load/load_util.h"
+#include "load/atlas_merge.h"
+#include "load/clean_text.h"
+#include "load/id_registry.h"
+#include "load/risk_facets.h"
+#include "load/source_file.h"
+#include "load/warnings.h"
 #include "util/utf8.h"
 
 namespace riskatlas::load {
@@ -83,151 +88,192 @@ std::size_t pick_risk(const std::vector<std::size_t>& candidates, const Row& row
   return best;
 }
 
-}  // namespace
+Key key_of(const Row& row) {
+  return {number_key(row.f[kPaperId]), number_key(row.f[kCatId]), number_key(row.f[kSubCatId])};
+}
 
-Status load_risk_repository_csv(const std::filesystem::path& file, LoadReport& report) {
-  auto data = detail::read_file(file);
-  if (!data.ok()) return data.status();
-  const std::string name = detail::display_name(file);
-  const std::string path = file.string();
-  if (detail::trim(*data).empty() || detail::trim(*data) == "\xEF\xBB\xBF")
-    return Status::InvalidArgument(path + ": empty file, expected an AI Risk Repository export");
+// One export file read into the atlas: the header is checked, then pass 1 reads every row (sources
+// and risks in file order, additional evidence set aside), pass 2 merges the additional evidence into
+// its risks, and finish() records the counts and refuses a file that gave nothing.
+class RepositoryReader {
+ public:
+  RepositoryReader(const detail::SourceFile& source, LoadReport& report)
+      : source_(source), report_(report), csv_(source.text, source.name, report.warnings, skipped_) {}
 
+  // The first record must be the export's header.
+  Status read_header() {
+    if (!csv_.next(rec_)) {
+      if (!csv_.status().ok()) return fatal(csv_.status());
+      return Status::InvalidArgument(source_.path + ": empty file, expected an AI Risk Repository export");
+    }
+    bool header_ok = rec_.fields.size() == kColumns;
+    for (std::size_t i = 0; header_ok && i < kColumns; ++i) header_ok = detail::trim(rec_.fields[i]) == kHeader[i];
+    if (!header_ok) {
+      std::string found;
+      for (const auto& f : rec_.fields) found += (found.empty() ? "" : ",") + f;
+      found = utf8::clean(found).text;  // the message may end up in JSON: keep it valid UTF-8
+      if (found.size() > 120) found = std::string(utf8::truncate(found, 120)) + "...";
+      return source_.not_expected(rec_.line, "expected header " + header_text() + " (found: " + found + ")");
+    }
+    csv_.set_expected_columns(kColumns);
+    header_line_ = rec_.line;
+    return Status::OK();
+  }
+
+  // Pass 1: reads and cleans every row; sources and risks are created in file order.
+  Status read_rows() {
+    risks_before_ = report_.atlas.risks.size();
+    while (csv_.next(rec_)) read_row();
+    report_.stats.skipped += skipped_;
+    data_rows_ = csv_.records_read() > 0 ? csv_.records_read() - 1 : 0;  // minus the header
+    report_.stats.csv_rows += data_rows_;
+    if (!csv_.status().ok()) return fatal(csv_.status());
+    return Status::OK();
+  }
+
+  // Pass 2: merges the additional evidence, in file order.
+  void merge_additional_evidence() {
+    for (const Row& row : evidence_rows_) merge_evidence(row);
+  }
+
+  // Counts, the one summary warning, versions; InvalidArgument when the file gave no records.
+  Status finish() {
+    if (derived_domains_ > 0)
+      detail::warn(report_, source_.name,
+                   "repaired: " + std::to_string(derived_domains_) +
+                       " risks with an empty Domain were given the domain of their subdomain (first: " +
+                       first_derived_ + ")");
+    const std::size_t risks_added = report_.atlas.risks.size() - risks_before_;
+    report_.stats.sources += sources_added_;
+    report_.stats.risks += risks_added;
+    report_.stats.evidence_merged += merged_;
+    if (data_rows_ == 0)
+      return Status::InvalidArgument(source_.path + ":" + std::to_string(header_line_) + ": header only, no records");
+    if (risks_added == 0 && sources_added_ == 0)
+      return Status::InvalidArgument(source_.path + ": no usable rows: every row was skipped");
+    record_version();
+    return Status::OK();
+  }
+
+ private:
   // The reader names the file by its display name; fatal errors name the path.
-  auto with_path = [&](const Status& st) { return Status::Corruption(path + st.message().substr(name.size())); };
-  std::size_t skipped = 0;
-  CsvReader reader(*data, name, report.warnings, skipped);
-  CsvRecord rec;
-  if (!reader.next(rec)) {
-    if (!reader.status().ok()) return with_path(reader.status());
-    return Status::InvalidArgument(path + ": empty file, expected an AI Risk Repository export");
-  }
-  bool header_ok = rec.fields.size() == kColumns;
-  for (std::size_t i = 0; header_ok && i < kColumns; ++i) header_ok = detail::trim(rec.fields[i]) == kHeader[i];
-  if (!header_ok) {
-    std::string found;
-    for (const auto& f : rec.fields) found += (found.empty() ? "" : ",") + f;
-    found = utf8::clean(found).text;  // the message may end up in JSON: keep it valid UTF-8
-    if (found.size() > 120) found = std::string(utf8::truncate(found, 120)) + "...";
-    return Status::InvalidArgument(path + ":" + std::to_string(rec.line) +
-                                   ": not an AI Risk Repository export: expected header " + header_text() +
-                                   " (found: " + found + ")");
-  }
-  reader.set_expected_columns(kColumns);
-  const std::size_t header_line = rec.line;
+  Status fatal(const Status& st) const { return Status::Corruption(source_.at_path(st.message())); }
 
-  // Pass 1: read and clean every row; sources and risks are created in file order.
-  std::vector<Row> evidence_rows;
-  detail::IdRegistry ids(report.atlas);
-  std::map<Key, std::vector<std::size_t>> risks_by_key;  // -> indices into report.atlas.risks
-  std::map<std::string, std::size_t> ev_id_count;
-  std::size_t derived_domains = 0;
-  std::string first_derived;
-  const std::size_t risks_before = report.atlas.risks.size();
-  std::size_t sources_added = 0;
-
-  while (reader.next(rec)) {
-    Row row{rec.line, {}};
+  void read_row() {
+    Row row{rec_.line, {}};
     row.f.reserve(kColumns);
     detail::CleanCounts counts;
-    for (const auto& raw : rec.fields) row.f.push_back(detail::clean_text(raw, counts));
+    for (const auto& raw : rec_.fields) row.f.push_back(detail::clean_text(raw, counts));
     const std::string& ev_id = row.f[kEvId];
-    const std::string at = detail::where(name, row.line);
+    const std::string at = detail::where(source_.name, row.line);
     const std::string at_rec = ev_id.empty() ? at : at + " (record " + ev_id + ")";
-    if (counts.any()) warn(report, at_rec, counts.describe());
+    if (counts.any()) warn(report_, at_rec, counts.describe());
     if (ev_id.empty()) {
-      detail::skip(report, at, "empty Ev_ID");
-      continue;
+      detail::skip(report_, at, "empty Ev_ID");
+      return;
     }
     const std::string& level = row.f[kLevel];
     if (level == "Paper") {
-      report.atlas.sources.push_back(model::Source{row.f[kPaperId], row.f[kTitle], row.f[kQuickRef]});
-      ++sources_added;
+      report_.atlas.sources.push_back(model::Source{row.f[kPaperId], row.f[kTitle], row.f[kQuickRef]});
+      ++sources_added_;
     } else if (level == "Risk Category" || level == "Risk Sub-Category") {
-      model::Risk r;
-      const std::size_t seen = ++ev_id_count[ev_id];
-      r.id = ids.claim(ev_id);
-      if (seen > 1 || r.id != ev_id)
-        warn(report, at_rec, "duplicate Ev_ID: kept both, this one has id '" + r.id + "'");
-      r.ev_id = ev_id;
-      r.paper_id = row.f[kPaperId];
-      r.source_title = row.f[kTitle];
-      r.quickref = row.f[kQuickRef];
-      r.level = level;
-      r.category = row.f[kCategory];
-      r.subcategory = row.f[kSubcategory];
-      r.description = row.f[kDescription];
-      if (!row.f[kAdditionalEv].empty()) r.evidence.push_back({ev_id, row.f[kAdditionalEv], row.f[kPDef]});
-      bool derived = false;
-      detail::apply_risk_facets({row.f[kEntity], row.f[kIntent], row.f[kTiming], row.f[kDomain], row.f[kSubdomain]},
-                                r, report, at_rec, derived);
-      if (derived && derived_domains++ == 0) first_derived = ev_id;
-      if (r.category.empty() && r.subcategory.empty())
-        warn(report, at_rec, "risk has neither a category nor a subcategory name");
-      r.origin = at;
-      risks_by_key[{number_key(r.paper_id), number_key(row.f[kCatId]), number_key(row.f[kSubCatId])}].push_back(
-          report.atlas.risks.size());
-      report.atlas.risks.push_back(std::move(r));
+      add_risk(row, at, at_rec);
     } else if (level == "Additional evidence") {
-      evidence_rows.push_back(std::move(row));
+      evidence_rows_.push_back(std::move(row));
     } else {
-      detail::skip(report, at_rec, "unknown 'Category level' '" + level + "'");
+      detail::skip(report_, at_rec, "unknown 'Category level' '" + level + "'");
     }
   }
-  report.stats.skipped += skipped;
-  const std::size_t data_rows = reader.records_read() > 0 ? reader.records_read() - 1 : 0;  // minus the header
-  report.stats.csv_rows += data_rows;
-  if (!reader.status().ok()) return with_path(reader.status());
 
-  // Pass 2: merge the additional evidence, in file order.
-  std::size_t merged = 0;
-  for (const Row& row : evidence_rows) {
-    const std::string at = detail::where(name, row.line);
-    const std::string at_rec = at + " (record " + row.f[kEvId] + ")";
-    const auto it = risks_by_key.find(
-        {number_key(row.f[kPaperId]), number_key(row.f[kCatId]), number_key(row.f[kSubCatId])});
-    if (it == risks_by_key.end()) {
-      detail::skip(report, at_rec,
+  void add_risk(const Row& row, const std::string& at, const std::string& at_rec) {
+    const std::string& ev_id = row.f[kEvId];
+    model::Risk r;
+    const std::size_t seen = ++ev_id_count_[ev_id];
+    r.id = ids_.claim(ev_id);
+    if (seen > 1 || r.id != ev_id) warn(report_, at_rec, "duplicate Ev_ID: kept both, this one has id '" + r.id + "'");
+    r.ev_id = ev_id;
+    r.paper_id = row.f[kPaperId];
+    r.source_title = row.f[kTitle];
+    r.quickref = row.f[kQuickRef];
+    r.level = row.f[kLevel];
+    r.category = row.f[kCategory];
+    r.subcategory = row.f[kSubcategory];
+    r.description = row.f[kDescription];
+    if (!row.f[kAdditionalEv].empty()) r.evidence.push_back({ev_id, row.f[kAdditionalEv], row.f[kPDef]});
+    bool derived = false;
+    detail::apply_risk_facets({row.f[kEntity], row.f[kIntent], row.f[kTiming], row.f[kDomain], row.f[kSubdomain]}, r,
+                              report_, at_rec, derived);
+    if (derived && derived_domains_++ == 0) first_derived_ = ev_id;
+    if (r.category.empty() && r.subcategory.empty())
+      warn(report_, at_rec, "risk has neither a category nor a subcategory name");
+    r.origin = at;
+    risks_by_key_[key_of(row)].push_back(report_.atlas.risks.size());
+    report_.atlas.risks.push_back(std::move(r));
+  }
+
+  void merge_evidence(const Row& row) {
+    const std::string at_rec = detail::where(source_.name, row.line) + " (record " + row.f[kEvId] + ")";
+    const auto it = risks_by_key_.find(key_of(row));
+    if (it == risks_by_key_.end()) {
+      detail::skip(report_, at_rec,
                    "additional evidence for a risk that is not in the file (Paper_ID " + row.f[kPaperId] +
                        ", Cat_ID " + row.f[kCatId] + ", SubCat_ID " + row.f[kSubCatId] + ")");
-      continue;
+      return;
     }
-    model::Risk& risk = report.atlas.risks[pick_risk(it->second, row, report.atlas)];
+    model::Risk& risk = report_.atlas.risks[pick_risk(it->second, row, report_.atlas)];
     model::Evidence ev{row.f[kEvId], row.f[kAdditionalEv], row.f[kPAddEv].empty() ? row.f[kPDef] : row.f[kPAddEv]};
     if (ev.text.empty()) {
       if (!row.f[kDescription].empty()) {
         ev.text = row.f[kDescription];
-        warn(report, at_rec, "repaired: quote found in 'Description' instead of 'Additional ev.'");
+        warn(report_, at_rec, "repaired: quote found in 'Description' instead of 'Additional ev.'");
       } else {
-        warn(report, at_rec, "additional evidence has no quote text: kept with its page reference only");
+        warn(report_, at_rec, "additional evidence has no quote text: kept with its page reference only");
       }
     }
     risk.evidence.push_back(std::move(ev));
-    ++merged;
+    ++merged_;
   }
 
-  if (derived_domains > 0)
-    warn(report, name,
-         "repaired: " + std::to_string(derived_domains) +
-             " risks with an empty Domain were given the domain of their subdomain (first: " + first_derived + ")");
-
-  const std::size_t risks_added = report.atlas.risks.size() - risks_before;
-  report.stats.sources += sources_added;
-  report.stats.risks += risks_added;
-  report.stats.evidence_merged += merged;
-  if (data_rows == 0) return Status::InvalidArgument(path + ":" + std::to_string(header_line) + ": header only, no records");
-  if (risks_added == 0 && sources_added == 0)
-    return Status::InvalidArgument(path + ": no usable rows: every row was skipped");
-
-  auto& versions = report.atlas.versions;
-  detail::add_version(report.atlas, "risk_repository_file", name);
-  std::size_t previous_rows = 0;
-  if (auto it = versions.find("risk_repository_rows"); it != versions.end()) {
-    const std::string& v = it->second;
-    std::from_chars(v.data(), v.data() + v.size(), previous_rows);
+  // The file name, and the data rows summed over every export file loaded.
+  void record_version() {
+    auto& versions = report_.atlas.versions;
+    detail::add_version(report_.atlas, "risk_repository_file", source_.name);
+    std::size_t previous_rows = 0;
+    if (auto it = versions.find("risk_repository_rows"); it != versions.end()) {
+      const std::string& v = it->second;
+      std::from_chars(v.data(), v.data() + v.size(), previous_rows);
+    }
+    versions["risk_repository_rows"] = std::to_string(previous_rows + data_rows_);
   }
-  versions["risk_repository_rows"] = std::to_string(previous_rows + data_rows);
-  return Status::OK();
+
+  const detail::SourceFile& source_;
+  LoadReport& report_;
+  std::size_t skipped_ = 0;  // rows the CSV reader skipped; declared before csv_, which counts into it
+  CsvReader csv_;
+  CsvRecord rec_;
+  std::size_t header_line_ = 0;
+  std::size_t data_rows_ = 0;
+  std::size_t risks_before_ = 0;
+  detail::IdRegistry ids_{report_.atlas};
+  std::map<Key, std::vector<std::size_t>> risks_by_key_;  // -> indices into report_.atlas.risks
+  std::map<std::string, std::size_t> ev_id_count_;
+  std::vector<Row> evidence_rows_;
+  std::size_t sources_added_ = 0;
+  std::size_t merged_ = 0;
+  std::size_t derived_domains_ = 0;
+  std::string first_derived_;
+};
+
+}  // namespace
+
+Status load_risk_repository_csv(const std::filesystem::path& file, LoadReport& report) {
+  auto source = detail::read_source(file, "an AI Risk Repository export");
+  if (!source.ok()) return source.status();
+  RepositoryReader reader(*source, report);
+  if (Status s = reader.read_header(); !s.ok()) return s;
+  if (Status s = reader.read_rows(); !s.ok()) return s;
+  reader.merge_additional_evidence();
+  return reader.finish();
 }
 
 }  // namespace riskatlas::load

@@ -9,7 +9,9 @@
 #include <unordered_map>
 
 #include "load/corpus.h"
-#include "load/load_util.h"
+#include "load/clean_text.h"
+#include "load/source_file.h"
+#include "load/warnings.h"
 #include "load/yaml_tree.h"
 
 namespace riskatlas::load {
@@ -22,19 +24,13 @@ constexpr std::size_t kMaxExpressionBytes = 200;
 }  // namespace
 
 Status load_synonyms(const std::filesystem::path& file, LoadReport& report) {
-  auto data = detail::read_file(file);
-  if (!data.ok()) return data.status();
-  const std::string path = file.string();
-  const std::string name = detail::display_name(file);
-  if (detail::trim(*data).empty()) return Status::InvalidArgument(path + ": empty file, expected a synonyms file");
-  Diagnostics yaml_warnings;
-  auto parsed = parse_yaml(*data, name, yaml_warnings);
-  for (auto& w : yaml_warnings) report.warnings.push_back(std::move(w));
-  if (!parsed.ok()) return Status::InvalidArgument(path + parsed.status().message().substr(name.size()));
+  auto source = detail::read_source(file, "a synonyms file");
+  if (!source.ok()) return source.status();
+  const std::string& name = source->name;
+  auto parsed = parse_yaml(*source, report.warnings);
+  if (!parsed.ok()) return parsed.status();
   const YamlNode& root = *parsed;
-  auto not_synonyms = [&](const YamlNode& n, const std::string& why) {
-    return Status::InvalidArgument(path + ":" + std::to_string(n.line) + ": not a synonyms file: " + why);
-  };
+  auto not_synonyms = [&](const YamlNode& n, const std::string& why) { return source->not_expected(n.line, why); };
   if (!root.is_mapping()) return not_synonyms(root, "expected a mapping with 'version' and 'synonyms'");
   const YamlNode* version = root.find("version");
   if (version == nullptr) {

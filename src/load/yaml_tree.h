@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "load/source_file.h"
 #include "util/diagnostic.h"
 #include "util/status.h"
 
@@ -49,5 +50,9 @@ struct YamlLimits {
 // further documents ignored.
 Result<YamlNode> parse_yaml(std::string_view text, const std::string& name, Diagnostics& warnings,
                             const YamlLimits& limits = {});
+
+// parse_yaml() of a corpus file: errors name its path, warnings (added to `warnings`) its display
+// name, like every other diagnostic of a load.
+Result<YamlNode> parse_yaml(const detail::SourceFile& source, Diagnostics& warnings);
 
 }  // namespace riskatlas::load

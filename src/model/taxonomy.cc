@@ -5,23 +5,43 @@
 #include <cctype>
 #include <utility>
 
+#include "index/schema.h"
 #include "util/text.h"
 
 namespace riskatlas::model {
 namespace {
 
 constexpr std::array<FacetSpec, 9> kFacets{{
-    {"type", "Type", "Ktype:", 0, false, "risk technique mitigation"},
-    {"domain", "Domain", "Kdomain:", 1, false, "risk"},
-    {"subdomain", "Subdomain", "Ksubdomain:", 2, false, "risk"},
-    {"entity", "Entity", "Kentity:", 3, false, "risk"},
-    {"intent", "Intent", "Kintent:", 4, false, "risk"},
-    {"timing", "Timing", "Ktiming:", 5, false, "risk"},
+    {"type", "Type", schema::kTypeFacet.term_prefix, schema::kTypeFacet.slot, false, "risk technique mitigation"},
+    {"domain", "Domain", schema::kDomainFacet.term_prefix, schema::kDomainFacet.slot, false, "risk"},
+    {"subdomain", "Subdomain", schema::kSubdomainFacet.term_prefix, schema::kSubdomainFacet.slot, false, "risk"},
+    {"entity", "Entity", schema::kEntityFacet.term_prefix, schema::kEntityFacet.slot, false, "risk"},
+    {"intent", "Intent", schema::kIntentFacet.term_prefix, schema::kIntentFacet.slot, false, "risk"},
+    {"timing", "Timing", schema::kTimingFacet.term_prefix, schema::kTimingFacet.slot, false, "risk"},
     // Risks and techniques carry the lifecycle stages and categories of their mitigations.
-    {"lifecycle", "Lifecycle", "Klifecycle:", 6, true, "risk technique mitigation"},
-    {"category", "Mitigation category", "Kcategory:", 7, true, "risk technique mitigation"},
-    {"tactic", "Tactic", "Ktactic:", 8, true, "technique"},
+    {"lifecycle", "Lifecycle", schema::kLifecycleFacet.term_prefix, schema::kLifecycleFacet.slot, true,
+     "risk technique mitigation"},
+    {"category", "Mitigation category", schema::kCategoryFacet.term_prefix, schema::kCategoryFacet.slot, true,
+     "risk technique mitigation"},
+    {"tactic", "Tactic", schema::kTacticFacet.term_prefix, schema::kTacticFacet.slot, true, "technique"},
 }};
+
+// A facet's filter terms are schema::kFacetPrefix + name + ':' + value (readers rely on the first
+// byte), and no two facets share a slot or a sort slot.
+constexpr bool layout_is_consistent() {
+  for (std::size_t i = 0; i < kFacets.size(); ++i) {
+    const FacetSpec& f = kFacets[i];
+    const std::string_view p = f.term_prefix;
+    if (!p.starts_with(schema::kFacetPrefix) || !p.ends_with(':') ||
+        p.substr(schema::kFacetPrefix.size(), p.size() - schema::kFacetPrefix.size() - 1) != f.name)
+      return false;
+    if (f.slot == schema::kSlotSortId || f.slot == schema::kSlotSortTitle) return false;
+    for (std::size_t j = 0; j < i; ++j)
+      if (kFacets[j].slot == f.slot) return false;
+  }
+  return true;
+}
+static_assert(layout_is_consistent());
 
 using Entry = std::pair<std::string_view, std::string_view>;  // value, label
 

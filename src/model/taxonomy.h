@@ -9,13 +9,15 @@
 #include <string>
 #include <string_view>
 
+#include "index/schema.h"
+
 namespace riskatlas::model {
 
 struct FacetSpec {
   std::string_view name;         // API name: "type", "domain", ...
   std::string_view label;        // "Type", "Domain", ...
-  std::string_view term_prefix;  // boolean filter term prefix, e.g. "Kdomain:" (value appended)
-  unsigned slot;                 // Xapian value slot holding the value(s)
+  std::string_view term_prefix;  // boolean filter term prefix, e.g. "Kdomain:" (schema::k*Facet)
+  unsigned slot;                 // Xapian value slot holding the value(s) (schema::k*Facet)
   bool multi;                    // several values per record (lifecycle, category, tactic)
   std::string_view applies_to;   // record types that carry it, space-separated ("risk technique")
 };
@@ -25,12 +27,11 @@ std::span<const FacetSpec> facets();
 // nullptr when `name` is not a facet.
 const FacetSpec* find_facet(std::string_view name);
 
-// Value slots beyond the facet slots.
-inline constexpr unsigned kSlotSortId = 20;     // natural sort key of the record id
-inline constexpr unsigned kSlotSortTitle = 21;  // folded title for sort=title
-
-// Multi-valued facets store their values in one slot joined by this byte (never in a value).
-inline constexpr char kMultiValueSeparator = '\x1f';
+// The index layout (facet term prefixes and slots above, sort slots, the multi-value separator) is
+// declared in index/schema.h; these names stay for readers that have not moved to schema:: yet.
+inline constexpr unsigned kSlotSortId = schema::kSlotSortId;
+inline constexpr unsigned kSlotSortTitle = schema::kSlotSortTitle;
+inline constexpr char kMultiValueSeparator = schema::kMultiValueSeparator;
 
 // The label of a known value of a fixed taxonomy ("2" -> "2. Privacy & Security",
 // "ai" -> "AI", "ml-model-evaluation" -> "ML Model Evaluation"); nullopt when the value is not

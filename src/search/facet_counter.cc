@@ -5,6 +5,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "index/schema.h"
 #include "search/query_builder.h"
 
 namespace riskatlas::search {
@@ -36,7 +37,7 @@ void for_each_value(const model::FacetSpec& facet, const std::string& stored, Fn
   }
   std::size_t start = 0;
   while (start <= stored.size()) {
-    const std::size_t sep = stored.find(model::kMultiValueSeparator, start);
+    const std::size_t sep = stored.find(schema::kMultiValueSeparator, start);
     const std::size_t stop = sep == std::string::npos ? stored.size() : sep;
     if (stop > start) fn(stored.substr(start, stop - start));
     if (sep == std::string::npos) break;

@@ -102,7 +102,7 @@ struct Searcher::Impl {
       try {
         return fn();
       } catch (const Xapian::WildcardError&) {
-        return Status::InvalidArgument("q: a wildcard matches too many words; type more letters before *");
+        return Status::TooBroad("q: a wildcard matches too many words; type more letters before *");
       } catch (const Xapian::DatabaseModifiedError&) {
         if (attempt >= 2) return Status::Unavailable("the index changed while it was read; try again");
       } catch (const Xapian::DatabaseError& e) {
@@ -213,7 +213,7 @@ struct Searcher::Impl {
     };
     for (auto t = enquire.get_matching_terms_begin(hit); t != enquire.get_matching_terms_end(hit); ++t) {
       const std::string term = *t;
-      if (term.empty() || term[0] == 'K' || term[0] == 'Q') continue;
+      if (term.empty() || term.starts_with(schema::kFacetPrefix) || term.starts_with(schema::kIdPrefix)) continue;
       TermExplanation e;
       e.field = field_of_term(term, e.term);
       if (e.field == "text") {

@@ -25,7 +25,7 @@ class Searcher {
   Searcher(std::shared_ptr<const Generation> generation, analysis::Analyzer& analyzer);
   ~Searcher();
 
-  // InvalidArgument for a bad request (see validate()) or a wildcard that expands too far;
+  // InvalidArgument for a bad request (see validate()); TooBroad for a wildcard that expands too far;
   // Unavailable when the index cannot be read.
   Result<SearchResponse> search(const SearchRequest& request);
 

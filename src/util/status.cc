@@ -11,6 +11,7 @@ const char* status_code_name(StatusCode code) {
     case StatusCode::kIOError: return "I/O error";
     case StatusCode::kUnavailable: return "unavailable";
     case StatusCode::kAborted: return "aborted";
+    case StatusCode::kTooBroad: return "too broad";
     case StatusCode::kInternal: return "internal error";
   }
   return "unknown";

@@ -17,10 +17,12 @@ enum class StatusCode {
   kIOError,          // the operating system refused (permissions, disk full, ...)
   kUnavailable,      // try again later (no index open, another reindex running)
   kAborted,          // refused by a guard (e.g. shrink guard on reindex)
+  kTooBroad,         // a valid request that would cost too much (a wildcard matching too many words)
   kInternal,         // a bug or an unexpected library error
 };
 
-class Status {
+// [[nodiscard]]: a Status dropped on the floor is an error nobody handled.
+class [[nodiscard]] Status {
  public:
   Status() = default;
   static Status OK() { return {}; }
@@ -30,6 +32,7 @@ class Status {
   static Status IOError(std::string msg) { return {StatusCode::kIOError, std::move(msg)}; }
   static Status Unavailable(std::string msg) { return {StatusCode::kUnavailable, std::move(msg)}; }
   static Status Aborted(std::string msg) { return {StatusCode::kAborted, std::move(msg)}; }
+  static Status TooBroad(std::string msg) { return {StatusCode::kTooBroad, std::move(msg)}; }
   static Status Internal(std::string msg) { return {StatusCode::kInternal, std::move(msg)}; }
 
   bool ok() const { return code_ == StatusCode::kOk; }
@@ -48,7 +51,7 @@ const char* status_code_name(StatusCode code);
 
 // Either a value or a non-OK Status.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}                      // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {}               // NOLINT: implicit by design

@@ -18,7 +18,7 @@ namespace {
 
 using riskatlas::analysis::Analyzer;
 using riskatlas::analysis::analyzer_version;
-using riskatlas::analysis::kMaxTermBytes;
+using riskatlas::analysis::kMaxTokenBytes;
 using riskatlas::analysis::Span;
 using riskatlas::analysis::Token;
 using riskatlas::analysis::TokenKind;
@@ -83,9 +83,9 @@ void check_tokens_sane(const std::vector<Token>& tokens) {
   for (const Token& t : tokens) {
     INFO(render(tokens));
     REQUIRE(!t.text.empty());
-    REQUIRE(t.text.size() <= kMaxTermBytes);
+    REQUIRE(t.text.size() <= kMaxTokenBytes);
     REQUIRE(riskatlas::utf8::is_valid(t.text));
-    REQUIRE(t.stem.size() <= kMaxTermBytes);
+    REQUIRE(t.stem.size() <= kMaxTokenBytes);
     REQUIRE(riskatlas::utf8::is_valid(t.stem));
     REQUIRE((t.kind == TokenKind::kWord) == !t.stem.empty());
     REQUIRE(t.position >= 1);
@@ -436,7 +436,7 @@ TEST_CASE("random input never breaks the analyzer", "[analysis]") {
       REQUIRE(!s.terms.empty());
       for (const std::string& term : s.terms) {
         REQUIRE(!term.empty());
-        REQUIRE(term.size() <= kMaxTermBytes);
+        REQUIRE(term.size() <= kMaxTokenBytes);
         REQUIRE(riskatlas::utf8::is_valid(term));
       }
       last_end = s.end;

@@ -1,0 +1,26 @@
+// Checks around the publish protocol (generations.h): a new generation is opened again as a reader
+// would open it before it is made live, and the live generation's size is read for the shrink guard.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+
+#include "index/generations.h"
+#include "index/index_writer.h"
+#include "model/record.h"
+#include "util/status.h"
+
+namespace riskatlas::index {
+
+// Opens the generation in `dir` as a reader and checks it holds what was written: the document
+// count, the build metadata, the first risk, last technique and first mitigation of `atlas` by their
+// id terms, and a match-all search that answers. Corruption naming `dir` and the failed check
+// otherwise; never throws.
+Status verify_generation(const std::filesystem::path& dir, const WriteSummary& written, const model::Atlas& atlas);
+
+// Records in the live generation of `root`: nullopt when nothing is live yet; Corruption when
+// live.stub or the generation it names cannot be read (a shrink guard cannot compare then).
+Result<std::optional<std::size_t>> live_document_count(const IndexRoot& root);
+
+}  // namespace riskatlas::index

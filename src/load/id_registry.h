@@ -1,0 +1,23 @@
+// Record ids unique across the atlas (internal to src/load).
+#pragma once
+
+#include <string>
+#include <unordered_set>
+
+#include "model/record.h"
+
+namespace riskatlas::load::detail {
+
+// The ids of risks, techniques, mitigations and tactics, one namespace for all.
+class IdRegistry {
+ public:
+  explicit IdRegistry(const model::Atlas& atlas);
+  // Returns `base` when it is free, else "<base>-2", "<base>-3", ...; the returned id is taken.
+  std::string claim(const std::string& base);
+  bool contains(const std::string& id) const { return ids_.count(id) != 0; }
+
+ private:
+  std::unordered_set<std::string> ids_;
+};
+
+}  // namespace riskatlas::load::detail

@@ -1,0 +1,78 @@
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include "analysis/analyzer.h"
+#include "search/snippet.h"
+
+using namespace riskatlas;
+using riskatlas::search::HighlightTerms;
+using riskatlas::search::make_snippet;
+
+namespace {
+
+const std::string kEllipsis = "\xE2\x80\xA6";
+
+HighlightTerms words(std::set<std::string> w) { return HighlightTerms{std::move(w), {}}; }
+
+std::string snippet(const std::vector<std::string_view>& fields, const HighlightTerms& terms,
+                    std::size_t max_words = search::kSnippetWords) {
+  analysis::Analyzer analyzer;
+  return make_snippet(fields, terms, analyzer, max_words);
+}
+
+}  // namespace
+
+TEST_CASE("a snippet marks the matched words and keeps the rest of the text as written", "[search][snippet]") {
+  CHECK(snippet({"Attackers poison the training data."}, words({"poison"})) ==
+        "Attackers <mark>poison</mark> the training data.");
+}
+
+TEST_CASE("a snippet marks a word whose stem the query holds", "[search][snippet]") {
+  CHECK(snippet({"Data poisoning attacks"}, words({"poison"})) == "Data <mark>poisoning</mark> attacks");
+}
+
+TEST_CASE("a snippet marks every word that starts with a typed prefix", "[search][snippet]") {
+  const HighlightTerms terms{{}, {"adver"}};
+  CHECK(snippet({"Adversarial examples fool adversaries"}, terms) ==
+        "<mark>Adversarial</mark> examples fool <mark>adversaries</mark>");
+}
+
+TEST_CASE("a snippet escapes the record text, marked or not", "[search][snippet]") {
+  CHECK(snippet({"Use <b> & \"quotes\" with 'care' to poison <i>"}, words({"poison"})) ==
+        "Use &lt;b&gt; &amp; &quot;quotes&quot; with &#39;care&#39; to <mark>poison</mark> &lt;i&gt;");
+}
+
+TEST_CASE("a snippet of a long field is a window around the match, cut with ellipses", "[search][snippet]") {
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += i == 50 ? "poison " : "word ";
+  const std::string s = snippet({text}, words({"poison"}), 10);
+  CHECK(s.rfind(kEllipsis + " ", 0) == 0);
+  REQUIRE(s.size() > 2 * (kEllipsis.size() + 1));
+  CHECK(s.substr(s.size() - kEllipsis.size() - 1) == " " + kEllipsis);
+  CHECK(s.find("<mark>poison</mark>") != std::string::npos);
+  const std::string inner = s.substr(kEllipsis.size() + 1, s.size() - 2 * (kEllipsis.size() + 1));
+  CHECK(std::count(inner.begin(), inner.end(), ' ') == 9);  // 10 words
+}
+
+TEST_CASE("a snippet comes from the field with the most matches, the first on ties", "[search][snippet]") {
+  CHECK(snippet({"nothing here", "poison and more poison"}, words({"poison"})) ==
+        "<mark>poison</mark> and more <mark>poison</mark>");
+  CHECK(snippet({"poison one", "poison two"}, words({"poison"})) == "<mark>poison</mark> one");
+}
+
+TEST_CASE("a snippet without words to mark is the start of the first non-empty field", "[search][snippet]") {
+  CHECK(snippet({"", "First field text.", "second"}, HighlightTerms{}) == "First field text.");
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "word ";
+  const std::string s = snippet({text}, HighlightTerms{}, 5);
+  CHECK(s == "word word word word word " + kEllipsis);
+}
+
+TEST_CASE("a snippet of no text is empty", "[search][snippet]") {
+  CHECK(snippet({}, words({"poison"})).empty());
+  CHECK(snippet({"", ""}, words({"poison"})).empty());
+}
