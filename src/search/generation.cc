@@ -1,9 +1,23 @@
 #include "search/generation.h"
 
+#include <cstdlib>
+#include <new>
+#include <string_view>
+
 #include "analysis/analyzer.h"
 #include "index/schema.h"
 
 namespace riskatlas::search {
+namespace {
+
+// Test hook, like riskatlas-index's: RISKATLAS_FAULT=facet-table-bad-alloc fails the table's load.
+FacetTable load_facet_table(const Xapian::Database& db) {
+  if (const char* f = std::getenv("RISKATLAS_FAULT"); f != nullptr && std::string_view(f) == "facet-table-bad-alloc")
+    throw std::bad_alloc();
+  return FacetTable::load(db);
+}
+
+}  // namespace
 
 Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path& dir) {
   try {
@@ -26,7 +40,7 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
     }
     info.analyzer_version = db->get_metadata(schema::kMetaAnalyzer);
     info.analyzer_matches = info.analyzer_version == analysis::analyzer_version();
-    std::shared_ptr<Generation> gen(new Generation(std::move(info), FacetTable::load(*db)));
+    std::shared_ptr<Generation> gen(new Generation(std::move(info), load_facet_table(*db)));
     gen->pool_.push_back(std::move(db));
     return gen;
   } catch (const Xapian::Error& e) {

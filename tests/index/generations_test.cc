@@ -1,4 +1,9 @@
+#include <chrono>
 #include <fstream>
+#include <regex>
+#include <thread>
+
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -93,7 +98,22 @@ TEST_CASE("the reindex lock is released when its holder ends", "[index][generati
 TEST_CASE("new generation paths sort by time and are unique", "[index][generations]") {
   ScratchDir dir("gen-names");
   const index::IndexRoot root(dir.path());
-  const auto a = root.new_generation_path();
-  CHECK(a.filename().string().rfind("gen-", 0) == 0);
-  CHECK(index::parse_stub("auto " + a.filename().string()) == a.filename().string());
+  const std::regex shape("gen-[0-9]{8}T[0-9]{6}\\.[0-9]{3}Z-" + std::to_string(::getpid()));
+  std::vector<fs::path> made;
+  for (int i = 0; i < 3; ++i) {
+    // The stamp has millisecond resolution; the next build of one process starts later than that.
+    if (i > 0) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    const fs::path p = root.new_generation_path();
+    INFO(p.string());
+    CHECK(p.parent_path() == root.path());
+    CHECK(std::regex_match(p.filename().string(), shape));
+    CHECK(index::parse_stub("auto " + p.filename().string()) == p.filename().string());
+    CHECK_FALSE(fs::exists(p));  // unique: not the path of an earlier build
+    fs::create_directories(p);
+    made.push_back(p);
+  }
+  // Later builds sort after earlier ones, as clean-up and generations() rely on.
+  CHECK(made[0].filename().string() < made[1].filename().string());
+  CHECK(made[1].filename().string() < made[2].filename().string());
+  CHECK(root.generations() == made);
 }

@@ -1,7 +1,6 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
-#include <chrono>
 #include <string>
 
 #include "load/corpus.h"
@@ -12,13 +11,25 @@ using namespace riskatlas::testing;
 using riskatlas::load::load_atlas_yaml;
 using riskatlas::load::LoadReport;
 
-TEST_CASE("ATLAS minimal distribution loads tactics, techniques and mitigations", "[load][atlas]") {
+namespace {
+
+// Why load_atlas_yaml refuses `file`: the test stops if it loads, and nothing may be half-loaded.
+std::string refusal(const std::filesystem::path& file) {
   LoadReport report;
-  REQUIRE(load_atlas_yaml(load_fixture("corpus/atlas.yaml"), report).ok());
+  const Status s = load_atlas_yaml(file, report);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.code() == StatusCode::kInvalidArgument);
+  CHECK(report.atlas.techniques.empty());
+  CHECK(report.atlas.mitigations.empty());
+  return s.message();
+}
+
+}  // namespace
+
+TEST_CASE("ATLAS minimal distribution loads tactics, techniques and mitigations", "[load][atlas]") {
+  LoadReport report = load_ok(load_atlas_yaml, load_fixture("corpus/atlas.yaml"));
   const auto& a = report.atlas;
-  CHECK(report.stats.tactics == 2);
-  CHECK(report.stats.techniques == 3);
-  CHECK(report.stats.mitigations == 2);
+  check_stats(report.stats, {.tactics = 2, .techniques = 3, .mitigations = 2});
   CHECK(a.versions.at("atlas_version") == "0.9.1");
   CHECK(a.versions.at("atlas_name") == "Test Threat Matrix");
   REQUIRE(a.tactics.size() == 2);
@@ -47,8 +58,7 @@ TEST_CASE("ATLAS minimal distribution loads tactics, techniques and mitigations"
 }
 
 TEST_CASE("ATLAS sub-technique without tactics inherits its parent's", "[load][atlas]") {
-  LoadReport report;
-  REQUIRE(load_atlas_yaml(load_fixture("corpus/atlas.yaml"), report).ok());
+  LoadReport report = load_ok(load_atlas_yaml, load_fixture("corpus/atlas.yaml"));
   const auto* sub = find_technique(report.atlas, "AML.T0100.000");
   REQUIRE(sub != nullptr);
   CHECK(sub->parent == "AML.T0100");
@@ -56,8 +66,7 @@ TEST_CASE("ATLAS sub-technique without tactics inherits its parent's", "[load][a
 }
 
 TEST_CASE("ATLAS stray technique mapping in ml-lifecycle is moved to the techniques", "[load][atlas]") {
-  LoadReport report;
-  REQUIRE(load_atlas_yaml(load_fixture("corpus/atlas.yaml"), report).ok());
+  LoadReport report = load_ok(load_atlas_yaml, load_fixture("corpus/atlas.yaml"));
   const auto* m = find_mitigation(report.atlas, "AML.M0100");
   REQUIRE(m != nullptr);
   CHECK(m->lifecycle == std::vector<std::string>{"ml-model-engineering", "deployment"});
@@ -69,8 +78,7 @@ TEST_CASE("ATLAS stray technique mapping in ml-lifecycle is moved to the techniq
 }
 
 TEST_CASE("ATLAS wrong kinds, missing ids and duplicate ids are repaired or skipped with warnings", "[load][atlas]") {
-  LoadReport report;
-  REQUIRE(load_atlas_yaml(load_fixture("dirty_atlas.yaml"), report).ok());
+  LoadReport report = load_ok(load_atlas_yaml, load_fixture("dirty_atlas.yaml"));
   const auto& a = report.atlas;
   // Tactics: one good (its list-valued description dropped), three skipped.
   REQUIRE(a.tactics.size() == 1);
@@ -106,46 +114,26 @@ TEST_CASE("ATLAS wrong kinds, missing ids and duplicate ids are repaired or skip
 }
 
 TEST_CASE("ATLAS loader refuses YAML that is not an ATLAS distribution", "[load][atlas]") {
-  LoadReport report;
   const auto f = load_fixture("not_atlas.yaml");
-  const Status s = load_atlas_yaml(f, report);
-  CHECK(s.code() == StatusCode::kInvalidArgument);
-  CHECK(s.message().find(f.string() + ":2: not an ATLAS distribution") == 0);
-
+  CHECK_THAT(refusal(f), Catch::StartsWith(f.string() + ":2: not an ATLAS distribution"));
   ScratchDir dir("load_atlas_not");
-  const Status list = load_atlas_yaml(write_file(dir.path(), "l.yaml", "- a\n- b\n"), report);
-  CHECK(list.message().find(":1: not an ATLAS distribution: the document is a list") != std::string::npos);
-  const Status no_matrices =
-      load_atlas_yaml(write_file(dir.path(), "m.yaml", "id: X\nname: Y\nversion: 1\nmatrices: none\n"), report);
-  CHECK(no_matrices.message().find(":4: not an ATLAS distribution: no 'matrices' list") != std::string::npos);
-  CHECK_FALSE(load_atlas_yaml(write_file(dir.path(), "e.yaml", "\n\n"), report).ok());
+  CHECK_THAT(refusal(write_file(dir.path(), "l.yaml", "- a\n- b\n")),
+             Catch::Contains(":1: not an ATLAS distribution: the document is a list"));
+  CHECK_THAT(refusal(write_file(dir.path(), "m.yaml", "id: X\nname: Y\nversion: 1\nmatrices: none\n")),
+             Catch::Contains(":4: not an ATLAS distribution: no 'matrices' list"));
+  CHECK_THAT(refusal(write_file(dir.path(), "e.yaml", "\n\n")), Catch::Contains("empty file"));
 }
 
-TEST_CASE("ATLAS syntax error is fatal with the line", "[load][atlas]") {
-  LoadReport report;
-  const auto f = load_fixture("syntax_error.yaml");
-  const Status s = load_atlas_yaml(f, report);
-  REQUIRE_FALSE(s.ok());
-  CHECK(s.message().find(f.string() + ":7:") == 0);
-  CHECK(s.message().find("YAML syntax error") != std::string::npos);
+TEST_CASE("ATLAS syntax error or truncated file is fatal naming the line, not half-loaded", "[load][atlas]") {
+  for (const auto& [name, line] : {std::pair{"syntax_error.yaml", ":7:"}, {"truncated_atlas.yaml", ":12:"}}) {
+    const auto f = load_fixture(name);
+    CHECK_THAT(refusal(f), Catch::StartsWith(f.string() + line) && Catch::Contains("YAML syntax error"));
+  }
 }
 
-TEST_CASE("ATLAS truncated file is fatal, not half-loaded silently", "[load][atlas]") {
-  LoadReport report;
-  const auto f = load_fixture("truncated_atlas.yaml");
-  const Status s = load_atlas_yaml(f, report);
-  REQUIRE_FALSE(s.ok());
-  CHECK(s.message().find(f.string() + ":") == 0);
-  CHECK(s.message().find("YAML syntax error") != std::string::npos);
-}
-
-TEST_CASE("ATLAS alias bomb is refused fast", "[load][atlas]") {
-  const auto start = std::chrono::steady_clock::now();
-  LoadReport report;
-  const Status s = load_atlas_yaml(load_fixture("alias_bomb.yaml"), report);
-  REQUIRE_FALSE(s.ok());
-  CHECK(s.message().find("aliases are not supported") != std::string::npos);
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+TEST_CASE("ATLAS alias bomb is refused at its first alias, before anything is expanded", "[load][atlas]") {
+  const auto f = load_fixture("alias_bomb.yaml");
+  CHECK_THAT(refusal(f), Catch::StartsWith(f.string() + ":2:") && Catch::Contains("aliases are not supported"));
 }
 
 TEST_CASE("ATLAS file with a byte order mark and CRLF line endings loads the same", "[load][atlas]") {
@@ -155,8 +143,7 @@ TEST_CASE("ATLAS file with a byte order mark and CRLF line endings loads the sam
     text += c;
   }
   ScratchDir dir("load_atlas_crlf");
-  LoadReport report;
-  REQUIRE(load_atlas_yaml(write_file(dir.path(), "crlf.yaml", text), report).ok());
+  LoadReport report = load_ok(load_atlas_yaml, write_file(dir.path(), "crlf.yaml", text));
   CHECK(report.stats.techniques == 3);
   CHECK(find_technique(report.atlas, "AML.T0100")->description == "The adversary simply asks the model\nfor what it wants.");
   CHECK(find_technique(report.atlas, "AML.T0100")->origin == "crlf.yaml:18");

@@ -13,6 +13,19 @@ using namespace riskatlas;
 using namespace riskatlas::testing;
 namespace fs = std::filesystem;
 
+namespace {
+
+// Why load_corpus refuses the folder `dir`; the test stops if it loads.
+std::string refusal(const fs::path& dir) {
+  load::CorpusOptions options;
+  options.corpus_dir = dir;
+  const auto r = load::load_corpus(options);
+  REQUIRE_FALSE(r.ok());
+  return r.status().to_string();
+}
+
+}  // namespace
+
 TEST_CASE("load_corpus reads a fixture folder with records and links", "[load][corpus]") {
   load::CorpusOptions options;
   options.corpus_dir = load_fixture("corpus");
@@ -20,13 +33,15 @@ TEST_CASE("load_corpus reads a fixture folder with records and links", "[load][c
   REQUIRE(result.ok());
   const load::LoadReport& report = *result;
   const auto& a = report.atlas;
-  CHECK(report.stats.risks == 7);
-  CHECK(report.stats.sources == 2);
-  CHECK(report.stats.evidence_merged == 3);
-  CHECK(report.stats.techniques == 4);
-  CHECK(report.stats.mitigations == 3);
-  CHECK(report.stats.tactics == 2);
-  CHECK(report.stats.jsonl_records == 3);
+  check_stats(report.stats, {.csv_rows = 11,
+                             .sources = 2,
+                             .risks = 7,
+                             .evidence_merged = 3,
+                             .tactics = 2,
+                             .techniques = 4,
+                             .mitigations = 3,
+                             .links = 7,
+                             .jsonl_records = 3});
   // JSONL: ORG-001 -> AML.T0100 (kept, and the links.yaml repeat is deduplicated), AML.T9999 dropped.
   CHECK(has_warning(report.warnings, "org.jsonl:2", "unknown technique 'AML.T9999'", "dropped"));
   CHECK(has_link(a, "ORG-001", "AML.T0100"));
@@ -37,7 +52,6 @@ TEST_CASE("load_corpus reads a fixture folder with records and links", "[load][c
   CHECK(has_link(a, "01.02.01", "AML.T0100.000"));
   CHECK(has_link(a, "01.02.01-2", "AML.T0100.000"));
   CHECK(a.links.size() == 7);
-  CHECK(report.stats.links == 7);
   for (const auto& l : a.links)
     if (l.risk_id == "ORG-001" && l.technique_id == "AML.T0100") CHECK(l.origin == "org.jsonl:2");
   std::set<std::string> ids;
@@ -66,43 +80,30 @@ TEST_CASE("load_corpus reads extra JSONL files and an explicit links file", "[lo
 }
 
 TEST_CASE("load_corpus fails on a missing folder, a file, an empty folder and unusable files", "[load][corpus]") {
-  load::CorpusOptions options;
-  options.corpus_dir = "/nonexistent/riskatlas/corpus";
-  CHECK(load::load_corpus(options).status().code() == StatusCode::kNotFound);
+  CHECK_THAT(refusal("/nonexistent/riskatlas/corpus"),
+             Catch::StartsWith("not found: ") && Catch::EndsWith("corpus folder not found"));
 
   ScratchDir dir("load_corpus_bad");
-  options.corpus_dir = write_file(dir.path(), "plain.txt", "x");
-  CHECK_FALSE(load::load_corpus(options).ok());
+  CHECK_THAT(refusal(write_file(dir.path(), "plain.txt", "x")), Catch::EndsWith("plain.txt: not a folder"));
 
   const fs::path empty = dir.path() / "empty";
-  fs::create_directories(empty);
   write_file(empty, "README.md", "nothing to load");
   write_file(empty, "links.yaml", "version: 1\nlinks: []\n");
-  options.corpus_dir = empty;
-  const auto none = load::load_corpus(options);
-  REQUIRE_FALSE(none.ok());
-  CHECK(none.status().message().find("no corpus files") != std::string::npos);
+  CHECK_THAT(refusal(empty), Catch::Contains("no corpus files"));
 
   const fs::path fifo_dir = dir.path() / "fifo";
   fs::create_directories(fifo_dir);
   REQUIRE(mkfifo((fifo_dir / "data.csv").c_str(), 0600) == 0);
-  options.corpus_dir = fifo_dir;
-  const auto fifo = load::load_corpus(options);
-  REQUIRE_FALSE(fifo.ok());
-  CHECK(fifo.status().message().find("not a regular file") != std::string::npos);
+  CHECK_THAT(refusal(fifo_dir), Catch::Contains("not a regular file"));
 
   const fs::path dangling = dir.path() / "dangling";
   fs::create_directories(dangling);
   fs::create_symlink(dangling / "gone.yaml", dangling / "atlas.yaml");
-  options.corpus_dir = dangling;
-  CHECK_FALSE(load::load_corpus(options).ok());
+  CHECK_THAT(refusal(dangling), Catch::Contains("atlas.yaml: dangling symbolic link"));
 
   const fs::path bad_csv = dir.path() / "badcsv";
   write_file(bad_csv, "a.csv", "not,the,export\n1,2,3\n");
-  options.corpus_dir = bad_csv;
-  const auto header = load::load_corpus(options);
-  REQUIRE_FALSE(header.ok());
-  CHECK(header.status().message().find("a.csv:1: not an AI Risk Repository export") != std::string::npos);
+  CHECK_THAT(refusal(bad_csv), Catch::Contains("a.csv:1: not an AI Risk Repository export"));
 }
 
 TEST_CASE("load_corpus refuses a file over the size cap", "[load][corpus]") {
@@ -110,22 +111,34 @@ TEST_CASE("load_corpus refuses a file over the size cap", "[load][corpus]") {
   const fs::path big = dir.path() / "big.jsonl";
   { std::ofstream out(big); }
   fs::resize_file(big, 257ull * 1024 * 1024);  // sparse: no disk used
-  load::CorpusOptions options;
-  options.corpus_dir = dir.path();
-  const auto r = load::load_corpus(options);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.status().message().find("too large") != std::string::npos);
+  CHECK_THAT(refusal(dir.path()), Catch::Contains("too large"));
 }
 
-TEST_CASE("load_corpus reads the project corpus when it is present", "[load][corpus]") {
-  // The project's own corpus is written separately; this only checks it loads when it is there.
-  if (!fs::is_directory(corpus_dir())) {
-    WARN("no corpus/ folder yet: nothing to check");
-    return;
-  }
+TEST_CASE("load_corpus reads the project corpus whole, skipping nothing", "[load][corpus]") {
+  // The project's own corpus (corpus/README.md) is part of the tree: a missing folder is a failure.
+  REQUIRE(fs::is_directory(corpus_dir()));
   load::CorpusOptions options;
   options.corpus_dir = corpus_dir();
   auto r = load::load_corpus(options);
   INFO(r.status().to_string());
-  CHECK(r.ok());
+  REQUIRE(r.ok());
+  const load::LoadStats& stats = r->stats;
+  CHECK(stats.risks == 81);
+  CHECK(stats.sources == 8);
+  CHECK(stats.evidence_merged == 28);
+  CHECK(stats.tactics == 16);
+  CHECK(stats.techniques == 67);
+  CHECK(stats.mitigations == 21);
+  CHECK(stats.jsonl_records == 5);
+  CHECK(stats.links == 615);
+  CHECK(stats.synonym_groups > 0);
+  CHECK(stats.skipped == 0);
+  CHECK(r->atlas.risks.size() == stats.risks);
+  CHECK(r->atlas.links.size() == stats.links);
+  // Every link resolves to a loaded risk and technique.
+  for (const auto& l : r->atlas.links) {
+    INFO(l.risk_id << " -> " << l.technique_id);
+    CHECK(find_risk(r->atlas, l.risk_id) != nullptr);
+    CHECK(find_technique(r->atlas, l.technique_id) != nullptr);
+  }
 }

@@ -11,14 +11,9 @@ using riskatlas::load::load_jsonl;
 using riskatlas::load::LoadReport;
 
 TEST_CASE("JSONL good lines become risks, techniques and mitigations", "[load][jsonl]") {
-  LoadReport report;
-  REQUIRE(load_jsonl(load_fixture("corpus/org.jsonl"), report).ok());
+  LoadReport report = load_ok(load_jsonl, load_fixture("corpus/org.jsonl"));
   const auto& a = report.atlas;
-  CHECK(report.stats.jsonl_records == 3);
-  CHECK(report.stats.risks == 1);
-  CHECK(report.stats.techniques == 1);
-  CHECK(report.stats.mitigations == 1);
-  CHECK(report.stats.skipped == 0);
+  check_stats(report.stats, {.risks = 1, .techniques = 1, .mitigations = 1, .jsonl_records = 3});
 
   const auto* r = find_risk(a, "ORG-001");
   REQUIRE(r != nullptr);
@@ -73,8 +68,7 @@ TEST_CASE("JSONL bad lines are skipped with a warning naming the line", "[load][
       "\n"                                                                                          // 13: blank
       "   # a comment\n"                                                                            // 14
       "{\"type\":\"risk\",\"id\":\"A-1\",\"title\":\"Same id\",\"domain\":\"Nowhere\"}\r\n";        // 15: id taken
-  LoadReport report;
-  REQUIRE(load_jsonl(write_file(dir.path(), "bad.jsonl", text), report).ok());
+  LoadReport report = load_ok(load_jsonl, write_file(dir.path(), "bad.jsonl", text));
   CHECK(report.stats.jsonl_records == 2);
   CHECK(report.stats.skipped == 11);
   CHECK(has_warning(report.warnings, "bad.jsonl:2", "invalid JSON"));
@@ -99,8 +93,7 @@ TEST_CASE("JSONL bad lines are skipped with a warning naming the line", "[load][
 
 TEST_CASE("JSONL ids colliding with loaded records get a suffix", "[load][jsonl]") {
   ScratchDir dir("load_jsonl_collide");
-  LoadReport report;
-  REQUIRE(load_atlas_yaml(load_fixture("corpus/atlas.yaml"), report).ok());
+  LoadReport report = load_ok(load::load_atlas_yaml, load_fixture("corpus/atlas.yaml"));
   const auto f = write_file(dir.path(), "c.jsonl",
                             "{\"type\":\"technique\",\"id\":\"AML.T0100\",\"name\":\"Mine\",\"parent\":\"AML.T0101\"}\n");
   REQUIRE(load_jsonl(f, report).ok());
@@ -113,23 +106,20 @@ TEST_CASE("JSONL ids colliding with loaded records get a suffix", "[load][jsonl]
 
 TEST_CASE("JSONL control characters in strings are removed with a warning", "[load][jsonl]") {
   ScratchDir dir("load_jsonl_ctrl");
-  LoadReport report;
-  const auto f = write_file(dir.path(), "x.jsonl", "{\"type\":\"risk\",\"id\":\"C-1\",\"title\":\"a\\u0001b\"}\n");
-  REQUIRE(load_jsonl(f, report).ok());
+  const LoadReport report =
+      load_ok(load_jsonl, write_file(dir.path(), "x.jsonl", "{\"type\":\"risk\",\"id\":\"C-1\",\"title\":\"a\\u0001b\"}\n"));
   REQUIRE(report.atlas.risks.size() == 1);
   CHECK(report.atlas.risks[0].title() == "ab");
   CHECK(has_warning(report.warnings, "x.jsonl:1", "1 control character removed"));
 }
 
 TEST_CASE("a JSON Lines id that no URL path could carry is skipped", "[load][jsonl]") {
-  riskatlas::testing::ScratchDir dir("load_jsonl_ids");
-  const auto f = riskatlas::testing::write_file(dir.path(), "ids.jsonl",
-                                                "{\"type\":\"risk\",\"id\":\"ORG 9/\xC3\xBC\",\"title\":\"Bad id\"}\n"
-                                                "{\"type\":\"risk\",\"id\":\"ORG-9.a_b~c\",\"title\":\"Good id\"}\n");
-  riskatlas::load::LoadReport report;
-  REQUIRE(riskatlas::load::load_jsonl(f, report).ok());
+  ScratchDir dir("load_jsonl_ids");
+  const LoadReport report = load_ok(load_jsonl, write_file(dir.path(), "ids.jsonl",
+                                                           "{\"type\":\"risk\",\"id\":\"ORG 9/\xC3\xBC\",\"title\":\"Bad id\"}\n"
+                                                           "{\"type\":\"risk\",\"id\":\"ORG-9.a_b~c\",\"title\":\"Good id\"}\n"));
   REQUIRE(report.atlas.risks.size() == 1);
   CHECK(report.atlas.risks[0].id == "ORG-9.a_b~c");
   CHECK(report.stats.skipped == 1);
-  CHECK(riskatlas::testing::has_warning(report.warnings, "ids.jsonl:1", "id must be"));
+  CHECK(has_warning(report.warnings, "ids.jsonl:1", "id must be"));
 }

@@ -12,11 +12,20 @@ using riskatlas::load::LoadReport;
 namespace {
 
 LoadReport fixture_records() {
-  LoadReport report;
-  REQUIRE(load::load_risk_repository_csv(load_fixture("corpus/risks.csv"), report).ok());
+  LoadReport report = load_ok(load::load_risk_repository_csv, load_fixture("corpus/risks.csv"));
   REQUIRE(load::load_atlas_yaml(load_fixture("corpus/atlas.yaml"), report).ok());
   return report;
 }
+
+// The fixture's risks and ATLAS records, and a folder for the links file a test writes.
+struct LinksTest {
+  LoadReport report = fixture_records();
+  ScratchDir dir{"load_links"};
+  // Resolves the links file `name` holding `text` against the records in `report`.
+  Status load(const std::string& name, std::string_view text) {
+    return load::load_links(write_file(dir.path(), name, text), report);
+  }
+};
 
 }  // namespace
 
@@ -43,17 +52,14 @@ TEST_CASE("links.yaml links risks by subdomain, domain and risk id", "[load][lin
   CHECK(has_warning(report.warnings, "links.yaml:15", "unknown technique 'AML.T4040'", "link skipped"));
 }
 
-TEST_CASE("links.csv links risks and deduplicates repeated links keeping the first origin", "[load][links]") {
-  LoadReport report = fixture_records();
-  ScratchDir dir("load_links_csv");
-  const auto f = write_file(dir.path(), "links.csv",
-                            "selector,value,technique,why\r\n"
-                            "subdomain,2.2 > AI system security,AML.T0101,\"copies, weights\"\r\n"
-                            "risk,01.01.00,AML.T0101,again\r\n"
-                            "domain,5,AML.T0100,trust\r\n"
-                            "colour,blue,AML.T0100,bad selector\r\n"
-                            "risk,01.01.01,AML.T7777,unknown technique\r\n");
-  REQUIRE(load::load_links(f, report).ok());
+TEST_CASE_METHOD(LinksTest, "links.csv links risks and deduplicates repeated links keeping the first origin", "[load][links]") {
+  REQUIRE(load("links.csv",
+              "selector,value,technique,why\r\n"
+              "subdomain,2.2 > AI system security,AML.T0101,\"copies, weights\"\r\n"
+              "risk,01.01.00,AML.T0101,again\r\n"
+              "domain,5,AML.T0100,trust\r\n"
+              "colour,blue,AML.T0100,bad selector\r\n"
+              "risk,01.01.01,AML.T7777,unknown technique\r\n").ok());
   const auto& a = report.atlas;
   CHECK(has_link(a, "01.01.00", "AML.T0101"));
   CHECK(has_link(a, "01.02.01", "AML.T0100"));
@@ -64,33 +70,26 @@ TEST_CASE("links.csv links risks and deduplicates repeated links keeping the fir
   CHECK(has_warning(report.warnings, "links.csv:6", "unknown technique 'AML.T7777'"));
 }
 
-TEST_CASE("links file with another shape or header is fatal", "[load][links]") {
-  LoadReport report = fixture_records();
-  ScratchDir dir("load_links_bad");
-  const Status csv = load::load_links(write_file(dir.path(), "l.csv", "risk,technique\nx,y\n"), report);
-  CHECK(csv.message().find(":1: not a links file") != std::string::npos);
-  const Status yaml = load::load_links(write_file(dir.path(), "l.yaml", "version: 1\nlinks: {}\n"), report);
-  CHECK(yaml.message().find(":2: not a links file") != std::string::npos);
-  const Status version = load::load_links(write_file(dir.path(), "v.yaml", "version: 7\nlinks: []\n"), report);
-  CHECK(version.message().find(":1: not a links file: unsupported version") != std::string::npos);
+TEST_CASE_METHOD(LinksTest, "links file with another shape or header is fatal", "[load][links]") {
+  CHECK_THAT(load("l.csv", "risk,technique\nx,y\n").message(), Catch::Contains(":1: not a links file"));
+  CHECK_THAT(load("l.yaml", "version: 1\nlinks: {}\n").message(), Catch::Contains(":2: not a links file"));
+  CHECK_THAT(load("v.yaml", "version: 7\nlinks: []\n").message(),
+             Catch::Contains(":1: not a links file: unsupported version"));
 }
 
-TEST_CASE("links.yaml entries without exactly one selector or without techniques are skipped", "[load][links]") {
-  LoadReport report = fixture_records();
-  ScratchDir dir("load_links_entries");
-  const auto f = write_file(dir.path(), "links.yaml",
-                            "version: 1\n"
-                            "links:\n"
-                            "  - techniques: [AML.T0100]\n"                      // 3: no selector
-                            "  - domain: \"2\"\n"                                 // 4: two selectors
-                            "    risk: \"01.01.00\"\n"
-                            "    techniques: [AML.T0100]\n"
-                            "  - subdomain: \"2.1\"\n"                            // 7: no techniques
-                            "  - subdomian: \"2.1\"\n"                            // 8: typo
-                            "    techniques: [AML.T0100]\n"
-                            "  - risk: \"01.01.01\"\n"                            // 10: good
-                            "    techniques: AML.T0100\n");
-  REQUIRE(load::load_links(f, report).ok());
+TEST_CASE_METHOD(LinksTest, "links.yaml entries without exactly one selector or without techniques are skipped", "[load][links]") {
+  REQUIRE(load("links.yaml",
+              "version: 1\n"
+              "links:\n"
+              "  - techniques: [AML.T0100]\n"                      // 3: no selector
+              "  - domain: \"2\"\n"                                 // 4: two selectors
+              "    risk: \"01.01.00\"\n"
+              "    techniques: [AML.T0100]\n"
+              "  - subdomain: \"2.1\"\n"                            // 7: no techniques
+              "  - subdomian: \"2.1\"\n"                            // 8: typo
+              "    techniques: [AML.T0100]\n"
+              "  - risk: \"01.01.01\"\n"                            // 10: good
+              "    techniques: AML.T0100\n").ok());
   CHECK(report.atlas.links.size() == 1);
   CHECK(has_link(report.atlas, "01.01.01", "AML.T0100"));
   CHECK(report.stats.skipped == 4);
@@ -100,19 +99,16 @@ TEST_CASE("links.yaml entries without exactly one selector or without techniques
   CHECK(has_warning(report.warnings, "links.yaml:8", "unknown key 'subdomian'"));
 }
 
-TEST_CASE("a source qualifier keeps a risk selector to that source's risks", "[load][links]") {
-  LoadReport report = fixture_records();
-  ScratchDir dir("load_links_source");
-  const auto f = write_file(dir.path(), "links.yaml",
-                            "version: 1\n"
-                            "links:\n"
-                            "  - risk: \"01.01.00\"\n"
-                            "    source: Doe2020\n"
-                            "    techniques: [AML.T0101]\n"
-                            "  - risk: \"01.01.01\"\n"
-                            "    source: Someone2030\n"
-                            "    techniques: [AML.T0101]\n");
-  REQUIRE(load::load_links(f, report).ok());
+TEST_CASE_METHOD(LinksTest, "a source qualifier keeps a risk selector to that source's risks", "[load][links]") {
+  REQUIRE(load("links.yaml",
+              "version: 1\n"
+              "links:\n"
+              "  - risk: \"01.01.00\"\n"
+              "    source: Doe2020\n"
+              "    techniques: [AML.T0101]\n"
+              "  - risk: \"01.01.01\"\n"
+              "    source: Someone2030\n"
+              "    techniques: [AML.T0101]\n").ok());
   CHECK(has_link(report.atlas, "01.01.00", "AML.T0101"));
   CHECK_FALSE(has_link(report.atlas, "01.01.01", "AML.T0101"));
   CHECK(has_warning(report.warnings, "links.yaml:6", "risk '01.01.01' of Someone2030 matches no risk"));

@@ -8,11 +8,39 @@
 #include <string>
 #include <string_view>
 
+#include <catch2/catch.hpp>
+
 #include "load/corpus.h"
 #include "model/record.h"
 #include "test_support.h"
 
 namespace riskatlas::testing {
+
+// Runs one loader (load_atlas_yaml, load_jsonl, ...) on `file` into a fresh report; the test stops,
+// naming the error, unless the file loads.
+using Loader = Status (*)(const std::filesystem::path&, load::LoadReport&);
+inline load::LoadReport load_ok(Loader loader, const std::filesystem::path& file) {
+  load::LoadReport report;
+  const Status s = loader(file, report);
+  INFO(s.to_string());
+  REQUIRE(s.ok());
+  return report;
+}
+
+// Every count of a load: what `want` leaves out is expected to be zero.
+inline void check_stats(const load::LoadStats& got, const load::LoadStats& want) {
+  CHECK(got.csv_rows == want.csv_rows);
+  CHECK(got.sources == want.sources);
+  CHECK(got.risks == want.risks);
+  CHECK(got.evidence_merged == want.evidence_merged);
+  CHECK(got.tactics == want.tactics);
+  CHECK(got.techniques == want.techniques);
+  CHECK(got.mitigations == want.mitigations);
+  CHECK(got.links == want.links);
+  CHECK(got.jsonl_records == want.jsonl_records);
+  CHECK(got.synonym_groups == want.synonym_groups);
+  CHECK(got.skipped == want.skipped);
+}
 
 inline std::filesystem::path write_file(const std::filesystem::path& dir, const std::string& name,
                                         std::string_view content) {

@@ -21,97 +21,89 @@ std::string row(const std::string& ev_id, const std::string& paper, const std::s
          "," + subdomain + "\n";
 }
 
+// The fixture export (tests/data/load/corpus/risks.csv), loaded for one test.
+struct FixtureExport {
+  LoadReport report = load_ok(load_risk_repository_csv, load_fixture("corpus/risks.csv"));
+  // The risk with this id; the test stops when there is none.
+  const model::Risk& risk(const std::string& id) const {
+    const auto* r = find_risk(report.atlas, id);
+    REQUIRE(r != nullptr);
+    return *r;
+  }
+};
+
 }  // namespace
 
-TEST_CASE("risk repository fixture loads sources, risks and facets", "[load][csv]") {
-  LoadReport report;
-  REQUIRE(load_risk_repository_csv(load_fixture("corpus/risks.csv"), report).ok());
+TEST_CASE_METHOD(FixtureExport, "risk repository fixture loads sources, risks and facets", "[load][csv]") {
   const auto& a = report.atlas;
-  CHECK(report.stats.csv_rows == 11);
-  CHECK(report.stats.sources == 2);
-  CHECK(report.stats.risks == 6);
+  check_stats(report.stats, {.csv_rows = 11, .sources = 2, .risks = 6, .evidence_merged = 3});
   CHECK(a.risks.size() == 6);
   REQUIRE(a.sources.size() == 2);
   CHECK(a.sources[0].paper_id == "1");
   CHECK(a.sources[0].quickref == "Doe2020");
 
-  const auto* r = find_risk(a, "01.01.00");
-  REQUIRE(r != nullptr);
-  CHECK(r->title() == "Model theft");
-  CHECK(r->level == "Risk Category");
-  CHECK(r->source_title == "A Field Guide to Imaginary Hazards");
-  CHECK(r->entity == "human");
-  CHECK(r->intent == "intentional");
-  CHECK(r->timing == "post-deployment");
-  CHECK(r->domain == "2");
-  CHECK(r->subdomain == "2.2");
-  CHECK(r->subdomain_label == "AI system security vulnerabilities and attacks");
-  CHECK(r->origin == "risks.csv:3");
-  REQUIRE(!r->evidence.empty());
-  CHECK(r->evidence[0].text == "The guide says \"copying is cheap\", and warns that stolen weights travel fast.");
-  CHECK(r->evidence[0].page == "3");
+  const auto& r = risk("01.01.00");
+  CHECK(r.title() == "Model theft");
+  CHECK(r.level == "Risk Category");
+  CHECK(r.source_title == "A Field Guide to Imaginary Hazards");
+  CHECK(r.entity == "human");
+  CHECK(r.intent == "intentional");
+  CHECK(r.timing == "post-deployment");
+  CHECK(r.domain == "2");
+  CHECK(r.subdomain == "2.2");
+  CHECK(r.subdomain_label == "AI system security vulnerabilities and attacks");
+  CHECK(r.origin == "risks.csv:3");
+  REQUIRE(!r.evidence.empty());
+  CHECK(r.evidence[0].text == "The guide says \"copying is cheap\", and warns that stolen weights travel fast.");
+  CHECK(r.evidence[0].page == "3");
 
-  const auto* sub = find_risk(a, "01.01.01");
-  REQUIRE(sub != nullptr);
-  CHECK(sub->title() == "Weight exfiltration");
-  CHECK(sub->category == "Model theft");
-  CHECK(sub->evidence.empty());
+  const auto& sub = risk("01.01.01");
+  CHECK(sub.title() == "Weight exfiltration");
+  CHECK(sub.category == "Model theft");
+  CHECK(sub.evidence.empty());
   CHECK(a.versions.at("risk_repository_file") == "risks.csv");
   CHECK(a.versions.at("risk_repository_rows") == "11");
 }
 
-TEST_CASE("risk repository merges additional evidence in file order", "[load][csv]") {
-  LoadReport report;
-  REQUIRE(load_risk_repository_csv(load_fixture("corpus/risks.csv"), report).ok());
+TEST_CASE_METHOD(FixtureExport, "risk repository merges additional evidence in file order", "[load][csv]") {
   CHECK(report.stats.evidence_merged == 3);
-  const auto* r = find_risk(report.atlas, "01.01.00");
-  REQUIRE(r != nullptr);
-  REQUIRE(r->evidence.size() == 3);
-  CHECK(r->evidence[0].id == "01.01.00");
-  CHECK(r->evidence[1].id == "01.01.00.a");
-  CHECK(r->evidence[1].text == "A first extra quote,\nspread over two lines.");
-  CHECK(r->evidence[1].page == "4");
-  CHECK(r->evidence[2].id == "01.01.00.b");
-  CHECK(r->evidence[2].page == "5");
+  const auto& r = risk("01.01.00");
+  REQUIRE(r.evidence.size() == 3);
+  CHECK(r.evidence[0].id == "01.01.00");
+  CHECK(r.evidence[1].id == "01.01.00.a");
+  CHECK(r.evidence[1].text == "A first extra quote,\nspread over two lines.");
+  CHECK(r.evidence[1].page == "4");
+  CHECK(r.evidence[2].id == "01.01.00.b");
+  CHECK(r.evidence[2].page == "5");
 }
 
-TEST_CASE("risk repository keeps a duplicated Ev_ID twice with distinct ids", "[load][csv]") {
-  LoadReport report;
-  REQUIRE(load_risk_repository_csv(load_fixture("corpus/risks.csv"), report).ok());
-  const auto* first = find_risk(report.atlas, "01.02.01");
-  const auto* second = find_risk(report.atlas, "01.02.01-2");
-  REQUIRE(first != nullptr);
-  REQUIRE(second != nullptr);
-  CHECK(first->ev_id == "01.02.01");
-  CHECK(second->ev_id == "01.02.01");
-  CHECK(first->title() == "Overtrust in answers");
-  CHECK(second->title() == "Misplaced confidence");
+TEST_CASE_METHOD(FixtureExport, "risk repository keeps a duplicated Ev_ID twice with distinct ids", "[load][csv]") {
+  const auto& first = risk("01.02.01");
+  const auto& second = risk("01.02.01-2");
+  CHECK(first.ev_id == "01.02.01");
+  CHECK(second.ev_id == "01.02.01");
+  CHECK(first.title() == "Overtrust in answers");
+  CHECK(second.title() == "Misplaced confidence");
   CHECK(has_warning(report.warnings, "risks.csv:10", "duplicate Ev_ID", "01.02.01-2"));
   // The evidence row names the second risk's subcategory, so it goes there.
-  CHECK(first->evidence.empty());
-  REQUIRE(second->evidence.size() == 1);
-  CHECK(second->evidence[0].id == "01.02.01.a");
+  CHECK(first.evidence.empty());
+  REQUIRE(second.evidence.size() == 1);
+  CHECK(second.evidence[0].id == "01.02.01.a");
 }
 
-TEST_CASE("risk repository gives an empty Domain the domain of its subdomain", "[load][csv]") {
-  LoadReport report;
-  REQUIRE(load_risk_repository_csv(load_fixture("corpus/risks.csv"), report).ok());
-  const auto* r = find_risk(report.atlas, "01.01.02");
-  REQUIRE(r != nullptr);
-  CHECK(r->subdomain == "X.1");
-  CHECK(r->domain == "X");
-  CHECK(r->subdomain_label == "Excluded");
-  CHECK(r->entity == "not-coded");
+TEST_CASE_METHOD(FixtureExport, "risk repository gives an empty Domain the domain of its subdomain", "[load][csv]") {
+  const auto& r = risk("01.01.02");
+  CHECK(r.subdomain == "X.1");
+  CHECK(r.domain == "X");
+  CHECK(r.subdomain_label == "Excluded");
+  CHECK(r.entity == "not-coded");
   CHECK(has_warning(report.warnings, "1 risks with an empty Domain"));
 }
 
-TEST_CASE("risk repository keeps an unknown facet spelling slugged with a warning", "[load][csv]") {
-  LoadReport report;
-  REQUIRE(load_risk_repository_csv(load_fixture("corpus/risks.csv"), report).ok());
-  const auto* r = find_risk(report.atlas, "02.01.00");
-  REQUIRE(r != nullptr);
-  CHECK(r->timing == "sometime-later");
-  CHECK(r->entity == "ai");
+TEST_CASE_METHOD(FixtureExport, "risk repository keeps an unknown facet spelling slugged with a warning", "[load][csv]") {
+  const auto& r = risk("02.01.00");
+  CHECK(r.timing == "sometime-later");
+  CHECK(r.entity == "ai");
   CHECK(has_warning(report.warnings, "risks.csv:13", "unknown timing", "Sometime later"));
 }
 
@@ -146,8 +138,7 @@ TEST_CASE("risk repository reads a BOM, CRLF and no final newline", "[load][csv]
     crlf += c;
   }
   crlf.resize(crlf.size() - 2);  // no final CRLF
-  LoadReport report;
-  REQUIRE(load_risk_repository_csv(write_file(dir.path(), "r.csv", crlf), report).ok());
+  LoadReport report = load_ok(load_risk_repository_csv, write_file(dir.path(), "r.csv", crlf));
   REQUIRE(report.atlas.risks.size() == 1);
   CHECK(report.atlas.risks[0].evidence.size() == 2);
   CHECK(report.atlas.risks[0].subdomain.empty());
@@ -160,8 +151,7 @@ TEST_CASE("risk repository removes a U+0001 control and repairs invalid UTF-8 wi
   const std::string text = std::string(kRiskHeader) + "\n" +
                            row("01.01.00", "1", "1", "0", "Risk Category", "Alpha", "", "bad\x01quote \xC3(here") +
                            row("01.01.00.a", "1", "1", "0", "Additional evidence", "Alpha", "", "fine \xFF");
-  LoadReport report;
-  REQUIRE(load_risk_repository_csv(write_file(dir.path(), "d.csv", text), report).ok());
+  LoadReport report = load_ok(load_risk_repository_csv, write_file(dir.path(), "d.csv", text));
   REQUIRE(report.atlas.risks.size() == 1);
   const auto& ev = report.atlas.risks[0].evidence;
   REQUIRE(ev.size() == 2);
@@ -180,8 +170,7 @@ TEST_CASE("risk repository skips bad rows with a warning and keeps the rest", "[
                            "too,few,columns\n" +                                                 // 5
                            row("09.01.00.a", "9", "1", "0", "Additional evidence", "Zeta", "", "orphan") +  // 6
                            row("01.02.00", "1", "2", "0", "Risk Category", "Delta", "", "q");   // 7
-  LoadReport report;
-  REQUIRE(load_risk_repository_csv(write_file(dir.path(), "b.csv", text), report).ok());
+  LoadReport report = load_ok(load_risk_repository_csv, write_file(dir.path(), "b.csv", text));
   CHECK(report.atlas.risks.size() == 2);
   CHECK(report.stats.skipped == 4);
   CHECK(report.stats.csv_rows == 6);
@@ -197,8 +186,7 @@ TEST_CASE("risk repository evidence prefers the risk whose Ev_ID prefixes the ro
                            row("05.02.01", "5", "2", "1", "Risk Sub-Category", "Cat", "Sub", "q") +
                            row("05.02.01.a", "5", "2", "1", "Risk Sub-Category", "Cat", "Sub", "q") +
                            row("05.02.01.a.1", "5", "2", "1", "Additional evidence", "Cat", "Sub", "e");
-  LoadReport report;
-  REQUIRE(load_risk_repository_csv(write_file(dir.path(), "p.csv", text), report).ok());
+  LoadReport report = load_ok(load_risk_repository_csv, write_file(dir.path(), "p.csv", text));
   REQUIRE(report.atlas.risks.size() == 2);
   CHECK(report.atlas.risks[0].evidence.size() == 1);
   CHECK(report.atlas.risks[1].evidence.size() == 2);

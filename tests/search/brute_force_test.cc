@@ -3,12 +3,12 @@
 #include <cstdlib>
 #include <random>
 #include <set>
+#include <sstream>
 
 #include <catch2/catch.hpp>
 
 #include "index/index_writer.h"
 #include "load/corpus.h"
-#include "model/link_graph.h"
 #include "search/facet_counter.h"
 #include "search/ranking.h"
 #include "search/searcher.h"
@@ -25,9 +25,22 @@ struct Model {
   std::vector<std::vector<std::string>> words;  // analysed texts and stems per record
 };
 
-// Facet values and words of every record, derived from the atlas independently of the indexer.
+// Facet values and words of every record, derived from the atlas independently of the indexer and
+// of model::LinkGraph (which has tests of its own): a risk carries the lifecycle stages and categories
+// of the mitigations that list a technique the risk is linked to.
 Model build_model(const model::Atlas& atlas) {
-  const model::LinkGraph graph(atlas);
+  std::map<std::string, std::string> tactic_names;
+  for (const auto& tactic : atlas.tactics) tactic_names.emplace(tactic.id, tactic.name);
+  std::set<std::string> technique_ids;
+  for (const auto& tech : atlas.techniques) technique_ids.insert(tech.id);
+  auto add_mitigations_of = [&](const std::string& technique_id, Values& v) {
+    for (const auto& mit : atlas.mitigations)
+      for (const auto& use : mit.techniques)
+        if (use.technique_id == technique_id) {
+          v["lifecycle"].insert(mit.lifecycle.begin(), mit.lifecycle.end());
+          v["category"].insert(mit.categories.begin(), mit.categories.end());
+        }
+  };
   analysis::Analyzer analyzer;
   Model m;
   auto words_of = [&](const std::vector<std::string>& texts) {
@@ -39,14 +52,13 @@ Model build_model(const model::Atlas& atlas) {
       }
     return out;
   };
-  for (std::size_t r = 0; r < atlas.risks.size(); ++r) {
-    const auto& risk = atlas.risks[r];
+  for (const auto& risk : atlas.risks) {
     Values v{{"type", {"risk"}}};
     for (auto [facet, value] : {std::pair{"domain", risk.domain}, {"subdomain", risk.subdomain},
                                 {"entity", risk.entity}, {"intent", risk.intent}, {"timing", risk.timing}})
       if (!value.empty()) v[facet].insert(value);
-    for (const auto& l : graph.lifecycle_of_risk(r)) v["lifecycle"].insert(l);
-    for (const auto& c : graph.categories_of_risk(r)) v["category"].insert(c);
+    for (const auto& link : atlas.links)
+      if (link.risk_id == risk.id && technique_ids.count(link.technique_id)) add_mitigations_of(link.technique_id, v);
     m.records.push_back(v);
     std::vector<std::string> texts{risk.title(), risk.id, risk.ev_id, risk.description,
                                    risk.source_title + " " + risk.quickref};
@@ -54,17 +66,13 @@ Model build_model(const model::Atlas& atlas) {
     for (const auto& e : risk.evidence) texts.push_back(e.text);
     m.words.push_back(words_of(texts));
   }
-  for (std::size_t t = 0; t < atlas.techniques.size(); ++t) {
-    const auto& tech = atlas.techniques[t];
+  for (const auto& tech : atlas.techniques) {
     Values v{{"type", {"technique"}}};
     for (const auto& tactic : tech.tactics) v["tactic"].insert(tactic);
     std::vector<std::string> texts{tech.name, tech.id, tech.description};
     for (const auto& tactic : tech.tactics)
-      if (auto i = graph.find_tactic(tactic); i != model::LinkGraph::npos) texts.push_back(atlas.tactics[i].name);
-    for (const auto& mu : graph.mitigations_of_technique(t)) {
-      for (const auto& l : atlas.mitigations[mu.mitigation].lifecycle) v["lifecycle"].insert(l);
-      for (const auto& c : atlas.mitigations[mu.mitigation].categories) v["category"].insert(c);
-    }
+      if (const auto it = tactic_names.find(tactic); it != tactic_names.end()) texts.push_back(it->second);
+    add_mitigations_of(tech.id, v);
     m.records.push_back(v);
     m.words.push_back(words_of(texts));
   }
@@ -90,6 +98,14 @@ bool passes(const Values& record, const search::FacetFilters& filters, const std
     if (!any) return false;
   }
   return true;
+}
+
+// True when the facet is carried by one of the record types (model/taxonomy.cc lists them by facet).
+bool applies_to(const model::FacetSpec& spec, const std::set<std::string>& types) {
+  std::istringstream carriers{std::string(spec.applies_to)};
+  for (std::string type; carriers >> type;)
+    if (types.count(type)) return true;
+  return false;
 }
 
 bool has_word(const std::vector<std::string>& words, const std::string& text, const std::string& stem) {
@@ -203,9 +219,10 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
 
     std::size_t expected_total = 0;
     std::map<std::string, std::map<std::string, std::size_t>> expected;
+    // Common words only add weight: the strict answer asks for every counted word.
+    auto answered = [&](std::size_t i) { return relaxed ? held[i] >= min_held : held[i] == ncounted; };
     for (std::size_t i = 0; i < model.records.size(); ++i) {
-      // Common words only add weight: the strict answer asks for every counted word.
-      if (relaxed ? held[i] < min_held : held[i] < ncounted) continue;
+      if (!answered(i)) continue;
       const auto& r = model.records[i];
       if (passes(r, request.filters, "")) ++expected_total;
       for (const auto& facet : facet_names) {
@@ -215,6 +232,20 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
       }
     }
     CHECK(response->total == expected_total);
+    // Every facet that applies to the matched record types and has a value to show is listed (and
+    // a selected facet always is); a facet missing from the answer fails here.
+    std::set<std::string> matched_types, expected_facets, listed_facets;
+    for (std::size_t i = 0; i < model.records.size(); ++i)
+      if (answered(i) && passes(model.records[i], request.filters, ""))
+        matched_types.insert(*model.records[i].at("type").begin());
+    for (const auto& spec : model::facets()) {
+      const std::string name(spec.name);
+      bool shown = false;
+      for (const auto& [value, n] : expected[name]) shown = shown || n > 0;
+      if (request.filters.count(name) || (applies_to(spec, matched_types) && shown)) expected_facets.insert(name);
+    }
+    for (const auto& f : response->facets) listed_facets.insert(f.name);
+    CHECK(listed_facets == expected_facets);
     for (const auto& f : response->facets) {
       for (const auto& v : f.values) {
         INFO("facet " << f.name << "=" << v.value);

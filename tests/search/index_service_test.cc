@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <fstream>
 
 #include <catch2/catch.hpp>
@@ -6,6 +7,7 @@
 #include "index/index_writer.h"
 #include "search/fixture.h"
 #include "search/index_service.h"
+#include "search/searcher.h"
 
 using namespace riskatlas;
 using riskatlas::testing::ScratchDir;
@@ -13,22 +15,39 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Sets RISKATLAS_FAULT, the fault hook of src/search/generation.cc, for one scope.
+class FaultScope {
+ public:
+  explicit FaultScope(const char* fault) { ::setenv("RISKATLAS_FAULT", fault, 1); }
+  ~FaultScope() { ::unsetenv("RISKATLAS_FAULT"); }
+  FaultScope(const FaultScope&) = delete;
+  FaultScope& operator=(const FaultScope&) = delete;
+};
+
 fs::path build(const index::IndexRoot& root, const std::string& name) {
   Diagnostics warnings;
   REQUIRE(index::write_database(testing::tiny_atlas(), root.path() / name, {}, warnings).ok());
   return root.path() / name;
 }
 
+// An index root whose live generation is gen-1 (the tiny atlas), followed by a service that checks
+// live.stub on every call.
+struct LiveRoot {
+  ScratchDir dir{"service"};
+  const index::IndexRoot root{dir.path()};
+  const bool published = root.publish(build(root, "gen-1")).ok();
+  search::IndexService service{dir.path(), std::chrono::milliseconds(0)};
+  const std::shared_ptr<const search::Generation> first = service.current();
+  LiveRoot() {
+    REQUIRE(published);
+    REQUIRE(first);
+    REQUIRE(first->info().name == "gen-1");
+  }
+};
+
 }  // namespace
 
-TEST_CASE("the index service follows live.stub to each new build", "[search][reload]") {
-  ScratchDir dir("service-follow");
-  const index::IndexRoot root(dir.path());
-  REQUIRE(root.publish(build(root, "gen-1")).ok());
-  search::IndexService service(dir.path(), std::chrono::milliseconds(0));
-  const auto first = service.current();
-  REQUIRE(first);
-  CHECK(first->info().name == "gen-1");
+TEST_CASE_METHOD(LiveRoot, "the index service follows live.stub to each new build", "[search][reload]") {
   REQUIRE(root.publish(build(root, "gen-2")).ok());
   const auto second = service.current();
   REQUIRE(second);
@@ -37,34 +56,47 @@ TEST_CASE("the index service follows live.stub to each new build", "[search][rel
   CHECK(service.status().problem.empty());
 }
 
-TEST_CASE("the same build under another name is not reopened", "[search][reload]") {
-  ScratchDir dir("service-same-uuid");
-  const index::IndexRoot root(dir.path());
-  const fs::path a = build(root, "gen-1");
-  REQUIRE(root.publish(a).ok());
-  search::IndexService service(dir.path(), std::chrono::milliseconds(0));
-  const auto first = service.current();
-  fs::copy(a, root.path() / "gen-2", fs::copy_options::recursive);  // same database, same UUID
+TEST_CASE_METHOD(LiveRoot, "the same build under another name is not reopened", "[search][reload]") {
+  fs::copy(root.path() / "gen-1", root.path() / "gen-2", fs::copy_options::recursive);  // same UUID
   REQUIRE(root.publish(root.path() / "gen-2").ok());
   CHECK(service.current() == first);
 }
 
-TEST_CASE("a broken live pointer keeps the last good generation serving and says why", "[search][reload]") {
-  ScratchDir dir("service-broken");
-  const index::IndexRoot root(dir.path());
-  REQUIRE(root.publish(build(root, "gen-1")).ok());
-  search::IndexService service(dir.path(), std::chrono::milliseconds(0));
-  const auto good = service.current();
-  REQUIRE(good);
+TEST_CASE_METHOD(LiveRoot, "a broken live pointer keeps the last good generation serving and says why",
+                 "[search][reload]") {
   std::ofstream(root.stub_path()) << "auto gen-missing\n";
-  CHECK(service.current() == good);
+  CHECK(service.current() == first);
   CHECK_FALSE(service.status().problem.empty());
   fs::create_directories(root.path() / "gen-3");  // a directory that is not a database
   std::ofstream(root.stub_path()) << "auto gen-3\n";
-  CHECK(service.current() == good);
+  CHECK(service.current() == first);
   CHECK_FALSE(service.status().problem.empty());
   REQUIRE(root.publish(build(root, "gen-4")).ok());
   CHECK(service.current()->info().name == "gen-4");
+  CHECK(service.status().problem.empty());
+}
+
+TEST_CASE_METHOD(LiveRoot, "a facet table that fails to load keeps the old generation serving and says why",
+                 "[search][reload]") {
+  const fs::path next = build(root, "gen-2");
+  REQUIRE(root.publish(next).ok());
+  {
+    const FaultScope fault("facet-table-bad-alloc");
+    const auto opened = search::Generation::open(next);
+    CHECK(opened.status().code() == StatusCode::kUnavailable);
+    CHECK_THAT(opened.status().message(), Catch::Contains("gen-2") && Catch::Contains("bad_alloc"));
+
+    CHECK(service.current() == first);
+    CHECK_THAT(service.status().problem, Catch::Contains("gen-2") && Catch::Contains("bad_alloc"));
+    analysis::Analyzer analyzer;
+    search::Searcher searcher(service.current(), analyzer);
+    const auto answer = searcher.search({});
+    REQUIRE(answer.ok());
+    CHECK(answer->generation == "gen-1");
+    CHECK(answer->total == 13);  // the tiny atlas: 6 risks, 4 techniques and 3 mitigations
+  }
+  // Once the table loads, the next check moves to the new generation.
+  CHECK(service.current()->info().name == "gen-2");
   CHECK(service.status().problem.empty());
 }
 

@@ -251,22 +251,49 @@ TEST_CASE("bad requests are invalid arguments, never exceptions", "[search]") {
   r.filters["colour"] = {"red"};
   bad(r);
   r = {};
-  r.q = "p*";  // expands to more than the wildcard limit? not here: few words. Must still not throw.
-  CHECK(searcher.search(r).ok());
+  r.q = "p*";  // a short prefix, but few words start with it here: answered, not refused
+  const auto prefix = searcher.search(r);
+  REQUIRE(prefix.ok());
+  CHECK(prefix->total == 8);
+  CHECK(has(*prefix, "01.01.00"));  // "poisoning"
 }
 
 TEST_CASE("ordinary typing that is not valid syntax is read as words", "[search]") {
-  for (const std::string q : {"poisoning AND", "OR poisoning", "NOT", "\"poisoning", "((poisoning", ")", "-", "+", "*",
-                              "AND OR (", "title:", "-\"\""}) {
-    INFO(q);
-    analysis::Analyzer analyzer;
-    search::Searcher searcher(tiny_generation(), analyzer);
-    search::SearchRequest request;
-    request.q = q;
-    CHECK(searcher.search(request).ok());
+  const std::vector<std::string> poisoning{"01.01.00", "01.02.00", "AML.T0018.000", "AML.T0020"};
+  const std::vector<std::string> everything{"01.01.00", "01.02.00",  "02.01.00",  "02.02.00",      "03.01.00",
+                                            "03.02.00", "AML.M0007", "AML.M0013", "AML.M0015",     "AML.T0015",
+                                            "AML.T0018", "AML.T0018.000", "AML.T0020"};
+  struct Case {
+    std::string q;
+    bool literal;    // interpreted_literally: syntax that did not parse was read as words
+    bool corrected;  // the words matched nothing and a spelling correction answered
+    std::vector<std::string> ids;  // every record answered, in id order
+  };
+  const std::vector<Case> cases{
+      {"poisoning AND", true, false, poisoning},  // a dangling operator is dropped
+      {"OR poisoning", true, false, poisoning},
+      {"\"poisoning", true, false, poisoning},     // an unclosed quote
+      {"((poisoning", true, false, poisoning},     // parentheses do not group
+      {")", true, false, everything},              // nothing left to search: browse
+      {"AND OR (", true, false, {"02.02.00", "AML.T0018"}},  // only operators: read as the words "and or"
+      {"-", false, false, {}},                     // a word of symbols only cannot match
+      {"+", false, false, {}},
+      {"*", false, false, {}},
+      {"title:", false, false, {}},                // not a field scope: the word "title", held by none
+      {"-\"\"", false, false, everything},         // excluding an empty phrase excludes nothing
+  };
+  for (const auto& c : cases) {
+    INFO(c.q);
+    const auto r = run(c.q, {}, search::SortOrder::kId);
+    CHECK(r.interpreted_literally == c.literal);
+    CHECK(r.corrected == c.corrected);
+    CHECK(ids(r) == c.ids);
   }
-  CHECK(run("poisoning AND").interpreted_literally);
-  CHECK(has(run("poisoning AND"), "01.01.00"));
+  // A lone NOT is read as the word "not", which no record holds: a correction answers.
+  const auto lone_not = run("NOT", {}, search::SortOrder::kId);
+  INFO("suggestion " << lone_not.suggestion.value_or(""));
+  CHECK(lone_not.corrected);
+  CHECK(ids(lone_not) == std::vector<std::string>{"01.01.00"});
 }
 
 TEST_CASE("explain lists matched terms by field with weights", "[search]") {

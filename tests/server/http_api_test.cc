@@ -15,8 +15,12 @@ namespace {
 
 constexpr const char* kJson = "application/json; charset=utf-8";
 
+// The JSON body of a successful API answer.
 Json body_of(const httplib::Result& r) {
   REQUIRE(r);
+  INFO(r->body.substr(0, 300));
+  CHECK(r->status == 200);
+  CHECK(r->get_header_value("Content-Type") == kJson);
   return Json::parse(r->body);
 }
 
@@ -26,26 +30,10 @@ std::vector<std::string> keys_of(const Json& object) {
   return keys;
 }
 
-void check_error(const httplib::Result& r, int status, const std::string& code) {
-  REQUIRE(r);
-  INFO(r->body);
-  CHECK(r->status == status);
-  CHECK(r->get_header_value("Content-Type") == kJson);
-  const Json body = Json::parse(r->body);
-  CHECK(body["error"]["code"] == code);
-  CHECK(body["error"]["message"].is_string());
-}
-
 }  // namespace
 
-TEST_CASE("search answers ranked hits with facets and the generation", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
-  const auto r = cli->Get("/api/search?q=poisoning&per_page=3");
-  REQUIRE(r);
-  CHECK(r->status == 200);
-  CHECK(r->get_header_value("Content-Type") == kJson);
-  const Json body = Json::parse(r->body);
+TEST_CASE_METHOD(ServerTest, "search answers ranked hits with facets and the generation", "[http][slow]") {
+  const Json body = body_of(cli->Get("/api/search?q=poisoning&per_page=3"));
   CHECK(keys_of(body) == std::vector<std::string>{"query", "total", "page", "per_page", "hits", "facets", "corrected",
                                                   "interpreted_literally", "relaxed", "generation", "took_ms"});
   CHECK(body["query"] == "poisoning");
@@ -63,9 +51,7 @@ TEST_CASE("search answers ranked hits with facets and the generation", "[http][s
   CHECK(keys_of(body["facets"]["type"][0]) == std::vector<std::string>{"value", "label", "count", "selected"});
 }
 
-TEST_CASE("search filters by facets with OR within a facet", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "search filters by facets with OR within a facet", "[http][slow]") {
   const Json risks = body_of(cli->Get("/api/search?type=risk&per_page=1"));
   const Json techniques = body_of(cli->Get("/api/search?type=technique&per_page=1"));
   const Json both = body_of(cli->Get("/api/search?type=risk&type=technique&per_page=1"));
@@ -80,9 +66,7 @@ TEST_CASE("search filters by facets with OR within a facet", "[http][slow]") {
   CHECK(body_of(cli->Get("/api/search?domain=nonexistent"))["total"] == 0);
 }
 
-TEST_CASE("search explains matches on request", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "search explains matches on request", "[http][slow]") {
   const Json body = body_of(cli->Get("/api/search?q=poisoning&explain=1&per_page=1"));
   REQUIRE(body["hits"].size() == 1);
   REQUIRE(body["hits"][0].contains("explain"));
@@ -91,9 +75,7 @@ TEST_CASE("search explains matches on request", "[http][slow]") {
   CHECK(keys_of(terms[0]) == std::vector<std::string>{"field", "term", "weight"});
 }
 
-TEST_CASE("snippets escape record text as HTML", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "snippets escape record text as HTML", "[http][slow]") {
   const Json body = body_of(cli->Get("/api/search?q=display%20name%20admin%20console&per_page=1"));
   REQUIRE(body["hits"].size() == 1);
   const std::string snippet = body["hits"][0]["snippet"];
@@ -103,46 +85,59 @@ TEST_CASE("snippets escape record text as HTML", "[http][slow]") {
   CHECK_THAT(snippet, Catch::Contains("<mark>"));
 }
 
-TEST_CASE("operators that do not parse are taken literally", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
-  for (const char* q : {"foo%20AND", "NOT%20bar", "AND%20OR%20(", "%22abc", "(((", ")", "-", "%2B", "*", "a*"}) {
-    INFO(q);
-    const auto r = cli->Get((std::string("/api/search?q=") + q).c_str());
-    REQUIRE(r);
-    CHECK((r->status == 200 || r->status == 400));
+TEST_CASE_METHOD(ServerTest, "operators that do not parse are taken literally", "[http][slow]") {
+  // What each answer matches: every record (nothing searchable is left to narrow it), some, or none.
+  enum Matches { kAll, kSome, kNone };
+  struct Case {
+    const char* q;
+    bool literal;    // interpreted_literally: syntax that did not parse was read as words
+    bool corrected;  // the words matched nothing, so a spelling correction answered
+    Matches matches;
+  };
+  const std::vector<Case> cases{
+      {"foo%20AND", true, true, kSome},       // a dangling AND is a word; "foo" is corrected
+      {"NOT%20bar", false, false, kAll},      // a pure exclusion of a word no record holds
+      {"AND%20OR%20(", true, false, kSome},   // the words "and" and "or"
+      {"%22abc", true, true, kSome},          // an unclosed quote; "abc" is corrected
+      {"(((", true, false, kAll},             // parentheses are not grouping: no words left
+      {")", true, false, kAll},
+      {"-", false, false, kNone},             // a word of symbols only cannot match
+      {"%2B", false, false, kNone},
+      {"*", false, false, kNone},
+      {"a*", false, false, kAll},             // every record holds a word starting with "a"
+  };
+  const int documents = body_of(cli->Get("/healthz"))["documents"];
+  for (const auto& c : cases) {
+    INFO(c.q);
+    const Json body = body_of(cli->Get((std::string("/api/search?q=") + c.q).c_str()));
+    CHECK(body["interpreted_literally"] == c.literal);
+    CHECK(body["corrected"] == c.corrected);
+    const int total = body["total"];
+    switch (c.matches) {
+      case kAll: CHECK(total == documents); break;
+      case kSome: CHECK((total > 0 && total < documents)); break;
+      case kNone: CHECK(total == 0); break;
+    }
   }
 }
 
-TEST_CASE("records are served by id with their generation", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
-  const auto r = cli->Get("/api/records/AML.T0070");
-  REQUIRE(r);
-  CHECK(r->status == 200);
-  CHECK(r->get_header_value("Content-Type") == kJson);
-  const Json body = Json::parse(r->body);
+TEST_CASE_METHOD(ServerTest, "records are served by id with their generation", "[http][slow]") {
+  const Json body = body_of(cli->Get("/api/records/AML.T0070"));
   CHECK(keys_of(body).front() == "id");
   CHECK(body["id"] == "AML.T0070");
   CHECK(body["type"] == "technique");
   CHECK(body["generation"].get<std::string>().rfind("gen-", 0) == 0);
 
-  check_error(cli->Get("/api/records/NO.SUCH.ID"), 404, "not_found");
-  check_error(cli->Get("/api/records/a%20b"), 404, "not_found");
-  check_error(cli->Get("/api/records/a/b"), 404, "not_found");
-  check_error(cli->Get(("/api/records/" + std::string(200, 'x')).c_str()), 404, "not_found");
-  check_error(cli->Get("/api/records/AML.T0070?x=1"), 400, "unknown_parameter");
+  check_errors(*cli, {{"/api/records/NO.SUCH.ID", 404, "not_found"},
+                      {"/api/records/a%20b", 404, "not_found"},
+                      {"/api/records/a/b", 404, "not_found"},
+                      {"/api/records/" + std::string(200, 'x'), 404, "not_found"},
+                      {"/api/records/AML.T0070?x=1", 400, "unknown_parameter"}});
 }
 
-TEST_CASE("related records: other papers' risks, and the record's links ordered by relevance", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "related records: other papers' risks, and the record's links ordered by relevance", "[http][slow]") {
   const Json record = body_of(cli->Get("/api/records/08.01.01"));
-  const auto r = cli->Get("/api/records/08.01.01/related?limit=3");
-  REQUIRE(r);
-  CHECK(r->status == 200);
-  CHECK(r->get_header_value("Content-Type") == kJson);
-  const Json body = Json::parse(r->body);
+  const Json body = body_of(cli->Get("/api/records/08.01.01/related?limit=3"));
   CHECK(keys_of(body) == std::vector<std::string>{"id", "related", "techniques", "mitigations", "generation"});
   CHECK(body["id"] == "08.01.01");
   REQUIRE_FALSE(body["related"].empty());
@@ -166,16 +161,14 @@ TEST_CASE("related records: other papers' risks, and the record's links ordered 
       CHECK(body[key][i - 1]["score"].get<double>() >= body[key][i]["score"].get<double>());
   }
 
-  check_error(cli->Get("/api/records/NO.SUCH.ID/related"), 404, "not_found");
-  check_error(cli->Get("/api/records/08.01.01/related?limit=0"), 400, "invalid_parameter");
-  check_error(cli->Get("/api/records/08.01.01/related?limit=21"), 400, "invalid_parameter");
-  check_error(cli->Get("/api/records/08.01.01/related?q=x"), 400, "unknown_parameter");
-  check_error(cli->Get("/api/records/08.01.01/other"), 404, "not_found");
+  check_errors(*cli, {{"/api/records/NO.SUCH.ID/related", 404, "not_found"},
+                      {"/api/records/08.01.01/related?limit=0", 400, "invalid_parameter"},
+                      {"/api/records/08.01.01/related?limit=21", 400, "invalid_parameter"},
+                      {"/api/records/08.01.01/related?q=x", 400, "unknown_parameter"},
+                      {"/api/records/08.01.01/other", 404, "not_found"}});
 }
 
-TEST_CASE("a relaxed search says which words it counted and what each hit lacks", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "a relaxed search says which words it counted and what each hit lacks", "[http][slow]") {
   const Json body = body_of(cli->Get("/api/search?q=invoices%20qqqxv%20"));
   CHECK(body["relaxed"] == true);
   CHECK(body["relaxation"]["words"] == Json::array({"invoices", "qqqxv"}));
@@ -190,9 +183,7 @@ TEST_CASE("a relaxed search says which words it counted and what each hit lacks"
   CHECK_FALSE(strict["hits"][0].contains("missing_words"));
 }
 
-TEST_CASE("suggest completes a prefix", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "suggest completes a prefix", "[http][slow]") {
   const Json body = body_of(cli->Get("/api/suggest?q=poi&limit=4"));
   CHECK(keys_of(body) == std::vector<std::string>{"query", "suggestions"});
   CHECK(body["query"] == "poi");
@@ -203,14 +194,12 @@ TEST_CASE("suggest completes a prefix", "[http][slow]") {
     CHECK((s["kind"] == "record" || s["kind"] == "term"));
     if (s["kind"] == "record") CHECK(s["id"].is_string());
   }
-  check_error(cli->Get("/api/suggest"), 400, "invalid_parameter");
-  check_error(cli->Get("/api/suggest?q="), 400, "invalid_parameter");
-  check_error(cli->Get("/api/suggest?q=a&limit=11"), 400, "invalid_parameter");
+  check_errors(*cli, {{"/api/suggest", 400, "invalid_parameter"},
+                      {"/api/suggest?q=", 400, "invalid_parameter"},
+                      {"/api/suggest?q=a&limit=11", 400, "invalid_parameter"}});
 }
 
-TEST_CASE("facets lists every facet over the whole index", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "facets lists every facet over the whole index", "[http][slow]") {
   const Json body = body_of(cli->Get("/api/facets"));
   CHECK(keys_of(body) == std::vector<std::string>{"facets", "generation"});
   CHECK(keys_of(body["facets"]).front() == "type");
@@ -220,13 +209,8 @@ TEST_CASE("facets lists every facet over the whole index", "[http][slow]") {
   CHECK(documents == health["documents"].get<int>());
 }
 
-TEST_CASE("healthz reports the generation being served", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
-  const auto r = cli->Get("/healthz");
-  REQUIRE(r);
-  CHECK(r->status == 200);
-  const Json body = Json::parse(r->body);
+TEST_CASE_METHOD(ServerTest, "healthz reports the generation being served", "[http][slow]") {
+  const Json body = body_of(cli->Get("/healthz"));
   CHECK(body["status"] == "ok");
   CHECK(body["documents"].get<int>() > 0);
   CHECK(body["uuid"].is_string());
@@ -249,18 +233,16 @@ TEST_CASE("without an index the API answers 503", "[http][slow]") {
   const Json body = Json::parse(health->body);
   CHECK(body["status"] == "unavailable");
   CHECK(body["problem"].is_string());
-  check_error(cli->Get("/api/search?q=x"), 503, "index_unavailable");
-  check_error(cli->Get("/api/records/AML.T0070"), 503, "index_unavailable");
-  check_error(cli->Get("/api/facets"), 503, "index_unavailable");
-  check_error(cli->Get("/api/export"), 503, "index_unavailable");
-  check_error(cli->Get("/api/suggest?q=a"), 503, "index_unavailable");
+  check_errors(*cli, {{"/api/search?q=x", 503, "index_unavailable"},
+                      {"/api/records/AML.T0070", 503, "index_unavailable"},
+                      {"/api/facets", 503, "index_unavailable"},
+                      {"/api/export", 503, "index_unavailable"},
+                      {"/api/suggest?q=a", 503, "index_unavailable"}});
   // Bad parameters are still the caller's fault.
   check_error(cli->Get("/api/search?page=0"), 400, "invalid_parameter");
 }
 
-TEST_CASE("export answers the whole match set as JSON", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "export answers the whole match set as JSON", "[http][slow]") {
   const Json body = body_of(cli->Get("/api/export?type=risk"));
   CHECK(keys_of(body) == std::vector<std::string>{"query", "total", "exported", "corrected", "generation", "records"});
   CHECK(body["total"].get<int>() > 20);  // more than one search page
@@ -269,9 +251,7 @@ TEST_CASE("export answers the whole match set as JSON", "[http][slow]") {
   CHECK(body["records"][0]["type"] == "risk");
 }
 
-TEST_CASE("export answers CSV as an attachment with RFC 4180 quoting", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "export answers CSV as an attachment with RFC 4180 quoting", "[http][slow]") {
   const auto r = cli->Get("/api/export?format=csv&q=display%20name%20admin%20console");
   REQUIRE(r);
   CHECK(r->status == 200);
@@ -286,9 +266,7 @@ TEST_CASE("export answers CSV as an attachment with RFC 4180 quoting", "[http][s
   check_error(cli->Get("/api/export?format=xml"), 400, "invalid_parameter");
 }
 
-TEST_CASE("metrics count requests by route template", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "metrics count requests by route template", "[http][slow]") {
   cli->set_keep_alive(true);  // one connection: each request is counted before the next is read
   REQUIRE(cli->Get("/api/search?q=poisoning"));
   REQUIRE(cli->Get("/api/records/AML.T0070"));
@@ -309,9 +287,7 @@ TEST_CASE("metrics count requests by route template", "[http][slow]") {
   CHECK(r->body.find("AML.T0070") == std::string::npos);
 }
 
-TEST_CASE("the web UI is served under / with security headers", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "the web UI is served under / with security headers", "[http][slow]") {
   const auto r = cli->Get("/");
   REQUIRE(r);
   CHECK(r->status == 200);
@@ -326,9 +302,7 @@ TEST_CASE("the web UI is served under / with security headers", "[http][slow]") 
   CHECK_THAT(api->get_header_value("Content-Security-Policy"), Catch::Contains("object-src 'none'"));
 }
 
-TEST_CASE("HEAD is answered like GET without a body", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "HEAD is answered like GET without a body", "[http][slow]") {
   const auto r = cli->Head("/api/search?q=poisoning");
   REQUIRE(r);
   CHECK(r->status == 200);
@@ -337,16 +311,14 @@ TEST_CASE("HEAD is answered like GET without a body", "[http][slow]") {
 
 TEST_CASE("a newly published generation is served without a restart", "[http][slow]") {
   ScratchDir dir("http-reload");
-  const auto index = dir.path() / "index";
-  REQUIRE(run_indexer({"--quiet", "--corpus", corpus_dir().string(), "--index", index.string()}) == 0);
   auto options = TestServer::default_options();
-  options.index = index;
+  options.index = build_index(dir.path() / "index");
   options.index_check_interval = std::chrono::milliseconds(50);
   TestServer server(options);
   auto cli = server.client();
   const std::string before = body_of(cli->Get("/api/search?q=poisoning"))["generation"];
 
-  REQUIRE(run_indexer({"--quiet", "--corpus", corpus_dir().string(), "--index", index.string()}) == 0);
+  build_index(options.index);
   std::string after = before;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (after == before && std::chrono::steady_clock::now() < deadline) {

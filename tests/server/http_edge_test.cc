@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <future>
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// How long a test waits before calling a server hung: generous, so a slow (sanitizer) build is not a
+// failure; no test asserts how fast anything is.
+constexpr auto kHangGuard = 30s;
+
 int status_of(const std::string& raw_answer) {
   if (raw_answer.rfind("HTTP/1.1 ", 0) != 0) return -1;
   return std::stoi(raw_answer.substr(9, 3));
@@ -27,81 +32,51 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-std::string error_code(const httplib::Result& r) {
-  REQUIRE(r);
-  INFO(r->body);
-  REQUIRE(r->get_header_value("Content-Type") == "application/json; charset=utf-8");
-  return Json::parse(r->body)["error"]["code"];
-}
-
 }  // namespace
 
-TEST_CASE("every bad parameter is a 400 with the documented code", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
-  const std::vector<std::pair<std::string, std::string>> cases{
-      {"/api/search?color=red", "unknown_parameter"},
-      {"/api/search?q=a&q=b", "invalid_parameter"},
-      {"/api/search?page=1&page=2", "invalid_parameter"},
-      {"/api/search?per_page=5&per_page=6", "invalid_parameter"},
-      {"/api/search?per_page=5&per_page=5", "invalid_parameter"},
-      {"/api/search?sort=id&sort=title", "invalid_parameter"},
-      {"/api/export?format=csv&format=csv", "invalid_parameter"},
-      {"/api/search?nosuchfacet=x", "unknown_parameter"},
-      {"/api/search?page=0", "invalid_parameter"},
-      {"/api/search?page=-3", "invalid_parameter"},
-      {"/api/search?page=two", "invalid_parameter"},
-      {"/api/search?page=99999999999999999999999", "invalid_parameter"},
-      {"/api/search?per_page=0", "invalid_parameter"},
-      {"/api/search?per_page=101", "invalid_parameter"},
-      {"/api/search?page=201&per_page=50", "invalid_parameter"},
-      {"/api/search?q=" + std::string(1025, 'a'), "query_too_long"},
-      {"/api/search?q=%FF%FE", "invalid_utf8"},
-      {"/api/search?domain=%C0%AF", "invalid_utf8"},
-      {"/api/search?q=a%00b", "invalid_parameter"},
-      {"/api/search?q=a%0D%0Ab", "invalid_parameter"},
-      {"/api/search?sort=random", "invalid_parameter"},
-      {"/api/search?explain=true", "invalid_parameter"},
-      {"/api/facets?x=1", "unknown_parameter"},
-      {"/healthz?verbose=1", "unknown_parameter"},
-  };
-  for (const auto& [path, code] : cases) {
-    INFO(path.substr(0, 120));
-    const auto r = cli->Get(path.c_str());
-    REQUIRE(r);
-    CHECK(r->status == 400);
-    CHECK(error_code(r) == code);
-  }
+TEST_CASE_METHOD(ServerTest, "every bad parameter is a 400 with the documented code", "[http][slow]") {
+  check_errors(*cli, {{"/api/search?color=red", 400, "unknown_parameter"},
+                      {"/api/search?q=a&q=b", 400, "invalid_parameter"},
+                      {"/api/search?page=1&page=2", 400, "invalid_parameter"},
+                      {"/api/search?per_page=5&per_page=6", 400, "invalid_parameter"},
+                      {"/api/search?per_page=5&per_page=5", 400, "invalid_parameter"},
+                      {"/api/search?sort=id&sort=title", 400, "invalid_parameter"},
+                      {"/api/export?format=csv&format=csv", 400, "invalid_parameter"},
+                      {"/api/search?nosuchfacet=x", 400, "unknown_parameter"},
+                      {"/api/search?page=0", 400, "invalid_parameter"},
+                      {"/api/search?page=-3", 400, "invalid_parameter"},
+                      {"/api/search?page=two", 400, "invalid_parameter"},
+                      {"/api/search?page=99999999999999999999999", 400, "invalid_parameter"},
+                      {"/api/search?per_page=0", 400, "invalid_parameter"},
+                      {"/api/search?per_page=101", 400, "invalid_parameter"},
+                      {"/api/search?page=201&per_page=50", 400, "invalid_parameter"},
+                      {"/api/search?q=" + std::string(1025, 'a'), 400, "query_too_long"},
+                      {"/api/search?q=%FF%FE", 400, "invalid_utf8"},
+                      {"/api/search?domain=%C0%AF", 400, "invalid_utf8"},
+                      {"/api/search?q=a%00b", 400, "invalid_parameter"},
+                      {"/api/search?q=a%0D%0Ab", 400, "invalid_parameter"},
+                      {"/api/search?sort=random", 400, "invalid_parameter"},
+                      {"/api/search?explain=true", 400, "invalid_parameter"},
+                      {"/api/facets?x=1", 400, "unknown_parameter"},
+                      {"/healthz?verbose=1", 400, "unknown_parameter"}});
 }
 
-TEST_CASE("unknown routes are JSON 404s", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
-  for (const char* path : {"/api/nope", "/api", "/api/search/extra", "/no-such-file.html", "/api/records/"}) {
-    INFO(path);
-    const auto r = cli->Get(path);
-    REQUIRE(r);
-    CHECK(r->status == 404);
-    CHECK(error_code(r) == "not_found");
-  }
+TEST_CASE_METHOD(ServerTest, "unknown routes are JSON 404s", "[http][slow]") {
+  std::vector<ExpectedError> cases;
+  for (const char* path : {"/api/nope", "/api", "/api/search/extra", "/no-such-file.html", "/api/records/"})
+    cases.push_back({path, 404, "not_found"});
+  check_errors(*cli, cases);
 }
 
-TEST_CASE("a huge query string is refused with 400 or 414 and never 500", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
-  const auto r = cli->Get(("/api/search?q=" + std::string(100 * 1024, 'a')).c_str());
-  REQUIRE(r);
-  CHECK((r->status == 414 || r->status == 400));
-  CHECK((error_code(r) == "uri_too_long" || error_code(r) == "query_too_long"));
-  // The server still answers normally afterwards.
+TEST_CASE_METHOD(ServerTest, "a huge query string is refused with 414 and the server keeps answering", "[http][slow]") {
+  // Past the request line limit: refused before any handler runs, still as a JSON error.
+  check_error(cli->Get(("/api/search?q=" + std::string(100 * 1024, 'a')).c_str()), 414, "uri_too_long");
   const auto after = cli->Get("/healthz");
   REQUIRE(after);
   CHECK(after->status == 200);
 }
 
-TEST_CASE("methods other than GET and HEAD get 405 with Allow", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "methods other than GET and HEAD get 405 with Allow", "[http][slow]") {
   std::vector<httplib::Result> results;
   results.push_back(cli->Post("/api/search", "q=x", "application/x-www-form-urlencoded"));
   results.push_back(cli->Put("/api/search", "{}", "application/json"));
@@ -109,68 +84,61 @@ TEST_CASE("methods other than GET and HEAD get 405 with Allow", "[http][slow]") 
   results.push_back(cli->Patch("/api/search", "x", "text/plain"));
   results.push_back(cli->Options("/api/search"));
   for (const auto& r : results) {
-    REQUIRE(r);
-    CHECK(r->status == 405);
+    check_error(r, 405, "method_not_allowed");
     CHECK(r->get_header_value("Allow") == "GET, HEAD");
-    CHECK(error_code(r) == "method_not_allowed");
   }
 }
 
 TEST_CASE("a refused body is never read and its connection is closed", "[http][slow]") {
   TestServer server;
-  // The announced 100 MB never arrive: a server that tried to read them would wait, not answer.
-  const auto started = std::chrono::steady_clock::now();
-  const std::string post =
-      raw_exchange(server.port(), "POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n", 3s);
+  // The announced 100 MB never arrive: a server that tried to read them would wait, not answer and
+  // close. The wait only guards against a hang; the outcome checked is the answer and the close.
+  const std::string post = raw_exchange(
+      server.port(), "POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 100000000\r\n\r\n", kHangGuard);
   CHECK(status_of(post) == 405);
-  CHECK(std::chrono::steady_clock::now() - started < 2s);
+  CHECK(count_of(post, "HTTP/1.1 ") == 1);
   CHECK(post.find("<timeout>") == std::string::npos);  // closed by the server
 
   const std::string get_with_body = raw_exchange(
       server.port(), "GET /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 33\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
-      3s);
+      kHangGuard);
   CHECK(status_of(get_with_body) == 413);
   CHECK(count_of(get_with_body, "HTTP/1.1 ") == 1);  // the "request" inside the body was not answered
   CHECK(get_with_body.find("<timeout>") == std::string::npos);
 
   const std::string chunked = raw_exchange(
-      server.port(), "GET /api/search HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", 3s);
+      server.port(), "GET /api/search HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", kHangGuard);
   CHECK(status_of(chunked) == 413);
   CHECK(count_of(chunked, "HTTP/1.1 ") == 1);
 
   const std::string gzip =
-      raw_exchange(server.port(), "GET /api/search HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\n\r\n", 3s);
+      raw_exchange(server.port(), "GET /api/search HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\n\r\n", kHangGuard);
   CHECK(status_of(gzip) == 413);
 
   const std::string bad_length =
-      raw_exchange(server.port(), "GET /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 3s);
+      raw_exchange(server.port(), "GET /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", kHangGuard);
   CHECK(status_of(bad_length) == 400);
 
   const std::string head_with_body = raw_exchange(
       server.port(), "HEAD /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 33\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
-      3s);
+      kHangGuard);
   CHECK(status_of(head_with_body) == 413);
   CHECK(count_of(head_with_body, "HTTP/1.1 ") == 1);
   CHECK(head_with_body.find("<timeout>") == std::string::npos);
 
   // Content-Length: 0 is no body.
   const std::string empty_body =
-      raw_exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 3s);
+      raw_exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", kHangGuard);
   CHECK(status_of(empty_body) == 200);
 }
 
-TEST_CASE("a GET with a body gets 413 from a client too", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "a GET with a body gets 413 from a client too", "[http][slow]") {
   httplib::Request req;
   req.method = "GET";
   req.path = "/api/search";
   req.body = "q=x";
   req.set_header("Content-Type", "text/plain");
-  const auto r = cli->send(req);
-  REQUIRE(r);
-  CHECK(r->status == 413);
-  CHECK(error_code(r) == "payload_too_large");
+  check_error(cli->send(req), 413, "payload_too_large");
 }
 
 TEST_CASE("dotfiles and symlinks leading out of the web directory are 404", "[http][slow]") {
@@ -204,9 +172,7 @@ TEST_CASE("dotfiles and symlinks leading out of the web directory are 404", "[ht
   }
 }
 
-TEST_CASE("Range headers are ignored", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "Range headers are ignored", "[http][slow]") {
   const auto r = cli->Get("/healthz", {{"Range", "bytes=0-5"}});
   REQUIRE(r);
   CHECK(r->status == 200);
@@ -227,18 +193,22 @@ TEST_CASE("a second server on the same port fails to bind", "[http][slow]") {
   CHECK(first.client()->Get("/healthz")->status == 200);
 }
 
-TEST_CASE("stop() right after bind ends listen promptly", "[http][slow]") {
+TEST_CASE("stop() right after bind makes listen return without serving", "[http][slow]") {
   HttpServer server(TestServer::default_options());
-  REQUIRE(server.bind_to_any_port("127.0.0.1") > 0);
+  const int port = server.bind_to_any_port("127.0.0.1");
+  REQUIRE(port > 0);
   server.stop();
-  const auto started = std::chrono::steady_clock::now();
-  CHECK(server.listen_after_bind());
-  CHECK(std::chrono::steady_clock::now() - started < 2s);
+  // Run where a hang cannot stall the suite; the guard is not a duration being tested.
+  auto listened = std::async(std::launch::async, [&] { return server.listen_after_bind(); });
+  REQUIRE(listened.wait_for(kHangGuard) == std::future_status::ready);
+  CHECK(listened.get());
+  CHECK_FALSE(server.is_running());
+  httplib::Client cli("127.0.0.1", port);
+  cli.set_connection_timeout(2, 0);
+  CHECK_FALSE(cli.Get("/healthz"));  // nothing accepts on the port any more
 }
 
-TEST_CASE("one log line per request without header values", "[http][slow]") {
-  TestServer server;
-  auto cli = server.client();
+TEST_CASE_METHOD(ServerTest, "one log line per request without header values", "[http][slow]") {
   REQUIRE(cli->Get("/api/search?q=poisoning", {{"X-Secret", "topsecret"}, {"REMOTE_ADDR", "6.6.6.6"},
                                                 {"User-Agent", "agent-smith"}}));
   REQUIRE(cli->Get("/api/search?q=a%0D%0Ab"));
@@ -274,16 +244,19 @@ TEST_CASE("concurrent requests are all answered", "[http][slow]") {
 
 TEST_CASE("an index error during a request is a generic JSON 503 with details only in the log", "[http][slow]") {
   ScratchDir dir("http-vanish");
-  const auto index = dir.path() / "index";
-  REQUIRE(run_indexer({"--quiet", "--corpus", corpus_dir().string(), "--index", index.string()}) == 0);
+  const auto index = build_index(dir.path() / "index");
   auto options = TestServer::default_options();
   options.index = index;
   options.threads = 8;
   TestServer server(options);
-  // The generation vanishes under the server: the handle it already holds keeps working, and every
-  // request that needs another handle fails inside Xapian.
+  // The generation is emptied and removed under the server: the handle it holds can no longer read
+  // its tables and no other handle can be opened, so requests take the error path.
   for (const auto& entry : std::filesystem::directory_iterator(index))
-    if (entry.path().filename().string().rfind("gen-", 0) == 0) std::filesystem::remove_all(entry.path());
+    if (entry.path().filename().string().rfind("gen-", 0) == 0) {
+      for (const auto& file : std::filesystem::directory_iterator(entry.path()))
+        if (file.is_regular_file()) std::filesystem::resize_file(file.path(), 0);
+      std::filesystem::remove_all(entry.path());
+    }
 
   std::atomic<int> ok{0}, unavailable{0}, other{0};
   std::vector<std::thread> clients;
@@ -307,9 +280,10 @@ TEST_CASE("an index error during a request is a generic JSON 503 with details on
   INFO("answered " << ok << " from the open handle, " << unavailable << " with 503");
   CHECK(other == 0);
   CHECK(ok + unavailable == 120);
-  if (unavailable > 0) {
-    bool logged = false;
-    for (const auto& line : server.log_lines()) logged = logged || line.find(": index error: ") != std::string::npos;
-    CHECK(logged);
-  }
+  REQUIRE(unavailable > 0);
+  // The cause is in the log, once per failed request, and was in none of the answers above.
+  std::size_t causes = 0;
+  for (const auto& line : server.wait_for_log_lines(120 + unavailable))
+    causes += line.find(": index error: ") != std::string::npos || line.find(": unavailable: ") != std::string::npos;
+  CHECK(causes == static_cast<std::size_t>(unavailable));
 }

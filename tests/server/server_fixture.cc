@@ -5,7 +5,28 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
 namespace riskatlas::testing {
+
+void check_error(const httplib::Result& r, int status, const std::string& code) {
+  REQUIRE(r);
+  INFO(r->body);
+  CHECK(r->status == status);
+  CHECK(r->get_header_value("Content-Type") == "application/json; charset=utf-8");
+  const auto body = nlohmann::json::parse(r->body, nullptr, false);
+  REQUIRE(body.is_object());
+  CHECK(body["error"]["code"] == code);
+  CHECK(body["error"]["message"].is_string());
+}
+
+void check_errors(httplib::Client& cli, const std::vector<ExpectedError>& cases) {
+  for (const auto& c : cases) {
+    INFO(c.path.substr(0, 120));
+    check_error(cli.Get(c.path.c_str()), c.status, c.code);
+  }
+}
 
 std::string raw_exchange(int port, const std::string& request, std::chrono::milliseconds wait) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

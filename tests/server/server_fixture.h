@@ -22,17 +22,19 @@
 
 namespace riskatlas::testing {
 
+// Builds an index root of the default corpus at `root` with the real riskatlas-index; throws if it fails.
+inline std::filesystem::path build_index(const std::filesystem::path& root) {
+  std::string output;
+  if (run_indexer({"--quiet", "--corpus", corpus_dir().string(), "--index", root.string()}, &output) != 0)
+    throw std::runtime_error("riskatlas-index failed: " + output);
+  return root;
+}
+
 // The index root, built on first use. Per process, because ctest runs test cases as separate
 // processes, possibly in parallel.
 inline const std::filesystem::path& shared_index() {
   static const ScratchDir dir("http-index");
-  static const std::filesystem::path root = [] {
-    const std::filesystem::path index = dir.path() / "index";
-    std::string output;
-    if (run_indexer({"--quiet", "--corpus", corpus_dir().string(), "--index", index.string()}, &output) != 0)
-      throw std::runtime_error("riskatlas-index failed: " + output);
-    return index;
-  }();
+  static const std::filesystem::path root = build_index(dir.path() / "index");
   return root;
 }
 
@@ -99,6 +101,23 @@ class TestServer {
   mutable std::mutex mutex_;
   std::vector<std::string> log_;
 };
+
+// A test case's own server over the shared index and a client to it: TEST_CASE_METHOD(ServerTest, ...).
+struct ServerTest {
+  TestServer server;
+  std::unique_ptr<httplib::Client> cli = server.client();
+};
+
+// Checks a documented API error: the HTTP status, a JSON body with error.code and error.message.
+void check_error(const httplib::Result& r, int status, const std::string& code);
+
+// One request of a table of requests that must each fail the same documented way.
+struct ExpectedError {
+  std::string path;
+  int status;
+  std::string code;
+};
+void check_errors(httplib::Client& cli, const std::vector<ExpectedError>& cases);
 
 // Sends raw bytes on a new connection and returns everything the server sends back until it closes
 // the connection or `wait` passes ("<timeout>" is appended then).
