@@ -98,7 +98,7 @@ TEST_CASE_METHOD(ServerTest, "operators that do not parse are taken literally", 
       {"foo%20AND", true, true, kSome},       // a dangling AND is a word; "foo" is corrected
       {"NOT%20bar", false, false, kAll},      // a pure exclusion of a word no record holds
       {"AND%20OR%20(", true, false, kSome},   // the words "and" and "or"
-      {"%22abc", true, true, kSome},          // an unclosed quote; "abc" is corrected
+      {"%22abc", true, false, kNone},         // an unclosed quote; "abc" is no word, nor one edit from one
       {"(((", true, false, kAll},             // parentheses are not grouping: no words left
       {")", true, false, kAll},
       {"-", false, false, kNone},             // a word of symbols only cannot match

@@ -212,8 +212,10 @@ TEST_CASE_METHOD(ServerTest, "one log line per request without header values", "
   REQUIRE(cli->Get("/api/search?q=poisoning", {{"X-Secret", "topsecret"}, {"REMOTE_ADDR", "6.6.6.6"},
                                                 {"User-Agent", "agent-smith"}}));
   REQUIRE(cli->Get("/api/search?q=a%0D%0Ab"));
-  const auto lines = server.wait_for_log_lines(2);
+  auto lines = server.wait_for_log_lines(2);
   REQUIRE(lines.size() == 2);
+  // A line is written once its answer is sent, so the second request's may come first.
+  if (lines[0].find(" 400 ") != std::string::npos) std::swap(lines[0], lines[1]);
   CHECK_THAT(lines[0], Catch::Contains(" 127.0.0.1 GET /api/search?q=poisoning 200 "));
   CHECK_THAT(lines[0], Catch::EndsWith("ms"));
   CHECK_THAT(lines[1], Catch::Contains(" 400 "));
