@@ -28,10 +28,7 @@ std::span<const FacetSpec> facets();
 const FacetSpec* find_facet(std::string_view name);
 
 // The index layout (facet term prefixes and slots above, sort slots, the multi-value separator) is
-// declared in index/schema.h; these names stay for readers that have not moved to schema:: yet.
-inline constexpr unsigned kSlotSortId = schema::kSlotSortId;
-inline constexpr unsigned kSlotSortTitle = schema::kSlotSortTitle;
-inline constexpr char kMultiValueSeparator = schema::kMultiValueSeparator;
+// declared in index/schema.h.
 
 // The label of a known value of a fixed taxonomy ("2" -> "2. Privacy & Security",
 // "ai" -> "AI", "ml-model-evaluation" -> "ML Model Evaluation"); nullopt when the value is not

@@ -158,11 +158,11 @@ struct Searcher::Impl {
 
   void set_order(Xapian::Enquire& enquire, SortOrder sort, bool has_text) const {
     if (sort == SortOrder::kTitle) {
-      enquire.set_sort_by_value_then_relevance(model::kSlotSortTitle, false);
+      enquire.set_sort_by_value_then_relevance(schema::kSlotSortTitle, false);
     } else if (sort == SortOrder::kId || !has_text) {
-      enquire.set_sort_by_value(model::kSlotSortId, false);
+      enquire.set_sort_by_value(schema::kSlotSortId, false);
     } else {
-      enquire.set_sort_by_relevance_then_value(model::kSlotSortId, false);
+      enquire.set_sort_by_relevance_then_value(schema::kSlotSortId, false);
     }
   }
 
@@ -213,7 +213,11 @@ struct Searcher::Impl {
     };
     for (auto t = enquire.get_matching_terms_begin(hit); t != enquire.get_matching_terms_end(hit); ++t) {
       const std::string term = *t;
-      if (term.empty() || term.starts_with(schema::kFacetPrefix) || term.starts_with(schema::kIdPrefix)) continue;
+      // Filter, id and exact-title terms are not words of the record; the title boost is told apart
+      // by the score, not listed as a word.
+      if (term.empty() || term.starts_with(schema::kFacetPrefix) || term.starts_with(schema::kIdPrefix) ||
+          term.starts_with(schema::kExactTitlePrefix))
+        continue;
       TermExplanation e;
       e.field = field_of_term(term, e.term);
       if (e.field == "text") {

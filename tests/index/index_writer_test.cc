@@ -51,7 +51,7 @@ TEST_CASE("every facet has a filter term and a value slot", "[index]") {
   CHECK(risk.get_value(model::find_facet("timing")->slot) == "pre-deployment");
   // Multi-valued: both lifecycle stages of the risk's mitigations, one slot.
   const std::string lifecycle = risk.get_value(model::find_facet("lifecycle")->slot);
-  CHECK(lifecycle == std::string("data-preparation") + model::kMultiValueSeparator + "deployment");
+  CHECK(lifecycle == std::string("data-preparation") + schema::kMultiValueSeparator + "deployment");
   CHECK(db.get_termfreq("Klifecycle:deployment") >= 2);
   const Xapian::Document technique = document_of(db, "AML.T0018.000");
   CHECK(technique.get_value(model::find_facet("tactic")->slot) == "AML.TA0003");

@@ -14,7 +14,7 @@ namespace {
 std::string joined(std::initializer_list<const char*> values) {
   std::string out;
   for (const char* v : values) {
-    if (!out.empty()) out += model::kMultiValueSeparator;
+    if (!out.empty()) out += schema::kMultiValueSeparator;
     out += v;
   }
   return out;

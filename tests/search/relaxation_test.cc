@@ -219,4 +219,14 @@ TEST_CASE("a misspelt plain word is corrected even when the other words match", 
 TEST_CASE("a query that is a record's whole title ranks that record first", "[search]") {
   CHECK(run("training data poisoning").hits.at(0).id == "01.01.00");
   CHECK(run("Poison Training Data").hits.at(0).id == "AML.T0020");
+  // The boost is no word of the record: explain lists the words only.
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  search::SearchRequest request;
+  request.q = "training data poisoning";
+  request.explain = true;
+  auto r = searcher.search(request);
+  REQUIRE(r.ok());
+  REQUIRE_FALSE(r->hits.at(0).explain.empty());
+  for (const auto& e : r->hits[0].explain) CHECK(e.term.rfind("XT", 0) != 0);
 }
