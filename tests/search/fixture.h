@@ -8,6 +8,7 @@
 #include "index/index_writer.h"
 #include "model/record.h"
 #include "search/generation.h"
+#include "search/searcher.h"
 #include "test_support.h"
 
 namespace riskatlas::testing {
@@ -117,6 +118,13 @@ inline std::shared_ptr<const search::Generation> tiny_generation() {
     return std::shared_ptr<const search::Generation>(opened.value());
   }();
   return gen;
+}
+
+// One search of the tiny atlas; the caller checks that it succeeded.
+inline Result<search::SearchResponse> search_tiny(search::SearchRequest request) {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  return searcher.search(request);
 }
 
 }  // namespace riskatlas::testing

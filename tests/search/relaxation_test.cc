@@ -13,13 +13,7 @@ using riskatlas::testing::tiny_generation;
 namespace {
 
 search::SearchResponse run(const std::string& q, search::FacetFilters filters = {}, std::size_t per_page = 20) {
-  analysis::Analyzer analyzer;
-  search::Searcher searcher(tiny_generation(), analyzer);
-  search::SearchRequest request;
-  request.q = q;
-  request.filters = std::move(filters);
-  request.per_page = per_page;
-  auto r = searcher.search(request);
+  auto r = testing::search_tiny({.q = q, .filters = std::move(filters), .per_page = per_page});
   REQUIRE(r.ok());
   return std::move(r.value());
 }

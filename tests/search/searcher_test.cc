@@ -13,13 +13,7 @@ namespace {
 
 search::SearchResponse run(const std::string& q, search::FacetFilters filters = {},
                            search::SortOrder sort = search::SortOrder::kRelevance) {
-  analysis::Analyzer analyzer;
-  search::Searcher searcher(tiny_generation(), analyzer);
-  search::SearchRequest request;
-  request.q = q;
-  request.filters = std::move(filters);
-  request.sort = sort;
-  auto r = searcher.search(request);
+  auto r = testing::search_tiny({.q = q, .filters = std::move(filters), .sort = sort});
   REQUIRE(r.ok());
   return std::move(r.value());
 }
