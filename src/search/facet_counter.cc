@@ -138,4 +138,53 @@ ValueCounts count_values(Xapian::Database& db, const Xapian::Query& query, const
   return spies.counts(std::string(facet.name));
 }
 
+namespace {
+
+bool applies(const model::FacetSpec& facet, const std::set<std::string>& types) {
+  for (const auto& t : types)
+    if (facet.applies_to.find(t) != std::string_view::npos) return true;
+  return false;
+}
+
+std::string label(const FacetLabels& labels, const std::string& facet, const std::string& value) {
+  if (const auto f = labels.find(facet); f != labels.end())
+    if (const auto v = f->second.find(value); v != f->second.end()) return v->second;
+  return value;
+}
+
+}  // namespace
+
+std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTable& table, const MatchSet& match,
+                                            const FacetSpies& main_spies, const ValueCounts& matched_types,
+                                            const FacetLabels& labels) {
+  std::set<std::string> types;
+  for (const auto& [type, n] : matched_types)
+    if (n > 0) types.insert(type);
+  std::vector<FacetCounts> out;
+  for (const auto& spec : model::facets()) {
+    const std::string name(spec.name);
+    const auto selected_it = match.filters.find(name);
+    const std::vector<std::string> selected =
+        selected_it == match.filters.end() ? std::vector<std::string>{} : selected_it->second;
+    if (selected.empty() && !applies(spec, types)) continue;
+    const ValueCounts counts =
+        main_spies.has(name) ? main_spies.counts(name)
+                             : count_values(db, filtered_query(match.text, match.filters, name), spec, &table,
+                                            match.decider);
+    FacetCounts fc{name, std::string(spec.label), {}};
+    for (const auto& [value, n] : counts) {
+      const bool is_selected = std::find(selected.begin(), selected.end(), value) != selected.end();
+      fc.values.push_back({value, label(labels, name, value), n, is_selected});
+    }
+    for (const auto& v : selected)
+      if (!counts.count(v)) fc.values.push_back({v, label(labels, name, v), 0, true});
+    std::sort(fc.values.begin(), fc.values.end(), [](const FacetValueCount& a, const FacetValueCount& b) {
+      if (a.count != b.count) return a.count > b.count;
+      return a.label < b.label;
+    });
+    if (!fc.values.empty()) out.push_back(std::move(fc));
+  }
+  return out;
+}
+
 }  // namespace riskatlas::search

@@ -90,4 +90,22 @@ class FacetSpies {
 ValueCounts count_values(Xapian::Database& db, const Xapian::Query& query, const model::FacetSpec& facet,
                          const FacetTable* table = nullptr, const Xapian::MatchDecider* decider = nullptr);
 
+// Value labels by facet, then by value; a value without one is shown as itself.
+using FacetLabels = std::map<std::string, std::map<std::string, std::string>>;
+
+// The match a search answers: its text query (MatchAll when empty), its filters and, in a relaxed
+// match, the decider that narrows it.
+struct MatchSet {
+  const Xapian::Query& text;
+  const FacetFilters& filters;
+  const Xapian::MatchDecider* decider = nullptr;
+};
+
+// Disjunctive counts of every facet that applies to the matched record types (or has a filter): each
+// facet counted with all filters applied but its own, most frequent value first. `main_spies` already
+// counted the unfiltered facets on the fully filtered match, whose record types are `matched_types`.
+std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTable& table, const MatchSet& match,
+                                            const FacetSpies& main_spies, const ValueCounts& matched_types,
+                                            const FacetLabels& labels);
+
 }  // namespace riskatlas::search

@@ -25,7 +25,7 @@ struct GenerationInfo {
   std::string uuid;  // the database UUID: the identity of this build
   std::size_t documents = 0;
   nlohmann::json build;  // the indexer's build metadata (built_at, versions, load statistics)
-  std::map<std::string, std::map<std::string, std::string>> labels;  // facet -> value -> label
+  FacetLabels labels;
   std::string analyzer_version;  // the analyzer that built the index
   bool analyzer_matches = true;  // false when this binary's analyzer differs: queries may not match
 };

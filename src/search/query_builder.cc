@@ -27,7 +27,8 @@ struct Item {
   bool negate = false;
   bool required = false;  // +word
   bool wildcard = false;
-  std::size_t begin = 0, end = 0;
+  std::size_t begin = 0, end = 0;  // in the query, operator and field included
+  std::size_t text_begin = 0;       // where the text starts, after any operator and field
 };
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
@@ -64,6 +65,7 @@ std::vector<Item> lex(std::string_view q, bool& literal) {
       item.field = std::string(q.substr(i, j - i));
       i = j + 1;
     }
+    item.text_begin = i;
     if (q[i] == '"') {
       const std::size_t close = q.find('"', i + 1);
       if (close == std::string_view::npos) {
@@ -488,7 +490,7 @@ Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer
       if (item->kind == ItemKind::kWord && item->field.empty() && !item->wildcard) {
         const auto tokens = analyzer.analyze(item->text);
         if (const Token* word = single_word(tokens))
-          out.spell_words.push_back({item->begin, item->end, word->text, word->stem, partial, g.group->plain()});
+          out.spell_words.push_back({item->text_begin, item->end, word->text, word->stem, partial, g.group->plain()});
       }
       if (!query.empty()) alternatives.push_back(std::move(query));
     }

@@ -38,7 +38,7 @@ namespace riskatlas::search {
 
 // A plain word of the query that a spelling suggestion may replace.
 struct SpellWord {
-  std::size_t begin;  // byte range in the query string
+  std::size_t begin;  // byte range of the word in the query string, without its operator
   std::size_t end;
   std::string term;   // analysed form
   std::string stem;

@@ -1,0 +1,91 @@
+#include "search/completion.h"
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "index/schema.h"
+#include "search/query_builder.h"
+
+namespace riskatlas::search {
+namespace {
+
+// The word being typed at the end of a search box, apart from what precedes it and from its
+// operator ('-', '+', '"', "title:"); empty when the text ends in white space.
+struct TypedWord {
+  std::string_view head;  // kept as typed in completions
+  std::string_view word;
+};
+
+TypedWord typed_word(std::string_view text) {
+  std::size_t start = text.size();
+  while (start > 0 && !std::isspace(static_cast<unsigned char>(text[start - 1]))) --start;
+  std::size_t op = start;
+  while (op < text.size() && (text[op] == '-' || text[op] == '+' || text[op] == '"')) ++op;
+  std::size_t field = op;
+  while (field < text.size() && (std::islower(static_cast<unsigned char>(text[field])) || text[field] == '_')) ++field;
+  if (field > op && field < text.size() && text[field] == ':') op = field + 1;
+  return {text.substr(0, op), text.substr(op)};
+}
+
+// The index word to complete: an identifier whole ("aml.t00"), else the last word.
+std::string word_to_complete(std::string_view typed, analysis::Analyzer& analyzer) {
+  if (typed.empty()) return {};
+  const auto tokens = analyzer.analyze(typed);
+  if (tokens.empty()) return {};
+  return tokens.front().kind == analysis::TokenKind::kCompound ? tokens.front().text : tokens.back().text;
+}
+
+}  // namespace
+
+std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer& analyzer, std::string_view prefix,
+                                 std::size_t limit) {
+  const auto tokens = analyzer.analyze(prefix);
+  if (tokens.empty()) return {};
+  const TypedWord typed = typed_word(prefix);
+  const std::string completing = word_to_complete(typed.word, analyzer);
+  std::vector<Suggestion> out;
+  const std::string title(schema::kTitlePrefix);
+  // Records whose title holds every word, the one being typed as a prefix.
+  std::vector<Xapian::Query> words;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].kind == analysis::TokenKind::kCompound) continue;
+    const std::string term = title + tokens[i].text;
+    if (i + 1 == tokens.size() && !completing.empty()) {
+      words.emplace_back(Xapian::Query::OP_OR, Xapian::Query(term),
+                         Xapian::Query(Xapian::Query::OP_WILDCARD, term, kMaxPartialTerms,
+                                       Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+    } else {
+      words.emplace_back(term);
+    }
+  }
+  if (!words.empty()) {
+    Xapian::Enquire enquire(db);
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
+    const std::size_t record_slots = completing.empty() ? limit : (limit + 1) / 2;
+    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(record_slots));
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      const auto record = nlohmann::json::parse(it.get_document().get_data(), nullptr, false);
+      if (!record.is_object()) continue;
+      out.push_back({record.value("title", ""), "record", record.value("id", ""), record.value("type", "")});
+    }
+  }
+  if (completing.empty()) return out;
+  // Then index words that complete the word being typed, most frequent first.
+  std::vector<std::pair<Xapian::doccount, std::string>> terms;
+  for (auto t = db.allterms_begin(completing); t != db.allterms_end(completing); ++t)
+    terms.emplace_back(t.get_termfreq(), *t);
+  std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (const auto& [freq, term] : terms) {
+    if (out.size() >= limit) break;
+    out.push_back({std::string(typed.head) + term, "term", "", ""});
+  }
+  return out;
+}
+
+}  // namespace riskatlas::search

@@ -1,0 +1,112 @@
+#include "search/hits.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "index/schema.h"
+#include "search/ranking.h"
+#include "search/relaxation.h"
+#include "search/snippet.h"
+
+namespace riskatlas::search {
+namespace {
+
+using nlohmann::json;
+
+// The text fields a snippet may come from, best first on ties; the title (shown beside the snippet
+// anyway) only when the record has no other text. The views point into `record`.
+std::vector<std::string_view> snippet_fields(const json& record) {
+  std::vector<std::string_view> fields;
+  auto add = [&](const json& object, const char* key) {
+    const auto it = object.find(key);
+    if (it != object.end() && it->is_string()) fields.push_back(it->get_ref<const std::string&>());
+  };
+  add(record, "description");
+  if (const auto ev = record.find("evidence"); ev != record.end() && ev->is_array())
+    for (const auto& e : *ev) add(e, "text");
+  if (record.value("type", "") == "mitigation")
+    if (const auto ts = record.find("techniques"); ts != record.end() && ts->is_array())
+      for (const auto& t : *ts) add(t, "use");
+  if (fields.empty()) add(record, "title");
+  return fields;
+}
+
+// The field an index term belongs to; `shown` gets the word as shown ("stem:<stem>" for stems).
+std::string field_of_term(const std::string& term, std::string& shown) {
+  auto strip = [&](std::string_view prefix) {
+    if (term.compare(0, prefix.size(), prefix) != 0) return false;
+    shown = term.substr(prefix.size());
+    return true;
+  };
+  const std::string stem_title = std::string(schema::kStemPrefix) + std::string(schema::kTitlePrefix);
+  const std::string stem_source = std::string(schema::kStemPrefix) + std::string(schema::kSourcePrefix);
+  if (strip(stem_source)) return shown = "stem:" + shown, "source";
+  if (strip(stem_title)) return shown = "stem:" + shown, "title";
+  if (strip(schema::kSourcePrefix)) return "source";
+  if (strip(schema::kIdFieldPrefix)) return "id";
+  if (strip(schema::kStemPrefix)) return shown = "stem:" + shown, "text";
+  if (strip(schema::kTitlePrefix)) return "title";
+  shown = term;
+  return "text";
+}
+
+}  // namespace
+
+std::optional<Hit> make_hit(const Xapian::MSetIterator& match, bool relaxed, const HighlightTerms& highlight,
+                            analysis::Analyzer& analyzer) {
+  const json record = json::parse(match.get_document().get_data(), nullptr, false);
+  if (!record.is_object()) return std::nullopt;
+  Hit hit;
+  hit.id = record.value("id", "");
+  hit.type = record.value("type", "");
+  hit.title = record.value("title", "");
+  const double weight = match.get_weight();
+  const double bm25 = relaxed ? weight - static_cast<double>(words_held(weight)) * ranking::kCoverageBonus : weight;
+  hit.score = std::round(bm25 * 10000.0) / 10000.0;
+  hit.facets = record.value("facets", json::object());
+  hit.snippet = make_snippet(snippet_fields(record), highlight, analyzer);
+  return hit;
+}
+
+std::vector<TermExplanation> explain_match(const Xapian::Database& db, const Xapian::Enquire& enquire,
+                                           const Xapian::MSetIterator& match, const std::string& id) {
+  std::vector<TermExplanation> out;
+  const Xapian::Document doc = match.get_document();
+  auto holds = [&](const std::string& term) {
+    Xapian::TermIterator t = doc.termlist_begin();
+    t.skip_to(term);
+    return t != doc.termlist_end() && *t == term;
+  };
+  for (auto t = enquire.get_matching_terms_begin(match); t != enquire.get_matching_terms_end(match); ++t) {
+    const std::string term = *t;
+    // Filter, id and exact-title terms are not words of the record; the title boost is told apart
+    // by the score, not listed as a word.
+    if (term.empty() || term.starts_with(schema::kFacetPrefix) || term.starts_with(schema::kIdPrefix) ||
+        term.starts_with(schema::kExactTitlePrefix))
+      continue;
+    TermExplanation e;
+    e.field = field_of_term(term, e.term);
+    if (e.field == "text") {
+      // Unscoped words are indexed once for all fields; name the scoped fields that also hold it.
+      const bool stemmed = term.rfind(schema::kStemPrefix, 0) == 0;
+      const std::string word = stemmed ? term.substr(schema::kStemPrefix.size()) : term;
+      const std::string stem_prefix = stemmed ? std::string(schema::kStemPrefix) : std::string();
+      if (holds(stem_prefix + std::string(schema::kTitlePrefix) + word)) e.field = "title";
+      else if (holds(std::string(schema::kIdFieldPrefix) + word)) e.field = "id";
+      else if (holds(stem_prefix + std::string(schema::kSourcePrefix) + word)) e.field = "source";
+    }
+    Xapian::Enquire one(db);
+    one.set_query(Xapian::Query(Xapian::Query::OP_FILTER, Xapian::Query(term),
+                                Xapian::Query(std::string(schema::kIdPrefix) + id)));
+    const Xapian::MSet m = one.get_mset(0, 1);
+    e.weight = m.empty() ? 0.0 : std::round(m.begin().get_weight() * 1000.0) / 1000.0;
+    out.push_back(std::move(e));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.weight > b.weight; });
+  return out;
+}
+
+}  // namespace riskatlas::search

@@ -1,0 +1,27 @@
+// One page's hits: a matched document's stored record made into a Hit, with its snippet and, when
+// asked, which words matched it and what each weighs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <xapian.h>
+
+#include "analysis/analyzer.h"
+#include "search/query_builder.h"
+#include "search/request.h"
+
+namespace riskatlas::search {
+
+// The hit of a matched document; nullopt when its stored record cannot be read. In a relaxed match
+// the score shown is the BM25 part, apart from the bonus for the words held.
+std::optional<Hit> make_hit(const Xapian::MSetIterator& match, bool relaxed, const HighlightTerms& highlight,
+                            analysis::Analyzer& analyzer);
+
+// Each matched word of `match` with the field of the record that holds it and the weight it adds
+// alone, heaviest first. Costs one match per word. Throws Xapian::Error.
+std::vector<TermExplanation> explain_match(const Xapian::Database& db, const Xapian::Enquire& enquire,
+                                           const Xapian::MSetIterator& match, const std::string& id);
+
+}  // namespace riskatlas::search
