@@ -447,27 +447,10 @@ bool complete_word(const Xapian::Database* db, analysis::Analyzer& analyzer, con
   return tokens.size() == 1 && db->get_termfreq(tokens[0].text) > 0;
 }
 
-}  // namespace
-
-Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer, const QueryOptions& options) {
-  ParsedQuery out;
-  std::vector<Item> items = lex(q, out.literal);
-  if (items.size() > kMaxQueryTerms)
-    return Status::InvalidArgument("q: more than " + std::to_string(kMaxQueryTerms) + " words");
-
-  // Only a trailing word the user is still typing is completed.
-  const bool typing = options.partial_last_word && !q.empty() && !is_space(q.back());
-  const Item* last_word = nullptr;
-  for (auto it = items.rbegin(); it != items.rend(); ++it) {
-    if (it->kind == ItemKind::kWord) {
-      last_word = &*it;
-      break;
-    }
-  }
-  const Grouped grouped = group_items(items, out);
-
+// The words of each positive group, and which are function words or hold nothing searchable.
+std::vector<GroupText> analyze_groups(const std::vector<Group>& positive, analysis::Analyzer& analyzer) {
   std::vector<GroupText> groups;
-  for (const Group& group : grouped.positive) {
+  for (const Group& group : positive) {
     GroupText g{&group, {}, false};
     if (group.plain()) {
       g.tokens = analyzer.analyze(group.members.front()->text);
@@ -477,20 +460,36 @@ Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer
     }
     groups.push_back(std::move(g));
   }
-  drop_stopwords(groups, out);
+  return groups;
+}
 
-  Builder builder(analyzer, out);
-  std::vector<GroupText> kept;  // the groups that made a clause, aligned with out.clauses
+// The word being typed at the end of q, completed as a prefix unless the index holds it whole.
+const Item* partial_word(std::string_view q, const std::vector<Item>& items, analysis::Analyzer& analyzer,
+                         const QueryOptions& options) {
+  // Only a trailing word the user is still typing is completed.
+  if (!options.partial_last_word || q.empty() || is_space(q.back())) return nullptr;
+  for (auto it = items.rbegin(); it != items.rend(); ++it) {
+    if (it->kind != ItemKind::kWord) continue;
+    if (it->wildcard || it->end != q.size() || complete_word(options.database, analyzer, it->text)) return nullptr;
+    return &*it;
+  }
+  return nullptr;
+}
+
+// One clause per group that matches anything (its members ORed), and the words a spelling correction
+// may replace; returns the groups that made a clause, aligned with out.clauses.
+std::vector<GroupText> build_clauses(std::string_view q, std::vector<GroupText> groups, const Item* partial,
+                                     Builder& builder, analysis::Analyzer& analyzer, ParsedQuery& out) {
+  std::vector<GroupText> kept;
   for (GroupText& g : groups) {
     std::vector<Xapian::Query> alternatives;
     for (const Item* item : g.group->members) {
-      const bool partial = typing && item == last_word && !item->wildcard && item->end == q.size() &&
-                           !complete_word(options.database, analyzer, item->text);
-      Xapian::Query query = builder.item_query(*item, partial, true);
+      Xapian::Query query = builder.item_query(*item, item == partial, true);
       if (item->kind == ItemKind::kWord && item->field.empty() && !item->wildcard) {
         const auto tokens = analyzer.analyze(item->text);
         if (const Token* word = single_word(tokens))
-          out.spell_words.push_back({item->text_begin, item->end, word->text, word->stem, partial, g.group->plain()});
+          out.spell_words.push_back(
+              {item->text_begin, item->end, word->text, word->stem, item == partial, g.group->plain()});
       }
       if (!query.empty()) alternatives.push_back(std::move(query));
     }
@@ -504,32 +503,60 @@ Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer
                            std::string(q.substr(begin, end - begin)), optional, optional});
     kept.push_back(std::move(g));
   }
-  if (options.database != nullptr) mark_common_words(*options.database, kept, out);
+  return kept;
+}
 
+// What any -word, -"phrase" or -facet:value excludes; empty when nothing is excluded.
+Xapian::Query build_exclusions(const std::vector<const Item*>& negative, Builder& builder) {
   std::vector<Xapian::Query> negatives;
-  for (const Item* item : grouped.negative) {
+  for (const Item* item : negative) {
     if (const model::FacetSpec* facet = model::find_facet(item->field)) {
       negatives.emplace_back(std::string(facet->term_prefix) + item->text);
     } else if (Xapian::Query query = builder.item_query(*item, false, false); !query.empty()) {
       negatives.push_back(std::move(query));
     }
   }
-  if (!negatives.empty()) out.exclusions = Xapian::Query(Xapian::Query::OP_OR, negatives.begin(), negatives.end());
+  if (negatives.empty()) return {};
+  return Xapian::Query(Xapian::Query::OP_OR, negatives.begin(), negatives.end());
+}
 
-  if (options.database != nullptr) add_synonyms(*options.database, kept, out, analyzer);
-
+// Weight that decides no match: an exact id or title, then counted words typed side by side.
+Xapian::Query build_boost(std::string_view q, const std::vector<GroupText>& kept, const Builder& builder,
+                          analysis::Analyzer& analyzer, const ParsedQuery& out) {
   std::vector<Xapian::Query> boosts;
   for (const auto& term : builder.boost_terms_) boosts.emplace_back(term);
   if (std::all_of(out.clauses.begin(), out.clauses.end(), [](const Clause& c) { return c.optional; }) &&
-      negatives.empty() && !out.clauses.empty()) {
+      out.exclusions.empty() && !out.clauses.empty()) {
     if (const std::string key = index::title_key(analyzer.analyze(q)); !key.empty())
       boosts.emplace_back(std::string(schema::kExactTitlePrefix) + key);
   }
+  Xapian::Query boost;
   if (!boosts.empty())
-    out.boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()),
-                              ranking::kExactBoost);
+    boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()),
+                          ranking::kExactBoost);
   if (Xapian::Query near = proximity(kept, out); !near.empty())
-    out.boost = out.boost.empty() ? near : Xapian::Query(Xapian::Query::OP_OR, out.boost, near);
+    boost = boost.empty() ? near : Xapian::Query(Xapian::Query::OP_OR, boost, near);
+  return boost;
+}
+
+}  // namespace
+
+Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer, const QueryOptions& options) {
+  ParsedQuery out;
+  std::vector<Item> items = lex(q, out.literal);
+  if (items.size() > kMaxQueryTerms)
+    return Status::InvalidArgument("q: more than " + std::to_string(kMaxQueryTerms) + " words");
+  const Item* partial = partial_word(q, items, analyzer, options);
+  const Grouped grouped = group_items(items, out);
+
+  std::vector<GroupText> groups = analyze_groups(grouped.positive, analyzer);
+  drop_stopwords(groups, out);
+  Builder builder(analyzer, out);
+  const std::vector<GroupText> kept = build_clauses(q, std::move(groups), partial, builder, analyzer, out);
+  if (options.database != nullptr) mark_common_words(*options.database, kept, out);
+  out.exclusions = build_exclusions(grouped.negative, builder);
+  if (options.database != nullptr) add_synonyms(*options.database, kept, out, analyzer);
+  out.boost = build_boost(q, kept, builder, analyzer, out);
   return out;
 }
 
