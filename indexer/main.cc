@@ -60,8 +60,8 @@ exit codes:
   1  bad command line
   2  the corpus cannot be used (missing folder, wrong header, not ATLAS, ...); nothing touched
   3  another reindex is running on ROOT
-  4  refused by --min-ratio, or the live generation cannot be read to compare with;
-     the live generation stays live (--force overrides)
+  4  refused by --min-ratio: the live generation stays live (--force overrides);
+     a live generation that cannot be read is replaced
   5  building or verifying the new generation failed; the live generation stays live
 )";
 
@@ -214,11 +214,10 @@ int run(const Options& opt) {
     return kBuildFailed;
   }
   const auto live_count = index::live_document_count(root);
-  if (!live_count.ok() && !opt.force) {
-    std::cerr << "riskatlas-index: refusing to publish: the live index cannot be read to compare with ("
-              << live_count.status().message() << "); use --force to replace it\n";
-    return kShrinkRefused;
-  }
+  // A live index that cannot be read has nothing left to protect: replacing it is the recovery.
+  if (!live_count.ok())
+    std::cerr << "riskatlas-index: warning: the live index cannot be read (" << live_count.status().message()
+              << "); replacing it\n";
   if (live_count.ok() && *live_count && !opt.force) {
     const std::size_t live = **live_count;
     if (static_cast<double>(written->documents) < opt.min_ratio * static_cast<double>(live)) {

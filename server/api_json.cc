@@ -179,7 +179,7 @@ OrderedJson health_json(const search::IndexStatus& status) {
   auto build_field = [&](const char* key, nlohmann::json fallback) {
     return info.build.is_object() && info.build.contains(key) ? OrderedJson(info.build[key]) : OrderedJson(fallback);
   };
-  OrderedJson out{{"status", "ok"},
+  OrderedJson out{{"status", status.damage.empty() ? "ok" : "damaged"},
                   {"documents", info.documents},
                   {"generation", info.name},
                   {"uuid", info.uuid},
@@ -191,7 +191,9 @@ OrderedJson health_json(const search::IndexStatus& status) {
                     {"server", analysis::analyzer_version()},
                     {"matches", info.analyzer_matches}}}};
   std::string problem = status.problem;
-  if (problem.empty() && !info.analyzer_matches)
+  if (!status.damage.empty())
+    problem = "the index cannot be read (" + status.damage + "); rebuild it with riskatlas-index";
+  else if (problem.empty() && !info.analyzer_matches)
     problem = "the index was built with another analyzer; queries may miss records until it is rebuilt";
   if (!problem.empty()) out["problem"] = problem;
   return out;

@@ -10,7 +10,6 @@
 #include <variant>
 
 #include <httplib.h>
-#include <xapian.h>
 
 #include "analysis/analyzer.h"
 #include "api_error.h"
@@ -267,11 +266,6 @@ void HttpServer::Impl::on_exception(Response& res, std::exception_ptr ep) {
   ApiError error{500, "internal_error", "the server could not answer this request (request " + id + ")"};
   try {
     std::rethrow_exception(std::move(ep));
-  } catch (const Xapian::DatabaseError& e) {
-    options.log("request " + id + ": index error: " + e.get_description());
-    error = ApiError::index_unavailable();
-  } catch (const Xapian::Error& e) {
-    options.log("request " + id + ": Xapian error: " + e.get_description());
   } catch (const std::bad_alloc&) {
     options.log("request " + id + ": out of memory");
     error = {503, "overloaded", "the server is out of memory; try again later (request " + id + ")"};
@@ -371,7 +365,7 @@ void HttpServer::Impl::handle_health(const Request& req, Response& res) {
   if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
   service.current();  // runs the reload check when it is due
   const search::IndexStatus status = service.status();
-  send_json(res, status.generation ? 200 : 503, health_json(status));
+  send_json(res, status.healthy() ? 200 : 503, health_json(status));
 }
 
 void HttpServer::Impl::handle_metrics(const Request& req, Response& res) {

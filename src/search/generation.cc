@@ -50,7 +50,19 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
   }
 }
 
-Generation::Lease Generation::lease() const {
+namespace {
+
+Result<std::unique_ptr<Xapian::Database>> open_database(const std::filesystem::path& dir) {
+  try {
+    return std::make_unique<Xapian::Database>(dir.string());
+  } catch (const Xapian::Error& e) {
+    return Status::Unavailable(dir.string() + ": " + e.get_description());
+  }
+}
+
+}  // namespace
+
+Result<Generation::Lease> Generation::lease() const {
   {
     std::lock_guard lock(mutex_);
     if (!pool_.empty()) {
@@ -59,10 +71,27 @@ Generation::Lease Generation::lease() const {
       return Lease(this, std::move(db));
     }
   }
-  return Lease(this, std::make_unique<Xapian::Database>(info_.dir.string()));
+  auto db = open_database(info_.dir);
+  if (!db.ok()) return db.status();
+  return Lease(this, std::move(db).value());
 }
 
-void Generation::Lease::reopen() { db_ = std::make_unique<Xapian::Database>(owner_->info_.dir.string()); }
+Status Generation::Lease::reopen() {
+  auto db = open_database(owner_->info_.dir);
+  if (!db.ok()) return db.status();
+  db_ = std::move(db).value();
+  return Status();
+}
+
+void Generation::report_damage(const std::string& what) const {
+  std::lock_guard lock(mutex_);
+  if (damage_.empty()) damage_ = what;
+}
+
+std::string Generation::damage() const {
+  std::lock_guard lock(mutex_);
+  return damage_;
+}
 
 Generation::Lease::~Lease() {
   if (owner_ == nullptr || !db_) return;

@@ -46,8 +46,9 @@ class Generation {
     Lease& operator=(Lease&&) = delete;
     ~Lease();
     Xapian::Database& db() { return *db_; }
-    // Replaces the handle with a freshly opened one (after a DatabaseModifiedError or I/O error).
-    void reopen();
+    // Replaces the handle with a freshly opened one (after a DatabaseModifiedError or I/O error);
+    // Unavailable, keeping the old handle, when the generation can no longer be opened.
+    Status reopen();
 
    private:
     friend class Generation;
@@ -55,8 +56,15 @@ class Generation {
     const Generation* owner_;
     std::unique_ptr<Xapian::Database> db_;
   };
-  // Throws Xapian::Error only if the directory vanished since open() and no pooled handle is left.
-  Lease lease() const;
+  // Unavailable when no pooled handle is left and the directory can no longer be opened (removed or
+  // damaged since open()).
+  Result<Lease> lease() const;
+
+  // A read of this generation failed for a reason other than a concurrent change (a damaged or
+  // truncated file). The first such failure is kept, so /healthz can say the generation is unhealthy
+  // until a new build replaces it.
+  void report_damage(const std::string& what) const;
+  std::string damage() const;  // empty while no read has failed
 
  private:
   Generation(GenerationInfo info, FacetTable facet_table)
@@ -65,6 +73,7 @@ class Generation {
   FacetTable facet_table_;
   mutable std::mutex mutex_;
   mutable std::vector<std::unique_ptr<Xapian::Database>> pool_;
+  mutable std::string damage_;
 };
 
 }  // namespace riskatlas::search

@@ -48,37 +48,39 @@ IndexStatus IndexService::refresh() {
       std::lock_guard lock(mutex_);
       if (current_ && stub_text == stub_text_) {
         problem_.clear();
-        return {current_, problem_};
+        return snapshot();
       }
     }
     const auto live = root.live_generation();
     if (!live.ok()) {
       std::lock_guard lock(mutex_);
       problem_ = live.status().message();
-      return {current_, problem_};
+      return snapshot();
     }
     dir = *live;
   } else {
     std::lock_guard lock(mutex_);
-    if (current_) return {current_, problem_};
+    if (current_) return snapshot();
   }
 
   auto opened = Generation::open(dir);
   std::lock_guard lock(mutex_);
   if (!opened.ok()) {
     problem_ = opened.status().message();
-    return {current_, problem_};
+    return snapshot();
   }
   // A build is identified by its database UUID: the same build under another name changes nothing.
   if (!current_ || current_->info().uuid != opened.value()->info().uuid) current_ = std::move(opened.value());
   stub_text_ = std::move(stub_text);
   problem_.clear();
-  return {current_, problem_};
+  return snapshot();
 }
 
 IndexStatus IndexService::status() const {
   std::lock_guard lock(mutex_);
-  return {current_, problem_};
+  return snapshot();
 }
+
+IndexStatus IndexService::snapshot() const { return {current_, problem_, current_ ? current_->damage() : std::string()}; }
 
 }  // namespace riskatlas::search

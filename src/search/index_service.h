@@ -20,6 +20,9 @@ namespace riskatlas::search {
 struct IndexStatus {
   std::shared_ptr<const Generation> generation;  // null when no generation could ever be opened
   std::string problem;                           // empty when the live pointer is healthy
+  std::string damage;                            // the generation's first failed read (Generation::damage)
+  // A generation is open and no read of it has failed.
+  bool healthy() const { return generation && damage.empty(); }
 };
 
 class IndexService {
@@ -39,6 +42,8 @@ class IndexService {
   const std::filesystem::path& path() const { return path_; }
 
  private:
+  IndexStatus snapshot() const;  // REQUIRES: mutex_ held
+
   std::filesystem::path path_;
   std::chrono::milliseconds check_interval_;
   mutable std::mutex mutex_;

@@ -19,14 +19,23 @@ namespace riskatlas::search {
 using nlohmann::json;
 
 struct Searcher::Impl {
-  Impl(std::shared_ptr<const Generation> g, analysis::Analyzer& a)
-      : gen(std::move(g)), lease(gen->lease()), analyzer(a) {}
+  Impl(std::shared_ptr<const Generation> g, analysis::Analyzer& a) : gen(std::move(g)), analyzer(a) {
+    (void)acquire();  // a failure is answered by the first request, through guarded()
+  }
 
   std::shared_ptr<const Generation> gen;
-  Generation::Lease lease;
+  std::optional<Generation::Lease> lease;  // empty until a handle could be opened
   analysis::Analyzer& analyzer;
 
-  Xapian::Database& db() { return lease.db(); }
+  // REQUIRES: lease (guarded() ensures it).
+  Xapian::Database& db() { return lease->db(); }
+
+  Status acquire() {
+    auto leased = gen->lease();
+    if (!leased.ok()) return leased.status();
+    lease.emplace(std::move(leased).value());
+    return Status();
+  }
 
   // The document and stored record of an id; NotFound. REQUIRES: called inside guarded().
   Result<std::pair<Xapian::docid, json>> find_record(std::string_view id) {
@@ -43,6 +52,8 @@ struct Searcher::Impl {
   // not fail the request; anything else from Xapian becomes a Status.
   template <typename Fn>
   auto guarded(Fn&& fn) -> decltype(fn()) {
+    if (!lease)
+      if (Status s = acquire(); !s.ok()) return s;
     for (int attempt = 0;; ++attempt) {
       try {
         return fn();
@@ -51,14 +62,16 @@ struct Searcher::Impl {
       } catch (const Xapian::DatabaseModifiedError&) {
         if (attempt >= 2) return Status::Unavailable("the index changed while it was read; try again");
       } catch (const Xapian::DatabaseError& e) {
-        if (attempt >= 1) return Status::Unavailable("the index cannot be read: " + e.get_msg());
+        if (attempt >= 1) {
+          gen->report_damage(e.get_description());
+          return Status::Unavailable("the index cannot be read: " + e.get_msg());
+        }
       } catch (const Xapian::Error& e) {
         return Status::Unavailable("search failed: " + e.get_description());
       }
-      try {
-        lease.reopen();
-      } catch (const Xapian::Error& e) {
-        return Status::Unavailable("the index cannot be opened: " + e.get_msg());
+      if (Status s = lease->reopen(); !s.ok()) {
+        gen->report_damage(s.message());
+        return Status::Unavailable("the index cannot be opened: " + s.message());
       }
     }
   }

@@ -149,6 +149,7 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
   analysis::Analyzer analyzer;
   search::Searcher searcher(gen.value(), analyzer);
   auto lease = gen.value()->lease();
+  REQUIRE(lease.ok());
   // Several words: when fewer than kRelaxBelow records hold them all, the answer is the records
   // holding at least k of them, k the largest giving that many (at least one word).
   const std::vector<std::string> queries{"",           "",          "model ",         "data ",
@@ -270,8 +271,8 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
     for (const auto& spec : model::facets()) {
       INFO("slot and table counts of " << spec.name);
       const Xapian::Query query = search::filtered_query(words, request.filters, spec.name);
-      CHECK(search::count_values(lease.db(), query, spec) ==
-            search::count_values(lease.db(), query, spec, &gen.value()->facet_table()));
+      CHECK(search::count_values(lease->db(), query, spec) ==
+            search::count_values(lease->db(), query, spec, &gen.value()->facet_table()));
     }
   }
   // Corrections are rare for these words; most rounds must have been compared, some of them relaxed.

@@ -106,3 +106,31 @@ TEST_CASE("with no index the service has no generation and reports the problem",
   CHECK_FALSE(service.current());
   CHECK_FALSE(service.status().problem.empty());
 }
+
+TEST_CASE_METHOD(LiveRoot, "a damaged live generation answers Unavailable and is unhealthy until a rebuild replaces it",
+                 "[search][reload]") {
+  // Truncate every table of the live generation under the open handles, as a full disk or a bad
+  // copy would.
+  for (const auto& file : fs::directory_iterator(root.path() / "gen-1"))
+    if (file.path().extension() == ".glass") fs::resize_file(file.path(), 0);
+  analysis::Analyzer analyzer;
+  search::SearchRequest request;
+  request.q = "poisoning";
+  {
+    search::Searcher searcher(service.current(), analyzer);
+    const auto answer = searcher.search(request);
+    CHECK(answer.status().code() == StatusCode::kUnavailable);
+    CHECK(searcher.record("01.01.00").status().code() == StatusCode::kUnavailable);
+  }
+  CHECK_FALSE(service.status().healthy());
+  CHECK_FALSE(service.status().damage.empty());
+
+  // The indexer's next run publishes a new build: the service moves to it and is healthy again.
+  REQUIRE(root.publish(build(root, "gen-2")).ok());
+  REQUIRE(service.current()->info().name == "gen-2");
+  CHECK(service.status().healthy());
+  search::Searcher searcher(service.current(), analyzer);
+  const auto answer = searcher.search(request);
+  REQUIRE(answer.ok());
+  CHECK(answer->total > 0);
+}

@@ -79,7 +79,8 @@ TEST_CASE("only plain words may be corrected unasked", "[search]") {
 
 TEST_CASE("with an index: synonyms widen a word's clause, common words are not counted", "[search]") {
   auto lease = testing::tiny_generation()->lease();
-  const Xapian::Database& db = lease.db();
+  REQUIRE(lease.ok());
+  const Xapian::Database& db = lease->db();
   const auto p = parse("llm poisoning hiring", &db);
   REQUIRE(p.clauses.size() == 3);
   // "llm" expands to the phrase "language model(s)"; "hiring" has no synonym.
@@ -94,7 +95,8 @@ TEST_CASE("with an index: synonyms widen a word's clause, common words are not c
 
 TEST_CASE("the last word is completed only while it is not a word the index holds", "[search]") {
   auto lease = testing::tiny_generation()->lease();
-  const Xapian::Database& db = lease.db();
+  REQUIRE(lease.ok());
+  const Xapian::Database& db = lease->db();
   CHECK_FALSE(parse("data poiso", &db, true).highlight.prefixes.empty());
   CHECK(parse("data hiring", &db, true).highlight.prefixes.empty());
   CHECK(parse("data poiso ", &db, true).highlight.prefixes.empty());  // a space ends the word

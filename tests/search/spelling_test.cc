@@ -11,9 +11,10 @@ namespace {
 std::optional<search::Correction> correct(const std::string& q) {
   analysis::Analyzer analyzer;
   auto lease = testing::tiny_generation()->lease();
-  auto parsed = search::parse_query(q, analyzer, {&lease.db(), false});
+  REQUIRE(lease.ok());
+  auto parsed = search::parse_query(q, analyzer, {&lease->db(), false});
   REQUIRE(parsed.ok());
-  return search::correct_spelling(lease.db(), q, parsed.value());
+  return search::correct_spelling(lease->db(), q, parsed.value());
 }
 
 }  // namespace

@@ -329,3 +329,33 @@ TEST_CASE("a newly published generation is served without a restart", "[http][sl
   CHECK(body_of(cli->Get("/healthz"))["generation"] == after);
   CHECK(body_of(cli->Get("/api/records/AML.T0070"))["generation"] == after);
 }
+
+TEST_CASE("a damaged live generation answers 503 and is unhealthy until the next reindex", "[http][slow]") {
+  ScratchDir dir("http-damaged");
+  auto options = TestServer::default_options();
+  options.index = build_index(dir.path() / "index");
+  options.index_check_interval = std::chrono::milliseconds(50);
+  TestServer server(options);
+  auto cli = server.client();
+  REQUIRE(cli->Get("/api/search?q=poisoning")->status == 200);
+
+  for (const auto& gen : std::filesystem::directory_iterator(options.index))
+    if (gen.is_directory())
+      for (const auto& file : std::filesystem::directory_iterator(gen.path()))
+        if (file.path().extension() == ".glass") std::filesystem::resize_file(file.path(), 0);
+  check_errors(*cli, {{"/api/search?q=poisoning", 503, "index_unavailable"}});
+  const auto health = cli->Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 503);
+  CHECK(Json::parse(health->body)["status"] == "damaged");
+
+  build_index(options.index);
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (status != 200 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    status = cli->Get("/healthz")->status;
+  }
+  CHECK(status == 200);
+  CHECK(cli->Get("/api/search?q=poisoning")->status == 200);
+}
