@@ -453,7 +453,7 @@ TEST_CASE("random input never breaks the analyzer", "[analysis]") {
   }
 }
 
-TEST_CASE("two analyzers used from two threads give identical results", "[analysis]") {
+TEST_CASE("two analyzers used from two threads give identical results", "[analysis][concurrency]") {
   const std::vector<std::string> inputs = {
       "Poisoning naïve café AI’s GPT-4 state-of-the-art AML.T0010.002 01.02.00",
       "我们研究人工智能的风险 機械学習の研究をしています 텍스트입니다",

@@ -1,5 +1,8 @@
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
@@ -133,4 +136,32 @@ TEST_CASE_METHOD(LiveRoot, "a damaged live generation answers Unavailable and is
   const auto answer = searcher.search(request);
   REQUIRE(answer.ok());
   CHECK(answer->total > 0);
+}
+
+TEST_CASE_METHOD(LiveRoot, "searches on several threads move to each new build while it is published",
+                 "[search][reload][concurrency]") {
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0}, answers{0};
+  std::vector<std::thread> readers;
+  for (int t = 0; t < 3; ++t)
+    readers.emplace_back([&] {
+      analysis::Analyzer analyzer;
+      search::SearchRequest request;
+      request.q = "poisoning";
+      while (!done) {
+        search::Searcher searcher(service.current(), analyzer);
+        const auto answer = searcher.search(request);
+        if (answer.ok() && answer->total > 0) ++answers;
+        else ++failures;
+      }
+    });
+  for (int g = 2; g <= 4; ++g) {
+    REQUIRE(root.publish(build(root, "gen-" + std::to_string(g))).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  done = true;
+  for (auto& r : readers) r.join();
+  CHECK(failures == 0);
+  CHECK(answers > 0);
+  CHECK(service.current()->info().name == "gen-4");
 }

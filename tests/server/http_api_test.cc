@@ -309,7 +309,7 @@ TEST_CASE_METHOD(ServerTest, "HEAD is answered like GET without a body", "[http]
   CHECK(r->body.empty());
 }
 
-TEST_CASE("a newly published generation is served without a restart", "[http][slow]") {
+TEST_CASE("a newly published generation is served without a restart", "[http][slow][concurrency]") {
   ScratchDir dir("http-reload");
   auto options = TestServer::default_options();
   options.index = build_index(dir.path() / "index");

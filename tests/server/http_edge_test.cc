@@ -228,7 +228,7 @@ TEST_CASE_METHOD(ServerTest, "one log line per request without header values", "
   }
 }
 
-TEST_CASE("concurrent requests are all answered", "[http][slow]") {
+TEST_CASE("concurrent requests are all answered", "[http][slow][concurrency]") {
   TestServer server;
   std::vector<std::thread> clients;
   std::atomic<int> ok{0};

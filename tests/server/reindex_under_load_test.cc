@@ -76,7 +76,7 @@ bool server_serves(TestServer& server, const std::string& generation) {
 
 }  // namespace
 
-TEST_CASE("the server keeps answering while cron reindexes, fails and is killed", "[http][generations][slow]") {
+TEST_CASE("the server keeps answering while cron reindexes, fails and is killed", "[http][generations][slow][concurrency]") {
   ScratchDir dir("reindex-under-load");
   const fs::path root = dir.path() / "index";
   const fs::path extra = write_extra(dir.path());
