@@ -1,5 +1,6 @@
 #include "http_server.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -15,6 +16,7 @@
 #include "api_error.h"
 #include "api_json.h"
 #include "csv_export.h"
+#include "guarded_server.h"
 #include "metrics.h"
 #include "request_log.h"
 #include "request_params.h"
@@ -32,19 +34,6 @@ using HandlerResponse = httplib::Server::HandlerResponse;
 constexpr const char* kContentSecurityPolicy =
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'none'";
-
-// httplib::Server::stop() does nothing until listen has set is_running(), so a stop requested
-// between bind and listen would be lost and listen would block forever. Closing the listening
-// socket ourselves works at any time after bind: the accept loop ends when it sees it closed.
-class Server : public httplib::Server {
- public:
-  void close_listener() {
-    const socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
-    if (sock == INVALID_SOCKET) return;
-    ::shutdown(sock, SHUT_RDWR);
-    ::close(sock);
-  }
-};
 
 // Per worker thread: the request being answered (a connection's requests run on one thread).
 struct RequestContext {
@@ -67,18 +56,36 @@ void send_json(Response& res, int status, const OrderedJson& body) {
 
 void send_error(Response& res, const ApiError& error) { send_json(res, error.http_status, error_json(error)); }
 
-// Answers `error` and closes the connection afterwards: the request may be followed by a body we
-// never read, which must not be parsed as the next request. (A content provider that reports failure
-// after writing everything makes httplib drop the connection.)
+// Answers `error` and closes the connection afterwards (GuardedServer reads "Connection: close"): the
+// request may be followed by a body we never read, which must not be parsed as the next request.
 void send_error_and_close(Response& res, const ApiError& error) {
-  res.status = error.http_status;
+  send_error(res, error);
   res.set_header("Connection", "close");
-  auto body = std::make_shared<const std::string>(dump(error_json(error)));
-  res.set_content_provider(body->size(), kJsonContentType,
-                           [body](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-                             sink.write(body->data() + offset, length);
-                             return false;
-                           });
+}
+
+// Each connection costs a descriptor: raises this process's soft limit to the hard one (systemd starts
+// services at 1024) and returns how many connections fit, keeping some for the index and logs.
+std::size_t connections_that_fit(std::size_t wanted) {
+  constexpr rlim_t kReserved = 128;
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return wanted;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+    ::getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > kReserved + wanted) return wanted;
+  return static_cast<std::size_t>(std::max<rlim_t>(limit.rlim_cur, kReserved + 1) - kReserved);
+}
+
+ConnectionLimits connection_limits(const HttpServer::Options& o) {
+  ConnectionLimits limits;
+  limits.max_connections = connections_that_fit(std::max<std::size_t>(o.max_connections, 1));
+  limits.min_threads = std::max<std::size_t>(o.threads, 1);
+  limits.request_deadline = o.request_timeout;
+  limits.keep_alive_idle = std::chrono::seconds(o.keep_alive_timeout_s);
+  limits.keep_alive_max = std::max<std::size_t>(o.keep_alive_max_count, 1);
+  return limits;
 }
 
 bool is_api_path(const std::string& path) {
@@ -110,8 +117,12 @@ bool escapes_root(const fs::path& root, const std::string& path) {
   return root_end != root.end();
 }
 
-// Why a request that must not carry a body is refused, if it carries one (or announces one).
+// Why a request that must not carry a body is refused, if it carries one (or announces one); or
+// why its headers cannot be trusted to say so.
 std::optional<ApiError> body_problem(const Request& req) {
+  // "Content-Length : 40" must not pass for a request without a length.
+  for (const auto& [name, value] : req.headers)
+    if (name.find_first_of(" \t") != std::string::npos) return ApiError{400, "bad_request", "malformed header name"};
   if (req.has_header("Transfer-Encoding") || req.has_header("Content-Encoding"))
     return ApiError{413, "payload_too_large", "requests may not carry a body"};
   const std::size_t lengths = req.get_header_value_count("Content-Length");
@@ -136,7 +147,6 @@ struct HttpServer::Impl {
   explicit Impl(Options o) : options(std::move(o)), service(options.index, options.index_check_interval) {
     if (!options.log)
       options.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-    options.threads = std::max<std::size_t>(options.threads, 1);
     std::error_code ec;
     if (!options.web_dir.empty()) web_root = fs::canonical(options.web_dir, ec);
     if (ec) web_root.clear();
@@ -147,7 +157,7 @@ struct HttpServer::Impl {
   Options options;
   search::IndexService service;
   fs::path web_root;  // canonical; empty when there is no web UI
-  Server svr;
+  GuardedServer svr{connection_limits(options)};
   Metrics metrics;
   std::atomic<std::uint64_t> request_counter{0};
   int port = -1;
@@ -184,18 +194,23 @@ struct HttpServer::Impl {
 };
 
 void HttpServer::Impl::configure() {
-  const std::size_t threads = options.threads;
-  svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   // SO_REUSEADDR only: the library's default SO_REUSEPORT lets a second server share the port.
   svr.set_socket_options([](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
+  // Only for the Keep-Alive header the library writes; GuardedServer enforces both.
   svr.set_keep_alive_timeout(options.keep_alive_timeout_s);
   svr.set_keep_alive_max_count(options.keep_alive_max_count);
+  svr.on_refused = [this](const std::string& remote_addr, int status) {
+    metrics.observe("other", status, 0.0);
+    options.log(format_request_line({remote_addr, "", "", status, -1}));
+  };
+  // "Expect: 100-continue" on a request we refuse gets the refusal, not an invitation to send the body.
+  svr.set_expect_100_continue_handler([this](const Request& req, Response& res) {
+    return pre_route(req, res) == HandlerResponse::Handled ? res.status : 100;
+  });
   svr.set_tcp_nodelay(true);
-  svr.set_read_timeout(5, 0);
-  svr.set_write_timeout(5, 0);
   svr.set_payload_max_length(0);
   svr.set_default_headers({{"Content-Security-Policy", kContentSecurityPolicy},
                            {"X-Content-Type-Options", "nosniff"},
@@ -243,9 +258,6 @@ HandlerResponse HttpServer::Impl::pre_route(const Request& req, Response& res) {
     return HandlerResponse::Handled;
   }
   if (auto problem = body_problem(req)) {
-    // httplib writes no body for HEAD, so the closing content provider would not run and the unread
-    // body would be parsed as the next request; answering as GET closes the connection.
-    if (req.method == "HEAD") const_cast<Request&>(req).method = "GET";
     send_error_and_close(res, *problem);
     return HandlerResponse::Handled;
   }
@@ -381,12 +393,14 @@ HttpServer::~HttpServer() = default;
 
 bool HttpServer::bind() {
   if (!impl_->svr.bind_to_port(impl_->options.host, impl_->options.port)) return false;
+  impl_->svr.widen_backlog();
   impl_->port = impl_->options.port;
   return true;
 }
 
 int HttpServer::bind_to_any_port(const std::string& host) {
   impl_->port = impl_->svr.bind_to_any_port(host);
+  if (impl_->port > 0) impl_->svr.widen_backlog();
   return impl_->port;
 }
 
@@ -395,6 +409,8 @@ bool HttpServer::listen_after_bind() { return impl_->svr.listen_after_bind(); }
 void HttpServer::stop() { impl_->svr.close_listener(); }
 
 bool HttpServer::is_running() const { return impl_->svr.is_running(); }
+
+std::size_t HttpServer::open_connections() const { return impl_->svr.open_connections(); }
 
 int HttpServer::port() const { return impl_->port; }
 

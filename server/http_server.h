@@ -4,6 +4,8 @@
 // generation published by riskatlas-index is picked up within about a second, without a restart.
 // Without an index, the API answers 503 and /healthz says why.
 //
+// Connections are served by GuardedServer (guarded_server.h): a thread each, a deadline and a size
+// limit per request, a cap on open connections.
 // Hardening for cpp-httplib 0.11 (research/reliability-anchors.md, section 2): only GET and HEAD;
 // requests carrying a body are refused before the body is read and their connection is closed;
 // dotfiles and symlinks leading out of the web directory are 404; Range headers are ignored;
@@ -29,7 +31,11 @@ class HttpServer {
     std::filesystem::path index;  // index root (with live.stub) or one database directory
     std::string host = "127.0.0.1";
     int port = 8080;
-    std::size_t threads = 32;        // worker threads; an idle keep-alive connection holds one
+    std::size_t threads = 8;           // worker threads started at once; more start as connections arrive
+    // Past it, a new connection gets a 503 with Retry-After at once. Lowered to what the process's
+    // descriptor limit allows (its soft limit is raised to the hard one first).
+    std::size_t max_connections = 4096;
+    std::chrono::milliseconds request_timeout{5000};  // to send a whole request line and headers
     std::filesystem::path web_dir;   // the web UI served under /; empty: no UI
     std::time_t keep_alive_timeout_s = 2;
     std::size_t keep_alive_max_count = 1000;
@@ -54,6 +60,7 @@ class HttpServer {
   void stop();
 
   bool is_running() const;
+  std::size_t open_connections() const;  // connections being served now
   int port() const;  // the bound port, or -1
 
  private:

@@ -29,8 +29,14 @@ options:
   --host ADDR     address to listen on (default 127.0.0.1). cpp-httplib 0.11 is not hardened for
                   direct internet exposure: put a reverse proxy in front before binding elsewhere
   --port N        TCP port, 1-65535 (default 8080)
-  --threads N     worker threads, 1-1024 (default 32); an idle keep-alive connection holds one
-                  for up to 2 seconds
+  --threads N     worker threads started at once, 1-1024 (default 8); each open connection has
+                  its own, started when it arrives
+  --max-connections N
+                  open connections, 1-100000 (default 4096, or what the descriptor limit
+                  allows); past it a new connection gets a 503 with Retry-After, closed at once
+  --request-timeout S
+                  seconds a client has to send a whole request, 1-300 (default 5); a slower one
+                  gets a 408 and is disconnected
   --web DIR       web UI directory served under / (default: )" RISKATLAS_WEB_DIR R"()
   --help          this text
 
@@ -66,6 +72,10 @@ HttpServer::Options parse_args(int argc, char** argv) {
       o.port = static_cast<int>(args.whole_number(1, 65535));
     } else if (args.is("--threads")) {
       o.threads = static_cast<std::size_t>(args.whole_number(1, 1024));
+    } else if (args.is("--max-connections")) {
+      o.max_connections = static_cast<std::size_t>(args.whole_number(1, 100000));
+    } else if (args.is("--request-timeout")) {
+      o.request_timeout = std::chrono::seconds(args.whole_number(1, 300));
     } else if (args.is("--web")) {
       o.web_dir = args.value();
     } else {

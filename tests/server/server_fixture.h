@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -118,6 +119,23 @@ struct ExpectedError {
   std::string code;
 };
 void check_errors(httplib::Client& cli, const std::vector<ExpectedError>& cases);
+
+// A loopback TCP connection for writing requests byte by byte, as no HTTP client would.
+class RawConnection {
+ public:
+  explicit RawConnection(int port);
+  ~RawConnection();
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool send(const std::string& bytes);  // false once the server has closed the connection
+  // What the server sends until it closes the connection, `enough` bytes have come, or `wait` passes
+  // ("<timeout>" is appended then).
+  std::string receive(std::chrono::milliseconds wait, std::size_t enough = SIZE_MAX);
+
+ private:
+  int fd_;
+};
 
 // Sends raw bytes on a new connection and returns everything the server sends back until it closes
 // the connection or `wait` passes ("<timeout>" is appended then).

@@ -1,0 +1,292 @@
+#include "guarded_server.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace riskatlas::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+// How often a connection waiting for bytes checks whether the server is stopping.
+constexpr milliseconds kStopCheck{200};
+
+// Waits until `sock` has `events` (POLLIN, POLLOUT); false on timeout, error or hang-up alone.
+bool wait_for(socket_t sock, short events, milliseconds timeout) {
+  pollfd p{sock, events, 0};
+  const int n = ::poll(&p, 1, static_cast<int>(std::max<milliseconds::rep>(timeout.count(), 0)));
+  return n > 0 && (p.revents & (events | POLLHUP)) != 0;
+}
+
+milliseconds until(Clock::time_point deadline) {
+  return std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
+}
+
+std::string ip_and_port(const sockaddr_storage& addr, int& port) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (addr.ss_family == AF_INET) {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(addr);
+    ::inet_ntop(AF_INET, &in.sin_addr, text, sizeof text);
+    port = ntohs(in.sin_port);
+  } else if (addr.ss_family == AF_INET6) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(addr);
+    ::inet_ntop(AF_INET6, &in6.sin6_addr, text, sizeof text);
+    port = ntohs(in6.sin6_port);
+  }
+  return text;
+}
+
+// A connection's socket as the library's Stream, with a read-ahead buffer (pipelined requests stay in
+// it for the next one), a deadline and a byte budget per request. When a request breaks either, the
+// stream answers it itself (408, 431), and every later read or write fails, so the library gives up
+// on the request without writing anything more.
+class GuardedStream : public httplib::Stream {
+ public:
+  GuardedStream(socket_t sock, const ConnectionLimits& limits) : sock_(sock), limits_(limits) {}
+
+  // Waits up to `idle` for the first byte of the next request; false when none comes, the client
+  // closed, or `stopping` turns true.
+  bool next_request(milliseconds idle, const std::function<bool()>& stopping) {
+    if (failed_) return false;
+    if (begin_ < end_) return true;
+    const auto deadline = Clock::now() + idle;
+    for (;;) {
+      if (stopping()) return false;
+      const milliseconds left = until(deadline);
+      if (left.count() <= 0) return false;
+      if (wait_for(sock_, POLLIN, std::min(left, kStopCheck))) return true;
+    }
+  }
+
+  // The next bytes read belong to a new request: its deadline and byte budget start now.
+  void start_request() {
+    deadline_ = Clock::now() + limits_.request_deadline;
+    request_bytes_ = end_ - begin_;
+    answer_started_ = close_after_answer_ = in_headers_ = false;
+  }
+
+  // The answer just written said "Connection: close" (a refused request whose body is unread).
+  bool close_after_answer() const { return close_after_answer_; }
+
+  // Answers with an error of the API's JSON shape the library never sees, and fails the stream.
+  void refuse(int status, const char* reason, const char* code, const char* message, bool retry_after = false) {
+    if (failed_) return;
+    const std::string body = std::string(R"({"error":{"code":")") + code + R"(","message":")" + message + "\"}}";
+    std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n";
+    head += "Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n";
+    if (retry_after) head += "Retry-After: 1\r\n";
+    head += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
+    send_all(head + body);
+    failed_ = true;
+    refused_status_ = status;
+  }
+
+  int refused_status() const { return refused_status_; }
+
+  // Closes the socket. A refused client may still be sending (a body, the rest of a long line):
+  // reading a little of what is left first keeps the kernel from resetting the connection before
+  // the answer arrives.
+  void close() {
+    ::shutdown(sock_, SHUT_WR);
+    char sink[4096];
+    const auto deadline = Clock::now() + milliseconds(100);
+    std::size_t drained = 0;
+    while (drained < 64 * 1024 && wait_for(sock_, POLLIN, until(deadline))) {
+      const ssize_t n = ::recv(sock_, sink, sizeof sink, 0);
+      if (n <= 0) break;
+      drained += static_cast<std::size_t>(n);
+    }
+    ::close(sock_);
+  }
+
+  bool is_readable() const override {
+    return !failed_ && (begin_ < end_ || wait_for(sock_, POLLIN, std::max(until(deadline_), milliseconds(0))));
+  }
+  bool is_writable() const override { return !failed_ && wait_for(sock_, POLLOUT, limits_.write_timeout); }
+
+  ssize_t read(char* ptr, size_t size) override {
+    if (begin_ == end_ && !fill()) return -1;
+    const std::size_t n = std::min(size, end_ - begin_);
+    std::memcpy(ptr, buffer_ + begin_, n);
+    in_headers_ = in_headers_ || std::memchr(ptr, '\n', n) != nullptr;
+    begin_ += n;
+    return static_cast<ssize_t>(n);
+  }
+
+  ssize_t write(const char* ptr, size_t size) override {
+    if (failed_) return -1;
+    // The library writes an answer's status line and headers in one piece, first.
+    if (!answer_started_) {
+      answer_started_ = true;
+      const std::string_view head(ptr, size);
+      close_after_answer_ = head.substr(0, head.find("\r\n\r\n")).find("\r\nConnection: close\r\n") != std::string_view::npos;
+    }
+    if (!send_all(std::string_view(ptr, size))) {
+      failed_ = true;
+      return -1;
+    }
+    return static_cast<ssize_t>(size);
+  }
+
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getpeername(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) ip = ip_and_port(addr, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof addr;
+    if (::getsockname(sock_, reinterpret_cast<sockaddr*>(&addr), &len) == 0) ip = ip_and_port(addr, port);
+  }
+  socket_t socket() const override { return sock_; }
+
+ private:
+  // Reads what the socket has, within the request's deadline and byte budget.
+  bool fill() {
+    if (failed_) return false;
+    if (request_bytes_ >= limits_.max_request_bytes) {
+      if (in_headers_)
+        refuse(431, "Request Header Fields Too Large", "headers_too_large", "the request headers are too large");
+      else
+        refuse(414, "URI Too Long", "uri_too_long", "the request line is too long");
+      return false;
+    }
+    if (!wait_for(sock_, POLLIN, std::max(until(deadline_), milliseconds(0)))) {
+      refuse(408, "Request Timeout", "request_timeout", "the request was not sent in time");
+      return false;
+    }
+    const std::size_t want = std::min(sizeof buffer_, limits_.max_request_bytes - request_bytes_);
+    ssize_t n;
+    do n = ::recv(sock_, buffer_, want, 0);
+    while (n < 0 && errno == EINTR);
+    if (n <= 0) {
+      failed_ = true;  // the client closed or reset the connection
+      return false;
+    }
+    begin_ = 0;
+    end_ = static_cast<std::size_t>(n);
+    request_bytes_ += end_;
+    return true;
+  }
+
+  bool send_all(std::string_view bytes) {
+    while (!bytes.empty()) {
+      if (!wait_for(sock_, POLLOUT, limits_.write_timeout)) return false;
+      const ssize_t n = ::send(sock_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+  }
+
+  const socket_t sock_;
+  const ConnectionLimits& limits_;
+  char buffer_[4096];
+  std::size_t begin_ = 0, end_ = 0;  // unread bytes of buffer_
+  Clock::time_point deadline_ = Clock::now();
+  std::size_t request_bytes_ = 0;
+  bool failed_ = false;
+  int refused_status_ = 0;
+  bool answer_started_ = false, close_after_answer_ = false;
+  bool in_headers_ = false;  // the request line has been read
+};
+
+}  // namespace
+
+ElasticPool::ElasticPool(std::size_t min_threads, std::size_t max_threads)
+    : max_threads_(std::max<std::size_t>(max_threads, 1)) {
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < std::min(min_threads, max_threads_); ++i) threads_.emplace_back([this] { work(); });
+}
+
+void ElasticPool::enqueue(std::function<void()> fn) {
+  std::lock_guard lock(mutex_);
+  tasks_.push_back(std::move(fn));
+  if (tasks_.size() > idle_ && threads_.size() < max_threads_) threads_.emplace_back([this] { work(); });
+  ready_.notify_one();
+}
+
+void ElasticPool::shutdown() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  ready_.notify_all();
+  // No thread is started once stopping_ is set, so threads_ no longer changes.
+  for (auto& t : threads_) t.join();
+}
+
+void ElasticPool::work() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    ++idle_;
+    ready_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+    --idle_;
+    if (tasks_.empty()) return;  // stopping, and every task has run
+    auto task = std::move(tasks_.front());
+    tasks_.pop_front();
+    lock.unlock();
+    task();
+    lock.lock();
+  }
+}
+
+GuardedServer::GuardedServer(ConnectionLimits limits) : limits_(limits) {
+  // A few threads beyond the cap, so a connection past it gets its 503 at once.
+  new_task_queue = [this] { return new ElasticPool(limits_.min_threads, limits_.max_connections + 16); };
+}
+
+void GuardedServer::close_listener() {
+  const socket_t sock = svr_sock_.exchange(INVALID_SOCKET);
+  if (sock == INVALID_SOCKET) return;
+  ::shutdown(sock, SHUT_RDWR);
+  ::close(sock);
+}
+
+void GuardedServer::widen_backlog() {
+  // listen() again on a listening socket only changes its backlog.
+  if (const socket_t sock = svr_sock_; sock != INVALID_SOCKET) ::listen(sock, SOMAXCONN);
+}
+
+bool GuardedServer::process_and_close_socket(socket_t sock) {
+  const std::size_t open = ++open_;
+  GuardedStream stream(sock, limits_);
+  if (open > limits_.max_connections) {
+    stream.refuse(503, "Service Unavailable", "overloaded", "too many connections; try again in a second", true);
+  } else {
+    const auto stopping = [this] { return svr_sock_ == INVALID_SOCKET; };
+    for (std::size_t served = 0; served < limits_.keep_alive_max; ++served) {
+      if (!stream.next_request(served == 0 ? limits_.request_deadline : limits_.keep_alive_idle, stopping)) break;
+      stream.start_request();
+      // Past half the cap, keep-alive connections close after their answer: busy clients reconnect,
+      // idle ones give their thread back.
+      const bool last = served + 1 == limits_.keep_alive_max || open_ > limits_.max_connections / 2;
+      bool closed_by_client = false, parsed = false;
+      const bool answered =
+          process_request(stream, last, closed_by_client, [&parsed](httplib::Request&) { parsed = true; });
+      // A request the library could not parse (400, 414, 416) leaves the rest of the bytes unknown.
+      if (!answered || !parsed || closed_by_client || last || stream.close_after_answer()) break;
+    }
+  }
+  if (on_refused && stream.refused_status() != 0) {
+    std::string addr;
+    int port = 0;
+    stream.get_remote_ip_and_port(addr, port);
+    on_refused(addr, stream.refused_status());
+  }
+  stream.close();
+  --open_;
+  return true;
+}
+
+}  // namespace riskatlas::server
