@@ -64,6 +64,7 @@ FacetValues risk_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t 
   put_single(v, "entity", risk.entity);
   put_single(v, "intent", risk.intent);
   put_single(v, "timing", risk.timing);
+  put_single(v, "source", risk.paper_key());
   if (!graph.lifecycle_of_risk(r).empty()) v["lifecycle"] = graph.lifecycle_of_risk(r);
   if (!graph.categories_of_risk(r).empty()) v["category"] = graph.categories_of_risk(r);
   return v;
@@ -265,6 +266,7 @@ FacetLabels collect_labels(const Atlas& atlas) {
   };
   for (const char* t : {"risk", "technique", "mitigation", "case-study"}) add("type", t, t);
   for (const auto& r : atlas.risks) {
+    add("source", r.paper_key(), r.source_title);
     add("domain", r.domain, "");
     add("subdomain", r.subdomain, r.subdomain_label.empty() ? "" : r.subdomain + " " + r.subdomain_label);
     add("entity", r.entity, "");

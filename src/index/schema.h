@@ -66,6 +66,8 @@ inline constexpr FacetLayout kTacticFacet{"Ktactic:", 8};
 // A case study's kind (incident, exercise) and the year of its incident date.
 inline constexpr FacetLayout kKindFacet{"Kkind:", 9};
 inline constexpr FacetLayout kYearFacet{"Kyear:", 10};
+// The source paper of a risk: its QuickRef, else its paper id (labelled with the paper's title).
+inline constexpr FacetLayout kSourceFacet{"Ksource:", 11};
 
 // A multi-valued facet stores its values in its one slot joined by this byte (never in a value).
 inline constexpr char kMultiValueSeparator = '\x1f';

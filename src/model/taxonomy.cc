@@ -11,7 +11,7 @@
 namespace riskatlas::model {
 namespace {
 
-constexpr std::array<FacetSpec, 11> kFacets{{
+constexpr std::array<FacetSpec, 12> kFacets{{
     {"type", "Type", schema::kTypeFacet.term_prefix, schema::kTypeFacet.slot, false,
      "risk technique mitigation case-study"},
     {"domain", "Domain", schema::kDomainFacet.term_prefix, schema::kDomainFacet.slot, false, "risk"},
@@ -27,6 +27,7 @@ constexpr std::array<FacetSpec, 11> kFacets{{
     {"tactic", "Tactic", schema::kTacticFacet.term_prefix, schema::kTacticFacet.slot, true, "technique case-study"},
     {"kind", "Case study kind", schema::kKindFacet.term_prefix, schema::kKindFacet.slot, false, "case-study"},
     {"year", "Year", schema::kYearFacet.term_prefix, schema::kYearFacet.slot, false, "case-study"},
+    {"source", "Source paper", schema::kSourceFacet.term_prefix, schema::kSourceFacet.slot, false, "risk"},
 }};
 
 // A facet's filter terms are schema::kFacetPrefix + name + ':' + value (readers rely on the first

@@ -54,8 +54,10 @@ Model build_model(const model::Atlas& atlas) {
   };
   for (const auto& risk : atlas.risks) {
     Values v{{"type", {"risk"}}};
+    const std::string source = risk.quickref.empty() ? risk.paper_id : risk.quickref;
     for (auto [facet, value] : {std::pair{"domain", risk.domain}, {"subdomain", risk.subdomain},
-                                {"entity", risk.entity}, {"intent", risk.intent}, {"timing", risk.timing}})
+                                {"entity", risk.entity}, {"intent", risk.intent}, {"timing", risk.timing},
+                                {"source", source}})
       if (!value.empty()) v[facet].insert(value);
     for (const auto& link : atlas.links)
       if (link.risk_id == risk.id && technique_ids.count(link.technique_id)) add_mitigations_of(link.technique_id, v);
