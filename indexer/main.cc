@@ -122,7 +122,8 @@ void print_summary(const load::LoadReport& report) {
   const auto& s = report.stats;
   std::cout << "loaded: " << s.risks << " risks (" << s.evidence_merged << " additional-evidence rows merged, "
             << s.sources << " sources), " << s.tactics << " tactics, " << s.techniques << " techniques, "
-            << s.mitigations << " mitigations, " << s.jsonl_records << " JSON Lines records, " << s.links
+            << s.mitigations << " mitigations, " << s.case_studies << " case studies (" << s.procedure_steps
+            << " procedure steps), " << s.jsonl_records << " JSON Lines records, " << s.links
             << " links, " << s.synonym_groups << " synonym groups; " << s.skipped << " records skipped, " << report.warnings.size() << " warnings\n";
 }
 
@@ -136,6 +137,8 @@ nlohmann::json build_info(const load::LoadReport& report) {
             {"tactics", s.tactics},
             {"techniques", s.techniques},
             {"mitigations", s.mitigations},
+            {"case_studies", s.case_studies},
+            {"procedure_steps", s.procedure_steps},
             {"links", s.links},
             {"synonym_groups", s.synonym_groups},
             {"jsonl_records", s.jsonl_records},

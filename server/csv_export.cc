@@ -65,7 +65,7 @@ std::string csv_cell(std::string_view text) {
 std::string export_csv(const std::vector<json>& records) {
   std::string out;
   append_row(out, {"id", "type", "title", "domain", "subdomain", "entity", "intent", "timing", "lifecycle",
-                   "category", "tactic", "description", "source", "quickref"});
+                   "category", "tactic", "description", "source", "quickref", "kind", "year", "incident_date"});
   for (const auto& record : records) {
     std::vector<std::string> cells{string_at(record, "id"), string_at(record, "type"), string_at(record, "title")};
     for (const char* facet : kFacetColumns) cells.push_back(facet_labels(record, facet));
@@ -78,6 +78,9 @@ std::string export_csv(const std::vector<json>& records) {
       cells.push_back(string_at(record, "source"));
       cells.push_back(string_at(record, "quickref"));
     }
+    // Case-study columns, last so the earlier columns keep their places.
+    for (const char* facet : {"kind", "year"}) cells.push_back(facet_labels(record, facet));
+    cells.push_back(string_at(record, "incident_date"));
     append_row(out, cells);
   }
   return out;

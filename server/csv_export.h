@@ -12,7 +12,8 @@ namespace riskatlas::server {
 inline constexpr const char* kCsvContentType = "text/csv; charset=utf-8";
 
 // Header: id,type,title,domain,subdomain,entity,intent,timing,lifecycle,category,tactic,description,
-// source,quickref. Facet columns hold labels; several values are joined by "; ".
+// source,quickref,kind,year,incident_date. Facet columns hold labels; several values are joined by "; ".
+// The description is the plain text (ATLAS Markdown without links or markup).
 std::string export_csv(const std::vector<nlohmann::json>& records);
 
 // One cell: a cell starting with = + - @ (or a tab or CR) gets a leading ' so spreadsheets do not

@@ -37,8 +37,9 @@ std::optional<ApiError> check_params(const Params& params, std::initializer_list
     if (!is_single && !is_facet) {
       std::string msg = "unknown parameter " + shown_name(name);
       if (!facets) return ApiError::bad_parameter("unknown_parameter", msg);
-      return ApiError::bad_parameter("unknown_parameter", msg + " (facets: type, domain, subdomain, entity, intent, "
-                                                                "timing, lifecycle, category, tactic)");
+      std::string names;
+      for (const auto& facet : model::facets()) names.append(names.empty() ? "" : ", ").append(facet.name);
+      return ApiError::bad_parameter("unknown_parameter", msg + " (facets: " + names + ")");
     }
     if (is_single && params.count(name) > 1)
       return ApiError::bad_parameter("invalid_parameter", name + ": may be given only once");

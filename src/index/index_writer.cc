@@ -62,7 +62,8 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     analysis::Analyzer analyzer;
     const model::LinkGraph graph(atlas);
     const FacetLabels labels = collect_labels(atlas);
-    const std::size_t total = atlas.risks.size() + atlas.techniques.size() + atlas.mitigations.size();
+    const std::size_t total =
+        atlas.risks.size() + atlas.techniques.size() + atlas.mitigations.size() + atlas.case_studies.size();
     std::unordered_set<std::string> ids;
     std::unordered_set<std::string> spelling;
 

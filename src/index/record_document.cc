@@ -64,6 +64,7 @@ FacetValues risk_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t 
   put_single(v, "entity", risk.entity);
   put_single(v, "intent", risk.intent);
   put_single(v, "timing", risk.timing);
+  put_single(v, "source", risk.paper_key());
   if (!graph.lifecycle_of_risk(r).empty()) v["lifecycle"] = graph.lifecycle_of_risk(r);
   if (!graph.categories_of_risk(r).empty()) v["category"] = graph.categories_of_risk(r);
   return v;
@@ -93,6 +94,16 @@ FacetValues mitigation_facets(const Atlas& atlas, std::size_t m) {
   v["type"] = {"mitigation"};
   if (!mit.lifecycle.empty()) v["lifecycle"] = mit.lifecycle;
   if (!mit.categories.empty()) v["category"] = mit.categories;
+  return v;
+}
+
+FacetValues case_study_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t c) {
+  const auto& cs = atlas.case_studies[c];
+  FacetValues v;
+  v["type"] = {"case-study"};
+  put_single(v, "kind", cs.kind);
+  put_single(v, "year", cs.year());
+  if (!graph.tactics_of_case_study(c).empty()) v["tactic"] = graph.tactics_of_case_study(c);
   return v;
 }
 
@@ -154,6 +165,50 @@ void add_facets(Xapian::Document& doc, const FacetValues& values, const std::str
   }
 }
 
+const char* node_type(model::TextNode::Kind kind) {
+  using Kind = model::TextNode::Kind;
+  switch (kind) {
+    case Kind::kParagraph: return "paragraph";
+    case Kind::kHeading: return "heading";
+    case Kind::kList: return "list";
+    case Kind::kItem: return "item";
+    case Kind::kQuote: return "quote";
+    case Kind::kCodeBlock: return "code_block";
+    case Kind::kRule: return "rule";
+    case Kind::kText: return "text";
+    case Kind::kCode: return "code";
+    case Kind::kEmphasis: return "emphasis";
+    case Kind::kStrong: return "strong";
+    case Kind::kLink: return "link";
+    case Kind::kCitation: return "citation";
+    case Kind::kLineBreak: return "line_break";
+  }
+  return "text";
+}
+
+json references_json(const std::vector<model::Reference>& references) {
+  json list = json::array();
+  for (const auto& r : references) list.push_back({{"number", r.number}, {"title", r.title}, {"url", r.url}});
+  return list;
+}
+
+// A case study as listed on another record's page.
+json case_study_ref(const model::CaseStudy& cs) {
+  return {{"id", cs.id},
+          {"name", cs.name},
+          {"kind", cs.kind},
+          {"incident_date", cs.incident_date},
+          {"date_precision", cs.date_precision}};
+}
+
+// The formatted use note of `mitigation` for a technique (its citations number into the
+// mitigation's references).
+json use_doc(const model::Mitigation& mitigation, const std::string& technique_id) {
+  for (const auto& use : mitigation.techniques)
+    if (use.technique_id == technique_id) return rich_json(use.use_doc);
+  return json::array();
+}
+
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 json tactic_refs(const Atlas& atlas, const LinkGraph& graph, const std::vector<std::string>& ids) {
@@ -166,6 +221,22 @@ json tactic_refs(const Atlas& atlas, const LinkGraph& graph, const std::vector<s
 }
 
 }  // namespace
+
+json rich_json(const model::RichText& text) {
+  json list = json::array();
+  for (const auto& node : text) {
+    json j{{"type", node_type(node.kind)}};
+    using Kind = model::TextNode::Kind;
+    if (node.kind == Kind::kText || node.kind == Kind::kCode || node.kind == Kind::kCodeBlock) j["text"] = node.text;
+    if (node.kind == Kind::kLink || node.kind == Kind::kCitation) j["url"] = node.url;
+    if (node.kind == Kind::kCitation) j["number"] = node.number;
+    if (node.kind == Kind::kHeading) j["level"] = node.number;
+    if (node.kind == Kind::kList) j["start"] = node.number;
+    if (!node.children.empty()) j["children"] = rich_json(node.children);
+    list.push_back(std::move(j));
+  }
+  return list;
+}
 
 std::string natural_sort_key(std::string_view id) {
   std::string key;
@@ -193,8 +264,9 @@ FacetLabels collect_labels(const Atlas& atlas) {
     if (!slot.empty()) return;
     slot = model::known_label(facet, value).value_or(fallback.empty() ? value : fallback);
   };
-  for (const char* t : {"risk", "technique", "mitigation"}) add("type", t, t);
+  for (const char* t : {"risk", "technique", "mitigation", "case-study"}) add("type", t, t);
   for (const auto& r : atlas.risks) {
+    add("source", r.paper_key(), r.source_title);
     add("domain", r.domain, "");
     add("subdomain", r.subdomain, r.subdomain_label.empty() ? "" : r.subdomain + " " + r.subdomain_label);
     add("entity", r.entity, "");
@@ -208,6 +280,11 @@ FacetLabels collect_labels(const Atlas& atlas) {
   for (const auto& t : atlas.tactics) add("tactic", t.id, t.name);
   for (const auto& t : atlas.techniques)
     for (const auto& tactic : t.tactics) add("tactic", tactic, "");
+  for (const auto& cs : atlas.case_studies) {
+    add("kind", cs.kind, "");
+    add("year", cs.year(), "");
+    for (const auto& step : cs.procedure) add("tactic", step.tactic, "");
+  }
   return labels;
 }
 
@@ -220,6 +297,14 @@ json risk_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& la
     const auto& t = atlas.techniques[rt.technique];
     techniques.push_back(
         {{"id", t.id}, {"name", t.name}, {"tactics", tactic_refs(atlas, graph, t.tactics)}, {"origin", rt.origin}});
+  }
+  json case_studies = json::array();
+  for (const auto& tie : graph.case_studies_of_risk(r)) {
+    json ref = case_study_ref(atlas.case_studies[tie.case_study]);
+    json through = json::array();
+    for (std::size_t t : tie.techniques) through.push_back({{"id", atlas.techniques[t].id}, {"name", atlas.techniques[t].name}});
+    ref["techniques"] = std::move(through);
+    case_studies.push_back(std::move(ref));
   }
   json mitigations = json::array();
   for (std::size_t m : graph.mitigations_of_risk(r)) {
@@ -241,9 +326,10 @@ json risk_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& la
       {"evidence", std::move(evidence)},
       {"source", {{"paper_id", risk.paper_id}, {"title", risk.source_title}, {"quickref", risk.quickref}}},
       {"facets", facet_json(labels, risk_facets(atlas, graph, r))},
-      {"counts", {{"techniques", techniques.size()}, {"mitigations", mitigations.size()}}},
+      {"counts", {{"techniques", techniques.size()}, {"mitigations", mitigations.size()}, {"case_studies", case_studies.size()}}},
       {"techniques", std::move(techniques)},
       {"mitigations", std::move(mitigations)},
+      {"case_studies", std::move(case_studies)},
   };
 }
 
@@ -258,12 +344,15 @@ json technique_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabel
   json risks = json::array();
   for (std::size_t r : graph.risks_of_technique(t))
     risks.push_back({{"id", atlas.risks[r].id}, {"title", atlas.risks[r].title()}});
+  json case_studies = json::array();
+  for (std::size_t c : graph.case_studies_of_technique(t)) case_studies.push_back(case_study_ref(atlas.case_studies[c]));
   json mitigations = json::array();
   for (const auto& mu : graph.mitigations_of_technique(t)) {
     const auto& mit = atlas.mitigations[mu.mitigation];
     mitigations.push_back({{"id", mit.id},
                            {"name", mit.name},
                            {"use", mu.use},
+                           {"use_doc", use_doc(mit, tech.id)},
                            {"categories", labelled_list(labels, "category", mit.categories)},
                            {"lifecycle", labelled_list(labels, "lifecycle", mit.lifecycle)}});
   }
@@ -273,6 +362,8 @@ json technique_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabel
       {"title", tech.name},
       {"name", tech.name},
       {"description", tech.description},
+      {"description_doc", rich_json(tech.description_doc)},
+      {"references", references_json(tech.references)},
       {"maturity", tech.maturity},
       {"created", tech.created},
       {"modified", tech.modified},
@@ -280,9 +371,10 @@ json technique_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabel
       {"parent", std::move(parent)},
       {"subtechniques", std::move(children)},
       {"facets", facet_json(labels, technique_facets(atlas, graph, t))},
-      {"counts", {{"risks", risks.size()}, {"mitigations", mitigations.size()}}},
+      {"counts", {{"risks", risks.size()}, {"mitigations", mitigations.size()}, {"case_studies", case_studies.size()}}},
       {"risks", std::move(risks)},
       {"mitigations", std::move(mitigations)},
+      {"case_studies", std::move(case_studies)},
   };
 }
 
@@ -290,7 +382,10 @@ json mitigation_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
   const auto& mit = atlas.mitigations[m];
   json techniques = json::array();
   for (const auto& [t, use] : graph.techniques_of_mitigation(m))
-    techniques.push_back({{"id", atlas.techniques[t].id}, {"name", atlas.techniques[t].name}, {"use", use}});
+    techniques.push_back({{"id", atlas.techniques[t].id},
+                          {"name", atlas.techniques[t].name},
+                          {"use", use},
+                          {"use_doc", use_doc(mit, atlas.techniques[t].id)}});
   json risks = json::array();
   for (std::size_t r : graph.risks_of_mitigation(m))
     risks.push_back({{"id", atlas.risks[r].id}, {"title", atlas.risks[r].title()}});
@@ -300,12 +395,53 @@ json mitigation_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
       {"title", mit.name},
       {"name", mit.name},
       {"description", mit.description},
+      {"description_doc", rich_json(mit.description_doc)},
+      {"references", references_json(mit.references)},
       {"created", mit.created},
       {"modified", mit.modified},
       {"facets", facet_json(labels, mitigation_facets(atlas, m))},
       {"counts", {{"techniques", techniques.size()}, {"risks", risks.size()}}},
       {"techniques", std::move(techniques)},
       {"risks", std::move(risks)},
+  };
+}
+
+json case_study_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels, std::size_t c) {
+  const auto& cs = atlas.case_studies[c];
+  json procedure = json::array();
+  std::set<std::string> techniques;
+  for (std::size_t s = 0; s < cs.procedure.size(); ++s) {
+    const auto& step = cs.procedure[s];
+    const std::size_t t = graph.find_technique(step.technique);
+    if (t != LinkGraph::npos) techniques.insert(step.technique);
+    json tactic = nullptr;
+    if (!step.tactic.empty()) tactic = tactic_refs(atlas, graph, {step.tactic}).front();
+    procedure.push_back({{"step", s + 1},
+                         {"tactic", std::move(tactic)},
+                         {"technique",
+                          {{"id", step.technique},
+                           {"name", t == LinkGraph::npos ? step.technique : atlas.techniques[t].name},
+                           {"known", t != LinkGraph::npos}}},
+                         {"description", step.description},
+                         {"description_doc", rich_json(step.description_doc)}});
+  }
+  return {
+      {"id", cs.id},
+      {"type", "case-study"},
+      {"title", cs.name},
+      {"name", cs.name},
+      {"description", cs.summary},
+      {"description_doc", rich_json(cs.summary_doc)},
+      {"references", references_json(cs.references)},
+      {"kind", cs.kind},
+      {"incident_date", cs.incident_date},
+      {"date_precision", cs.date_precision},
+      {"target", cs.target},
+      {"actor", cs.actor},
+      {"reporter", cs.reporter},
+      {"facets", facet_json(labels, case_study_facets(atlas, graph, c))},
+      {"counts", {{"steps", procedure.size()}, {"techniques", techniques.size()}}},
+      {"procedure", std::move(procedure)},
   };
 }
 
@@ -324,9 +460,10 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     BuiltDocument built{id, type, {}, {}};
     Xapian::Document& doc = built.document;
     TermWriter terms(doc, analyzer, built.spelling_words);
-    terms.field(title, schema::kTitleWdf, schema::kTitlePrefix, true);
+    const bool case_study = type == model::RecordType::kCaseStudy;
+    terms.field(title, case_study ? schema::kCaseStudyNameWdf : schema::kTitleWdf, schema::kTitlePrefix, true);
     for (const auto& alias : id_aliases) terms.field(alias, schema::kIdWdf, schema::kIdFieldPrefix);
-    terms.field(description, schema::kDescriptionWdf, {}, true);
+    terms.field(description, case_study ? schema::kCaseStudyTextWdf : schema::kDescriptionWdf, {}, true);
     terms.field(source, schema::kDescriptionWdf, schema::kSourcePrefix);
     for (auto text : extra) terms.field(text, schema::kQuoteWdf);
     doc.add_boolean_term(std::string(schema::kIdPrefix) + id);
@@ -350,7 +487,7 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     if (risk.ev_id != risk.id) aliases.push_back(risk.ev_id);
     build(risk.id, model::RecordType::kRisk, risk.title(), risk.description, extra,
           risk.source_title + " " + risk.quickref, aliases, risk_facets(atlas, graph, r),
-          risk_json(atlas, graph, labels, r), risk.quickref.empty() ? risk.paper_id : risk.quickref);
+          risk_json(atlas, graph, labels, r), risk.paper_key());
   }
   for (std::size_t t = 0; t < atlas.techniques.size(); ++t) {
     const auto& tech = atlas.techniques[t];
@@ -368,6 +505,13 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     for (const auto& use : mit.techniques) extra.push_back(use.use);
     build(mit.id, model::RecordType::kMitigation, mit.name, mit.description, extra, "", {mit.id},
           mitigation_facets(atlas, m), mitigation_json(atlas, graph, labels, m));
+  }
+  for (std::size_t c = 0; c < atlas.case_studies.size(); ++c) {
+    const auto& cs = atlas.case_studies[c];
+    std::vector<std::string_view> extra;
+    for (const auto& step : cs.procedure) extra.push_back(step.description);
+    build(cs.id, model::RecordType::kCaseStudy, cs.name, cs.summary, extra, "", {cs.id},
+          case_study_facets(atlas, graph, c), case_study_json(atlas, graph, labels, c));
   }
 }
 

@@ -29,7 +29,7 @@ struct BuiltDocument {
 };
 
 // Builds every record's document and hands it to `sink`, risks first, then techniques, then
-// mitigations. A record whose id or facet values cannot be indexed (over Xapian's term limit) is
+// mitigations, then case studies. A record whose id or facet values cannot be indexed (over Xapian's term limit) is
 // skipped with a Diagnostic, so it never reaches Xapian and never costs other records.
 void build_documents(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
                      analysis::Analyzer& analyzer, Diagnostics& warnings,
@@ -42,6 +42,14 @@ nlohmann::json technique_json(const model::Atlas& atlas, const model::LinkGraph&
                               std::size_t technique);
 nlohmann::json mitigation_json(const model::Atlas& atlas, const model::LinkGraph& graph,
                                const FacetLabels& labels, std::size_t mitigation);
+nlohmann::json case_study_json(const model::Atlas& atlas, const model::LinkGraph& graph,
+                               const FacetLabels& labels, std::size_t case_study);
+
+// Formatted text as JSON for the UI to build with DOM calls: an array of nodes
+// {"type": "paragraph" | "heading" | "list" | "item" | "quote" | "code_block" | "rule" | "text" | "code" |
+// "emphasis" | "strong" | "link" | "citation" | "line_break", "children": [...], "text", "url",
+// "number" (citation), "level" (heading), "start" (list: 0 for bullets)}.
+nlohmann::json rich_json(const model::RichText& text);
 
 // The natural sort key of an id: digit runs zero-padded so "AML.T2" sorts before "AML.T10".
 std::string natural_sort_key(std::string_view id);

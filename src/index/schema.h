@@ -36,6 +36,10 @@ inline constexpr unsigned kTitleWdf = 6;
 inline constexpr unsigned kDescriptionWdf = 3;
 inline constexpr unsigned kQuoteWdf = 1;
 inline constexpr unsigned kIdWdf = 6;
+// A case study tells of techniques in use in the words that define them, so its text weighs less
+// than theirs: a search for a technique finds the technique first, its case studies after it.
+inline constexpr unsigned kCaseStudyNameWdf = 3;
+inline constexpr unsigned kCaseStudyTextWdf = 1;  // summary and procedure steps
 // Positions of consecutive fields are this far apart, so phrases never span two fields.
 inline constexpr unsigned kFieldPositionGap = 100;
 
@@ -45,7 +49,7 @@ struct FacetLayout {
   std::string_view term_prefix;  // boolean filter term = term_prefix + value ("Kdomain:2")
   unsigned slot;                 // value slot holding the record's value(s) of this facet
 };
-// Record type: risk, technique or mitigation.
+// Record type: risk, technique, mitigation or case-study.
 inline constexpr FacetLayout kTypeFacet{"Ktype:", 0};
 // Risk domain ("2") and subdomain ("2.2") of the AI Risk Repository taxonomy.
 inline constexpr FacetLayout kDomainFacet{"Kdomain:", 1};
@@ -57,8 +61,13 @@ inline constexpr FacetLayout kTimingFacet{"Ktiming:", 5};
 // Mitigation ML-lifecycle stages and categories (multi-valued; risks and techniques inherit them).
 inline constexpr FacetLayout kLifecycleFacet{"Klifecycle:", 6};
 inline constexpr FacetLayout kCategoryFacet{"Kcategory:", 7};
-// ATLAS tactics of a technique (multi-valued).
+// ATLAS tactics of a technique, or of the steps of a case study's procedure (multi-valued).
 inline constexpr FacetLayout kTacticFacet{"Ktactic:", 8};
+// A case study's kind (incident, exercise) and the year of its incident date.
+inline constexpr FacetLayout kKindFacet{"Kkind:", 9};
+inline constexpr FacetLayout kYearFacet{"Kyear:", 10};
+// The source paper of a risk: its QuickRef, else its paper id (labelled with the paper's title).
+inline constexpr FacetLayout kSourceFacet{"Ksource:", 11};
 
 // A multi-valued facet stores its values in its one slot joined by this byte (never in a value).
 inline constexpr char kMultiValueSeparator = '\x1f';
@@ -87,6 +96,6 @@ inline constexpr const char* kMetaAnalyzer = "riskatlas.analyzer";  // analysis:
 inline constexpr const char* kMetaBuild = "riskatlas.build";        // JSON: built_at, versions, stats
 inline constexpr const char* kMetaLabels = "riskatlas.labels";      // JSON: facet -> {value: label}
 inline constexpr const char* kMetaSchema = "riskatlas.schema";      // kSchemaVersion
-inline constexpr const char* kSchemaVersion = "1";
+inline constexpr const char* kSchemaVersion = "2";
 
 }  // namespace riskatlas::schema

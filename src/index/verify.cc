@@ -22,6 +22,7 @@ Status verify_generation(const fs::path& dir, const WriteSummary& written, const
     if (!atlas.risks.empty()) probes.push_back(atlas.risks.front().id);
     if (!atlas.techniques.empty()) probes.push_back(atlas.techniques.back().id);
     if (!atlas.mitigations.empty()) probes.push_back(atlas.mitigations.front().id);
+    if (!atlas.case_studies.empty()) probes.push_back(atlas.case_studies.back().id);
     for (const auto& id : probes) {
       if (db.get_termfreq(std::string(schema::kIdPrefix) + id) != 1)
         return Status::Corruption(dir.string() + ": record " + id + " cannot be found by its id");

@@ -1,5 +1,5 @@
 // load_atlas_yaml: the MITRE ATLAS distribution (ATLAS.yaml): tactics, techniques and mitigations of
-// every matrix. Case studies are not read.
+// every matrix, and the case studies. Their texts are Markdown (load/markdown.h).
 #include <algorithm>
 #include <optional>
 #include <string>
@@ -12,6 +12,7 @@
 #include "load/atlas_merge.h"
 #include "load/clean_text.h"
 #include "load/id_registry.h"
+#include "load/markdown.h"
 #include "load/source_file.h"
 #include "load/warnings.h"
 #include "load/yaml_tree.h"
@@ -29,12 +30,23 @@ class AtlasReader {
   AtlasReader(LoadReport& report, std::string name) : report_(report), name_(std::move(name)), ids_(report.atlas) {}
 
   void read_matrix(const YamlNode& matrix);
+  void read_case_study(const YamlNode& item);
   // Sub-technique tactics, and references to unknown tactics / techniques.
-  void finish(std::size_t first_technique, std::size_t first_mitigation);
+  void finish(std::size_t first_technique, std::size_t first_mitigation, std::size_t first_case_study);
 
  private:
   std::string at(const YamlNode& n) const { return detail::where(name_, n.line); }
   std::string text(const YamlNode& map, std::string_view key, const std::string& rec);
+  // The Markdown text of `map[key]`; its links are numbered into `references`.
+  detail::MarkdownText markdown(const YamlNode& map, std::string_view key, const std::string& rec,
+                                std::vector<model::Reference>& references) {
+    return detail::read_markdown(text(map, key, rec), references);
+  }
+  // A value of a fixed set (`allowed`, as slugs): "" with a warning for anything else.
+  std::string choice(const YamlNode& map, std::string_view key, const std::string& rec,
+                     std::initializer_list<std::pair<std::string_view, std::string_view>> allowed);
+  void read_references(const YamlNode& item, model::CaseStudy& cs, const std::string& rec);
+  void read_step(const YamlNode& item, model::CaseStudy& cs, const std::string& rec);
   std::vector<const YamlNode*> list(const YamlNode& map, std::string_view key, const std::string& rec);
   bool identify(const YamlNode& item, const char* what, std::string& id, std::string& name);
   void read_tactic(const YamlNode& item);
@@ -42,7 +54,7 @@ class AtlasReader {
   void read_mitigation(const YamlNode& item);
   void read_values(const YamlNode& map, const char* key, ParseFn parse, std::vector<std::string>& out,
                    model::Mitigation& m, const std::string& rec);
-  void add_use(model::Mitigation& m, std::string id, std::string use);
+  void add_use(model::Mitigation& m, std::string id, const std::string& use);
 
   LoadReport& report_;
   std::string name_;
@@ -125,7 +137,8 @@ void AtlasReader::read_tactic(const YamlNode& item) {
   model::Tactic t;
   if (!identify(item, "tactic", t.id, t.name)) return;
   const std::string rec = " (" + t.id + ")";
-  t.description = text(item, "description", rec);
+  std::vector<model::Reference> unshown;  // a tactic is a label, its description is not displayed
+  t.description = markdown(item, "description", rec, unshown).plain;
   t.origin = at(item);
   report_.atlas.tactics.push_back(std::move(t));
   ++report_.stats.tactics;
@@ -135,7 +148,9 @@ void AtlasReader::read_technique(const YamlNode& item) {
   model::Technique t;
   if (!identify(item, "technique", t.id, t.name)) return;
   const std::string rec = " (" + t.id + ")";
-  t.description = text(item, "description", rec);
+  auto description = markdown(item, "description", rec, t.references);
+  t.description = std::move(description.plain);
+  t.description_doc = std::move(description.rich);
   for (const YamlNode* n : list(item, "tactics", rec)) {
     if (!n->is_scalar() || n->is_null()) {
       warn(report_, at(*n) + rec, std::string("a tactic given as a ") + n->kind_name() + ": ignored");
@@ -154,14 +169,20 @@ void AtlasReader::read_technique(const YamlNode& item) {
   ++report_.stats.techniques;
 }
 
-void AtlasReader::add_use(model::Mitigation& m, std::string id, std::string use) {
+// `use` is Markdown; its links are numbered into the mitigation's references.
+void AtlasReader::add_use(model::Mitigation& m, std::string id, const std::string& use) {
   for (auto& u : m.techniques) {
     if (u.technique_id == id) {
-      if (u.use.empty()) u.use = std::move(use);
+      if (u.use.empty()) {
+        auto text = detail::read_markdown(use, m.references);
+        u.use = std::move(text.plain);
+        u.use_doc = std::move(text.rich);
+      }
       return;
     }
   }
-  m.techniques.push_back({std::move(id), std::move(use)});
+  auto text = detail::read_markdown(use, m.references);
+  m.techniques.push_back({std::move(id), std::move(text.plain), std::move(text.rich)});
 }
 
 // A list of taxonomy values (ml-lifecycle, category). Unknown spellings are dropped with a warning.
@@ -197,7 +218,9 @@ void AtlasReader::read_mitigation(const YamlNode& item) {
   model::Mitigation m;
   if (!identify(item, "mitigation", m.id, m.name)) return;
   const std::string rec = " (" + m.id + ")";
-  m.description = text(item, "description", rec);
+  auto description = markdown(item, "description", rec, m.references);
+  m.description = std::move(description.plain);
+  m.description_doc = std::move(description.rich);
   for (const YamlNode* n : list(item, "techniques", rec)) {
     detail::CleanCounts counts;
     if (n->is_scalar() && !n->is_null()) {  // a bare id
@@ -220,7 +243,86 @@ void AtlasReader::read_mitigation(const YamlNode& item) {
   ++report_.stats.mitigations;
 }
 
-void AtlasReader::finish(std::size_t first_technique, std::size_t first_mitigation) {
+std::string AtlasReader::choice(const YamlNode& map, std::string_view key, const std::string& rec,
+                                std::initializer_list<std::pair<std::string_view, std::string_view>> allowed) {
+  const std::string raw = text(map, key, rec);
+  if (raw.empty()) return "";
+  const std::string s = detail::slug(raw);
+  for (const auto& [spelling, value] : allowed)
+    if (s == spelling) return std::string(value);
+  warn(report_, at(*map.find(key)) + rec, "unknown " + std::string(key) + " '" + raw + "': ignored");
+  return "";
+}
+
+// The listed references, numbered first so the summary's citations of them share their numbers.
+void AtlasReader::read_references(const YamlNode& item, model::CaseStudy& cs, const std::string& rec) {
+  for (const YamlNode* n : list(item, "references", rec)) {
+    if (!n->is_mapping()) {
+      warn(report_, at(*n) + rec, std::string("a reference given as a ") + n->kind_name() + ": ignored");
+      continue;
+    }
+    const std::string title = text(*n, "title", rec);
+    std::string url = text(*n, "url", rec);
+    if (!url.empty() && !detail::is_web_url(url)) {
+      warn(report_, at(*n) + rec, "reference URL '" + url + "' is not http(s): kept without a link");
+      url.clear();
+    }
+    if (title.empty() && url.empty()) continue;
+    if (url.empty()) {
+      cs.references.push_back({static_cast<int>(cs.references.size()) + 1, title, ""});
+    } else {
+      detail::cite(cs.references, url, title);
+    }
+  }
+}
+
+void AtlasReader::read_step(const YamlNode& item, model::CaseStudy& cs, const std::string& rec) {
+  const std::string where = rec.substr(0, rec.size() - 1) + " step " + std::to_string(cs.procedure.size() + 1) + ")";
+  if (!item.is_mapping()) {
+    warn(report_, at(item) + where, std::string("a procedure step given as a ") + item.kind_name() + ": ignored");
+    return;
+  }
+  model::ProcedureStep step;
+  step.tactic = text(item, "tactic", where);
+  step.technique = text(item, "technique", where);
+  if (step.technique.empty()) {
+    warn(report_, at(item) + where, "a procedure step without a technique: ignored");
+    return;
+  }
+  auto description = markdown(item, "description", where, cs.references);
+  step.description = std::move(description.plain);
+  step.description_doc = std::move(description.rich);
+  cs.procedure.push_back(std::move(step));
+}
+
+void AtlasReader::read_case_study(const YamlNode& item) {
+  model::CaseStudy cs;
+  if (!identify(item, "case study", cs.id, cs.name)) return;
+  const std::string rec = " (" + cs.id + ")";
+  read_references(item, cs, rec);
+  auto summary = markdown(item, "summary", rec, cs.references);
+  cs.summary = std::move(summary.plain);
+  cs.summary_doc = std::move(summary.rich);
+  cs.incident_date = text(item, "incident-date", rec);
+  if (!cs.incident_date.empty() &&
+      (cs.incident_date.size() < 4 || !std::all_of(cs.incident_date.begin(), cs.incident_date.begin() + 4,
+                                                   [](char c) { return c >= '0' && c <= '9'; }))) {
+    warn(report_, at(*item.find("incident-date")) + rec, "incident date '" + cs.incident_date + "' is not YYYY-MM-DD: ignored");
+    cs.incident_date.clear();
+  }
+  cs.date_precision = choice(item, "incident-date-granularity", rec, {{"year", "year"}, {"month", "month"}, {"date", "day"}, {"day", "day"}});
+  cs.kind = choice(item, "case-study-type", rec, {{"incident", "incident"}, {"exercise", "exercise"}});
+  cs.target = text(item, "target", rec);
+  cs.actor = text(item, "actor", rec);
+  cs.reporter = text(item, "reporter", rec);
+  for (const YamlNode* step : list(item, "procedure", rec)) read_step(*step, cs, rec);
+  cs.origin = at(item);
+  report_.stats.procedure_steps += cs.procedure.size();
+  report_.atlas.case_studies.push_back(std::move(cs));
+  ++report_.stats.case_studies;
+}
+
+void AtlasReader::finish(std::size_t first_technique, std::size_t first_mitigation, std::size_t first_case_study) {
   model::Atlas& atlas = report_.atlas;
   detail::inherit_parent_tactics(atlas, first_technique, report_);
   std::unordered_set<std::string> tactics, techniques;
@@ -236,6 +338,17 @@ void AtlasReader::finish(std::size_t first_technique, std::size_t first_mitigati
     for (const auto& u : m.techniques)
       if (!techniques.count(u.technique_id))
         warn(report_, m.origin + " (" + m.id + ")", "unknown technique '" + u.technique_id + "' (use kept)");
+  }
+  for (std::size_t i = first_case_study; i < atlas.case_studies.size(); ++i) {
+    const auto& cs = atlas.case_studies[i];
+    for (std::size_t s = 0; s < cs.procedure.size(); ++s) {
+      const auto& step = cs.procedure[s];
+      const std::string where = cs.origin + " (" + cs.id + " step " + std::to_string(s + 1) + ")";
+      if (!techniques.count(step.technique))
+        warn(report_, where, "unknown technique '" + step.technique + "' (step kept, not linked)");
+      if (!step.tactic.empty() && !tactics.count(step.tactic))
+        warn(report_, where, "unknown tactic '" + step.tactic + "' (kept)");
+    }
   }
 }
 
@@ -261,9 +374,17 @@ Status load_atlas_yaml(const std::filesystem::path& file, LoadReport& report) {
 
   const std::size_t first_technique = report.atlas.techniques.size();
   const std::size_t first_mitigation = report.atlas.mitigations.size();
+  const std::size_t first_case_study = report.atlas.case_studies.size();
   AtlasReader reader(report, name);
   for (const YamlNode& matrix : matrices->items) reader.read_matrix(matrix);
-  reader.finish(first_technique, first_mitigation);
+  if (const YamlNode* studies = root.find("case-studies"); studies != nullptr && !studies->is_null()) {
+    if (studies->is_sequence()) {
+      for (const YamlNode& item : studies->items) reader.read_case_study(item);
+    } else {
+      detail::warn(report, detail::where(name, studies->line), "'case-studies' is not a list: ignored");
+    }
+  }
+  reader.finish(first_technique, first_mitigation, first_case_study);
 
   detail::CleanCounts counts;
   detail::add_version(report.atlas, "atlas_version", detail::clean_text(root.find("version")->value, counts));

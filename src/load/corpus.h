@@ -29,6 +29,8 @@ struct LoadStats {
   std::size_t tactics = 0;
   std::size_t techniques = 0;
   std::size_t mitigations = 0;
+  std::size_t case_studies = 0;
+  std::size_t procedure_steps = 0;     // steps of all case studies
   std::size_t links = 0;               // risk -> technique links after resolution
   std::size_t jsonl_records = 0;
   std::size_t synonym_groups = 0;      // groups of the synonyms file

@@ -7,6 +7,7 @@ IdRegistry::IdRegistry(const model::Atlas& atlas) {
   for (const auto& t : atlas.techniques) ids_.insert(t.id);
   for (const auto& m : atlas.mitigations) ids_.insert(m.id);
   for (const auto& t : atlas.tactics) ids_.insert(t.id);
+  for (const auto& c : atlas.case_studies) ids_.insert(c.id);
 }
 
 std::string IdRegistry::claim(const std::string& base) {

@@ -8,7 +8,7 @@
 
 namespace riskatlas::load::detail {
 
-// The ids of risks, techniques, mitigations and tactics, one namespace for all.
+// The ids of risks, techniques, mitigations, tactics and case studies, one namespace for all.
 class IdRegistry {
  public:
   explicit IdRegistry(const model::Atlas& atlas);

@@ -26,7 +26,10 @@ LinkGraph::LinkGraph(const Atlas& atlas)
       technique_mitigations_(atlas.techniques.size()),
       technique_children_(atlas.techniques.size()),
       mitigation_techniques_(atlas.mitigations.size()),
-      mitigation_risks_(atlas.mitigations.size()) {
+      mitigation_risks_(atlas.mitigations.size()),
+      technique_case_studies_(atlas.techniques.size()),
+      risk_case_studies_(atlas.risks.size()),
+      case_study_tactics_(atlas.case_studies.size()) {
   for (std::size_t t = 0; t < atlas.techniques.size(); ++t) technique_by_id_.emplace(atlas.techniques[t].id, t);
   for (std::size_t t = 0; t < atlas.tactics.size(); ++t) tactic_by_id_.emplace(atlas.tactics[t].id, t);
 
@@ -77,6 +80,53 @@ LinkGraph::LinkGraph(const Atlas& atlas)
     risk_tactics_[r] = sorted_unique(std::move(tactics));
   }
   for (auto& risks : mitigation_risks_) risks = sorted_unique(std::move(risks));
+  link_case_studies(atlas);
+}
+
+void LinkGraph::link_case_studies(const Atlas& atlas) {
+  // Incidents before exercises, then the newest date first, then by id.
+  auto before = [&](std::size_t a, std::size_t b) {
+    const CaseStudy& x = atlas.case_studies[a];
+    const CaseStudy& y = atlas.case_studies[b];
+    const bool xi = x.kind == "incident", yi = y.kind == "incident";
+    if (xi != yi) return xi;
+    if (x.incident_date != y.incident_date) return x.incident_date > y.incident_date;
+    return x.id < y.id;
+  };
+  std::vector<std::size_t> order(atlas.case_studies.size());
+  for (std::size_t c = 0; c < order.size(); ++c) order[c] = c;
+  std::sort(order.begin(), order.end(), before);
+
+  for (std::size_t c : order) {
+    std::vector<std::string> tactics;
+    for (const auto& step : atlas.case_studies[c].procedure) {
+      if (!step.tactic.empty()) tactics.push_back(step.tactic);
+      const std::size_t t = find_technique(step.technique);
+      if (t == npos) continue;
+      auto& list = technique_case_studies_[t];
+      if (list.empty() || list.back() != c) list.push_back(c);
+    }
+    case_study_tactics_[c] = sorted_unique(std::move(tactics));
+  }
+  // Walking the case studies in order keeps each risk's list in that order too.
+  std::vector<std::vector<std::size_t>> ties(atlas.risks.size());
+  std::vector<std::size_t> touched;
+  for (std::size_t c : order) {
+    touched.clear();
+    for (const auto& step : atlas.case_studies[c].procedure) {
+      const std::size_t t = find_technique(step.technique);
+      if (t == npos) continue;
+      for (std::size_t r : technique_risks_[t]) {
+        auto& list = ties[r];
+        if (list.empty()) touched.push_back(r);
+        if (std::find(list.begin(), list.end(), t) == list.end()) list.push_back(t);
+      }
+    }
+    for (std::size_t r : touched) {
+      risk_case_studies_[r].push_back({c, std::move(ties[r])});
+      ties[r].clear();
+    }
+  }
 }
 
 std::size_t LinkGraph::find_technique(const std::string& id) const {

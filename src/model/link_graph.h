@@ -1,4 +1,5 @@
-// Relationships derived from an Atlas: risk -> techniques -> mitigations and the reverse directions.
+// Relationships derived from an Atlas: risk -> techniques -> mitigations and the reverse directions,
+// and the case studies whose procedures used a technique.
 // Built once per load; records are referred to by index into the Atlas's vectors, which must outlive
 // the graph and not change while it is used.
 #pragma once
@@ -20,6 +21,12 @@ struct RiskTechnique {
 struct MitigationUse {
   std::size_t mitigation;  // index into Atlas::mitigations
   std::string use;         // the mitigation's note for that technique
+};
+
+// A case study that used techniques linked to a risk, with those techniques.
+struct CaseStudyTie {
+  std::size_t case_study;               // index into Atlas::case_studies
+  std::vector<std::size_t> techniques;  // indexes into Atlas::techniques, in procedure order
 };
 
 class LinkGraph {
@@ -46,6 +53,13 @@ class LinkGraph {
   // Risks linked to any technique the mitigation addresses.
   const std::vector<std::size_t>& risks_of_mitigation(std::size_t m) const { return mitigation_risks_[m]; }
 
+  // Case studies whose procedure used technique `t` (that very id, not a sub-technique of it), and
+  // those that used any technique linked to risk `r`; both incidents first, then newest first.
+  const std::vector<std::size_t>& case_studies_of_technique(std::size_t t) const { return technique_case_studies_[t]; }
+  const std::vector<CaseStudyTie>& case_studies_of_risk(std::size_t r) const { return risk_case_studies_[r]; }
+  // Tactics of case study `c`'s steps (sorted, unique).
+  const std::vector<std::string>& tactics_of_case_study(std::size_t c) const { return case_study_tactics_[c]; }
+
   // Index of the technique / tactic with this id, or npos.
   static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   std::size_t find_technique(const std::string& id) const;
@@ -64,6 +78,11 @@ class LinkGraph {
   std::vector<std::vector<std::size_t>> technique_children_;
   std::vector<std::vector<std::pair<std::size_t, std::string>>> mitigation_techniques_;
   std::vector<std::vector<std::size_t>> mitigation_risks_;
+  std::vector<std::vector<std::size_t>> technique_case_studies_;
+  std::vector<std::vector<CaseStudyTie>> risk_case_studies_;
+  std::vector<std::vector<std::string>> case_study_tactics_;
+
+  void link_case_studies(const Atlas& atlas);
 };
 
 }  // namespace riskatlas::model

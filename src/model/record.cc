@@ -7,6 +7,7 @@ const char* type_value(RecordType type) {
     case RecordType::kRisk: return "risk";
     case RecordType::kTechnique: return "technique";
     case RecordType::kMitigation: return "mitigation";
+    case RecordType::kCaseStudy: return "case-study";
   }
   return "risk";
 }

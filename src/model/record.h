@@ -6,10 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "model/rich_text.h"
+
 namespace riskatlas::model {
 
-enum class RecordType { kRisk, kTechnique, kMitigation };
-const char* type_value(RecordType type);  // "risk", "technique", "mitigation"
+enum class RecordType { kRisk, kTechnique, kMitigation, kCaseStudy };
+const char* type_value(RecordType type);  // "risk", "technique", "mitigation", "case-study"
 
 // One quoted passage from a source: a risk row's own 'Additional ev.' or an 'Additional evidence' row.
 struct Evidence {
@@ -38,7 +40,14 @@ struct Risk {
   std::string origin;     // "file:line" of the row, for diagnostics
   // Subcategory when there is one, else category.
   const std::string& title() const { return subcategory.empty() ? category : subcategory; }
+  // What names the source paper: its QuickRef, else its paper id.
+  const std::string& paper_key() const { return quickref.empty() ? paper_id : quickref; }
 };
+
+// ATLAS text is Markdown: `description` and the like hold its words only (for indexing, snippets and
+// exports), the `*_doc` beside them its formatting for display, and a record's `references` the
+// sources its texts cite (model/rich_text.h). Text of the risk export and of our JSON Lines records
+// is plain and has no `*_doc`.
 
 struct Tactic {
   std::string id;  // AML.TA0002
@@ -51,6 +60,8 @@ struct Technique {
   std::string id;  // AML.T0020 or sub-technique AML.T0010.002
   std::string name;
   std::string description;
+  RichText description_doc;
+  std::vector<Reference> references;
   std::vector<std::string> tactics;  // tactic ids; a sub-technique inherits its parent's when it lists none
   std::string maturity;              // feasible | demonstrated | realized | ""
   std::string parent;                // parent technique id for a sub-technique, else ""
@@ -62,18 +73,48 @@ struct Technique {
 struct TechniqueUse {
   std::string technique_id;
   std::string use;  // ATLAS's note on how the mitigation applies to that technique
+  RichText use_doc = {};  // its citations number into the mitigation's references; {} keeps {id, use} initialisers short
 };
 
 struct Mitigation {
   std::string id;  // AML.M0007
   std::string name;
   std::string description;
+  RichText description_doc;
+  std::vector<Reference> references;
   std::vector<std::string> categories;  // technical-ml | technical-cyber | policy
   std::vector<std::string> lifecycle;   // business-and-data-understanding | ... | monitoring-and-maintenance
   std::vector<TechniqueUse> techniques;
   std::string created;
   std::string modified;
   std::string origin;
+};
+
+// One step of a case study's procedure: what the actor did, as a tactic and a technique of ATLAS.
+struct ProcedureStep {
+  std::string tactic;     // tactic id, AML.TA0002
+  std::string technique;  // technique id, AML.T0000.001
+  std::string description;
+  RichText description_doc;
+};
+
+// An ATLAS case study: a real incident or a red-team exercise, told as the steps its actor took.
+struct CaseStudy {
+  std::string id;  // AML.CS0000
+  std::string name;
+  std::string summary;
+  RichText summary_doc;
+  std::string incident_date;   // YYYY-MM-DD as published, may be empty
+  std::string date_precision;  // how much of the date is meant: "year", "month", "day" or ""
+  std::string kind;            // incident | exercise | "" (not given)
+  std::string target;
+  std::string actor;
+  std::string reporter;        // may be empty
+  std::vector<Reference> references;  // the listed references first, then other sources the text cites
+  std::vector<ProcedureStep> procedure;
+  std::string origin;
+  // "2020" of the incident date; "" when there is none.
+  std::string year() const { return incident_date.size() >= 4 ? incident_date.substr(0, 4) : ""; }
 };
 
 // A source paper of the AI Risk Repository (its 'Paper' row).
@@ -102,6 +143,7 @@ struct Atlas {
   std::vector<Technique> techniques;
   std::vector<Mitigation> mitigations;
   std::vector<Tactic> tactics;
+  std::vector<CaseStudy> case_studies;
   std::vector<Source> sources;
   std::vector<Link> links;
   std::vector<SynonymGroup> synonyms;

@@ -11,8 +11,9 @@
 namespace riskatlas::model {
 namespace {
 
-constexpr std::array<FacetSpec, 9> kFacets{{
-    {"type", "Type", schema::kTypeFacet.term_prefix, schema::kTypeFacet.slot, false, "risk technique mitigation"},
+constexpr std::array<FacetSpec, 12> kFacets{{
+    {"type", "Type", schema::kTypeFacet.term_prefix, schema::kTypeFacet.slot, false,
+     "risk technique mitigation case-study"},
     {"domain", "Domain", schema::kDomainFacet.term_prefix, schema::kDomainFacet.slot, false, "risk"},
     {"subdomain", "Subdomain", schema::kSubdomainFacet.term_prefix, schema::kSubdomainFacet.slot, false, "risk"},
     {"entity", "Entity", schema::kEntityFacet.term_prefix, schema::kEntityFacet.slot, false, "risk"},
@@ -23,7 +24,10 @@ constexpr std::array<FacetSpec, 9> kFacets{{
      "risk technique mitigation"},
     {"category", "Mitigation category", schema::kCategoryFacet.term_prefix, schema::kCategoryFacet.slot, true,
      "risk technique mitigation"},
-    {"tactic", "Tactic", schema::kTacticFacet.term_prefix, schema::kTacticFacet.slot, true, "technique"},
+    {"tactic", "Tactic", schema::kTacticFacet.term_prefix, schema::kTacticFacet.slot, true, "technique case-study"},
+    {"kind", "Case study kind", schema::kKindFacet.term_prefix, schema::kKindFacet.slot, false, "case-study"},
+    {"year", "Year", schema::kYearFacet.term_prefix, schema::kYearFacet.slot, false, "case-study"},
+    {"source", "Source paper", schema::kSourceFacet.term_prefix, schema::kSourceFacet.slot, false, "risk"},
 }};
 
 // A facet's filter terms are schema::kFacetPrefix + name + ':' + value (readers rely on the first
@@ -45,7 +49,9 @@ static_assert(layout_is_consistent());
 
 using Entry = std::pair<std::string_view, std::string_view>;  // value, label
 
-constexpr Entry kTypes[] = {{"risk", "Risk"}, {"technique", "Technique"}, {"mitigation", "Mitigation"}};
+constexpr Entry kTypes[] = {
+    {"risk", "Risk"}, {"technique", "Technique"}, {"mitigation", "Mitigation"}, {"case-study", "Case study"}};
+constexpr Entry kKinds[] = {{"incident", "Incident"}, {"exercise", "Exercise"}};
 constexpr Entry kDomains[] = {
     {"1", "1. Discrimination & Toxicity"},
     {"2", "2. Privacy & Security"},
@@ -117,6 +123,7 @@ std::span<const Entry> table_for(std::string_view facet) {
   if (facet == "timing") return kTimings;
   if (facet == "lifecycle") return kLifecycle;
   if (facet == "category") return kCategories;
+  if (facet == "kind") return kKinds;
   return {};
 }
 

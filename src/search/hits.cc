@@ -30,6 +30,9 @@ std::vector<std::string_view> snippet_fields(const json& record) {
   if (record.value("type", "") == "mitigation")
     if (const auto ts = record.find("techniques"); ts != record.end() && ts->is_array())
       for (const auto& t : *ts) add(t, "use");
+  if (record.value("type", "") == "case-study")
+    if (const auto steps = record.find("procedure"); steps != record.end() && steps->is_array())
+      for (const auto& step : *steps) add(step, "description");
   if (fields.empty()) add(record, "title");
   return fields;
 }

@@ -24,6 +24,7 @@ struct Item {
   ItemKind kind = ItemKind::kWord;
   std::string text;
   std::string field;  // "", "title", "source", "id" or a facet name
+  bool facet = false;  // field:text filters by a facet value (see mark_facet_scopes)
   bool negate = false;
   bool required = false;  // +word
   bool wildcard = false;
@@ -42,6 +43,18 @@ std::string field_prefix(const std::string& field) {
 
 bool is_field_name(std::string_view name) {
   return name == "title" || name == "source" || name == "id" || model::find_facet(name) != nullptr;
+}
+
+// Marks the items whose field names a facet. "source:" names both a text field (the words of a
+// paper's title and QuickRef) and the source facet (one paper): a value the index holds as a source
+// ("source:Okafor2024") filters by it, anything else ("source:survey") searches those words.
+void mark_facet_scopes(std::vector<Item>& items, const Xapian::Database* db) {
+  for (auto& item : items) {
+    const model::FacetSpec* spec = model::find_facet(item.field);
+    if (spec == nullptr || item.kind == ItemKind::kOr || item.kind == ItemKind::kAnd || item.kind == ItemKind::kNot) continue;
+    item.facet = item.field != "source" ||
+                 (db != nullptr && db->term_exists(std::string(spec->term_prefix) + item.text));
+  }
 }
 
 // Splits the query into items. Sets `literal` when something that looks like syntax is taken as text.
@@ -266,7 +279,7 @@ Grouped group_items(std::vector<Item>& items, ParsedQuery& out) {
       item.kind = ItemKind::kWord;
     }
     const bool negative = item.negate || pending_not;
-    if (model::find_facet(item.field) != nullptr && !negative) {
+    if (item.facet && !negative) {
       out.facet_scopes[item.field].push_back(item.text);
     } else if (negative) {
       g.negative.push_back(&item);
@@ -510,8 +523,8 @@ std::vector<GroupText> build_clauses(std::string_view q, std::vector<GroupText> 
 Xapian::Query build_exclusions(const std::vector<const Item*>& negative, Builder& builder) {
   std::vector<Xapian::Query> negatives;
   for (const Item* item : negative) {
-    if (const model::FacetSpec* facet = model::find_facet(item->field)) {
-      negatives.emplace_back(std::string(facet->term_prefix) + item->text);
+    if (item->facet) {
+      negatives.emplace_back(std::string(model::find_facet(item->field)->term_prefix) + item->text);
     } else if (Xapian::Query query = builder.item_query(*item, false, false); !query.empty()) {
       negatives.push_back(std::move(query));
     }
@@ -546,6 +559,7 @@ Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer
   std::vector<Item> items = lex(q, out.literal);
   if (items.size() > kMaxQueryTerms)
     return Status::InvalidArgument("q: more than " + std::to_string(kMaxQueryTerms) + " words");
+  mark_facet_scopes(items, options.database);
   const Item* partial = partial_word(q, items, analyzer, options);
   const Grouped grouped = group_items(items, out);
 

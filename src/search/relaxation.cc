@@ -5,6 +5,7 @@
 #include <set>
 
 #include "index/schema.h"
+#include "model/record.h"
 #include "search/facet_counter.h"
 
 namespace riskatlas::search {
@@ -37,19 +38,24 @@ Xapian::Query coverage_query(const ParsedQuery& parsed) {
   return parsed.finish(Xapian::Query(Xapian::Query::OP_AND_MAYBE, all, any));
 }
 
-// Records the number of optional words held by each matched document.
+// Records the number of optional words held by each matched document; a case study counts as
+// holding none unless it holds all `words` (see relaxation.h).
 class CoverageSpy : public Xapian::MatchSpy {
  public:
-  explicit CoverageSpy(Xapian::docid last) : held_(static_cast<std::size_t>(last) + 1) {}
+  CoverageSpy(Xapian::docid last, std::size_t words) : held_(static_cast<std::size_t>(last) + 1), words_(words) {}
   void operator()(const Xapian::Document& doc, double weight) override {
     const Xapian::docid did = doc.get_docid();
-    if (did < held_.size())
-      held_[did] = static_cast<std::uint8_t>(std::min<std::size_t>(words_held(weight), std::numeric_limits<std::uint8_t>::max()));
+    if (did >= held_.size()) return;
+    std::size_t held = words_held(weight);
+    if (held < words_ && doc.get_value(schema::kTypeFacet.slot) == model::type_value(model::RecordType::kCaseStudy))
+      held = 0;
+    held_[did] = static_cast<std::uint8_t>(std::min<std::size_t>(held, std::numeric_limits<std::uint8_t>::max()));
   }
   std::vector<std::uint8_t>& held() { return held_; }
 
  private:
   std::vector<std::uint8_t> held_;
+  std::size_t words_;
 };
 
 // Counts the documents of a match by the words they hold (from a CoverageSpy's record).
@@ -96,7 +102,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
 
   // Words held by every document the query matches, whatever the filters: disjunctive facet counts
   // ask about documents outside the filtered set.
-  CoverageSpy coverage(db.get_lastdocid());
+  CoverageSpy coverage(db.get_lastdocid(), words);
   {
     Xapian::Enquire enquire(db);
     enquire.set_query(query);

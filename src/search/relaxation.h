@@ -10,6 +10,8 @@
 // weight cutoff would be the obvious tool, but Xapian 1.4 prunes FILTER and AND subqueries against it
 // inexactly when posting sources are involved (counts came out short), so it is not used.
 // Required clauses (phrases, +word, AND, field scopes, identifiers) stay required.
+// A case study is a long story that holds many words by chance, so it joins a relaxed answer only
+// holding every word: short of that it counts as holding none.
 #pragma once
 
 #include <cstddef>

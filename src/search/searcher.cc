@@ -16,6 +16,7 @@
 #include "util/utf8.h"
 
 namespace riskatlas::search {
+
 using nlohmann::json;
 
 struct Searcher::Impl {

@@ -399,6 +399,7 @@ test('a record page renders fully without its related records when /related fail
     assert.equal(await page.locator('#record-title').textContent(), rec.title);
     assert.deepEqual(await page.locator('.record-section h2').allTextContents(), [
       'Record summary', 'Risk profile', 'Source',
+      `Seen in real incidents (${rec.case_studies.filter((c) => c.kind === 'incident').length})`,
       `Suggested mitigations (${rec.mitigations.length})`, `Linked techniques (${rec.techniques.length})`,
     ], 'every section but Related risks');
     assert.equal(await page.locator('.record-related').count(), 0);
@@ -798,4 +799,110 @@ test('layout: facets beside the results on a desktop, behind a Filters button on
     assert.ok(await toggle.isHidden(), 'no Filters button on a record page');
     assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling on a record page at phone width');
   }, { viewport: { width: 390, height: 844 } });
+});
+
+// Case studies of the default corpus: AML.CS0000 is a 2025 incident (a cloned voice used in a
+// payment fraud, technique AML.T0052.001); AML.T0015 was used by two exercises.
+test('a case-study page shows its procedure as an attack chain linking each technique and tactic', async () => {
+  await withPage(async (page) => {
+    await page.goto('/?record=AML.CS0000');
+    await page.locator('#record-title').waitFor();
+    assert.equal(await page.locator('.record-kicker .badge').textContent(), 'Case study');
+    assert.equal(await page.locator('#record-title').textContent(), 'Cloned Voice Payment Request at a Freight Broker');
+    const steps = page.locator('#attack-chain .chain-step');
+    assert.equal(await steps.count(), 4);
+    const third = steps.nth(2);
+    assert.equal(await third.locator('a[data-record]').getAttribute('data-record'), 'AML.T0052.001');
+    assert.equal(await third.locator('.chain-tactic').textContent(), 'Initial Access');
+    assert.match(await third.locator('.chain-tactic').getAttribute('href'), /tactic=AML\.TA0004/);
+    assert.match(await page.locator('.definition', { hasText: 'Reported by' }).textContent(), /Harbour Line security desk/);
+    assert.match(await page.locator('.record-kicker').textContent(), /Incident/);
+
+    // A technique of the chain opens in place; its page lists this case study.
+    await third.locator('a[data-record]').click();
+    await page.waitForURL(/record=AML\.T0052\.001/);
+    await page.locator('.case-item[data-id="AML.CS0000"]').waitFor();
+  });
+});
+
+test("a technique's case studies list incidents first, then newest first", async () => {
+  await withPage(async (page) => {
+    await page.goto('/?record=AML.T0015');
+    await page.locator('#record-title').waitFor();
+    const section = page.locator('.record-section').filter({ has: page.locator('h2', { hasText: 'Case studies' }) });
+    assert.equal(await section.locator('h2').textContent(), 'Case studies (2)');
+    const ids = await section.locator('.case-item').evaluateAll((items) => items.map((li) => li.dataset.id));
+    assert.deepEqual(ids, ['AML.CS0001', 'AML.CS0004']);
+    assert.match(await section.locator('.case-item').first().textContent(), /Exercise.*2024-05-14/);
+  });
+});
+
+test('a risk page shows the case studies seen using its techniques, with the techniques that tie them', async () => {
+  await withPage(async (page) => {
+    await page.goto('/?record=ORG-004');
+    await page.locator('#record-title').waitFor();
+    const section = page.locator('#seen-in-incidents');
+    assert.match(await section.locator('h2').textContent(), /^Seen in real incidents \(\d+\)$/);
+    const first = section.locator('.case-item').first();
+    assert.equal(await first.getAttribute('data-id'), 'AML.CS0000');
+    assert.equal(await first.getAttribute('data-kind'), 'incident');
+    const ties = await first.locator('.case-ties a[data-record]').evaluateAll((as) => as.map((a) => a.dataset.record));
+    assert.ok(ties.includes('AML.T0052.001'), ties.join(', '));
+  });
+});
+
+test('ATLAS Markdown renders as text with numbered citations and a References list holding no executable markup', async () => {
+  await withPage(async (page) => {
+    await page.goto('/?record=AML.T0052.001');
+    await page.locator('#record-title').waitFor();
+    const description = page.locator('.record-description');
+    assert.equal(await description.locator('strong').textContent(), 'conference talk');
+    const text = await description.textContent();
+    assert.ok(!/\]\[|\\\[|https?:/.test(text), `no Markdown or URL in the text: ${text}`);
+    const cites = description.locator('sup.citation a');
+    assert.deepEqual(await cites.allTextContents(), ['[1]', '[2]', '[1]']);
+    assert.equal(await cites.first().getAttribute('href'), '#ref-record-1');
+    const refs = page.locator('#references .reference-list li');
+    assert.equal(await refs.count(), 2);
+    const link = refs.first().locator('a');
+    assert.equal(await link.textContent(), 'Voice fraud in payment approval: a field note');
+    assert.equal(await link.getAttribute('href'), 'https://example.org/riskatlas/voice-fraud-note');
+    assert.equal(await link.getAttribute('rel'), 'noopener noreferrer');
+    // A citation takes the reader to its entry without leaving the page.
+    await cites.nth(1).click();
+    await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'ref-record-2');
+
+    // A description holding raw HTML and a javascript: link shows words only.
+    await page.goto('/?record=AML.M0034');
+    await page.locator('#record-title').waitFor();
+    const view = page.locator('#record-view');
+    assert.equal(await view.locator('img, script, iframe').count(), 0, 'no element from the markup');
+    const hrefs = await view.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(hrefs.every((h) => !/^\s*javascript:/i.test(h)), hrefs.join(', '));
+    assert.ok(await view.locator('.record-description', { hasText: 'links that run script' }).isVisible());
+    const external = await view.locator('a[target=_blank]').evaluateAll((as) => as.map((a) => [a.protocol, a.rel]));
+    assert.ok(external.length > 0);
+    for (const [protocol, rel] of external) {
+      assert.ok(protocol === 'https:' || protocol === 'http:', protocol);
+      assert.equal(rel, 'noopener noreferrer');
+    }
+  });
+});
+
+test('the source facet narrows risks to one paper and its values can be searched', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?type=risk');
+    const facet = page.locator('#facets .facet[data-facet="source"]');
+    await facet.waitFor();
+    const filter = facet.locator('.facet-filter');
+    assert.ok(await filter.isVisible(), 'the source facet has a value filter');
+    await filter.fill('register');
+    const values = await facet.locator('.facet-item input').evaluateAll((is) => is.map((i) => i.dataset.value));
+    assert.deepEqual(values, ['OrgRegister2026']);
+    assert.equal(await facet.locator('.facet-label').first().textContent(), 'Internal risk register 2026');
+    await checkbox(page, 'source', 'OrgRegister2026').check();
+    await page.waitForURL(/source=OrgRegister2026/);
+    await searchSettled(page);
+    assert.equal(await total(page), 4);
+  });
 });

@@ -10,10 +10,10 @@ set -euo pipefail
 # when they were set (README, "Relevance"), so a ranking regression fails CI. Fractions: MRR@10 0-1;
 # zero-hit share of word-sharing queries 0-1 (0.02 = 2%); margin over the better FTS5 mode
 # (0.25 = +25%; off: riskatlas does not beat FTS5 OR by a margin yet).
-corpus_min_mrr="0.75"      # measured 0.773
+corpus_min_mrr="0.75"      # measured 0.764 (0.773 before the case studies)
 corpus_max_zero_rate="0.02"
 corpus_min_fts_margin=""
-real_min_mrr="0.51"        # measured 0.531
+real_min_mrr="0.51"        # measured 0.510 (0.531 before the case studies)
 real_max_zero_rate="0.02"
 real_min_fts_margin=""
 

@@ -58,16 +58,16 @@ TEST_CASE("a much smaller build is refused unless forced", "[index][cli][slow]")
   CHECK(out.find("refusing to publish") != std::string::npos);
   CHECK(live_of(root) == live);
   CHECK(index::IndexRoot(root).generations().size() == 1);  // the refused build is removed
-  // The fixture corpus: 7 risks, 4 techniques and 3 mitigations.
+  // The fixture corpus: 7 risks, 4 techniques, 3 mitigations and 1 case study.
   CHECK(run_indexer({"--corpus", small_corpus(), "--index", root.string(), "--min-ratio", "0"}) == 0);
   CHECK(live_of(root) != live);
-  CHECK(documents(live_of(root)) == 14);
+  CHECK(documents(live_of(root)) == 15);
   index_corpus(root);
   const fs::path full = live_of(root);
   REQUIRE(documents(full) > 100);
   CHECK(run_indexer({"--corpus", small_corpus(), "--index", root.string(), "--force"}) == 0);
   CHECK(live_of(root) != full);
-  CHECK(documents(live_of(root)) == 14);
+  CHECK(documents(live_of(root)) == 15);
 }
 
 TEST_CASE("a second reindex on the same root exits at once", "[index][cli][slow]") {

@@ -26,10 +26,11 @@ std::string refusal(const std::filesystem::path& file) {
 
 }  // namespace
 
-TEST_CASE("ATLAS minimal distribution loads tactics, techniques and mitigations", "[load][atlas]") {
+TEST_CASE("ATLAS minimal distribution loads tactics, techniques, mitigations and case studies", "[load][atlas]") {
   LoadReport report = load_ok(load_atlas_yaml, load_fixture("corpus/atlas.yaml"));
   const auto& a = report.atlas;
-  check_stats(report.stats, {.tactics = 2, .techniques = 3, .mitigations = 2});
+  check_stats(report.stats,
+              {.tactics = 2, .techniques = 3, .mitigations = 2, .case_studies = 1, .procedure_steps = 3});
   CHECK(a.versions.at("atlas_version") == "0.9.1");
   CHECK(a.versions.at("atlas_name") == "Test Threat Matrix");
   REQUIRE(a.tactics.size() == 2);
@@ -39,7 +40,8 @@ TEST_CASE("ATLAS minimal distribution loads tactics, techniques and mitigations"
   const auto* t = find_technique(a, "AML.T0100");
   REQUIRE(t != nullptr);
   CHECK(t->name == "Ask Nicely");
-  CHECK(t->description == "The adversary simply asks the model\nfor what it wants.");
+  // Markdown: the lines of one paragraph are one paragraph.
+  CHECK(t->description == "The adversary simply asks the model for what it wants.");
   CHECK(t->tactics == std::vector<std::string>{"AML.TA0100"});
   CHECK(t->maturity == "demonstrated");
   CHECK(t->created == "2023-01-02");
@@ -55,6 +57,37 @@ TEST_CASE("ATLAS minimal distribution loads tactics, techniques and mitigations"
   CHECK(m->techniques[0].technique_id == "AML.T0101");
   CHECK(m->techniques[0].use == "Fewer people can copy the files.");
   CHECK(has_warning(report.warnings, "atlas.yaml:", "AML.M0101", "unknown ml-lifecycle value 'Somewhere Else'"));
+}
+
+TEST_CASE("ATLAS case study keeps its facts, references and procedure; bad steps are named", "[load][atlas]") {
+  LoadReport report = load_ok(load_atlas_yaml, load_fixture("corpus/atlas.yaml"));
+  REQUIRE(report.atlas.case_studies.size() == 1);
+  const model::CaseStudy& cs = report.atlas.case_studies[0];
+  CHECK(cs.id == "AML.CS0100");
+  CHECK(cs.name == "Vault Copy at a Test Lab");
+  CHECK(cs.summary == "A tester asked nicely for the storage path, then copied the weights.");
+  CHECK(cs.incident_date == "2024-03-01");
+  CHECK(cs.year() == "2024");
+  CHECK(cs.date_precision == "month");
+  CHECK(cs.kind == "exercise");
+  CHECK(cs.target == "A lab assistant");
+  CHECK(cs.actor == "Test team");
+  CHECK(cs.reporter.empty());
+  // The listed references come first; the summary's citation of the same URL shares its number; a
+  // link in a step adds one; a javascript: URL is kept as a title without a link.
+  REQUIRE(cs.references.size() == 3);
+  CHECK(cs.references[0].number == 1);
+  CHECK(cs.references[0].url == "https://example.org/lab-report");
+  CHECK(cs.references[1].title == "Internal note");
+  CHECK(cs.references[1].url.empty());
+  CHECK(cs.references[2].url == "https://example.org/notes");
+  CHECK(has_warning(report.warnings, "AML.CS0100", "reference URL 'javascript:alert(1)' is not http(s)"));
+  REQUIRE(cs.procedure.size() == 3);
+  CHECK(cs.procedure[0].tactic == "AML.TA0100");
+  CHECK(cs.procedure[0].technique == "AML.T0100");
+  CHECK(cs.procedure[1].description == "The tester copied the files out (notes).");
+  CHECK(has_warning(report.warnings, "AML.CS0100 step 3", "unknown technique 'AML.T0199'"));
+  CHECK(has_warning(report.warnings, "AML.CS0100 step 4", "a procedure step given as a text: ignored"));
 }
 
 TEST_CASE("ATLAS sub-technique without tactics inherits its parent's", "[load][atlas]") {
@@ -145,6 +178,6 @@ TEST_CASE("ATLAS file with a byte order mark and CRLF line endings loads the sam
   ScratchDir dir("load_atlas_crlf");
   LoadReport report = load_ok(load_atlas_yaml, write_file(dir.path(), "crlf.yaml", text));
   CHECK(report.stats.techniques == 3);
-  CHECK(find_technique(report.atlas, "AML.T0100")->description == "The adversary simply asks the model\nfor what it wants.");
+  CHECK(find_technique(report.atlas, "AML.T0100")->description == "The adversary simply asks the model for what it wants.");
   CHECK(find_technique(report.atlas, "AML.T0100")->origin == "crlf.yaml:18");
 }

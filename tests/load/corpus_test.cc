@@ -40,6 +40,8 @@ TEST_CASE("load_corpus reads a fixture folder with records and links", "[load][c
                              .tactics = 2,
                              .techniques = 4,
                              .mitigations = 3,
+                             .case_studies = 1,
+                             .procedure_steps = 3,
                              .links = 7,
                              .jsonl_records = 3});
   // JSONL: ORG-001 -> AML.T0100 (kept, and the links.yaml repeat is deduplicated), AML.T9999 dropped.

@@ -36,6 +36,8 @@ inline void check_stats(const load::LoadStats& got, const load::LoadStats& want)
   CHECK(got.tactics == want.tactics);
   CHECK(got.techniques == want.techniques);
   CHECK(got.mitigations == want.mitigations);
+  CHECK(got.case_studies == want.case_studies);
+  CHECK(got.procedure_steps == want.procedure_steps);
   CHECK(got.links == want.links);
   CHECK(got.jsonl_records == want.jsonl_records);
   CHECK(got.synonym_groups == want.synonym_groups);

@@ -11,7 +11,8 @@ using nlohmann::json;
 namespace {
 
 const std::string kHeader =
-    "id,type,title,domain,subdomain,entity,intent,timing,lifecycle,category,tactic,description,source,quickref\r\n";
+    "id,type,title,domain,subdomain,entity,intent,timing,lifecycle,category,tactic,description,source,quickref,"
+    "kind,year,incident_date\r\n";
 
 struct CellCase {
   std::string text;
@@ -59,7 +60,7 @@ TEST_CASE("csv export has the documented header and facet labels", "[http]") {
   };
   CHECK(export_csv({risk}) == kHeader +
                                   "01.02.00,risk,\"Bias, \"\"unfair\"\"\",1. Discrimination & Toxicity,,,,,"
-                                  "Deployment; Data Preparation,,,'=cmd|' /C calc'!A0,A paper,Doe2024\r\n");
+                                  "Deployment; Data Preparation,,,'=cmd|' /C calc'!A0,A paper,Doe2024,,,\r\n");
 }
 
 TEST_CASE("csv export of nothing is the header alone", "[http]") { CHECK(export_csv({}) == kHeader); }

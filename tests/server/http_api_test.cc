@@ -258,7 +258,7 @@ TEST_CASE_METHOD(ServerTest, "export answers CSV as an attachment with RFC 4180 
   CHECK(r->get_header_value("Content-Type") == "text/csv; charset=utf-8");
   CHECK(r->get_header_value("Content-Disposition") == "attachment; filename=\"riskatlas-export.csv\"");
   CHECK(r->body.rfind("id,type,title,domain,subdomain,entity,intent,timing,lifecycle,category,tactic,description,"
-                      "source,quickref\r\n",
+                      "source,quickref,kind,year,incident_date\r\n",
                       0) == 0);
   CHECK_THAT(r->body, Catch::Contains("08.02.00,risk,Insecure output handling,2. Privacy & Security,"));
   // The description holds commas, so it is quoted.

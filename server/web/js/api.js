@@ -11,7 +11,8 @@ export class ApiError extends Error {
 }
 
 export const FACET_NAMES = [
-  'type', 'domain', 'subdomain', 'entity', 'intent', 'timing', 'lifecycle', 'category', 'tactic',
+  'type', 'domain', 'subdomain', 'entity', 'intent', 'timing', 'lifecycle', 'category', 'tactic', 'kind', 'year',
+  'source',
 ];
 
 export const FACET_TITLES = {
@@ -24,12 +25,16 @@ export const FACET_TITLES = {
   lifecycle: 'Lifecycle stage',
   category: 'Mitigation category',
   tactic: 'ATLAS tactic',
+  kind: 'Case study kind',
+  year: 'Year',
+  source: 'Source paper',
 };
 
 export const TYPE_LABELS = {
   risk: 'AI Risk',
   technique: 'Technique',
   mitigation: 'Mitigation',
+  'case-study': 'Case study',
 };
 
 async function getJson(path, { signal } = {}) {

@@ -75,10 +75,10 @@ function copySafe(from, to) {
   }
 }
 
-// Splits ATLAS-style prose into paragraphs and turns markdown links "[text](/path)" into text.
+// Splits plain text (risk descriptions and quotes) into paragraphs at blank lines. ATLAS
+// text comes formatted as nodes instead (rich-text.js).
 export function prose(text, className) {
-  const cleaned = String(text || '').replace(/\[([^\]]+)\]\([^)]*\)/g, '$1');
-  return cleaned
+  return String(text || '')
     .split(/\n\s*\n/)
     .map((p) => p.trim())
     .filter(Boolean)

@@ -13,7 +13,8 @@ const TOP_VALUES = 8;
 const CODE_ORDERED = new Set(['domain', 'subdomain']);
 // Taxonomy order for the small fixed facets; values not listed follow in alphabetical order.
 export const FIXED_ORDER = {
-  type: ['risk', 'technique', 'mitigation'],
+  type: ['risk', 'technique', 'mitigation', 'case-study'],
+  kind: ['incident', 'exercise'],
   entity: ['human', 'ai', 'other', 'not-coded'],
   intent: ['intentional', 'unintentional', 'other', 'not-coded'],
   timing: ['pre-deployment', 'post-deployment', 'other', 'not-coded'],
@@ -25,6 +26,7 @@ const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
 
 // Compares two values of `name` in the facet's taxonomy order (code order for domains).
 export function compareValues(name, a, b) {
+  if (name === 'year') return collator.compare(b, a);  // newest first
   const order = FIXED_ORDER[name];
   if (order) {
     const ia = order.indexOf(a);
@@ -35,7 +37,7 @@ export function compareValues(name, a, b) {
 }
 
 function isStaticOrder(name) {
-  return CODE_ORDERED.has(name) || name in FIXED_ORDER;
+  return CODE_ORDERED.has(name) || name in FIXED_ORDER || name === 'year';
 }
 
 export class FacetPanel {

@@ -1,10 +1,11 @@
-// Record pages for risks, techniques and mitigations, rendered in the page from
+// Record pages for risks, techniques, mitigations and case studies, rendered in the page from
 // /api/records/{id} and /api/records/{id}/related. Every linked record is an <a data-record>
 // that main.js opens in place.
 
 import { el, prose, formatNumber } from './dom.js';
 import { TYPE_LABELS } from './api.js';
 import { compareValues } from './facets.js';
+import { renderRichText, referenceList } from './rich-text.js';
 
 const LIST_LIMIT = 40;
 
@@ -12,9 +13,8 @@ const LIST_LIMIT = 40;
 // record's links in their stored order and has no Related risks section).
 // ctx: {href(id) -> url for a record link, permalink(id), onCopy(text, what), onBack()}
 export function renderRecord(container, rec, related, ctx) {
-  const body = rec.type === 'technique' ? techniqueBody(rec, related, ctx)
-    : rec.type === 'mitigation' ? mitigationBody(rec, related, ctx)
-      : riskBody(rec, related, ctx);
+  const bodies = { technique: techniqueBody, mitigation: mitigationBody, 'case-study': caseStudyBody };
+  const body = (bodies[rec.type] || riskBody)(rec, related, ctx);
   container.replaceChildren(
     el('nav', { class: 'record-nav', 'aria-label': 'Record' },
       el('button', { type: 'button', class: 'link-button back-button', onclick: ctx.onBack }, '← Back to results')),
@@ -108,6 +108,10 @@ function riskBody(rec, related, ctx) {
         ['Page', evidence.map((ev) => ev.page).filter(Boolean).join(', ')],
       ])),
     relatedRisks(rec, related, ctx),
+    section(`Seen in real incidents (${formatNumber((rec.case_studies || []).filter((c) => c.kind === 'incident').length)})`,
+      'Case studies that used a technique linked to this risk, with the techniques that tie them: real incidents first, then red-team exercises, newest first.',
+      caseStudyList(rec.case_studies, ctx, 'No case study used a technique linked to this risk.', { ties: true }),
+      { id: 'seen-in-incidents' }),
     section(`Suggested mitigations (${formatNumber(mitigations.length)})`,
       `Defences that may help with the attack techniques linked to this risk${related ? ', most relevant first' : ''}.`,
       cards(mitigations, (m) => mitigationCard(m, ctx), 'No mitigations are linked to this risk.')),
@@ -126,7 +130,7 @@ function techniqueBody(rec, related, ctx) {
       kicker: rec.maturity ? el('span', { class: 'tag tag-quiet' }, `Maturity: ${rec.maturity}`) : null,
       lead: [
         rec.parent ? el('p', { class: 'record-parent' }, 'Sub-technique of ', recordLink(rec.parent.id, rec.parent.name, ctx)) : null,
-        el('div', { class: 'record-description' }, prose(rec.description)),
+        description(rec),
       ],
       tags: tactics,
     }),
@@ -151,8 +155,12 @@ function techniqueBody(rec, related, ctx) {
     section(`Mitigations (${formatNumber(mitigations.length)})`,
       `Defences that may help against this technique${related ? ', most relevant first' : ''}.`,
       cards(mitigations, (m) => mitigationCard(m, ctx), 'No mitigations are listed for this technique.')),
+    section(`Case studies (${formatNumber((rec.case_studies || []).length)})`,
+      'Real incidents and red-team exercises that used this technique: incidents first, newest first.',
+      caseStudyList(rec.case_studies, ctx, 'No case study used this technique.')),
     section(`Linked risks (${formatNumber((rec.risks || []).length)})`, 'AI risks this technique is linked to.',
       riskList(rec.risks, ctx, 'No risks are linked to this technique.')),
+    references(rec),
     relatedRisks(rec, related, ctx),
   ];
 }
@@ -165,7 +173,7 @@ function mitigationBody(rec, related, ctx) {
   const lifecycle = facetList(sortedFacet('lifecycle', f.lifecycle));
   return [
     header(rec, ctx, {
-      lead: el('div', { class: 'record-description' }, prose(rec.description)),
+      lead: description(rec),
       tags: categories,
     }),
     section('Record summary', 'A quick snapshot of what this page covers.',
@@ -186,6 +194,7 @@ function mitigationBody(rec, related, ctx) {
       cards(techniques, (t) => techniqueCard(t, ctx), 'No techniques are listed for this mitigation.')),
     section(`Linked risks (${formatNumber((rec.risks || []).length)})`, 'AI risks whose techniques this mitigation addresses.',
       riskList(rec.risks, ctx, 'No risks are linked to this mitigation.')),
+    references(rec),
     relatedRisks(rec, related, ctx),
   ];
 }
@@ -197,7 +206,7 @@ function mitigationCard(m, ctx) {
   const categories = (m.categories || []).map((c) => c.label || c.value);
   return el('li', { class: 'card', dataset: { id: m.id } },
     el('h3', { class: 'card-title' }, recordLink(m.id, m.name, ctx), ' ', el('span', { class: 'record-id' }, m.id)),
-    m.use ? el('div', { class: 'card-text' }, prose(m.use)) : null,
+    m.use ? el('div', { class: 'card-text' }, formatted(m.use_doc, m.use)) : null,
     el('dl', { class: 'card-meta' },
       sharedWords(m.words),
       lifecycle.length ? [el('dt', null, 'Lifecycle'), el('dd', null, tagList(lifecycle, 'tag-stage'))] : null,
@@ -209,7 +218,7 @@ function techniqueCard(t, ctx) {
   const words = sharedWords(t.words);
   return el('li', { class: 'card', dataset: { id: t.id } },
     el('h3', { class: 'card-title' }, recordLink(t.id, t.name, ctx), ' ', el('span', { class: 'record-id' }, t.id)),
-    t.use ? el('div', { class: 'card-text' }, prose(t.use)) : null,
+    t.use ? el('div', { class: 'card-text' }, formatted(t.use_doc, t.use, REFERENCE_SCOPE)) : null,
     words || tactics.length || t.origin ? el('dl', { class: 'card-meta' },
       words,
       tactics.length ? [el('dt', null, 'Tactics'), el('dd', null, tagList(tactics))] : null,
@@ -234,7 +243,7 @@ function relatedRisks(rec, related, ctx) {
   const items = Array.isArray(related.related) ? related.related : [];
   const intro = rec.type === 'risk'
     ? 'Risks from other source papers described in similar words, most similar first.'
-    : `Risks described in words close to this ${rec.type === 'technique' ? 'technique' : 'mitigation'}, most similar first.`;
+    : `Risks described in words close to this ${(TYPE_LABELS[rec.type] || 'record').toLowerCase()}, most similar first.`;
   const list = items.length
     ? el('ul', { class: 'related-list' }, items.map((r) => el('li', { class: 'related-item', dataset: { id: r.id } },
       el('div', { class: 'related-head' }, recordLink(r.id, r.title, ctx)),
@@ -281,13 +290,116 @@ function riskList(risks, ctx, emptyText) {
   return [list, more];
 }
 
+// The References list of every record page (one per page, so one scope).
+const REFERENCE_SCOPE = 'record';
+
+// ATLAS text as formatted nodes, or plain text (risks, our own records) as paragraphs.
+// `scope`: citations point into the page's References list.
+function formatted(doc, text, scope) {
+  return Array.isArray(doc) && doc.length ? renderRichText(doc, { scope }) : prose(text);
+}
+
+function description(rec) {
+  return el('div', { class: 'record-description' }, formatted(rec.description_doc, rec.description, REFERENCE_SCOPE));
+}
+
+function references(rec) {
+  const list = referenceList(rec.references, REFERENCE_SCOPE);
+  if (!list) return null;
+  return section(`References (${formatNumber(rec.references.length)})`, 'Sources the text above cites.', list,
+    { class: 'record-section record-references', id: 'references' });
+}
+
+const KIND_LABELS = { incident: 'Incident', exercise: 'Exercise' };
+
+// An incident date as precise as it was published: "2020", "2020-02" or "2020-02-01".
+export function formatIncidentDate(date, precision) {
+  if (!date) return '';
+  if (precision === 'year') return date.slice(0, 4);
+  if (precision === 'month') return date.slice(0, 7);
+  return date;
+}
+
+function caseStudyTags(c) {
+  return [
+    c.kind ? el('span', { class: ['tag', `tag-${c.kind}`] }, KIND_LABELS[c.kind] || c.kind) : null,
+    c.incident_date ? el('span', { class: 'case-date' }, formatIncidentDate(c.incident_date, c.date_precision)) : null,
+  ];
+}
+
+// Case studies, in the order the server gives (incidents first, newest first). opts.ties:
+// list the techniques that tie each to the page's record.
+function caseStudyList(items, ctx, emptyText, opts = {}) {
+  const list = items || [];
+  if (list.length === 0) return el('p', { class: 'muted' }, emptyText);
+  return el('ul', { class: 'case-list' }, list.map((c) => el('li', { class: 'case-item', dataset: { id: c.id, kind: c.kind || '' } },
+    el('div', { class: 'case-head' }, recordLink(c.id, c.name, ctx), ' ', el('span', { class: 'record-id' }, c.id)),
+    el('div', { class: 'case-meta' }, caseStudyTags(c),
+      opts.ties && Array.isArray(c.techniques) && c.techniques.length
+        ? el('span', { class: 'case-ties' }, 'Through ', c.techniques.map((t, i) => [i ? ', ' : '', recordLink(t.id, t.name, ctx)]))
+        : null))));
+}
+
+function tacticHref(id) {
+  return `?${new URLSearchParams({ tactic: id })}`;
+}
+
+// The procedure of a case study as an attack chain: each step its tactic, technique and what was done.
+function attackChain(rec, ctx) {
+  const steps = rec.procedure || [];
+  if (steps.length === 0) return el('p', { class: 'muted' }, 'No procedure is recorded for this case study.');
+  return el('ol', { class: 'attack-chain' }, steps.map((s) => el('li', { class: 'chain-step', dataset: { technique: (s.technique && s.technique.id) || '' } },
+    el('div', { class: 'chain-head' },
+      s.tactic && s.tactic.id ? el('a', { class: 'tag chain-tactic', href: tacticHref(s.tactic.id) }, s.tactic.name || s.tactic.id) : null,
+      ' ',
+      s.technique && s.technique.known
+        ? recordLink(s.technique.id, s.technique.name, ctx)
+        : el('span', { class: 'chain-technique-unknown' }, (s.technique && s.technique.id) || ''),
+      ' ', el('span', { class: 'record-id' }, (s.technique && s.technique.id) || '')),
+    el('div', { class: 'chain-text' }, formatted(s.description_doc, s.description, REFERENCE_SCOPE)))));
+}
+
+function caseStudyBody(rec, related, ctx) {
+  const steps = rec.procedure || [];
+  const date = formatIncidentDate(rec.incident_date, rec.date_precision);
+  const kind = KIND_LABELS[rec.kind] || rec.kind || '';
+  return [
+    header(rec, ctx, {
+      kicker: rec.kind ? el('span', { class: ['tag', `tag-${rec.kind}`] }, kind) : null,
+      lead: description(rec),
+      tags: [kind, date].filter(Boolean),
+    }),
+    section('Record summary', 'A quick snapshot of what this page covers.',
+      stats([
+        ['Kind', kind || '—', rec.kind === 'incident' ? 'It happened to a real system.' : 'A planned test or research demonstration.'],
+        ['Date', date || '—', 'When it happened, as precisely as published.'],
+        ['Steps', formatNumber(steps.length), 'Actions in the attack chain.'],
+      ])),
+    section('Case study profile', null,
+      definitions([
+        ['Kind', kind],
+        ['Incident date', date],
+        ['Target', rec.target],
+        ['Actor', rec.actor],
+        ['Reported by', rec.reporter],
+      ])),
+    section(`Attack chain (${formatNumber(steps.length)} steps)`,
+      'What the actor did, step by step: the ATLAS tactic (the goal) and technique (the means) of each.',
+      attackChain(rec, ctx), { class: 'record-section record-chain', id: 'attack-chain' }),
+    references(rec),
+    relatedRisks(rec, related, ctx),
+  ];
+}
+
 function cards(items, render, emptyText) {
   if (!items || items.length === 0) return el('p', { class: 'muted' }, emptyText);
   return el('ul', { class: 'card-list' }, items.map(render));
 }
 
 function section(title, intro, ...content) {
-  return el('section', { class: 'record-section' },
+  const attrs = content.length && content[content.length - 1] && content[content.length - 1].constructor === Object
+    ? content.pop() : {};
+  return el('section', { class: 'record-section', ...attrs },
     el('h2', null, title),
     intro ? el('p', { class: 'section-intro' }, intro) : null,
     content);

@@ -10,6 +10,7 @@ const HIT_FACETS = {
   risk: ['subdomain', 'domain', 'entity', 'intent', 'timing'],
   technique: ['tactic'],
   mitigation: ['category', 'lifecycle'],
+  'case-study': ['kind', 'year', 'tactic'],
 };
 const HIT_FACET_LIMIT = 6;
 
