@@ -173,13 +173,13 @@ TEST_CASE("a bad command line exits 1 and --help documents every flag", "[index]
     CHECK(out.find(flag) != std::string::npos);
 }
 
-TEST_CASE("--version prints the tool and the build's version", "[index][cli]") {
+TEST_CASE("riskatlas-index --version prints the build's version", "[index][cli]") {
   std::string out;
   CHECK(run_indexer({"--version"}, &out) == 0);
   CHECK(out == "riskatlas-index " + std::string(version()) + "\n");
 }
 
-TEST_CASE("--if-missing builds only when the root has no live index", "[index][cli][slow]") {
+TEST_CASE("riskatlas-index --if-missing builds only when the root has no live index", "[index][cli][slow]") {
   ScratchDir dir("cli-if-missing");
   const fs::path root = dir.path() / "index";
   std::string out;
