@@ -18,6 +18,7 @@
 #include "index/verify.h"
 #include "load/corpus.h"
 #include "util/command_line.h"
+#include "util/version.h"
 
 namespace {
 
@@ -34,13 +35,13 @@ enum Exit : int {
   kBuildFailed = 5,    // writing or verifying the new generation failed (disk full, permissions, ...)
 };
 
-constexpr const char* kHelp = R"(usage: riskatlas-index --corpus DIR --index ROOT [options]
+constexpr const char* kHelp = R"(Usage: riskatlas-index --corpus DIR --index ROOT [options]
 
 Loads a corpus folder (an AI Risk Repository CSV export, an ATLAS YAML distribution, JSON Lines
 records and a links file), builds a new index generation inside ROOT, verifies it, and makes it live
 with one atomic rename of ROOT/live.stub. The server follows live.stub without restarting.
 
-options:
+Options:
   --corpus DIR      corpus folder: *.csv, *.yaml/*.yml, *.jsonl, links.yaml|links.csv,
                     synonyms.yaml
   --index ROOT      index root; created if missing; generations live in ROOT/gen-*
@@ -51,11 +52,14 @@ options:
   --min-ratio R     refuse to publish when the new build has fewer than R x the live record
                     count (default 0.5); guards against truncated downloads
   --force           publish even when --min-ratio would refuse
+  --if-missing      build only when ROOT has no live index yet (no live.stub); otherwise exit 0
+                    at once, touching nothing. For a service's first start
   --check           load and validate the corpus, print the summary, touch nothing
   --quiet           print only warnings and errors, no progress or summary
+  --version         print the version and exit
   --help            this text
 
-exit codes:
+Exit codes:
   0  success (or --check passed)
   1  bad command line
   2  the corpus cannot be used (missing folder, wrong header, not ATLAS, ...); nothing touched
@@ -73,6 +77,7 @@ struct Options {
   bool force = false;
   bool check = false;
   bool quiet = false;
+  bool if_missing = false;
 };
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -87,6 +92,9 @@ Options parse_args(int argc, char** argv) {
   while (args.next()) {
     if (args.is("--help") || args.is("-h")) {
       std::cout << kHelp;
+      std::exit(kOk);
+    } else if (args.is("--version")) {
+      std::cout << "riskatlas-index " << version() << '\n';
       std::exit(kOk);
     } else if (args.is("--corpus")) {
       o.corpus.corpus_dir = args.value();
@@ -109,6 +117,8 @@ Options parse_args(int argc, char** argv) {
       o.check = true;
     } else if (args.is("--quiet")) {
       o.quiet = true;
+    } else if (args.is("--if-missing")) {
+      o.if_missing = true;
     } else {
       usage_error("unknown option " + args.flag());
     }
@@ -167,6 +177,23 @@ std::function<void(std::size_t, std::size_t)> fault_hook() {
 
 int run(const Options& opt) {
   const auto started = std::chrono::steady_clock::now();
+  if (opt.if_missing && !opt.check) {
+    // Decided before loading the corpus, so a service start with an index costs nothing. Not under
+    // the lock: a concurrent reindex at worst publishes one more generation.
+    const index::IndexRoot root(opt.index_root);
+    const auto live = root.live_generation();
+    if (live.ok()) {
+      if (!opt.quiet)
+        std::cout << opt.index_root.string() << " already has a live index (" << live->filename().string()
+                  << "); nothing to do (--if-missing)\n";
+      return kOk;
+    }
+    if (live.status().code() != StatusCode::kNotFound) {
+      std::cerr << "riskatlas-index: warning: " << live.status().message()
+                << "; not replaced because of --if-missing (a run without it, with --force, replaces it)\n";
+      return kOk;
+    }
+  }
   auto loaded = load::load_corpus(opt.corpus);
   if (!loaded.ok()) {
     std::cerr << "riskatlas-index: " << loaded.status().message() << '\n';

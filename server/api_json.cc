@@ -4,6 +4,7 @@
 
 #include "analysis/analyzer.h"
 #include "model/taxonomy.h"
+#include "util/version.h"
 
 namespace riskatlas::server {
 namespace {
@@ -173,6 +174,7 @@ OrderedJson export_json(std::string_view query, const search::ExportedMatches& e
 OrderedJson health_json(const search::IndexStatus& status) {
   if (!status.generation) {
     return {{"status", "unavailable"},
+            {"version", version()},
             {"problem", status.problem.empty() ? std::string("no index generation is open") : status.problem}};
   }
   const auto& info = status.generation->info();
@@ -180,6 +182,7 @@ OrderedJson health_json(const search::IndexStatus& status) {
     return info.build.is_object() && info.build.contains(key) ? OrderedJson(info.build[key]) : OrderedJson(fallback);
   };
   OrderedJson out{{"status", status.damage.empty() ? "ok" : "damaged"},
+                  {"version", version()},
                   {"documents", info.documents},
                   {"generation", info.name},
                   {"uuid", info.uuid},

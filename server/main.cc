@@ -12,19 +12,21 @@
 
 #include "http_server.h"
 #include "util/command_line.h"
+#include "util/version.h"
+#include "web_location.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using riskatlas::server::HttpServer;
 
-constexpr const char* kHelp = R"(usage: riskatlas-serve --index ROOT [options]
+constexpr const char* kHelp = R"(Usage: riskatlas-serve --index ROOT [options]
 
 Serves the riskatlas search API and web UI (API reference: README.md, "HTTP API"). Follows ROOT/live.stub:
 a generation published by riskatlas-index is served within about a second, without a restart.
 Without a usable index the server still starts; the API answers 503 until an index appears.
 
-options:
+Options:
   --index ROOT    index root written by riskatlas-index (or one generation directory)
   --host ADDR     address to listen on (default 127.0.0.1). cpp-httplib 0.11 is not hardened for
                   direct internet exposure: put a reverse proxy in front before binding elsewhere
@@ -37,13 +39,15 @@ options:
   --request-timeout S
                   seconds a client has to send a whole request, 1-300 (default 5); a slower one
                   gets a 408 and is disconnected
-  --web DIR       web UI directory served under / (default: )" RISKATLAS_WEB_DIR R"()
+  --web DIR       web UI directory served under / (default: )" RISKATLAS_WEB_FROM_BINARY R"( from the
+                  folder of this program; when run from its build directory, the source tree's UI)
+  --version       print the version and exit
   --help          this text
 
 Logs one line per request to stderr. SIGTERM or SIGINT stops the server cleanly: it stops
 accepting connections and lets requests in flight finish.
 
-exit codes:
+Exit codes:
   0  stopped by SIGTERM/SIGINT
   1  bad command line
   2  cannot listen on the address (in use, not a local address, ...)
@@ -58,11 +62,14 @@ enum Exit : int { kOk = 0, kUsage = 1, kCannotListen = 2 };
 
 HttpServer::Options parse_args(int argc, char** argv) {
   HttpServer::Options o;
-  o.web_dir = RISKATLAS_WEB_DIR;
+  bool have_web = false;
   riskatlas::CommandLine args(argc, argv, usage_error);
   while (args.next()) {
     if (args.is("--help") || args.is("-h")) {
       std::cout << kHelp;
+      std::exit(kOk);
+    } else if (args.is("--version")) {
+      std::cout << "riskatlas-serve " << riskatlas::version() << '\n';
       std::exit(kOk);
     } else if (args.is("--index")) {
       o.index = args.value();
@@ -78,12 +85,17 @@ HttpServer::Options parse_args(int argc, char** argv) {
       o.request_timeout = std::chrono::seconds(args.whole_number(1, 300));
     } else if (args.is("--web")) {
       o.web_dir = args.value();
+      have_web = true;
     } else {
       usage_error("unknown option " + args.flag());
     }
   }
   if (o.index.empty()) usage_error("--index ROOT is required");
   if (o.host.empty()) usage_error("--host needs an address");
+  if (!have_web) {
+    o.web_dir = riskatlas::server::default_web_dir({riskatlas::server::current_executable(), RISKATLAS_WEB_FROM_BINARY,
+                                                    RISKATLAS_BUILD_DIR, RISKATLAS_SOURCE_WEB_DIR});
+  }
   return o;
 }
 
@@ -118,7 +130,8 @@ int main(int argc, char** argv) {
     sigwait(&stop_signals, &signal);
     server.stop();
   });
-  std::cerr << "riskatlas-serve: listening on http://" << options.host << ":" << options.port << '\n';
+  std::cerr << "riskatlas-serve " << riskatlas::version() << ": listening on http://" << options.host << ":"
+            << options.port << (options.web_dir.empty() ? "" : ", web UI from " + options.web_dir.string()) << '\n';
   const bool clean = server.listen_after_bind();
   // Wake the signal thread if listen ended for another reason; harmless when it already returned.
   pthread_kill(signal_thread.native_handle(), SIGTERM);

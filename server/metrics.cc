@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "util/version.h"
+
 namespace riskatlas::server {
 namespace {
 
@@ -43,6 +45,10 @@ void Metrics::observe(const std::string& route, int status, double seconds) {
 
 std::string Metrics::render(std::size_t documents) const {
   std::string out;
+  // The version as a label on a constant 1, the Prometheus convention for build information.
+  out += "# HELP riskatlas_build_info The riskatlas version of this server (always 1).\n";
+  out += "# TYPE riskatlas_build_info gauge\n";
+  out += "riskatlas_build_info{version=\"" + std::string(version()) + "\"} 1\n";
   out += "# HELP riskatlas_http_requests_total HTTP requests answered, by route template and status.\n";
   out += "# TYPE riskatlas_http_requests_total counter\n";
   std::lock_guard lock(mutex_);

@@ -7,6 +7,7 @@
 
 #include "index/generations.h"
 #include "process.h"
+#include "util/version.h"
 
 using namespace riskatlas;
 using namespace riskatlas::testing;
@@ -167,6 +168,31 @@ TEST_CASE("a bad command line exits 1 and --help documents every flag", "[index]
   CHECK(run_indexer({"--corpus", corpus(), "--keep", "0", "--index", "x"}) == 1);
   CHECK(run_indexer({"--help"}, &out) == 0);
   for (const char* flag : {"--corpus", "--index", "--extra", "--links", "--keep", "--min-ratio", "--force", "--check",
-                           "--quiet"})
+                           "--quiet", "--if-missing", "--version"})
     CHECK(out.find(flag) != std::string::npos);
+}
+
+TEST_CASE("riskatlas-index --version prints the build's version", "[index][cli]") {
+  std::string out;
+  CHECK(run_indexer({"--version"}, &out) == 0);
+  CHECK(out == "riskatlas-index " + std::string(version()) + "\n");
+}
+
+TEST_CASE("riskatlas-index --if-missing builds only when the root has no live index", "[index][cli][slow]") {
+  ScratchDir dir("cli-if-missing");
+  const fs::path root = dir.path() / "index";
+  std::string out;
+  REQUIRE(run_indexer({"--if-missing", "--corpus", corpus(), "--index", root.string()}, &out) == 0);
+  const fs::path first = live_of(root);
+  CHECK(documents(first) > 100);
+  // With a live index it touches nothing, even with a corpus that could not be loaded.
+  CHECK(run_indexer({"--if-missing", "--corpus", (dir.path() / "missing").string(), "--index", root.string()}, &out) ==
+        0);
+  CHECK(out.find("already has a live index") != std::string::npos);
+  CHECK(index::IndexRoot(root).generations() == std::vector<fs::path>{first});
+  // A broken live pointer is reported and left for a run without --if-missing to replace.
+  std::ofstream(root / index::kLiveStubName, std::ios::trunc) << "auto gen-missing\n";
+  CHECK(run_indexer({"--if-missing", "--quiet", "--corpus", corpus(), "--index", root.string()}, &out) == 0);
+  CHECK(out.find("warning: ") != std::string::npos);
+  CHECK(index::IndexRoot(root).generations() == std::vector<fs::path>{first});
 }

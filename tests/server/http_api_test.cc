@@ -7,6 +7,7 @@
 
 #include "process.h"
 #include "server/server_fixture.h"
+#include "util/version.h"
 
 using namespace riskatlas::testing;
 using Json = nlohmann::ordered_json;
@@ -212,6 +213,7 @@ TEST_CASE_METHOD(ServerTest, "facets lists every facet over the whole index", "[
 TEST_CASE_METHOD(ServerTest, "healthz reports the generation being served", "[http][slow]") {
   const Json body = body_of(cli->Get("/healthz"));
   CHECK(body["status"] == "ok");
+  CHECK(body["version"] == std::string(riskatlas::version()));
   CHECK(body["documents"].get<int>() > 0);
   CHECK(body["uuid"].is_string());
   CHECK(body.contains("built_at"));
@@ -232,6 +234,7 @@ TEST_CASE("without an index the API answers 503", "[http][slow]") {
   CHECK(health->status == 503);
   const Json body = Json::parse(health->body);
   CHECK(body["status"] == "unavailable");
+  CHECK(body["version"] == std::string(riskatlas::version()));
   CHECK(body["problem"].is_string());
   check_errors(*cli, {{"/api/search?q=x", 503, "index_unavailable"},
                       {"/api/records/AML.T0070", 503, "index_unavailable"},

@@ -2,6 +2,7 @@
 
 #include "metrics.h"
 #include "request_log.h"
+#include "util/version.h"
 
 using namespace riskatlas::server;
 
@@ -33,6 +34,8 @@ TEST_CASE("metrics render in the Prometheus text format", "[http]") {
   CHECK_THAT(text, Catch::Contains("riskatlas_http_request_duration_seconds_bucket{route=\"/api/search\",le=\"+Inf\"} 3\n"));
   CHECK_THAT(text, Catch::Contains("riskatlas_http_request_duration_seconds_count{route=\"/api/search\"} 3\n"));
   CHECK_THAT(text, Catch::Contains("# TYPE riskatlas_index_documents gauge\nriskatlas_index_documents 169\n"));
+  CHECK_THAT(text, Catch::Contains("# TYPE riskatlas_build_info gauge\nriskatlas_build_info{version=\"" +
+                                   std::string(riskatlas::version()) + "\"} 1\n"));
 }
 
 TEST_CASE("log lines escape control characters and cut long targets", "[http]") {

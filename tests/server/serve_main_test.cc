@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "server/server_fixture.h"
+#include "util/version.h"
 
 extern char** environ;
 
@@ -108,7 +109,28 @@ TEST_CASE("riskatlas-serve --help documents every flag", "[http][slow]") {
   Child child({"--help"}, dir.path() / "out.txt");
   CHECK(child.wait_exit(kHangGuard) == 0);
   const std::string help = read_file(dir.path() / "out.txt");
-  for (const char* flag : {"--index", "--host", "--port", "--threads", "--web", "--help"}) CHECK_THAT(help, Catch::Contains(flag));
+  for (const char* flag : {"--index", "--host", "--port", "--threads", "--web", "--version", "--help"})
+    CHECK_THAT(help, Catch::Contains(flag));
+}
+
+TEST_CASE("riskatlas-serve --version prints the build's version", "[http][slow]") {
+  ScratchDir dir("serve-version-" + std::to_string(::getpid()));
+  Child child({"--version"}, dir.path() / "out.txt");
+  CHECK(child.wait_exit(kHangGuard) == 0);
+  CHECK(read_file(dir.path() / "out.txt") == "riskatlas-serve " + std::string(riskatlas::version()) + "\n");
+}
+
+TEST_CASE("riskatlas-serve run from its build directory without --web serves the source tree's UI", "[http][slow]") {
+  ScratchDir dir("serve-web-" + std::to_string(::getpid()));
+  const int port = free_port();
+  Child child({"--index", shared_index().string(), "--port", std::to_string(port)}, dir.path() / "out.txt");
+  REQUIRE(wait_healthy(port));
+  httplib::Client cli("127.0.0.1", port);
+  const auto page = cli.Get("/");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->body == read_file(source_dir() / "server" / "web" / "index.html"));
+  CHECK_THAT(read_file(dir.path() / "out.txt"), Catch::Contains("web UI from " + (source_dir() / "server" / "web").string()));
 }
 
 TEST_CASE("riskatlas-serve refuses a bad command line", "[http][slow]") {
