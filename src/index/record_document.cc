@@ -33,7 +33,9 @@ json facet_json(const FacetLabels& labels, const FacetValues& values) {
   for (const auto& [facet, vals] : values) {
     const model::FacetSpec* spec = model::find_facet(facet);
     if (spec == nullptr || vals.empty()) continue;
-    auto one = [&](const std::string& v) { return json{{"value", v}, {"label", label_of(labels, facet, v)}}; };
+    // A named reference, because clang before 16 cannot capture a structured binding.
+    const std::string& name = facet;
+    auto one = [&](const std::string& v) { return json{{"value", v}, {"label", label_of(labels, name, v)}}; };
     if (spec->multi) {
       json list = json::array();
       for (const auto& v : vals) list.push_back(one(v));

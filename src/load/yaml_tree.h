@@ -20,6 +20,10 @@ namespace riskatlas::load {
 struct YamlNode {
   enum class Kind { kScalar, kSequence, kMapping };
 
+  // User-provided: clang (libstdc++ 12) rejects the defaulted one, whose checks need the
+  // std::pair<std::string, YamlNode> of `entries` complete before YamlNode is.
+  YamlNode() {}
+
   Kind kind = Kind::kScalar;
   std::size_t line = 0;    // 1-based
   std::size_t column = 0;  // 1-based

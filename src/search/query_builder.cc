@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <utility>
 
 #include "analysis/stopwords.h"
 #include "index/schema.h"
@@ -143,9 +144,10 @@ class Builder {
     if (positive) remember(tokens, item.field);
 
     if (item.wildcard) {
-      const Token& last = tokens.back();
-      if (positive) out_.highlight.prefixes.push_back(last.text);
+      // Moved out, not referenced: pop_back() destroys the element (its text freed when long).
+      const Token last = std::move(tokens.back());
       tokens.pop_back();
+      if (positive) out_.highlight.prefixes.push_back(last.text);
       Xapian::Query wild(Xapian::Query::OP_WILDCARD, prefix + last.text, kMaxWildcardTerms,
                          Xapian::Query::WILDCARD_LIMIT_ERROR);
       return tokens.empty() ? wild : Xapian::Query(Xapian::Query::OP_AND, words_query(tokens, prefix, false), wild);

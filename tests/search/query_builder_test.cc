@@ -106,3 +106,16 @@ TEST_CASE("a query that is a whole title carries the exact-title boost", "[searc
   CHECK(parse("Training data poisoning").boost.get_description().find("XTtraining data poisoning") != std::string::npos);
   CHECK(parse("training -data").boost.get_description().find("XT") == std::string::npos);
 }
+
+TEST_CASE("a wildcard word longer than a short string expands from the whole word", "[search]") {
+  // Found by tests/fuzz (query_search): the word was read after its token had been destroyed, a
+  // heap-use-after-free once the text outgrew the string's inline buffer (15 bytes).
+  const std::string word = "backdoorpoisoningcampaign";
+  for (const std::string& q : {word + "*", "data " + word + "*", "title:" + word + "*"}) {
+    const auto p = parse(q);
+    INFO(q);
+    REQUIRE_FALSE(p.clauses.empty());
+    CHECK(p.clauses.back().query.get_description().find(word) != std::string::npos);
+    CHECK(p.highlight.prefixes == std::vector<std::string>{word});
+  }
+}

@@ -1,0 +1,8 @@
+// Fuzzes the ATLAS YAML loader (load_atlas_yaml, on our libyaml tree): any bytes as a distribution.
+#include "fuzz_support.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static riskatlas::fuzz::InputFile file("atlas.yaml");
+  riskatlas::fuzz::run_loader(riskatlas::load::load_atlas_yaml, file, riskatlas::fuzz::as_text(data, size));
+  return 0;
+}
