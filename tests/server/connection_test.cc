@@ -12,19 +12,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// How long a test waits before calling a server hung; no test asserts how fast anything is.
-constexpr auto kHangGuard = 30s;
-
-int status_of(const std::string& raw_answer) {
-  if (raw_answer.rfind("HTTP/1.1 ", 0) != 0) return -1;
-  return std::stoi(raw_answer.substr(9, 3));
-}
-
-std::size_t count_of(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
-  return n;
-}
 
 void wait_for_connections(const TestServer& server, std::size_t n) {
   const auto deadline = std::chrono::steady_clock::now() + kHangGuard;

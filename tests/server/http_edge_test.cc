@@ -17,20 +17,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// How long a test waits before calling a server hung: generous, so a slow (sanitizer) build is not a
-// failure; no test asserts how fast anything is.
-constexpr auto kHangGuard = 30s;
-
-int status_of(const std::string& raw_answer) {
-  if (raw_answer.rfind("HTTP/1.1 ", 0) != 0) return -1;
-  return std::stoi(raw_answer.substr(9, 3));
-}
-
-std::size_t count_of(const std::string& text, const std::string& needle) {
-  std::size_t n = 0;
-  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
-  return n;
-}
 
 }  // namespace
 

@@ -20,10 +20,6 @@ extern char** environ;
 using namespace riskatlas::testing;
 using namespace std::chrono_literals;
 
-// How long to wait before calling the process hung; it returns as soon as the process exits, so a
-// slow (sanitizer) build is not a failure and no duration is asserted.
-constexpr auto kHangGuard = 30s;
-
 namespace {
 
 // A running child process with stdout+stderr redirected to a file.

@@ -137,6 +137,22 @@ class RawConnection {
   int fd_;
 };
 
+// How long a test waits before calling a server hung: generous, so a slow (sanitizer) build is not a
+// failure; no test asserts how fast anything is.
+inline constexpr std::chrono::seconds kHangGuard{30};
+
+// The status code of a raw HTTP/1.1 answer, or -1.
+inline int status_of(const std::string& raw_answer) {
+  if (raw_answer.rfind("HTTP/1.1 ", 0) != 0) return -1;
+  return std::stoi(raw_answer.substr(9, 3));
+}
+
+inline std::size_t count_of(const std::string& text, const std::string& needle) {
+  std::size_t n = 0;
+  for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  return n;
+}
+
 // Sends raw bytes on a new connection and returns everything the server sends back until it closes
 // the connection or `wait` passes ("<timeout>" is appended then).
 std::string raw_exchange(int port, const std::string& request, std::chrono::milliseconds wait);
