@@ -48,6 +48,9 @@ Options:
   --extra FILE      an extra JSON Lines file of records (repeatable)
   --links FILE      links file to use instead of DIR/links.{yaml,yml,csv}
   --synonyms FILE   search vocabulary to use instead of DIR/synonyms.yaml
+  --shards N        write the generation as N shard databases (1-64, default 1), records assigned
+                    by a stable hash of their id and written by one thread per core; a stub file
+                    (GENERATION/XAPIANDB) lists them after the vocabulary database (README, "Sharding")
   --keep K          generations to keep, the live one included (default 2)
   --min-ratio R     refuse to publish when the new build has fewer than R x the live record
                     count (default 0.5); guards against truncated downloads
@@ -73,6 +76,7 @@ struct Options {
   load::CorpusOptions corpus;
   fs::path index_root;
   std::size_t keep = 2;
+  std::size_t shards = 1;
   double min_ratio = 0.5;
   bool force = false;
   bool check = false;
@@ -107,6 +111,8 @@ Options parse_args(int argc, char** argv) {
       o.corpus.links_file = fs::path(args.value());
     } else if (args.is("--synonyms")) {
       o.corpus.synonyms_file = fs::path(args.value());
+    } else if (args.is("--shards")) {
+      o.shards = static_cast<std::size_t>(args.whole_number(1, 64));
     } else if (args.is("--keep")) {
       o.keep = static_cast<std::size_t>(args.whole_number(1, 100));
     } else if (args.is("--min-ratio")) {
@@ -222,6 +228,7 @@ int run(const Options& opt) {
   index::PendingGeneration generation(root);  // removed on every return below but the last
   index::WriteOptions write_options;
   write_options.build_info = build_info(report);
+  write_options.shards = opt.shards;
   if (!opt.quiet) {
     write_options.progress = [](std::size_t done, std::size_t total) {
       std::cerr << "indexed " << done << " / " << total << " records\n";
@@ -271,7 +278,12 @@ int run(const Options& opt) {
       std::cout << sep << n << ' ' << type;
       sep = ", ";
     }
-    std::cout << "), " << written->links << " risk-technique links\n"
+    std::cout << "), " << written->links << " risk-technique links";
+    if (!written->shard_documents.empty()) {
+      std::cout << "; records per shard:";
+      for (const std::size_t n : written->shard_documents) std::cout << ' ' << n;
+    }
+    std::cout << "\n"
               << "live: " << generation.path().filename().string() << " (uuid " << written->uuid << "), "
               << removed.size() << " old generations removed, " << seconds << " s\n";
   }

@@ -1,7 +1,18 @@
 #include "index/index_writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <deque>
+#include <fstream>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
 #include <unordered_set>
 
 #include <xapian.h>
@@ -9,6 +20,7 @@
 #include "analysis/analyzer.h"
 #include "index/record_document.h"
 #include "index/schema.h"
+#include "index/shards.h"
 #include "index/text_keys.h"
 
 namespace riskatlas::index {
@@ -49,16 +61,151 @@ void remove_partial(const std::filesystem::path& dir) {
   std::filesystem::remove_all(dir, ec);
 }
 
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+// The metadata every reader checks (generation.cc): analyzer and schema; `labels` and `build` only
+// in the database the server reads them from (the only one, or a sharded set's vocabulary).
+void set_common_metadata(Xapian::WritableDatabase& db) {
+  db.set_metadata(schema::kMetaAnalyzer, analysis::analyzer_version());
+  db.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
+}
+
+// Where build_documents' output goes: one database, or one queue per writer thread of a sharded set.
+class DocumentSink {
+ public:
+  virtual ~DocumentSink() = default;
+  virtual void add(const std::string& id, Xapian::Document&& doc) = 0;
+};
+
+class SingleSink : public DocumentSink {
+ public:
+  explicit SingleSink(Xapian::WritableDatabase& db) : db_(db) {}
+  void add(const std::string&, Xapian::Document&& doc) override { db_.add_document(doc); }
+
+ private:
+  Xapian::WritableDatabase& db_;
+};
+
+// Writer threads, each owning the WritableDatabases of shards k with k % threads == its number; the
+// producer (build_documents, on the calling thread) hands documents over through bounded queues.
+class ShardedSink : public DocumentSink {
+ public:
+  ShardedSink(const std::filesystem::path& dir, std::size_t shards, const std::string& generation)
+      : shards_(shards), counts_(shards, 0) {
+    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+    for (std::size_t w = std::min(shards, cores); w > 0; --w) workers_.push_back(std::make_unique<Worker>());
+    for (std::size_t k = 0; k < shards; ++k) {
+      auto db = std::make_unique<Xapian::WritableDatabase>((dir / shard_name(k)).string(),
+                                                            Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+      set_common_metadata(*db);
+      db->set_metadata(schema::kMetaShard, dump({{"generation", generation}, {"shards", shards}, {"shard", k}}));
+      dbs_.push_back(std::move(db));
+    }
+    for (std::size_t w = 0; w < workers_.size(); ++w) workers_[w]->thread = std::thread([this, w] { work(w); });
+  }
+  ~ShardedSink() override { (void)finish(); }  // unwinding: the build is removed whatever this says
+
+  void add(const std::string& id, Xapian::Document&& doc) override {
+    const std::size_t k = shard_of(id, shards_);
+    ++counts_[k];
+    Worker& w = *workers_[k % workers_.size()];
+    std::unique_lock lock(w.mutex);
+    w.space.wait(lock, [&] { return w.queue.size() < kQueueDepth || w.failed; });
+    if (w.failed) return;  // finish() reports the error
+    w.queue.emplace_back(k, std::move(doc));
+    w.ready.notify_one();
+  }
+
+  // Commits every shard and joins the threads; the first error of any writer, else OK.
+  Status finish() {
+    for (auto& w : workers_) {
+      {
+        std::lock_guard lock(w->mutex);
+        w->closed = true;
+      }
+      w->ready.notify_one();
+    }
+    for (auto& w : workers_)
+      if (w->thread.joinable()) w->thread.join();
+    for (auto& w : workers_)
+      if (!w->error.empty()) return Status::IOError(w->error);
+    return Status::OK();
+  }
+  const std::vector<std::size_t>& counts() const { return counts_; }
+
+ private:
+  static constexpr std::size_t kQueueDepth = 256;
+  struct Worker {
+    std::thread thread;
+    std::mutex mutex;
+    std::condition_variable ready, space;
+    std::deque<std::pair<std::size_t, Xapian::Document>> queue;
+    bool closed = false, failed = false;
+    std::string error;
+  };
+
+  void work(std::size_t w_index) {
+    Worker& w = *workers_[w_index];
+    try {
+      for (;;) {
+        std::unique_lock lock(w.mutex);
+        w.ready.wait(lock, [&] { return !w.queue.empty() || w.closed; });
+        if (w.queue.empty()) break;
+        auto [k, doc] = std::move(w.queue.front());
+        w.queue.pop_front();
+        lock.unlock();
+        w.space.notify_one();
+        dbs_[k]->add_document(doc);
+      }
+      for (std::size_t k = w_index; k < shards_; k += workers_.size()) {
+        dbs_[k]->commit();
+        dbs_[k]->close();
+      }
+    } catch (const Xapian::Error& e) {
+      fail(w, e.get_description());
+    } catch (const std::exception& e) {
+      fail(w, e.what());
+    }
+  }
+  void fail(Worker& w, std::string what) {
+    std::lock_guard lock(w.mutex);
+    w.error = std::move(what);
+    w.failed = true;
+    w.queue.clear();
+    w.space.notify_all();
+  }
+
+  std::size_t shards_;
+  std::vector<std::size_t> counts_;
+  std::vector<std::unique_ptr<Xapian::WritableDatabase>> dbs_;
+  std::vector<std::unique_ptr<Worker>> workers_;  // all made before any thread starts
+};
+
 }  // namespace
 
 Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesystem::path& db_dir,
                                     const WriteOptions& options, Diagnostics& warnings) {
   std::error_code ec;
   if (std::filesystem::exists(db_dir, ec)) return Status::InvalidArgument(db_dir.string() + ": already exists");
+  if (options.shards < 1 || options.shards > kMaxShards)
+    return Status::InvalidArgument("shards: from 1 to " + std::to_string(kMaxShards));
+  const bool sharded = options.shards > 1;
 
   WriteSummary summary;
   try {
-    Xapian::WritableDatabase db(db_dir.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+    // The database holding vocabulary and metadata: the only one, or a sharded set's vocabulary.
+    if (sharded) std::filesystem::create_directory(db_dir);
+    const std::filesystem::path main_dir = sharded ? db_dir / kVocabularyName : db_dir;
+    Xapian::WritableDatabase db(main_dir.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+    std::unique_ptr<DocumentSink> sink;
+    ShardedSink* shard_sink = nullptr;
+    if (sharded) {
+      auto s = std::make_unique<ShardedSink>(db_dir, options.shards, db_dir.filename().string());
+      shard_sink = s.get();
+      sink = std::move(s);
+    } else {
+      sink = std::make_unique<SingleSink>(db);
+    }
     analysis::Analyzer analyzer;
     const model::LinkGraph graph(atlas);
     const FacetLabels labels = collect_labels(atlas);
@@ -72,13 +219,17 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
         warnings.push_back({"record " + built.id, "skipped: a record with this id was already indexed"});
         return;
       }
-      db.add_document(built.document);
+      sink->add(built.id, std::move(built.document));
       for (auto& word : built.spelling_words) spelling.insert(std::move(word));
       ++summary.documents;
       ++summary.by_type[model::type_value(built.type)];
       if (options.progress && summary.documents % options.progress_every == 0)
         options.progress(summary.documents, total);
     });
+    if (shard_sink != nullptr) {
+      if (Status s = shard_sink->finish(); !s.ok()) throw std::runtime_error(s.message());
+      summary.shard_documents = shard_sink->counts();
+    }
     for (const auto& word : spelling) db.add_spelling(word);
     add_vocabulary(db, atlas.synonyms, analyzer, warnings);
     for (std::size_t r = 0; r < atlas.risks.size(); ++r) summary.links += graph.techniques_of_risk(r).size();
@@ -89,14 +240,30 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     build["documents"] = summary.documents;
     build["by_type"] = summary.by_type;
     build["links"] = summary.links;
+    if (sharded) build["shards"] = summary.shard_documents;
     nlohmann::json labels_json = labels;
-    db.set_metadata(schema::kMetaBuild, build.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    db.set_metadata(schema::kMetaLabels, labels_json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    db.set_metadata(schema::kMetaAnalyzer, analysis::analyzer_version());
-    db.set_metadata(schema::kMetaSchema, schema::kSchemaVersion);
+    db.set_metadata(schema::kMetaBuild, dump(build));
+    db.set_metadata(schema::kMetaLabels, dump(labels_json));
+    set_common_metadata(db);
+    if (sharded)
+      db.set_metadata(schema::kMetaShard, dump({{"generation", db_dir.filename().string()}, {"shards", options.shards}}));
     db.commit();
-    summary.uuid = db.get_uuid();
     db.close();
+    sink.reset();
+    if (sharded) {
+      // Written last: until it exists the directory is not a database anyone can open.
+      const std::filesystem::path stub = db_dir / kShardStubName;
+      std::ofstream out(stub, std::ios::trunc);
+      out << shard_stub_text(options.shards);
+      out.close();
+      if (!out) throw std::runtime_error(stub.string() + ": cannot write");
+      // Durable before publish() points live.stub at the generation (it fsyncs only the directory).
+      const int fd = ::open(stub.c_str(), O_RDONLY | O_CLOEXEC);
+      const bool synced = fd >= 0 && ::fsync(fd) == 0;
+      if (fd >= 0) ::close(fd);
+      if (!synced) throw std::runtime_error(stub.string() + ": cannot sync");
+    }
+    summary.uuid = Xapian::Database(db_dir.string()).get_uuid();
   } catch (const Xapian::Error& e) {
     remove_partial(db_dir);
     return Status::IOError(db_dir.string() + ": " + e.get_description());

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -21,16 +22,20 @@ struct WriteOptions {
   // Called every `progress_every` documents with (written, total).
   std::function<void(std::size_t, std::size_t)> progress;
   std::size_t progress_every = 500;
+  // 1: one database in `db_dir`. N > 1: a sharded generation (index/shards.h) whose shards are
+  // written by min(N, cores) threads, each with its own WritableDatabases.
+  std::size_t shards = 1;
 };
 
 struct WriteSummary {
   std::size_t documents = 0;
   std::map<std::string, std::size_t> by_type;  // "risk" -> count, ...
   std::size_t links = 0;
-  std::string uuid;  // the new database's UUID: the identity of this build
+  std::string uuid;  // the new database's UUID (a sharded one's joins its parts'): the identity of this build
+  std::vector<std::size_t> shard_documents;  // documents per shard; empty when not sharded
 };
 
-// Builds the whole database in `db_dir`, which must not exist yet, and commits it once.
+// Builds the whole database (or sharded set) in `db_dir`, which must not exist yet, and commits it once.
 // On any failure the partial directory is removed and a Status names the cause (disk full,
 // permissions, ...); nothing outside `db_dir` is touched.
 Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesystem::path& db_dir,

@@ -96,6 +96,9 @@ inline constexpr const char* kMetaAnalyzer = "riskatlas.analyzer";  // analysis:
 inline constexpr const char* kMetaBuild = "riskatlas.build";        // JSON: built_at, versions, stats
 inline constexpr const char* kMetaLabels = "riskatlas.labels";      // JSON: facet -> {value: label}
 inline constexpr const char* kMetaSchema = "riskatlas.schema";      // kSchemaVersion
+// JSON in each database of a sharded generation (index/shards.h): {"generation": its directory name,
+// "shards": N, "shard": K} ("shard" absent in the vocabulary).
+inline constexpr const char* kMetaShard = "riskatlas.shard";
 inline constexpr const char* kSchemaVersion = "2";
 
 }  // namespace riskatlas::schema

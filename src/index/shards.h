@@ -1,0 +1,59 @@
+// Sharded generations: the layout the indexer writes and the stub format every reader parses.
+//
+// A generation built with --shards N is a directory holding
+//   vocabulary/   a database with no documents: the synonyms, the spelling table and the build
+//                 metadata (labels, analyzer, schema). Xapian 1.4.22 answers synonym and spelling
+//                 lookups only from local databases (a remote one returns nothing, silently) and
+//                 metadata only from the first database of a set, so the server needs this one
+//                 local and first.
+//   shard-K/      the documents whose id hashes to K (shard_of), with metadata naming the shard and
+//                 its generation (kMetaShard), so a reader can refuse a set mixing two builds.
+//   XAPIANDB      a Xapian stub listing "auto vocabulary" then "auto shard-K": Xapian opens the
+//                 directory as the whole set, and so does riskatlas (parse_shard_stub).
+// The same stub syntax, with "remote HOST:PORT" lines for shards served by xapian-tcpsrv, is what
+// riskatlas-serve --index accepts as a front stub (README, "Sharding").
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/status.h"
+
+namespace riskatlas::index {
+
+inline constexpr const char* kShardStubName = "XAPIANDB";  // the name Xapian's auto backend looks for
+inline constexpr const char* kVocabularyName = "vocabulary";
+inline constexpr std::size_t kMaxShards = 64;
+
+// shard-K
+std::string shard_name(std::size_t k);
+
+// The shard of a record: FNV-1a (64 bit) of its id, modulo `shards`. Stable across builds, compilers
+// and machines (std::hash is not), so a record stays on its shard from one reindex to the next.
+std::size_t shard_of(std::string_view id, std::size_t shards);
+
+// One database of a stub: a local path (auto/glass) or a xapian-tcpsrv address.
+struct ShardEntry {
+  enum class Kind { kLocal, kRemote };
+  Kind kind = Kind::kLocal;
+  std::filesystem::path path;  // kLocal: absolute (relative entries are resolved against the stub's folder)
+  std::string host;            // kRemote
+  unsigned port = 0;           // kRemote
+  std::string line;            // as written, for messages and /healthz
+};
+
+// Parses a Xapian stub ("auto PATH", "glass PATH", "remote HOST:PORT", blank lines and # comments).
+// `remote :PROGRAM` (which would make the reader run a program) and other backends are refused.
+Result<std::vector<ShardEntry>> parse_shard_stub(std::string_view text, const std::filesystem::path& base);
+
+// Reads and parses the stub file at `path`.
+Result<std::vector<ShardEntry>> read_shard_stub(const std::filesystem::path& path);
+
+// The stub text listing a sharded generation's vocabulary and `shards` shards.
+std::string shard_stub_text(std::size_t shards);
+
+}  // namespace riskatlas::index
