@@ -154,7 +154,7 @@ std::string label(const FacetLabels& labels, const std::string& facet, const std
 
 }  // namespace
 
-std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTable& table, const MatchSet& match,
+std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTable* table, const MatchSet& match,
                                             const FacetSpies& main_spies, const ValueCounts& matched_types,
                                             const FacetLabels& labels) {
   std::set<std::string> types;
@@ -169,7 +169,7 @@ std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTab
     if (selected.empty() && !applies(spec, types)) continue;
     const ValueCounts counts =
         main_spies.has(name) ? main_spies.counts(name)
-                             : count_values(db, filtered_query(match.text, match.filters, name), spec, &table,
+                             : count_values(db, filtered_query(match.text, match.filters, name), spec, table,
                                             match.decider);
     FacetCounts fc{name, std::string(spec.label), {}};
     for (const auto& [value, n] : counts) {

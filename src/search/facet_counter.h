@@ -104,7 +104,8 @@ struct MatchSet {
 // Disjunctive counts of every facet that applies to the matched record types (or has a filter): each
 // facet counted with all filters applied but its own, most frequent value first. `main_spies` already
 // counted the unfiltered facets on the fully filtered match, whose record types are `matched_types`.
-std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTable& table, const MatchSet& match,
+// Without a `table` (a remote shard) the counts come from value slots.
+std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTable* table, const MatchSet& match,
                                             const FacetSpies& main_spies, const ValueCounts& matched_types,
                                             const FacetLabels& labels);
 

@@ -19,9 +19,14 @@ FacetTable load_facet_table(const Xapian::Database& db) {
 
 }  // namespace
 
-Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path& dir) {
+Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path& dir,
+                                                      std::chrono::milliseconds remote_timeout) {
+  auto shards = ShardSet::resolve(dir, remote_timeout);
+  if (!shards.ok()) return Status::Unavailable(shards.status().message());
   try {
-    auto db = std::make_unique<Xapian::Database>(dir.string());
+    auto opened = shards->open();
+    if (!opened.ok()) return opened.status();
+    auto db = std::move(opened).value();
     GenerationInfo info;
     info.dir = dir;
     info.name = dir.filename().string();
@@ -40,7 +45,8 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
     }
     info.analyzer_version = db->get_metadata(schema::kMetaAnalyzer);
     info.analyzer_matches = info.analyzer_version == analysis::analyzer_version();
-    std::shared_ptr<Generation> gen(new Generation(std::move(info), load_facet_table(*db)));
+    FacetTable table = shards->sharded() ? FacetTable() : load_facet_table(*db);
+    std::shared_ptr<Generation> gen(new Generation(std::move(info), std::move(table), std::move(shards).value()));
     gen->pool_.push_back(std::move(db));
     return gen;
   } catch (const Xapian::Error& e) {
@@ -49,18 +55,6 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
     return Status::Unavailable(dir.string() + ": " + e.what());
   }
 }
-
-namespace {
-
-Result<std::unique_ptr<Xapian::Database>> open_database(const std::filesystem::path& dir) {
-  try {
-    return std::make_unique<Xapian::Database>(dir.string());
-  } catch (const Xapian::Error& e) {
-    return Status::Unavailable(dir.string() + ": " + e.get_description());
-  }
-}
-
-}  // namespace
 
 Result<Generation::Lease> Generation::lease() const {
   {
@@ -71,13 +65,13 @@ Result<Generation::Lease> Generation::lease() const {
       return Lease(this, std::move(db));
     }
   }
-  auto db = open_database(info_.dir);
+  auto db = shards_.open();
   if (!db.ok()) return db.status();
   return Lease(this, std::move(db).value());
 }
 
 Status Generation::Lease::reopen() {
-  auto db = open_database(owner_->info_.dir);
+  auto db = owner_->shards_.open();
   if (!db.ok()) return db.status();
   db_ = std::move(db).value();
   return Status();

@@ -3,6 +3,7 @@
 // generation's pool and returns it when the lease ends.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <filesystem>
 #include <map>
@@ -15,12 +16,13 @@
 #include <xapian.h>
 
 #include "search/facet_counter.h"
+#include "search/shard_set.h"
 #include "util/status.h"
 
 namespace riskatlas::search {
 
 struct GenerationInfo {
-  std::filesystem::path dir;
+  std::filesystem::path dir;  // the location opened: a database or generation directory, or a front stub
   std::string name;  // directory name, e.g. gen-20261128T110000.123Z-42
   std::string uuid;  // the database UUID: the identity of this build
   std::size_t documents = 0;
@@ -32,12 +34,19 @@ struct GenerationInfo {
 
 class Generation {
  public:
-  // Opens a generation directory (a Xapian database with riskatlas metadata).
-  static Result<std::shared_ptr<Generation>> open(const std::filesystem::path& dir);
+  // Opens a generation directory (a Xapian database with riskatlas metadata, or a sharded generation)
+  // or a front stub (shard_set.h); remote shards get `remote_timeout` per operation.
+  static Result<std::shared_ptr<Generation>> open(const std::filesystem::path& dir,
+                                                  std::chrono::milliseconds remote_timeout = kDefaultRemoteTimeout);
+  static constexpr std::chrono::milliseconds kDefaultRemoteTimeout{5000};
 
   const GenerationInfo& info() const { return info_; }
-  // Every document's facet values, for fast exact counting.
-  const FacetTable& facet_table() const { return facet_table_; }
+  // Every document's facet values, for fast exact counting; null when the index is sharded, and
+  // counts come from value slots: the spy counting from the table cannot run inside xapian-tcpsrv,
+  // and over several databases Xapian 1.4.22 gives a spy each document with its docid in its own
+  // shard, which the table (indexed by the set's docids) cannot use.
+  const FacetTable* facet_table() const { return shards_.sharded() ? nullptr : &facet_table_; }
+  const ShardSet& shards() const { return shards_; }
 
   // A database handle for one thread's use until the lease ends.
   class Lease {
@@ -67,10 +76,11 @@ class Generation {
   std::string damage() const;  // empty while no read has failed
 
  private:
-  Generation(GenerationInfo info, FacetTable facet_table)
-      : info_(std::move(info)), facet_table_(std::move(facet_table)) {}
+  Generation(GenerationInfo info, FacetTable facet_table, ShardSet shards)
+      : info_(std::move(info)), facet_table_(std::move(facet_table)), shards_(std::move(shards)) {}
   GenerationInfo info_;
   FacetTable facet_table_;
+  ShardSet shards_;
   mutable std::mutex mutex_;
   mutable std::vector<std::unique_ptr<Xapian::Database>> pool_;
   mutable std::string damage_;

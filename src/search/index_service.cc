@@ -4,12 +4,14 @@
 #include <sstream>
 
 #include "index/generations.h"
+#include "index/shards.h"
 
 namespace riskatlas::search {
 namespace fs = std::filesystem;
 
-IndexService::IndexService(fs::path path, std::chrono::milliseconds check_interval)
-    : path_(std::move(path)), check_interval_(check_interval) {
+IndexService::IndexService(fs::path path, std::chrono::milliseconds check_interval,
+                           std::chrono::milliseconds remote_timeout)
+    : path_(std::move(path)), check_interval_(check_interval), remote_timeout_(remote_timeout) {
   refresh();
 }
 
@@ -35,11 +37,26 @@ IndexStatus IndexService::refresh() {
   }
   const index::IndexRoot root(path_);
   std::error_code ec;
-  const bool is_root = fs::exists(root.stub_path(), ec) || !fs::exists(path_ / "iamglass", ec);
+  const bool is_front_stub = fs::is_regular_file(path_, ec);
+  const bool is_root = !is_front_stub && (fs::exists(root.stub_path(), ec) ||
+                                          (!fs::exists(path_ / "iamglass", ec) && !fs::exists(path_ / index::kShardStubName, ec)));
 
   fs::path dir = path_;
   std::string stub_text;
-  if (is_root) {
+  if (is_front_stub) {
+    auto shards = ShardSet::resolve(path_, remote_timeout_);
+    if (!shards.ok()) {
+      std::lock_guard lock(mutex_);
+      problem_ = shards.status().message();
+      return snapshot();
+    }
+    stub_text = shards->identity();
+    std::lock_guard lock(mutex_);
+    if (current_ && stub_text == stub_text_) {
+      problem_.clear();
+      return snapshot();
+    }
+  } else if (is_root) {
     std::ifstream in(root.stub_path());
     std::stringstream text;
     text << in.rdbuf();
@@ -63,7 +80,7 @@ IndexStatus IndexService::refresh() {
     if (current_) return snapshot();
   }
 
-  auto opened = Generation::open(dir);
+  auto opened = Generation::open(dir, remote_timeout_);
   std::lock_guard lock(mutex_);
   if (!opened.ok()) {
     problem_ = opened.status().message();

@@ -27,9 +27,12 @@ struct IndexStatus {
 
 class IndexService {
  public:
-  // `path` is an index root (with live.stub) or a single database directory (no reloads).
+  // `path` is an index root (with live.stub), a single database or generation directory (no
+  // reloads), or a front stub file (shard_set.h; reloaded when it, or an index root it names, changes).
+  // Remote shards get `remote_timeout` per operation.
   explicit IndexService(std::filesystem::path path,
-                        std::chrono::milliseconds check_interval = std::chrono::milliseconds(1000));
+                        std::chrono::milliseconds check_interval = std::chrono::milliseconds(1000),
+                        std::chrono::milliseconds remote_timeout = Generation::kDefaultRemoteTimeout);
 
   // The generation to answer a request with; null when none is open. Checks for a new generation
   // when the check interval has passed.
@@ -46,10 +49,11 @@ class IndexService {
 
   std::filesystem::path path_;
   std::chrono::milliseconds check_interval_;
+  std::chrono::milliseconds remote_timeout_;
   mutable std::mutex mutex_;
   std::shared_ptr<const Generation> current_;
   std::string problem_;
-  std::string stub_text_;  // content of live.stub when current_ was opened
+  std::string stub_text_;  // content of live.stub (a front stub: ShardSet::identity) when current_ was opened
   std::chrono::steady_clock::time_point last_check_{};
   std::mutex refresh_mutex_;  // one refresh at a time; others keep using current_
 };

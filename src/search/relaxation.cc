@@ -7,6 +7,7 @@
 #include "index/schema.h"
 #include "model/record.h"
 #include "search/facet_counter.h"
+#include "search/remote_relaxation.h"
 
 namespace riskatlas::search {
 namespace {
@@ -93,7 +94,8 @@ bool can_relax(const ParsedQuery& parsed) {
 }
 
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total) {
+                                  std::size_t strict_total, bool sharded) {
+  const bool remote = sharded;  // the path that runs nothing of ours inside the match
   if (!can_relax(parsed) || strict_total >= ranking::kRelaxBelow) return std::nullopt;
   const std::size_t words = parsed.counted_count();
   // Beside required clauses a record may hold none of the plain words; alone, at least one.
@@ -102,8 +104,10 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
 
   // Words held by every document the query matches, whatever the filters: disjunctive facet counts
   // ask about documents outside the filtered set.
-  CoverageSpy coverage(db.get_lastdocid(), words);
-  {
+  CoverageSpy coverage(remote ? 0 : db.get_lastdocid(), words);
+  std::vector<std::size_t> remote_counts;
+  if (remote) remote_counts = remote_histogram(db, query, filters, words);
+  if (!remote) {
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
     enquire.set_weighting_scheme(ranking::weighting());
@@ -111,14 +115,14 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
     enquire.get_mset(0, 0, db.get_doccount());
   }
   HistogramSpy histogram(coverage.held(), words);
-  {
+  if (!remote) {
     Xapian::Enquire enquire(db);
     enquire.set_query(filtered_query(query, filters));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.add_matchspy(&histogram);
     enquire.get_mset(0, 0, db.get_doccount());
   }
-  const std::vector<std::size_t>& counts = histogram.counts();
+  const std::vector<std::size_t>& counts = remote ? remote_counts : histogram.counts();
 
   std::size_t min_matched = fewest, at_least = counts[words];
   for (std::size_t k = words; k-- > fewest;) {
@@ -132,7 +136,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   for (std::size_t k = min_matched; k <= words; ++k) relaxed.total += counts[k];
   if (relaxed.total <= strict_total) return std::nullopt;
 
-  relaxed.query = query;
+  relaxed.query = remote ? remote_answer(parsed, query, min_matched) : query;
   relaxed.relaxation.words = optional_words(parsed);
   relaxed.relaxation.min_matched = min_matched;
   for (std::size_t k = words; k > 0; --k)
@@ -148,7 +152,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     if (enquire.get_mset(0, 1).empty()) relaxed.relaxation.dropped_words.push_back(c.text);
   }
-  relaxed.decider = std::make_shared<CoverageDecider>(std::move(coverage.held()), min_matched);
+  if (!remote) relaxed.decider = std::make_shared<CoverageDecider>(std::move(coverage.held()), min_matched);
   return relaxed;
 }
 

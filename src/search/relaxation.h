@@ -43,7 +43,7 @@ class CoverageDecider : public Xapian::MatchDecider {
 
 struct RelaxedMatch {
   Xapian::Query query;                        // coverage-weighted; exclusions and boosts applied
-  std::shared_ptr<CoverageDecider> decider;   // the answer: documents holding enough words
+  std::shared_ptr<CoverageDecider> decider;   // the answer: documents holding enough words (null: `query` is it)
   std::size_t total = 0;                      // documents of the answer under the request's filters
   Relaxation relaxation;
 };
@@ -55,8 +55,13 @@ bool can_relax(const ParsedQuery& parsed);
 // the fewest words a record must hold is the largest number that gives at least that many records
 // (down to one word, or to none beside the required clauses). nullopt when widening finds no more
 // records than the strict query (`strict_total`).
+// `sharded`: `db` is a set of shards (ShardSet::sharded), where a spy or decider of ours cannot run
+// (xapian-tcpsrv) or cannot tell documents apart by docid (several databases). The words held are
+// then read from the weights of a full MSet, and the answer is `query` filtered
+// by "holds at least min_matched words" spelled as a boolean query (an OR of the ANDs of every such
+// set of words; see remote_relaxation.cc) instead of a decider: the same documents, weights and order.
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total);
+                                  std::size_t strict_total, bool sharded = false);
 
 // For each document of `docs` (whose record ids are `ids`), the plain words of `parsed` (as typed)
 // that it does not hold.

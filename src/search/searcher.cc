@@ -60,6 +60,12 @@ struct Searcher::Impl {
         return fn();
       } catch (const Xapian::WildcardError&) {
         return Status::TooBroad("q: a wildcard matches too many words; type more letters before *");
+      } catch (const Xapian::NetworkError& e) {
+        // A remote shard went away or timed out: reconnect once (it may be back), else 503; not
+        // damage, so the generation is served again as soon as the shard answers.
+        if (attempt >= 1) return Status::Unavailable("a shard of the index is unavailable: " + e.get_msg());
+        if (Status s = lease->reopen(); !s.ok()) return Status::Unavailable("a shard of the index is unavailable: " + s.message());
+        continue;
       } catch (const Xapian::DatabaseModifiedError&) {
         if (attempt >= 2) return Status::Unavailable("the index changed while it was read; try again");
       } catch (const Xapian::DatabaseError& e) {
@@ -101,7 +107,7 @@ struct Searcher::Impl {
 
   // Widens `m` to records holding fewer of its words when fewer than ranking::kRelaxBelow hold all.
   bool relax(Match& m, std::size_t strict_total) {
-    auto relaxed = search::relax(db(), m.parsed, m.filters, strict_total);
+    auto relaxed = search::relax(db(), m.parsed, m.filters, strict_total, gen->shards().sharded());
     if (!relaxed) return false;
     m.text = relaxed->query;
     m.relaxed = std::move(relaxed);
@@ -138,7 +144,7 @@ struct Searcher::Impl {
     set_order(enquire, request.sort, m.parsed.has_text());
     // Facets without a filter are counted on the main match itself; the record types of the fully
     // filtered match set decide which facets apply.
-    FacetSpies spies(&gen->facet_table()), type_spy(&gen->facet_table());
+    FacetSpies spies(gen->facet_table()), type_spy(gen->facet_table());
     for (const auto& spec : model::facets())
       if (!m.filters.count(std::string(spec.name))) spies.attach(enquire, spec);
     type_spy.attach(enquire, *model::find_facet("type"));

@@ -290,7 +290,7 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
       INFO("slot and table counts of " << spec.name);
       const Xapian::Query query = search::filtered_query(words, request.filters, spec.name);
       CHECK(search::count_values(lease->db(), query, spec) ==
-            search::count_values(lease->db(), query, spec, &gen.value()->facet_table()));
+            search::count_values(lease->db(), query, spec, gen.value()->facet_table()));
     }
   }
   // Corrections are rare for these words; most rounds must have been compared, some of them relaxed.

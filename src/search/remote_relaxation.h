@@ -1,0 +1,29 @@
+// Relaxed matching (relaxation.h) over shards: those served by xapian-tcpsrv run only Xapian's own
+// match spies and no match decider, and over several databases a spy sees docids within each shard.
+// Same answer as the one-database path: same documents, weights and order, the same counts by words held.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include <xapian.h>
+
+#include "search/query_builder.h"
+#include "search/request.h"
+
+namespace riskatlas::search {
+
+// Documents of `coverage` (relaxation's coverage-weighted query) under `filters`, counted by the
+// plain words they hold (0..words), a case study holding fewer than all counting as none. Read from
+// the weights of one MSet holding every match, and one boolean match for the case studies.
+std::vector<std::size_t> remote_histogram(Xapian::Database& db, const Xapian::Query& coverage,
+                                          const FacetFilters& filters, std::size_t words);
+
+// `coverage` restricted to documents holding at least `min_matched` of the counted words (a case
+// study: all of them), as a boolean filter, which leaves weights untouched. Throws
+// Xapian::UnimplementedError (a 503) when the sets of words to spell out exceed kMaxWordSets.
+Xapian::Query remote_answer(const ParsedQuery& parsed, const Xapian::Query& coverage, std::size_t min_matched);
+
+inline constexpr std::size_t kMaxWordSets = 5000;
+
+}  // namespace riskatlas::search
