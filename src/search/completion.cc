@@ -9,6 +9,7 @@
 
 #include "index/schema.h"
 #include "search/query_builder.h"
+#include "search/wildcard.h"
 
 namespace riskatlas::search {
 namespace {
@@ -56,8 +57,7 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
     const std::string term = title + tokens[i].text;
     if (i + 1 == tokens.size() && !completing.empty()) {
       words.emplace_back(Xapian::Query::OP_OR, Xapian::Query(term),
-                         Xapian::Query(Xapian::Query::OP_WILDCARD, term, kMaxPartialTerms,
-                                       Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+                         expand_wildcard(&db, term, kMaxPartialTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
     } else {
       words.emplace_back(term);
     }
@@ -65,6 +65,8 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
   if (!words.empty()) {
     Xapian::Enquire enquire(db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
+    // Equal weights by id, not by docid: docids depend on how the index is sharded.
+    enquire.set_sort_by_relevance_then_value(schema::kSlotSortId, false);
     const std::size_t record_slots = completing.empty() ? limit : (limit + 1) / 2;
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(record_slots));
     for (auto it = mset.begin(); it != mset.end(); ++it) {

@@ -11,6 +11,7 @@
 #include "model/taxonomy.h"
 #include "search/ranking.h"
 #include "search/request.h"
+#include "search/wildcard.h"
 #include "util/utf8.h"
 
 namespace riskatlas::search {
@@ -132,7 +133,8 @@ bool is_identifier(const Token& t) {
 
 class Builder {
  public:
-  Builder(analysis::Analyzer& analyzer, ParsedQuery& out) : analyzer_(analyzer), out_(out) {}
+  Builder(analysis::Analyzer& analyzer, ParsedQuery& out, const Xapian::Database* db = nullptr)
+      : analyzer_(analyzer), out_(out), db_(db) {}
 
   // The query for one word item or phrase; empty when it analyses to nothing.
   Xapian::Query item_query(const Item& item, bool partial, bool positive) {
@@ -148,16 +150,15 @@ class Builder {
       const Token last = std::move(tokens.back());
       tokens.pop_back();
       if (positive) out_.highlight.prefixes.push_back(last.text);
-      Xapian::Query wild(Xapian::Query::OP_WILDCARD, prefix + last.text, kMaxWildcardTerms,
-                         Xapian::Query::WILDCARD_LIMIT_ERROR);
+      Xapian::Query wild = expand_wildcard(db_, prefix + last.text, kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_ERROR);
       return tokens.empty() ? wild : Xapian::Query(Xapian::Query::OP_AND, words_query(tokens, prefix, false), wild);
     }
     Xapian::Query q = words_query(tokens, prefix, item.kind == ItemKind::kPhrase);
     if (item.field == "id") q = Xapian::Query(Xapian::Query::OP_OR, q, exact_id);
     if (partial && tokens.size() == 1 && tokens[0].kind == TokenKind::kWord && tokens[0].text.size() >= 2) {
       out_.highlight.prefixes.push_back(tokens[0].text);
-      Xapian::Query completions(Xapian::Query::OP_WILDCARD, prefix + tokens[0].text, kMaxPartialTerms,
-                                Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+      Xapian::Query completions =
+          expand_wildcard(db_, prefix + tokens[0].text, kMaxPartialTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
       q = Xapian::Query(Xapian::Query::OP_OR, q, completions);
     }
     return q;
@@ -226,6 +227,7 @@ class Builder {
 
   analysis::Analyzer& analyzer_;
   ParsedQuery& out_;
+  const Xapian::Database* db_;  // where wildcards expand; null: by Xapian
 };
 
 
@@ -567,7 +569,7 @@ Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer
 
   std::vector<GroupText> groups = analyze_groups(grouped.positive, analyzer);
   drop_stopwords(groups, out);
-  Builder builder(analyzer, out);
+  Builder builder(analyzer, out, options.database);
   const std::vector<GroupText> kept = build_clauses(q, std::move(groups), partial, builder, analyzer, out);
   if (options.database != nullptr) mark_common_words(*options.database, kept, out);
   out.exclusions = build_exclusions(grouped.negative, builder);

@@ -45,7 +45,9 @@ Expansion expand(Xapian::Database& db, Xapian::docid doc) {
   Xapian::RSet rset;
   rset.add_document(doc);
   const WordDecider words(db);
-  const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, &words);
+  // Exact term frequencies: over shards Xapian otherwise scales those of the document's own shard,
+  // and the words would differ from one database's.
+  const Xapian::ESet eset = enquire.get_eset(kRelatedTerms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &words);
   Expansion out;
   std::vector<Xapian::Query> terms;
   for (auto it = eset.begin(); it != eset.end(); ++it) {
@@ -129,6 +131,7 @@ std::vector<RelatedRecord> order_linked(Xapian::Database& db, const json& record
   enquire.set_query(Xapian::Query(Xapian::Query::OP_FILTER, expansion.query,
                                   Xapian::Query(Xapian::Query::OP_OR, ids.begin(), ids.end())));
   enquire.set_weighting_scheme(ranking::weighting());
+  enquire.set_sort_by_relevance_then_value(schema::kSlotSortId, false);  // as below: not by docid
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(linked.size()));
   std::map<std::string, std::size_t> position;
   for (std::size_t i = 0; i < linked.size(); ++i) position.emplace(linked[i].id, i);
@@ -168,6 +171,8 @@ RelatedRecords find_related(Xapian::Database& db, Xapian::docid doc, const json&
         Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_FILTER, expansion.query, risks),
         Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end())));
     enquire.set_weighting_scheme(ranking::weighting());
+    // Equal weights by id, not by docid: docids depend on how the index is sharded.
+    enquire.set_sort_by_relevance_then_value(schema::kSlotSortId, false);
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
     // A record tied by a fraction of what ties the best one shares words, not a risk.
     const double floor = mset.empty() ? 0 : kRelatedFloor * mset.begin().get_weight();
