@@ -171,7 +171,7 @@ OrderedJson export_json(std::string_view query, const search::ExportedMatches& e
   return out;
 }
 
-OrderedJson health_json(const search::IndexStatus& status) {
+OrderedJson health_json(const search::IndexStatus& status, const std::vector<search::ShardState>& shards) {
   if (!status.generation) {
     return {{"status", "unavailable"},
             {"version", version()},
@@ -198,6 +198,24 @@ OrderedJson health_json(const search::IndexStatus& status) {
     problem = "the index cannot be read (" + status.damage + "); rebuild it with riskatlas-index";
   else if (problem.empty() && !info.analyzer_matches)
     problem = "the index was built with another analyzer; queries may miss records until it is rebuilt";
+  if (!shards.empty()) {
+    OrderedJson list = OrderedJson::array();
+    std::string down;
+    for (const auto& s : shards) {
+      OrderedJson entry{{"database", s.database}, {"remote", s.remote}, {"state", s.up ? "up" : "down"}};
+      if (s.up) entry["documents"] = s.documents;
+      if (!s.up) {
+        entry["error"] = s.error;
+        down += (down.empty() ? "" : ", ") + s.database;
+      }
+      list.push_back(std::move(entry));
+    }
+    out["shards"] = std::move(list);
+    if (!down.empty()) {
+      out["status"] = "unavailable";
+      problem = "shards down: " + down + (problem.empty() ? "" : "; " + problem);
+    }
+  }
   if (!problem.empty()) out["problem"] = problem;
   return out;
 }

@@ -144,7 +144,7 @@ Params query_params(const Request& req) {
 }  // namespace
 
 struct HttpServer::Impl {
-  explicit Impl(Options o) : options(std::move(o)), service(options.index, options.index_check_interval) {
+  explicit Impl(Options o) : options(std::move(o)), service(options.index, options.index_check_interval, options.remote_timeout) {
     if (!options.log)
       options.log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
     std::error_code ec;
@@ -377,7 +377,11 @@ void HttpServer::Impl::handle_health(const Request& req, Response& res) {
   if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
   service.current();  // runs the reload check when it is due
   const search::IndexStatus status = service.status();
-  send_json(res, status.healthy() ? 200 : 503, health_json(status));
+  // Each shard of a sharded index is asked now, so a shard that is down shows before a search fails.
+  std::vector<search::ShardState> shards;
+  if (status.generation && status.generation->shards().sharded()) shards = status.generation->shards().probe();
+  const bool shards_up = std::all_of(shards.begin(), shards.end(), [](const auto& s) { return s.up; });
+  send_json(res, status.healthy() && shards_up ? 200 : 503, health_json(status, shards));
 }
 
 void HttpServer::Impl::handle_metrics(const Request& req, Response& res) {

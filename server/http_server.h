@@ -28,7 +28,8 @@ namespace riskatlas::server {
 class HttpServer {
  public:
   struct Options {
-    std::filesystem::path index;  // index root (with live.stub) or one database directory
+    std::filesystem::path index;  // index root (with live.stub), one database directory, or a front stub
+    std::chrono::milliseconds remote_timeout{5000};  // per operation on a remote shard
     std::string host = "127.0.0.1";
     int port = 8080;
     std::size_t threads = 8;           // worker threads started at once; more start as connections arrive

@@ -27,7 +27,12 @@ a generation published by riskatlas-index is served within about a second, witho
 Without a usable index the server still starts; the API answers 503 until an index appears.
 
 Options:
-  --index ROOT    index root written by riskatlas-index (or one generation directory)
+  --index ROOT    index root written by riskatlas-index (or one generation directory), or a
+                  front stub file listing an index root and the shards, local or remote
+                  ("remote HOST:PORT", served by xapian-tcpsrv; README, "Sharding")
+  --remote-timeout MS
+                  milliseconds a remote shard has for each operation, 100-600000 (default
+                  5000); past it the request gets a 503 and /healthz shows the shard down
   --host ADDR     address to listen on (default 127.0.0.1). cpp-httplib 0.11 is not hardened for
                   direct internet exposure: put a reverse proxy in front before binding elsewhere
   --port N        TCP port, 1-65535 (default 8080)
@@ -73,6 +78,8 @@ HttpServer::Options parse_args(int argc, char** argv) {
       std::exit(kOk);
     } else if (args.is("--index")) {
       o.index = args.value();
+    } else if (args.is("--remote-timeout")) {
+      o.remote_timeout = std::chrono::milliseconds(args.whole_number(100, 600000));
     } else if (args.is("--host")) {
       o.host = args.value();
     } else if (args.is("--port")) {
