@@ -18,7 +18,8 @@ bool has_required(const ParsedQuery& parsed) {
 
 // Records holding any counted word (and every required clause), weighted by counted words held;
 // common words only add weight to records that match otherwise, so they never widen the match.
-Xapian::Query coverage_query(const ParsedQuery& parsed) {
+// `filter` (boolean) narrows the match inside the boosts and exclusions, where a decider would.
+Xapian::Query coverage_query(const ParsedQuery& parsed, const Xapian::Query& filter = {}) {
   std::vector<Xapian::Query> required, counted, common;
   for (const auto& c : parsed.clauses) {
     if (!c.optional) {
@@ -34,9 +35,12 @@ Xapian::Query coverage_query(const ParsedQuery& parsed) {
   Xapian::Query any(Xapian::Query::OP_OR, counted.begin(), counted.end());
   if (!common.empty())
     any = Xapian::Query(Xapian::Query::OP_AND_MAYBE, any, Xapian::Query(Xapian::Query::OP_OR, common.begin(), common.end()));
-  if (required.empty()) return parsed.finish(any);
+  const auto narrowed = [&](Xapian::Query q) {
+    return filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
+  };
+  if (required.empty()) return parsed.finish(narrowed(any));
   const Xapian::Query all(Xapian::Query::OP_AND, required.begin(), required.end());
-  return parsed.finish(Xapian::Query(Xapian::Query::OP_AND_MAYBE, all, any));
+  return parsed.finish(narrowed(Xapian::Query(Xapian::Query::OP_AND_MAYBE, all, any)));
 }
 
 // Records the number of optional words held by each matched document; a case study counts as
@@ -136,7 +140,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   for (std::size_t k = min_matched; k <= words; ++k) relaxed.total += counts[k];
   if (relaxed.total <= strict_total) return std::nullopt;
 
-  relaxed.query = remote ? remote_answer(parsed, query, min_matched) : query;
+  relaxed.query = remote ? coverage_query(parsed, enough_words(parsed, min_matched)) : query;
   relaxed.relaxation.words = optional_words(parsed);
   relaxed.relaxation.min_matched = min_matched;
   for (std::size_t k = words; k > 0; --k)

@@ -50,8 +50,8 @@ std::vector<std::size_t> remote_histogram(Xapian::Database& db, const Xapian::Qu
   return counts;
 }
 
-Xapian::Query remote_answer(const ParsedQuery& parsed, const Xapian::Query& coverage, std::size_t min_matched) {
-  if (min_matched == 0) return coverage;
+Xapian::Query enough_words(const ParsedQuery& parsed, std::size_t min_matched) {
+  if (min_matched == 0) return {};
   std::vector<Xapian::Query> words;
   for (const auto& c : parsed.clauses)
     if (c.counted) words.push_back(c.query);
@@ -76,7 +76,7 @@ Xapian::Query remote_answer(const ParsedQuery& parsed, const Xapian::Query& cove
     const Xapian::Query every(Xapian::Query::OP_AND, words.begin(), words.end());
     enough = Xapian::Query(Xapian::Query::OP_AND_NOT, enough, Xapian::Query(Xapian::Query::OP_AND_NOT, case_studies(), every));
   }
-  return Xapian::Query(Xapian::Query::OP_FILTER, coverage, enough);
+  return enough;
 }
 
 }  // namespace riskatlas::search

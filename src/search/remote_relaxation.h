@@ -19,10 +19,10 @@ namespace riskatlas::search {
 std::vector<std::size_t> remote_histogram(Xapian::Database& db, const Xapian::Query& coverage,
                                           const FacetFilters& filters, std::size_t words);
 
-// `coverage` restricted to documents holding at least `min_matched` of the counted words (a case
-// study: all of them), as a boolean filter, which leaves weights untouched. Throws
+// Documents holding at least `min_matched` of the counted words (a case study: all of them), as a
+// boolean query for OP_FILTER; empty when `min_matched` is 0 (no restriction). Throws
 // Xapian::UnimplementedError (a 503) when the sets of words to spell out exceed kMaxWordSets.
-Xapian::Query remote_answer(const ParsedQuery& parsed, const Xapian::Query& coverage, std::size_t min_matched);
+Xapian::Query enough_words(const ParsedQuery& parsed, std::size_t min_matched);
 
 inline constexpr std::size_t kMaxWordSets = 5000;
 
