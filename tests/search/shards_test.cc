@@ -245,7 +245,7 @@ fs::path write_front_stub(const fs::path& dir, const fs::path& generation, const
 
 }  // namespace
 
-TEST_CASE("shard_of is FNV-1a: stable values, every shard used", "[shards]") {
+TEST_CASE("shard_of is FNV-1a with stable values and every shard used", "[shards]") {
   // Pinned: a change would move records between shards of existing deployments.
   CHECK(index::shard_of("", 7) == 14695981039346656037ULL % 7);
   CHECK(index::shard_of("a", 1000) == 0xaf63dc4c8601ec8cULL % 1000);
@@ -254,7 +254,7 @@ TEST_CASE("shard_of is FNV-1a: stable values, every shard used", "[shards]") {
   CHECK(used == std::set<std::size_t>{0, 1, 2, 3});
 }
 
-TEST_CASE("stub parsing: local, remote, comments; program remotes refused", "[shards]") {
+TEST_CASE("stub parsing reads local and remote lines and comments and never a program remote", "[shards]") {
   auto parsed = index::parse_shard_stub("# c\nauto vocabulary\n\nglass /abs/shard-0\nremote 10.0.0.1:7001\n", "/base");
   REQUIRE(parsed.ok());
   REQUIRE(parsed->size() == 3);
@@ -269,7 +269,7 @@ TEST_CASE("stub parsing: local, remote, comments; program remotes refused", "[sh
   CHECK_FALSE(index::parse_shard_stub("# nothing\n", "/").ok());
 }
 
-TEST_CASE("a sharded generation holds every record once, the vocabulary first", "[shards]") {
+TEST_CASE("a sharded generation holds every record once and the vocabulary first", "[shards]") {
   ScratchDir dir("shards-layout");
   const model::Atlas atlas = load(corpus_dir());
   build(atlas, dir.path() / "single", 1);
@@ -361,7 +361,7 @@ TEST_CASE("remote shards on xapian-tcpsrv answer exactly as one database", "[sha
   CHECK(compared >= 300);
 }
 
-TEST_CASE("a remote shard down: 503 and /healthz names it; back: answers without a restart", "[shards][remote]") {
+TEST_CASE("a remote shard down gives 503 and /healthz names it and once back it answers without a restart", "[shards][remote]") {
   require_tcpsrv();
   ScratchDir dir("shards-failover");
   const fs::path gen = dir.path() / "gen-sharded";
