@@ -20,6 +20,7 @@
 #include "metrics.h"
 #include "request_log.h"
 #include "request_params.h"
+#include "response_cache.h"
 #include "search/index_service.h"
 #include "search/searcher.h"
 
@@ -159,6 +160,7 @@ struct HttpServer::Impl {
   fs::path web_root;  // canonical; empty when there is no web UI
   GuardedServer svr{connection_limits(options)};
   Metrics metrics;
+  ResponseCache cache{options.cache_bytes};
   std::atomic<std::uint64_t> request_counter{0};
   int port = -1;
 
@@ -175,6 +177,26 @@ struct HttpServer::Impl {
     if (!generation) return send_error(res, ApiError::index_unavailable());
     search::Searcher searcher(generation, thread_analyzer());
     answer(searcher);
+  }
+
+  // with_searcher for answers that depend on nothing but the request target and the generation:
+  // a 200 is kept in the response cache and given again while that generation is served.
+  template <typename Fn>
+  void with_cached_searcher(const Request& req, Response& res, Fn&& answer) {
+    const auto generation = service.current();
+    if (!generation) return send_error(res, ApiError::index_unavailable());
+    const std::string& build = generation->info().uuid;
+    if (const auto body = cache.find(build, req.target)) {
+      res.status = 200;
+      res.set_content(*body, kJsonContentType);
+      res.set_header("X-Cache", "hit");
+      return;
+    }
+    search::Searcher searcher(generation, thread_analyzer());
+    answer(searcher);
+    if (res.status != 200) return;
+    res.set_header("X-Cache", "miss");
+    cache.insert(build, req.target, res.body);
   }
 
   void send_status_error(Response& res, const Status& status) {
@@ -309,7 +331,7 @@ void HttpServer::Impl::handle_search(const Request& req, Response& res) {
   auto parsed = parse_search_params(query_params(req));
   if (const auto* error = std::get_if<ApiError>(&parsed)) return send_error(res, *error);
   const auto& request = std::get<search::SearchRequest>(parsed);
-  with_searcher(res, [&](search::Searcher& searcher) {
+  with_cached_searcher(req, res, [&](search::Searcher& searcher) {
     auto result = searcher.search(request);
     if (!result.ok()) return send_status_error(res, result.status());
     send_json(res, 200, search_json(*result, request.explain));
@@ -319,7 +341,7 @@ void HttpServer::Impl::handle_search(const Request& req, Response& res) {
 void HttpServer::Impl::handle_record(const Request& req, Response& res) {
   if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
   const std::string id = req.matches[1].str();
-  with_searcher(res, [&](search::Searcher& searcher) {
+  with_cached_searcher(req, res, [&](search::Searcher& searcher) {
     auto record = searcher.record(id);
     if (!record.ok()) return send_status_error(res, record.status());
     send_json(res, 200, record_json(*record, searcher.info().name));
@@ -330,7 +352,7 @@ void HttpServer::Impl::handle_related(const Request& req, Response& res) {
   auto limit = parse_related_params(query_params(req));
   if (const auto* error = std::get_if<ApiError>(&limit)) return send_error(res, *error);
   const std::string id = req.matches[1].str();
-  with_searcher(res, [&](search::Searcher& searcher) {
+  with_cached_searcher(req, res, [&](search::Searcher& searcher) {
     auto related = searcher.related(id, std::get<std::size_t>(limit));
     if (!related.ok()) return send_status_error(res, related.status());
     send_json(res, 200, related_json(id, *related, searcher.info().name));
@@ -341,7 +363,7 @@ void HttpServer::Impl::handle_suggest(const Request& req, Response& res) {
   auto parsed = parse_suggest_params(query_params(req));
   if (const auto* error = std::get_if<ApiError>(&parsed)) return send_error(res, *error);
   const auto& request = std::get<SuggestRequest>(parsed);
-  with_searcher(res, [&](search::Searcher& searcher) {
+  with_cached_searcher(req, res, [&](search::Searcher& searcher) {
     auto suggestions = searcher.suggest(request.q, request.limit);
     if (!suggestions.ok()) return send_status_error(res, suggestions.status());
     send_json(res, 200, suggest_json(request.q, *suggestions));
@@ -350,7 +372,7 @@ void HttpServer::Impl::handle_suggest(const Request& req, Response& res) {
 
 void HttpServer::Impl::handle_facets(const Request& req, Response& res) {
   if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
-  with_searcher(res, [&](search::Searcher& searcher) {
+  with_cached_searcher(req, res, [&](search::Searcher& searcher) {
     auto facets = searcher.all_facets();
     if (!facets.ok()) return send_status_error(res, facets.status());
     send_json(res, 200, facets_json(*facets, searcher.info().name));
@@ -384,7 +406,18 @@ void HttpServer::Impl::handle_metrics(const Request& req, Response& res) {
   if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
   const auto generation = service.status().generation;
   res.status = 200;
-  res.set_content(metrics.render(generation ? generation->info().documents : 0), kMetricsContentType);
+  const ResponseCache::Stats cached = cache.stats();
+  res.set_content(metrics.render(generation ? generation->info().documents : 0) +
+                      "# HELP riskatlas_response_cache_hits_total Answers given from the response cache.\n"
+                      "# TYPE riskatlas_response_cache_hits_total counter\n"
+                      "riskatlas_response_cache_hits_total " + std::to_string(cached.hits) + "\n"
+                      "# HELP riskatlas_response_cache_misses_total Cacheable answers computed.\n"
+                      "# TYPE riskatlas_response_cache_misses_total counter\n"
+                      "riskatlas_response_cache_misses_total " + std::to_string(cached.misses) + "\n"
+                      "# HELP riskatlas_response_cache_bytes Memory held by the response cache.\n"
+                      "# TYPE riskatlas_response_cache_bytes gauge\n"
+                      "riskatlas_response_cache_bytes " + std::to_string(cached.bytes) + "\n",
+                  kMetricsContentType);
 }
 
 HttpServer::HttpServer(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
