@@ -397,7 +397,6 @@ void HttpServer::Impl::handle_export(const Request& req, Response& res) {
 
 void HttpServer::Impl::handle_health(const Request& req, Response& res) {
   if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
-  service.current();  // runs the reload check when it is due
   const search::IndexStatus status = service.status();
   send_json(res, status.healthy() ? 200 : 503, health_json(status));
 }

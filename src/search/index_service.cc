@@ -11,28 +11,29 @@ namespace fs = std::filesystem;
 IndexService::IndexService(fs::path path, std::chrono::milliseconds check_interval)
     : path_(std::move(path)), check_interval_(check_interval) {
   refresh();
+  if (check_interval_.count() <= 0) return;
+  watcher_ = std::jthread([this](std::stop_token stop) {
+    std::unique_lock lock(watch_mutex_);
+    while (!watch_wake_.wait_for(lock, stop, check_interval_, [] { return false; }) && !stop.stop_requested()) {
+      lock.unlock();
+      try {
+        refresh();
+      } catch (const std::exception& e) {  // out of memory, say: keep serving what is open
+        std::lock_guard state_lock(mutex_);
+        problem_ = std::string("checking for a new generation failed: ") + e.what();
+      }
+      lock.lock();
+    }
+  });
 }
 
-std::shared_ptr<const Generation> IndexService::current() {
-  bool due;
-  {
-    std::lock_guard lock(mutex_);
-    due = std::chrono::steady_clock::now() - last_check_ >= check_interval_;
-  }
-  // One thread checks; the others answer from the generation they have instead of waiting.
-  if (due && refresh_mutex_.try_lock()) {
-    std::lock_guard refresh_lock(refresh_mutex_, std::adopt_lock);
-    refresh();
-  }
+std::shared_ptr<const Generation> IndexService::current() const {
   std::lock_guard lock(mutex_);
   return current_;
 }
 
 IndexStatus IndexService::refresh() {
-  {
-    std::lock_guard lock(mutex_);
-    last_check_ = std::chrono::steady_clock::now();
-  }
+  std::lock_guard refresh_lock(refresh_mutex_);
   const index::IndexRoot root(path_);
   std::error_code ec;
   const bool is_root = fs::exists(root.stub_path(), ec) || !fs::exists(path_ / "iamglass", ec);
