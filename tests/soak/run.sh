@@ -6,13 +6,15 @@
 # moved to republished generations, and its RSS at the end must stay under RISKATLAS_SOAK_MAX_RSS_MB
 # (default 150). Prints the counts and the RSS at start, after warm-up, at the end and at its peak.
 # Usage: tests/soak/run.sh [BUILD_DIR] (default build); RISKATLAS_SOAK_SERVER=PATH soaks another
-# riskatlas-serve binary. Installs nothing (.ci/deps installs wrk).
+# riskatlas-serve binary, RISKATLAS_SOAK_CORPUS=DIR indexes another corpus (the published exports, say;
+# with corpus/'s links and synonyms). Installs nothing (.ci/deps installs wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=$(cd "${1:-build}" && pwd)
 serve=${RISKATLAS_SOAK_SERVER:-$build/riskatlas-serve}
 seconds=${RISKATLAS_SOAK_SECONDS:-75}
 max_rss_mb=${RISKATLAS_SOAK_MAX_RSS_MB:-150}
+corpus=${RISKATLAS_SOAK_CORPUS:-corpus}
 fail() {
   echo "soak: FAIL: $*" >&2
   exit 1
@@ -30,7 +32,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-index() { "$build/riskatlas-index" --quiet --corpus corpus --index "$work/index" 2>>"$work/index.log"; }
+index() {
+  "$build/riskatlas-index" --quiet --corpus "$corpus" --links corpus/links.yaml --synonyms corpus/synonyms.yaml \
+    --index "$work/index" 2>>"$work/index.log"
+}
 index || { cat "$work/index.log"; fail "indexing corpus/"; }
 for _ in 1 2 3; do
   port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

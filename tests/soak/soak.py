@@ -174,6 +174,14 @@ def run_wrk(port, seconds, script, connections):
             "per_second": float(rate.group(1)) if rate else 0.0, "output": out}
 
 
+def health_generation(port):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", "/healthz")
+    generation = json.loads(conn.getresponse().read())["generation"]
+    conn.close()
+    return generation
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
@@ -215,9 +223,16 @@ def main():
         t.join()
     wrk_thread.join()
     elapsed = time.monotonic() - started
-    # The load is over: two index checks (a second each) let the last switch finish and its
-    # retired generation be released.
-    time.sleep(3)
+    # The load is over. The end sample waits for the next generation switch and for the check after
+    # it (index checks run on requests, a second apart), when the replaced generation is released.
+    rss["after load"] = rss_kb(args.pid)
+    first = health_generation(args.port)
+    deadline = time.monotonic() + 120
+    while health_generation(args.port) == first and time.monotonic() < deadline:
+        time.sleep(0.5)
+    for _ in range(6):
+        health_generation(args.port)
+        time.sleep(0.5)
     rss["end"] = rss_kb(args.pid)
     rss["peak"] = rss_kb(args.pid, "VmHWM")
 
