@@ -287,11 +287,8 @@ HandlerResponse HttpServer::Impl::pre_route(const Request& req, Response& res) {
     send_error(res, ApiError::not_found("no such resource"));
     return HandlerResponse::Handled;
   }
-  // Range requests are not supported: without this, the library would cut API answers to the range
-  // and mark static files 206. The Request object is not const where httplib owns it.
-  auto& mutable_req = const_cast<Request&>(req);
-  mutable_req.ranges.clear();
-  mutable_req.headers.erase("Range");
+  // No Range reaches here: GuardedServer drops Range header lines, so API answers and web UI files
+  // are always whole (200, never 206 or 416).
   return HandlerResponse::Unhandled;
 }
 

@@ -1,5 +1,9 @@
 #include "search/index_service.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include <fstream>
 #include <sstream>
 
@@ -7,6 +11,19 @@
 
 namespace riskatlas::search {
 namespace fs = std::filesystem;
+
+namespace {
+
+// glibc keeps what a program frees in its arenas (one per thread that allocated, and the server
+// has many threads); a retired generation's database handles and facet table would stay in the
+// process's RSS after every switch. malloc_trim returns the free pages of every arena.
+void return_freed_memory() {
+#if defined(__GLIBC__)
+  ::malloc_trim(0);
+#endif
+}
+
+}  // namespace
 
 IndexService::IndexService(fs::path path, std::chrono::milliseconds check_interval)
     : path_(std::move(path)), check_interval_(check_interval) {
@@ -34,6 +51,7 @@ std::shared_ptr<const Generation> IndexService::current() const {
 
 IndexStatus IndexService::refresh() {
   std::lock_guard refresh_lock(refresh_mutex_);
+  release_retired();
   const index::IndexRoot root(path_);
   std::error_code ec;
   const bool is_root = fs::exists(root.stub_path(), ec) || !fs::exists(path_ / "iamglass", ec);
@@ -71,10 +89,26 @@ IndexStatus IndexService::refresh() {
     return snapshot();
   }
   // A build is identified by its database UUID: the same build under another name changes nothing.
-  if (!current_ || current_->info().uuid != opened.value()->info().uuid) current_ = std::move(opened.value());
+  if (!current_ || current_->info().uuid != opened.value()->info().uuid) {
+    if (current_) {
+      retired_ = current_;
+      trim_pending_ = true;
+    }
+    current_ = std::move(opened.value());
+  }
   stub_text_ = std::move(stub_text);
   problem_.clear();
   return snapshot();
+}
+
+// Runs with each check (refresh), outside mutex_: trimming takes the allocator's locks for a while.
+void IndexService::release_retired() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!trim_pending_ || !retired_.expired()) return;
+    trim_pending_ = false;
+  }
+  return_freed_memory();
 }
 
 IndexStatus IndexService::status() const {

@@ -47,6 +47,7 @@ class IndexService {
 
  private:
   IndexStatus snapshot() const;  // REQUIRES: mutex_ held
+  void release_retired();
 
   std::filesystem::path path_;
   std::chrono::milliseconds check_interval_;
@@ -54,6 +55,10 @@ class IndexService {
   std::shared_ptr<const Generation> current_;
   std::string problem_;
   std::string stub_text_;  // content of live.stub when current_ was opened
+  // The generation a switch replaced, until the last request holding it ends; then the memory it
+  // freed is handed back to the system (release_retired).
+  std::weak_ptr<const Generation> retired_;
+  bool trim_pending_ = false;
   std::mutex refresh_mutex_;  // one refresh at a time
   std::mutex watch_mutex_;
   std::condition_variable_any watch_wake_;

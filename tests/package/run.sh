@@ -56,6 +56,7 @@ awk '$1 ~ /^-/ { print $6 }' "$work/contents" | sort >"$work/files"
     ./lib/systemd/system/riskatlas-reindex.timer ./lib/systemd/system/riskatlas-serve.service \
     ./usr/bin/riskatlas-index ./usr/bin/riskatlas-serve ./usr/share/doc/riskatlas/changelog.gz \
     ./usr/share/doc/riskatlas/copyright ./usr/share/doc/riskatlas/examples/crontab \
+    ./usr/share/doc/riskatlas/examples/riskatlas-nginx.conf \
     ./usr/share/man/man1/riskatlas-index.1.gz ./usr/share/man/man1/riskatlas-serve.1.gz
   (cd corpus && find . -type f ! -name README.md) | sed 's|^\.|./usr/share/riskatlas/corpus|'
   (cd server/web && find . -type f ! -name README.md) | sed 's|^\.|./usr/share/riskatlas/web|'
