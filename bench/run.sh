@@ -24,6 +24,8 @@ nice -n 10 "$build/riskatlas-gencorpus" --out "$dir/corpus" --records "$n" --see
 wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$dir/index.time")
 seconds=$(awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }' <<<"$wall")
 rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$dir/index.time")
+# CPU time too: on a shared machine the wall time mostly measures the other processes.
+cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$dir/index.time")
 generation=$(find "$dir/index" -maxdepth 1 -name 'gen-*' -print -quit)
 docs=$(xapian-delve "$generation" | awk -F'= ' '/number of documents/ {print $2}')
 size=$(du -sb "$generation" | cut -f1)
@@ -32,6 +34,8 @@ echo "| build | value |"
 echo "| --- | --- |"
 echo "| riskatlas-index wall time | ${seconds} s |"
 echo "| records/s (N risks + ATLAS, load and verify included) | $(awk -v n="${docs:-$n}" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }') |"
+echo "| CPU time (user + system) | ${cpu} s |"
+echo "| records/s per CPU second | $(awk -v n="${docs:-$n}" -v s="$cpu" 'BEGIN { printf "%.0f", n / s }') |"
 echo "| documents | ${docs:-?} |"
 echo "| index size | $(awk -v b="$size" 'BEGIN { printf "%.1f MiB", b / 1048576 }') |"
 echo "| indexer peak RSS | $(awk -v k="$rss_kb" 'BEGIN { printf "%.0f MiB", k / 1024 }') |"
