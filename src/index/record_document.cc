@@ -16,8 +16,6 @@ using nlohmann::json;
 using model::Atlas;
 using model::LinkGraph;
 
-// Facet values of one record, by facet name.
-using FacetValues = std::map<std::string, std::vector<std::string>>;
 
 std::string label_of(const FacetLabels& labels, const std::string& facet, const std::string& value) {
   const auto f = labels.find(facet);
@@ -57,6 +55,8 @@ void put_single(FacetValues& values, const char* facet, const std::string& value
   if (!value.empty()) values[facet] = {value};
 }
 
+}  // namespace
+
 FacetValues risk_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t r) {
   const auto& risk = atlas.risks[r];
   FacetValues v;
@@ -71,6 +71,8 @@ FacetValues risk_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t 
   if (!graph.categories_of_risk(r).empty()) v["category"] = graph.categories_of_risk(r);
   return v;
 }
+
+namespace {
 
 // A technique carries its tactics, and the lifecycle stages and categories of the mitigations that
 // address it, so techniques can be filtered by what can be done about them (as risks can).

@@ -21,6 +21,11 @@ namespace riskatlas::index {
 using FacetLabels = std::map<std::string, std::map<std::string, std::string>>;
 FacetLabels collect_labels(const model::Atlas& atlas);
 
+// Facet values of one record, by facet name.
+using FacetValues = std::map<std::string, std::vector<std::string>>;
+// A risk's facet values as indexed (also what the corpus generator samples, whole, per record).
+FacetValues risk_facets(const model::Atlas& atlas, const model::LinkGraph& graph, std::size_t risk);
+
 struct BuiltDocument {
   std::string id;
   model::RecordType type;

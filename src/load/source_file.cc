@@ -1,6 +1,7 @@
 #include "load/source_file.h"
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 
@@ -10,7 +11,12 @@ namespace riskatlas::load::detail {
 
 namespace fs = std::filesystem;
 
-Result<std::string> read_file(const fs::path& file) {
+namespace {
+
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+// The checks before a file is opened: it exists and is a regular file. Its size.
+Result<std::uintmax_t> checked_size(const fs::path& file) {
   const std::string name = file.string();
   std::error_code ec;
   const fs::file_status st = fs::status(file, ec);
@@ -24,6 +30,21 @@ Result<std::string> read_file(const fs::path& file) {
   if (!fs::is_regular_file(st)) return Status::InvalidArgument(name + ": not a regular file");
   const std::uintmax_t size = fs::file_size(file, ec);
   if (ec) return Status::IOError(name + ": cannot read size: " + ec.message());
+  return size;
+}
+
+Status changed_while_read(const std::string& name) {
+  return Status::IOError(name + ": file changed while being read (is an export still running?)");
+}
+
+}  // namespace
+
+Result<std::string> read_file(const fs::path& file) {
+  const std::string name = file.string();
+  auto checked = checked_size(file);
+  if (!checked.ok()) return checked.status();
+  const std::uintmax_t size = *checked;
+  std::error_code ec;
   if (size > kMaxFileBytes)
     return Status::InvalidArgument(name + ": too large (" + std::to_string(size) + " bytes, limit " +
                                    std::to_string(kMaxFileBytes) + ")");
@@ -43,7 +64,7 @@ Result<std::string> read_file(const fs::path& file) {
   std::error_code ec2;
   const auto mtime_after = fs::last_write_time(file, ec2);
   if (data.size() != size || (!ec && !ec2 && mtime_before != mtime_after))
-    return Status::IOError(name + ": file changed while being read (is an export still running?)");
+    return changed_while_read(name);
   return data;
 }
 
@@ -65,11 +86,90 @@ Result<SourceFile> read_source(const fs::path& file, std::string_view expected, 
   auto data = read_file(file);
   if (!data.ok()) return data.status();
   SourceFile source{file.string(), display_name(file), std::move(data.value()), std::string(expected)};
-  constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
   if (std::string_view(source.text).starts_with(kByteOrderMark)) source.text.erase(0, kByteOrderMark.size());
   if (empty == EmptyFile::kRefused && text::trim(source.text).empty())
     return Status::InvalidArgument(source.path + ": empty file, expected " + std::string(expected));
   return source;
+}
+
+Result<LineReader> LineReader::open(const fs::path& file, std::size_t max_line_bytes, std::size_t buffer_bytes) {
+  auto checked = checked_size(file);
+  if (!checked.ok()) return checked.status();
+  LineReader r;
+  r.path_ = file.string();
+  r.name_ = display_name(file);
+  r.size_ = *checked;
+  std::error_code ec;
+  r.mtime_ = fs::last_write_time(file, ec);
+  r.mtime_known_ = !ec;
+  r.in_.open(file, std::ios::binary);
+  if (!r.in_) return Status::IOError(r.path_ + ": cannot open: " + std::strerror(errno));
+  r.max_line_ = max_line_bytes;
+  // A buffer smaller than a byte-order mark could not recognise one.
+  r.buf_.resize(std::max<std::size_t>(buffer_bytes, kByteOrderMark.size()));
+  return r;
+}
+
+bool LineReader::fill() {
+  if (eof_ || !status_.ok()) return false;
+  if (start_ > 0) {  // keep the unread bytes at the front
+    std::memmove(buf_.data(), buf_.data() + start_, end_ - start_);
+    end_ -= start_;
+    start_ = 0;
+  }
+  // A line longer than the buffer: grow it (next() keeps it under twice the line limit).
+  if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
+  in_.read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
+  const auto got = static_cast<std::size_t>(in_.gcount());
+  end_ += got;
+  bytes_read_ += got;
+  if (in_.bad()) {
+    status_ = Status::IOError(path_ + ": read error");
+    return false;
+  }
+  if (got == 0) {
+    eof_ = true;
+    finish();
+    return false;
+  }
+  return true;
+}
+
+void LineReader::finish() {
+  std::error_code ec;
+  const auto mtime = fs::last_write_time(path_, ec);
+  if (bytes_read_ != size_ || (mtime_known_ && !ec && mtime != mtime_)) status_ = changed_while_read(path_);
+}
+
+bool LineReader::next(std::string_view& line) {
+  too_long_ = false;
+  std::size_t scanned = 0;  // bytes after start_ known to hold no line break
+  while (true) {
+    const std::size_t nl = std::string_view(buf_.data(), end_).find('\n', start_ + scanned);
+    if (nl != std::string_view::npos) {
+      line = std::string_view(buf_.data() + start_, nl - start_);
+      start_ = nl + 1;
+      break;
+    }
+    scanned = end_ - start_;
+    if (scanned > max_line_ + 1) {  // over the limit (with a CR): drop it and go on to the next line break
+      too_long_ = true;
+      start_ = end_ = scanned = 0;
+    }
+    if (!fill()) {
+      if (!status_.ok()) return false;
+      if (start_ == end_ && !too_long_) return false;  // end of file
+      line = std::string_view(buf_.data() + start_, end_ - start_);  // a last line without a break
+      start_ = end_;
+      break;
+    }
+  }
+  ++line_no_;
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.size() > max_line_) too_long_ = true;
+  if (too_long_) line = {};
+  if (line_no_ == 1 && line.starts_with(kByteOrderMark)) line.remove_prefix(kByteOrderMark.size());
+  return true;
 }
 
 }  // namespace riskatlas::load::detail

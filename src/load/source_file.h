@@ -1,11 +1,13 @@
-// Reading a corpus file, one way for every loader: the whole file with safety checks, the two names
-// it goes by in messages, a leading UTF-8 byte-order mark skipped and empty input refused.
-// Internal to src/load.
+// Reading a corpus file, one way for every loader: the same safety checks, the two names it goes by in
+// messages, a leading UTF-8 byte-order mark skipped. Document formats (ATLAS YAML, the export CSV,
+// links, synonyms) are read whole and refuse empty input; a list of records (JSON Lines) is read line
+// by line (LineReader), so memory follows the longest line, not the file. Internal to src/load.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
 
@@ -13,8 +15,11 @@
 
 namespace riskatlas::load::detail {
 
-// Files larger than this are refused (a corpus file is a few MB; anything this big is a mistake).
+// Files read whole larger than this are refused (such a file is a few MB; anything this big is a
+// mistake). Files read line by line have no size limit, only kMaxLineBytes.
 inline constexpr std::uintmax_t kMaxFileBytes = 256ull * 1024 * 1024;
+// A line longer than this is skipped unread (a record is a few KB; this bounds a reader's memory).
+inline constexpr std::size_t kMaxLineBytes = 16u * 1024 * 1024;
 
 // Reads a whole file. Fatal (non-OK) when it is missing, not a regular file (FIFO, device, dangling
 // symlink, directory), larger than kMaxFileBytes, unreadable, or changed size while being read.
@@ -47,5 +52,49 @@ enum class EmptyFile {
 // InvalidArgument("<path>: empty file, expected <expected>") unless `empty` is kAccepted.
 Result<SourceFile> read_source(const std::filesystem::path& file, std::string_view expected,
                                EmptyFile empty = EmptyFile::kRefused);
+
+// A file read one line at a time through a fixed buffer, for lists of records of any size. Lines are
+// given without their break ("\n" or "\r\n"), a last line without one included, the first without a
+// leading byte-order mark. A line over `max_line_bytes` is not kept: it is reported (too_long()) and
+// its bytes are skipped up to the next line break.
+class LineReader {
+ public:
+  // Fatal (non-OK) as read_file() is: missing, not a regular file, unreadable. No size limit.
+  static Result<LineReader> open(const std::filesystem::path& file, std::size_t max_line_bytes = kMaxLineBytes,
+                                 std::size_t buffer_bytes = 64 * 1024);
+
+  // The next line into `line` (valid until the next call). False at the end of the file or on a
+  // read error or a file that changed while being read; then status() says which.
+  bool next(std::string_view& line);
+  // 1-based number of the line last given.
+  std::size_t line_number() const { return line_no_; }
+  // Whether the line last given was over the limit (then `line` is empty).
+  bool too_long() const { return too_long_; }
+  std::size_t max_line_bytes() const { return max_line_; }
+  const Status& status() const { return status_; }
+  const std::string& path() const { return path_; }
+  const std::string& name() const { return name_; }
+
+ private:
+  LineReader() = default;
+  // Reads more bytes after end_; false at end of file or on an error.
+  bool fill();
+  // The checks done at the end of the file: it was read whole and did not change.
+  void finish();
+
+  std::string path_, name_;
+  std::ifstream in_;
+  std::uintmax_t size_ = 0;            // when opened
+  std::filesystem::file_time_type mtime_{};
+  bool mtime_known_ = false;
+  std::uintmax_t bytes_read_ = 0;
+  std::size_t max_line_ = kMaxLineBytes;
+  std::string buf_;         // holds [start_, end_) of unread bytes
+  std::size_t start_ = 0, end_ = 0;
+  std::size_t line_no_ = 0;
+  bool too_long_ = false;
+  bool eof_ = false;
+  Status status_;
+};
 
 }  // namespace riskatlas::load::detail

@@ -108,12 +108,26 @@ TEST_CASE("load_corpus fails on a missing folder, a file, an empty folder and un
   CHECK_THAT(refusal(bad_csv), Catch::Contains("a.csv:1: not an AI Risk Repository export"));
 }
 
-TEST_CASE("load_corpus refuses a file over the size cap", "[load][corpus]") {
+TEST_CASE("load_corpus refuses a file read whole over the size cap", "[load][corpus]") {
   ScratchDir dir("load_corpus_big");
-  const fs::path big = dir.path() / "big.jsonl";
+  const fs::path big = dir.path() / "big.csv";
   { std::ofstream out(big); }
   fs::resize_file(big, 257ull * 1024 * 1024);  // sparse: no disk used
   CHECK_THAT(refusal(dir.path()), Catch::Contains("too large"));
+}
+
+TEST_CASE("load_corpus streams a JSON Lines file of any size: only an overlong line is refused", "[load][corpus]") {
+  ScratchDir dir("load_corpus_big_jsonl");
+  const fs::path big = dir.path() / "big.jsonl";
+  { std::ofstream out(big); }
+  fs::resize_file(big, 257ull * 1024 * 1024);  // sparse: one line of 257 MB of NUL bytes, no break
+  load::CorpusOptions options;
+  options.corpus_dir = dir.path();
+  auto r = load::load_corpus(options);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+  CHECK(r->stats.skipped == 1);
+  CHECK(has_warning(r->warnings, "big.jsonl:1", "line longer than"));
 }
 
 TEST_CASE("load_corpus reads the project corpus whole, skipping nothing", "[load][corpus]") {
