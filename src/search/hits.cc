@@ -42,9 +42,13 @@ std::optional<Hit> make_hit(const Xapian::MSetIterator& match, bool relaxed, con
                             analysis::Analyzer& analyzer) {
   const Xapian::Document doc = match.get_document();
   const std::string stored = doc.get_value(schema::kSlotHit);
-  // An index built before the summary slot existed: summarise the whole record.
-  const json record = stored.empty() ? index::hit_summary(json::parse(doc.get_data(), nullptr, false))
-                                     : json::parse(stored, nullptr, false);
+  json record = json::parse(stored, nullptr, false);
+  if (stored.empty()) {
+    // An index built before the summary slot existed: summarise the whole record, if it parses
+    // (hit_summary, like any json::value, throws on anything but an object).
+    const json full = json::parse(doc.get_data(), nullptr, false);
+    if (full.is_object()) record = index::hit_summary(full);
+  }
   if (!record.is_object() || !record.contains("text")) return std::nullopt;
   Hit hit;
   hit.id = record.value("id", "");
