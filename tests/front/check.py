@@ -107,10 +107,25 @@ def probe_while(attack_done, front, label):
     check(slowest < PROBE_LIMIT, f"{label}: slowest probe {slowest:.3f} s < {PROBE_LIMIT} s")
 
 
+def attack_while_probing(front, label, attacker, count):
+    """Runs attacker(i) for i < count on threads of their own and probes the front (probe_while)
+    from just after they start until the last has ended."""
+    done = threading.Event()
+    threads = [threading.Thread(target=attacker, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    time.sleep(0.5)
+    prober = threading.Thread(target=probe_while, args=(done, front, label))
+    prober.start()
+    for t in threads:
+        t.join()
+    done.set()
+    prober.join()
+
+
 def slow_clients(front, count=48, header_timeout=5.0):
     """Connections that trickle a header a byte every 0.5 s, never finishing it: nginx must cut each
     off after its client_header_timeout, while probes are answered."""
-    done = threading.Event()
     cut_after = [None] * count
 
     def trickle(i):
@@ -130,16 +145,7 @@ def slow_clients(front, count=48, header_timeout=5.0):
             pass  # reset or broken pipe: also closed by nginx
         cut_after[i] = time.monotonic() - started
 
-    threads = [threading.Thread(target=trickle, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    time.sleep(0.5)
-    prober = threading.Thread(target=probe_while, args=(done, front, f"slow clients ({count})"))
-    prober.start()
-    for t in threads:
-        t.join()
-    done.set()
-    prober.join()
+    attack_while_probing(front, f"slow clients ({count})", trickle, count)
     longest = max(cut_after)
     check(longest < header_timeout * 3,
           f"slow clients: every trickling connection cut off by nginx (longest {longest:.1f} s, "
@@ -150,7 +156,6 @@ def slow_clients(front, count=48, header_timeout=5.0):
 def keep_alive_clients(front, count=64, seconds=6.0, interval=0.5):
     """Keep-alive clients, each from an address of its own, sending a search every `interval` on one
     connection: all answered, on the connection they opened, while probes stay fast."""
-    done = threading.Event()
     results = [None] * count
 
     def client(i):
@@ -178,16 +183,7 @@ def keep_alive_clients(front, count=64, seconds=6.0, interval=0.5):
             sock.close()
         results[i] = (statuses, connections)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    time.sleep(0.5)
-    prober = threading.Thread(target=probe_while, args=(done, front, f"keep-alive clients ({count})"))
-    prober.start()
-    for t in threads:
-        t.join()
-    done.set()
-    prober.join()
+    attack_while_probing(front, f"keep-alive clients ({count})", client, count)
     statuses = [s for r in results for s in r[0]]
     check(statuses and all(s == 200 for s in statuses),
           f"keep-alive clients: all {len(statuses)} requests answered 200 "

@@ -7,6 +7,8 @@
 # Usage: tests/front/run.sh [BUILD_DIR] (default build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 build=$(cd "${1:-build}" && pwd)
 site=indexer/deploy/riskatlas-nginx.conf
 fail() {
@@ -19,22 +21,10 @@ nginx=$(command -v nginx || echo /usr/sbin/nginx)
 work=$(mktemp -d /tmp/riskatlas-front.XXXXXX)
 server_pid="" nginx_pid=""
 cleanup() {
-  for pid in $nginx_pid $server_pid; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_pids "$nginx_pid" "$server_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-wait_http() {  # URL PID: until the URL answers, or the process has exited
-  for _ in $(seq 100); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    kill -0 "$2" 2>/dev/null || return 1
-    sleep 0.1
-  done
-  return 1
-}
 
 "$build/riskatlas-index" --quiet --corpus corpus --index "$work/index" || fail "indexing corpus/"
 for _ in 1 2 3; do
@@ -42,8 +32,7 @@ for _ in 1 2 3; do
   "$build/riskatlas-serve" --index "$work/index" --port "$backend" --web server/web 2>"$work/serve.log" &
   server_pid=$!
   wait_http "http://127.0.0.1:$backend/healthz" "$server_pid" && break
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
+  stop_pids "$server_pid"
   server_pid=""
 done
 [ -n "$server_pid" ] || { cat "$work/serve.log"; fail "riskatlas-serve did not come up"; }
@@ -83,8 +72,7 @@ EOF
   "${run_as[@]}" "$nginx" -p "$work/nginx" -c "$work/nginx/nginx.conf" -e stderr 2>"$work/nginx/error.log" &
   nginx_pid=$!
   wait_http "http://127.0.0.1:$front/healthz" "$nginx_pid" && break
-  kill "$nginx_pid" 2>/dev/null || true
-  wait "$nginx_pid" 2>/dev/null || true
+  stop_pids "$nginx_pid"
   nginx_pid=""
 done
 [ -n "$nginx_pid" ] || { cat "$work/nginx/error.log"; fail "nginx did not come up"; }

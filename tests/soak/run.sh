@@ -10,6 +10,8 @@
 # with corpus/'s links and synonyms). Installs nothing (.ci/deps installs wrk).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 build=$(cd "${1:-build}" && pwd)
 serve=${RISKATLAS_SOAK_SERVER:-$build/riskatlas-serve}
 seconds=${RISKATLAS_SOAK_SECONDS:-75}
@@ -24,10 +26,7 @@ work=$(mktemp -d /tmp/riskatlas-soak.XXXXXX)
 server_pid="" reindex_pid=""
 cleanup() {
   touch "$work/stop"
-  for pid in $reindex_pid $server_pid; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  stop_pids "$reindex_pid" "$server_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,16 +37,11 @@ index() {
 }
 index || { cat "$work/index.log"; fail "indexing corpus/"; }
 for _ in 1 2 3; do
-  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  port=$(free_port)
   "$serve" --index "$work/index" --port "$port" --web server/web 2>"$work/serve.log" &
   server_pid=$!
-  for _ in $(seq 100); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null && break 2
-    kill -0 "$server_pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
+  wait_http "http://127.0.0.1:$port/healthz" "$server_pid" && break
+  stop_pids "$server_pid"
   server_pid=""
 done
 [ -n "$server_pid" ] || { cat "$work/serve.log"; fail "riskatlas-serve did not come up"; }
