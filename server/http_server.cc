@@ -402,18 +402,7 @@ void HttpServer::Impl::handle_metrics(const Request& req, Response& res) {
   if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
   const auto generation = service.status().generation;
   res.status = 200;
-  const ResponseCache::Stats cached = cache.stats();
-  res.set_content(metrics.render(generation ? generation->info().documents : 0) +
-                      "# HELP riskatlas_response_cache_hits_total Answers given from the response cache.\n"
-                      "# TYPE riskatlas_response_cache_hits_total counter\n"
-                      "riskatlas_response_cache_hits_total " + std::to_string(cached.hits) + "\n"
-                      "# HELP riskatlas_response_cache_misses_total Cacheable answers computed.\n"
-                      "# TYPE riskatlas_response_cache_misses_total counter\n"
-                      "riskatlas_response_cache_misses_total " + std::to_string(cached.misses) + "\n"
-                      "# HELP riskatlas_response_cache_bytes Memory held by the response cache.\n"
-                      "# TYPE riskatlas_response_cache_bytes gauge\n"
-                      "riskatlas_response_cache_bytes " + std::to_string(cached.bytes) + "\n",
-                  kMetricsContentType);
+  res.set_content(metrics.render(generation ? generation->info().documents : 0, cache.stats()), kMetricsContentType);
 }
 
 HttpServer::HttpServer(Options options) : impl_(std::make_unique<Impl>(std::move(options))) {}
