@@ -1,0 +1,40 @@
+#include "search_gate.h"
+
+namespace riskatlas::server {
+
+SearchGate::SearchGate(std::size_t slots, std::chrono::milliseconds max_wait)
+    : max_wait_(max_wait), free_(slots) {}
+
+std::optional<SearchGate::Pass> SearchGate::enter(std::uint64_t served) {
+  std::unique_lock lock(mutex_);
+  if (free_ > 0 && queue_.empty()) {
+    --free_;
+    return Pass(this);
+  }
+  const std::pair key{served, arrivals_++};
+  Waiter me;
+  queue_.emplace(key, &me);
+  // leave() removes an admitted waiter from the queue and hands it the slot under the lock.
+  if (me.turn.wait_for(lock, max_wait_, [&] { return me.admitted; })) return Pass(this);
+  queue_.erase(key);
+  return std::nullopt;
+}
+
+void SearchGate::leave() {
+  std::lock_guard lock(mutex_);
+  if (queue_.empty()) {
+    ++free_;
+    return;
+  }
+  Waiter* next = queue_.begin()->second;
+  queue_.erase(queue_.begin());
+  next->admitted = true;
+  next->turn.notify_one();  // under the lock: the waiter cannot return (and free `turn`) before it
+}
+
+std::size_t SearchGate::waiting() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+}  // namespace riskatlas::server
