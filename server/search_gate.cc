@@ -1,9 +1,11 @@
 #include "search_gate.h"
 
+#include <algorithm>
+
 namespace riskatlas::server {
 
-SearchGate::SearchGate(std::size_t slots, std::chrono::milliseconds max_wait)
-    : max_wait_(max_wait), free_(slots) {}
+SearchGate::SearchGate(std::size_t slots, std::chrono::milliseconds max_wait, GateHandicap handicap)
+    : max_wait_(max_wait), handicap_(handicap), free_(slots) {}
 
 std::optional<SearchGate::Pass> SearchGate::enter(std::uint64_t served) {
   std::unique_lock lock(mutex_);
@@ -11,7 +13,9 @@ std::optional<SearchGate::Pass> SearchGate::enter(std::uint64_t served) {
     --free_;
     return Pass(this);
   }
-  const std::pair key{served, arrivals_++};
+  const auto handicap = std::min<std::chrono::microseconds>(
+      handicap_.most, handicap_.per_answer * static_cast<std::int64_t>(std::min<std::uint64_t>(served, 1u << 20)));
+  const std::pair key{std::chrono::steady_clock::now() + handicap, arrivals_++};
   Waiter me;
   queue_.emplace(key, &me);
   // leave() removes an admitted waiter from the queue and hands it the slot under the lock.

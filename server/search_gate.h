@@ -1,14 +1,16 @@
 // Admits index work (searches, suggestions, record pages, exports) a few requests at a time, the
-// least-served connection first.
+// connections answered least often first.
 //
 // Each connection has its own thread, so without a gate 64 clients searching non-stop share the
 // cores with everyone else in 64 slices: on the default corpus under `wrk -c64` of distinct searches a
 // person's single search took p90 130 ms, at worst 325 ms. With the work admitted `slots` at a time
-// (twice the number of cores) a waiting request is admitted before those of connections that have
-// already been answered more often: a new visitor, or someone typing their third query, goes before a
-// client on its 500th. Requests that need no index work (/healthz, the UI's files, answers from the
-// response cache) never wait here. A request that cannot get in within `max_wait` is refused (the
-// caller answers 503 with Retry-After) instead of queueing without end.
+// (twice the number of cores) the waiting requests go in order of arrival, each handicapped by the
+// answers its connection has had (10 ms each, at most 500 ms): a new visitor, or someone typing their
+// third query, goes before a client on its 500th, and that client still waits at most the handicap
+// longer than under first come, first served, so nobody starves. Requests that need no index work
+// (/healthz, the UI's files, answers from the response cache) never wait here. A request that
+// cannot get in within `max_wait` is refused (the caller answers 503 with Retry-After) instead of
+// queueing without end.
 #pragma once
 
 #include <chrono>
@@ -22,10 +24,16 @@
 
 namespace riskatlas::server {
 
+// How much later than its arrival a request counts in the gate's queue, by its connection's answers.
+struct GateHandicap {
+  std::chrono::microseconds per_answer{10000};
+  std::chrono::microseconds most{500000};
+};
+
 class SearchGate {
  public:
   // REQUIRES: slots >= 1.
-  SearchGate(std::size_t slots, std::chrono::milliseconds max_wait);
+  SearchGate(std::size_t slots, std::chrono::milliseconds max_wait, GateHandicap handicap = {});
   SearchGate(const SearchGate&) = delete;
   SearchGate& operator=(const SearchGate&) = delete;
 
@@ -51,8 +59,8 @@ class SearchGate {
   };
 
   // A slot for a request of a connection that has been answered `served` times before; waits while
-  // every slot is taken and hands slots out by fewest `served`, then by arrival. Nothing when no
-  // slot came within max_wait.
+  // every slot is taken, slots going by arrival time plus handicap. Nothing when no slot came within
+  // max_wait.
   std::optional<Pass> enter(std::uint64_t served);
 
   std::size_t waiting() const;
@@ -66,10 +74,12 @@ class SearchGate {
   void leave();
 
   const std::chrono::milliseconds max_wait_;
+  const GateHandicap handicap_;
   mutable std::mutex mutex_;
   std::size_t free_;
   std::uint64_t arrivals_ = 0;
-  std::map<std::pair<std::uint64_t, std::uint64_t>, Waiter*> queue_;  // (served, arrival)
+  // (arrival + handicap, arrival number) -> waiter
+  std::map<std::pair<std::chrono::steady_clock::time_point, std::uint64_t>, Waiter*> queue_;
 };
 
 }  // namespace riskatlas::server

@@ -37,8 +37,9 @@ TEST_CASE("the search gate admits up to its slots at once and the next when one 
   CHECK(gate.waiting() == 0);
 }
 
-TEST_CASE("the search gate admits waiters by fewest answers on their connection, then by arrival", "[http][gate][concurrency]") {
-  SearchGate gate(1, 10s);
+TEST_CASE("the search gate admits waiters by arrival, handicapped by their connection's answers", "[http][gate][concurrency]") {
+  // A handicap far longer than the test: the order is by answers, then by arrival.
+  SearchGate gate(1, 10s, {std::chrono::hours(1), std::chrono::hours(1000)});
   auto held = gate.enter(0);
   REQUIRE(held);
   std::mutex mutex;
@@ -61,6 +62,31 @@ TEST_CASE("the search gate admits waiters by fewest answers on their connection,
   CHECK(order == std::vector<int>{3, 2, 4, 5, 1});
   CHECK(gate.waiting() == 0);
   CHECK(gate.enter(0));  // every slot came back
+}
+
+TEST_CASE("the search gate admits a much-answered connection once it has waited out its handicap", "[http][gate][concurrency]") {
+  SearchGate gate(1, 10s, {20ms, 20ms});
+  auto held = gate.enter(0);
+  REQUIRE(held);
+  std::mutex mutex;
+  std::vector<int> order;
+  auto wait_for_turn = [&](std::uint64_t served, int label) {
+    return std::thread([&, served, label] {
+      auto pass = gate.enter(served);
+      REQUIRE(pass);
+      std::lock_guard lock(mutex);
+      order.push_back(label);
+    });
+  };
+  std::thread heavy = wait_for_turn(900, 1);  // handicapped by the most, 20 ms
+  wait_until_waiting(gate, 1);
+  std::this_thread::sleep_for(60ms);
+  std::thread fresh = wait_for_turn(0, 2);
+  wait_until_waiting(gate, 2);
+  held.reset();
+  heavy.join();
+  fresh.join();
+  CHECK(order == std::vector<int>{1, 2});
 }
 
 TEST_CASE("the search gate refuses a request that waited longer than its limit, and forgets it", "[http][gate][concurrency]") {
