@@ -168,19 +168,22 @@ struct Searcher::Impl {
     return r;
   }
 
-  // The size of a match's answer.
-  std::size_t total(const Match& m) {
+  // The size of a match's answer when it is under `limit`, else some number >= limit: Xapian stops
+  // counting at `limit`, so a broad match costs no more than a narrow one here.
+  std::size_t count_below(const Match& m, std::size_t limit) {
     if (m.relaxed) return m.relaxed->total;
     Xapian::Enquire enquire(db());
     enquire.set_query(filtered_query(m.text, m.filters));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
-    return enquire.get_mset(0, 0, db().get_doccount()).get_matches_estimated();
+    return enquire.get_mset(0, 0, static_cast<Xapian::doccount>(limit)).get_matches_lower_bound();
   }
+
+  bool matches_nothing(const Match& m) { return count_below(m, 1) == 0; }
 
   // Relaxes `m` when fewer than ranking::kRelaxBelow records hold every word.
   void settle(Match& m) {
     if (!m.parsed.has_text() || !can_relax(m.parsed)) return;
-    const std::size_t strict = total(m);
+    const std::size_t strict = count_below(m, ranking::kRelaxBelow);
     if (strict < ranking::kRelaxBelow) relax(m, strict);
   }
 
@@ -202,14 +205,14 @@ struct Searcher::Impl {
       auto c = prepare(out.correction->text, filters);
       if (!c.ok()) return false;
       settle(c.value());
-      if (total(c.value()) == 0) return false;
+      if (matches_nothing(c.value())) return false;
       out.match = std::move(c.value());
       out.corrected = true;
       return true;
     };
     if (out.correction && out.correction->unasked && use_correction()) return out;
     settle(out.match);
-    if (out.correction && !out.correction->unasked && total(out.match) == 0) use_correction();
+    if (out.correction && !out.correction->unasked && matches_nothing(out.match)) use_correction();
     return out;
   }
 
