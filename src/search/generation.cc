@@ -50,6 +50,14 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
   }
 }
 
+Result<std::string> Generation::build_uuid(const std::filesystem::path& dir) {
+  try {
+    return Xapian::Database(dir.string()).get_uuid();
+  } catch (const Xapian::Error& e) {
+    return Status::Unavailable(dir.string() + ": " + e.get_description());
+  }
+}
+
 namespace {
 
 Result<std::unique_ptr<Xapian::Database>> open_database(const std::filesystem::path& dir) {

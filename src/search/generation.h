@@ -35,6 +35,10 @@ class Generation {
   // Opens a generation directory (a Xapian database with riskatlas metadata).
   static Result<std::shared_ptr<Generation>> open(const std::filesystem::path& dir);
 
+  // The database UUID of the index in `dir`, which identifies its build, without loading anything
+  // else; Unavailable when it cannot be opened.
+  static Result<std::string> build_uuid(const std::filesystem::path& dir);
+
   const GenerationInfo& info() const { return info_; }
   // Every document's facet values, for fast exact counting.
   const FacetTable& facet_table() const { return facet_table_; }

@@ -64,8 +64,11 @@ TEST_CASE_METHOD(LiveRoot, "the index service follows live.stub to each new buil
 TEST_CASE_METHOD(LiveRoot, "the same build under another name is not reopened", "[search][reload]") {
   fs::copy(root.path() / "gen-1", root.path() / "gen-2", fs::copy_options::recursive);  // same UUID
   REQUIRE(root.publish(root.path() / "gen-2").ok());
+  // Its facet table is not even loaded: a load would fail here and be reported.
+  const FaultScope fault("facet-table-bad-alloc");
   service.refresh();
   CHECK(service.current() == first);
+  CHECK(service.status().problem.empty());
 }
 
 TEST_CASE_METHOD(LiveRoot, "a broken live pointer keeps the last good generation serving and says why",
