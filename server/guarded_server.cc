@@ -328,12 +328,17 @@ void GuardedServer::widen_backlog() {
 }
 
 namespace {
-thread_local std::uint64_t t_answered = 0;
+std::atomic<std::uint64_t> g_connections{0};
+thread_local std::uint64_t t_connection = 0;
 }  // namespace
 
-std::uint64_t GuardedServer::answered_on_this_connection() { return t_answered; }
+std::uint64_t GuardedServer::connection_id() { return t_connection; }
 
 bool GuardedServer::process_and_close_socket(socket_t sock) {
+  struct ConnectionScope {
+    ConnectionScope() { t_connection = ++g_connections; }
+    ~ConnectionScope() { t_connection = 0; }
+  } connection;
   const std::size_t open = ++open_;
   GuardedStream stream(sock, limits_);
   if (open > limits_.max_connections) {
@@ -343,7 +348,6 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     for (std::size_t served = 0; served < limits_.keep_alive_max; ++served) {
       if (!stream.next_request(served == 0 ? limits_.request_deadline : limits_.keep_alive_idle, stopping)) break;
       stream.start_request();
-      t_answered = served;
       // Past half the cap, keep-alive connections close after their answer: busy clients reconnect,
       // idle ones give their thread back.
       const bool last = served + 1 == limits_.keep_alive_max || open_ > limits_.max_connections / 2;
@@ -360,7 +364,6 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
     stream.get_remote_ip_and_port(addr, port);
     on_refused(addr, stream.refused_status());
   }
-  t_answered = 0;
   stream.close();
   --open_;
   return true;

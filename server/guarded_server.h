@@ -81,9 +81,9 @@ class GuardedServer : public httplib::Server {
 
   std::size_t open_connections() const { return open_.load(); }
 
-  // How many answers the connection served on the calling thread had been given before its current
-  // request (a connection's requests run on one thread); 0 outside a connection.
-  static std::uint64_t answered_on_this_connection();
+  // A number unique to the connection served on the calling thread (a connection's requests run on
+  // one thread); 0 outside a connection.
+  static std::uint64_t connection_id();
 
   // Called with the peer address and the status of each answer the stream wrote itself (408, 431,
   // 503), which the library's logger never sees. Set before listening.

@@ -46,6 +46,17 @@ struct RequestContext {
 };
 thread_local RequestContext t_request;
 
+// Requests the search gate has admitted on the connection the calling thread serves: the gate's
+// handicap. Counted here, not per request, so that the UI's files and cached answers cost nothing.
+std::uint64_t& index_work_on_this_connection() {
+  thread_local std::uint64_t connection = 0, admitted = 0;
+  if (connection != GuardedServer::connection_id()) {
+    connection = GuardedServer::connection_id();
+    admitted = 0;
+  }
+  return admitted;
+}
+
 // The analyzer is not thread-safe and is cheap to keep: one per worker thread.
 analysis::Analyzer& thread_analyzer() {
   thread_local analysis::Analyzer analyzer;
@@ -180,43 +191,53 @@ struct HttpServer::Impl {
   void on_exception(Response& res, std::exception_ptr ep);
   void on_response(const Request& req, const Response& res);
 
-  // Answers with a Searcher on the current generation, or 503 when no index is open.
+  // Answers with a Searcher on the current generation, or 503 when no index is open. Not through the
+  // gate: for exports, which can hold a slot for long (up to kMaxExport records) and are rare.
   template <typename Fn>
   void with_searcher(Response& res, Fn&& answer) {
-    auto generation = service.current();
+    const auto generation = service.current();
     if (!generation) return send_error(res, ApiError::index_unavailable());
-    answer_from(std::move(generation), res, std::forward<Fn>(answer));
+    search::Searcher searcher(generation, thread_analyzer());
+    answer(searcher);
   }
 
-  // with_searcher for answers that depend on nothing but the request target and the generation:
-  // a 200 is kept in the response cache and given again while that generation is served.
+  // For answers that depend on nothing but the request target and the generation: given from the
+  // response cache when it holds them, else computed once the search gate admits the request and kept
+  // in the cache while that generation is served. 503 when no index is open, or with Retry-After when
+  // no slot came in time.
   template <typename Fn>
   void with_cached_searcher(const Request& req, Response& res, Fn&& answer) {
-    auto generation = service.current();
-    if (!generation) return send_error(res, ApiError::index_unavailable());
-    const std::string build = generation->info().uuid;
-    if (const auto body = cache.find(build, req.target)) {
-      res.status = 200;
-      res.set_content(*body, kJsonContentType);
-      res.set_header("X-Cache", "hit");
-      return;
-    }
-    answer_from(std::move(generation), res, std::forward<Fn>(answer));
-    if (res.status != 200) return;
-    res.set_header("X-Cache", "miss");
-    cache.insert(build, req.target, res.body);
-  }
-
-  // Runs `answer` once the gate admits the request; a 503 with Retry-After when no slot came in time.
-  template <typename Fn>
-  void answer_from(std::shared_ptr<const search::Generation> generation, Response& res, Fn&& answer) {
-    const auto pass = gate.enter(GuardedServer::answered_on_this_connection());
+    if (answer_from_cache(service.current(), req, res)) return;
+    std::uint64_t& admitted = index_work_on_this_connection();
+    const auto pass = gate.enter(admitted);
     if (!pass) {
       res.set_header("Retry-After", "1");
       return send_error(res, ApiError::overloaded());
     }
-    search::Searcher searcher(std::move(generation), thread_analyzer());
+    ++admitted;
+    // While this request waited, a new generation may have come, or another request answered it.
+    const auto generation = service.current();
+    if (answer_from_cache(generation, req, res)) return;
+    search::Searcher searcher(generation, thread_analyzer());
     answer(searcher);
+    if (res.status != 200) return;
+    res.set_header("X-Cache", "miss");
+    cache.insert(generation->info().uuid, req.target, res.body);
+  }
+
+  // True when it answered: from the cache, or 503 when there is no generation.
+  bool answer_from_cache(const std::shared_ptr<const search::Generation>& generation, const Request& req,
+                         Response& res) {
+    if (!generation) {
+      send_error(res, ApiError::index_unavailable());
+      return true;
+    }
+    const auto body = cache.find(generation->info().uuid, req.target);
+    if (!body) return false;
+    res.status = 200;
+    res.set_content(*body, kJsonContentType);
+    res.set_header("X-Cache", "hit");
+    return true;
   }
 
   void send_status_error(Response& res, const Status& status) {

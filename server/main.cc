@@ -43,8 +43,8 @@ Options:
                   (default 64; 0 turns the cache off)
   --search-slots N
                   requests doing index work at once, 1-1024 (default: twice the number of
-                  cores); the others wait, those of connections answered less often first, up
-                  to 10 s, then get a 503 with Retry-After
+                  cores); the others wait, those of connections that had less of it first,
+                  up to 10 s, then get a 503 with Retry-After
   --web DIR       web UI directory served under / (default: )" RISKATLAS_WEB_FROM_BINARY R"( from the
                   folder of this program; when run from its build directory, the source tree's UI)
   --version       print the version and exit

@@ -5,16 +5,16 @@
 namespace riskatlas::server {
 
 SearchGate::SearchGate(std::size_t slots, std::chrono::milliseconds max_wait, GateHandicap handicap)
-    : max_wait_(max_wait), handicap_(handicap), free_(slots) {}
+    : max_wait_(max_wait), handicap_(handicap), free_(std::max<std::size_t>(slots, 1)) {}
 
-std::optional<SearchGate::Pass> SearchGate::enter(std::uint64_t served) {
+std::optional<SearchGate::Pass> SearchGate::enter(std::uint64_t admitted) {
   std::unique_lock lock(mutex_);
   if (free_ > 0 && queue_.empty()) {
     --free_;
     return Pass(this);
   }
   const auto handicap = std::min<std::chrono::microseconds>(
-      handicap_.most, handicap_.per_answer * static_cast<std::int64_t>(std::min<std::uint64_t>(served, 1u << 20)));
+      handicap_.most, handicap_.per_admission * static_cast<std::int64_t>(std::min<std::uint64_t>(admitted, 1u << 20)));
   const std::pair key{std::chrono::steady_clock::now() + handicap, arrivals_++};
   Waiter me;
   queue_.emplace(key, &me);

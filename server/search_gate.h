@@ -1,16 +1,21 @@
-// Admits index work (searches, suggestions, record pages, exports) a few requests at a time, the
-// connections answered least often first.
+// Admits index work (searches, suggestions, facet listings, record pages) a few requests at a time,
+// those of connections that have had less of it first.
 //
 // Each connection has its own thread, so without a gate 64 clients searching non-stop share the
 // cores with everyone else in 64 slices: on the default corpus under `wrk -c64` of distinct searches a
 // person's single search took p90 130 ms, at worst 325 ms. With the work admitted `slots` at a time
 // (twice the number of cores) the waiting requests go in order of arrival, each handicapped by the
-// answers its connection has had (10 ms each, at most 500 ms): a new visitor, or someone typing their
-// third query, goes before a client on its 500th, and that client still waits at most the handicap
-// longer than under first come, first served, so nobody starves. Requests that need no index work
-// (/healthz, the UI's files, answers from the response cache) never wait here. A request that
-// cannot get in within `max_wait` is refused (the caller answers 503 with Retry-After) instead of
+// index work its connection has already had (10 ms a request, at most 500 ms): a new visitor, or
+// someone typing their third query, goes before a client on its 500th, and that client still waits at
+// most the handicap longer than under first come, first served, so nobody starves. Requests that need
+// no index work (/healthz, the UI's files, answers from the response cache) never wait here. A request
+// that cannot get in within `max_wait` is refused (the caller answers 503 with Retry-After) instead of
 // queueing without end.
+//
+// The handicap follows the connection, not the client: a client opening a connection per request is
+// never handicapped, and behind a proxy that keeps connections to the server open, users sharing a
+// connection share its handicap. Either way the order is never worse than first come, first served
+// by more than the 500 ms cap.
 #pragma once
 
 #include <chrono>
@@ -24,15 +29,16 @@
 
 namespace riskatlas::server {
 
-// How much later than its arrival a request counts in the gate's queue, by its connection's answers.
+// How much later than its arrival a request counts in the gate's queue, by its connection's earlier
+// admissions.
 struct GateHandicap {
-  std::chrono::microseconds per_answer{10000};
+  std::chrono::microseconds per_admission{10000};
   std::chrono::microseconds most{500000};
 };
 
 class SearchGate {
  public:
-  // REQUIRES: slots >= 1.
+  // REQUIRES: slots >= 1; handicaps and max_wait under a day.
   SearchGate(std::size_t slots, std::chrono::milliseconds max_wait, GateHandicap handicap = {});
   SearchGate(const SearchGate&) = delete;
   SearchGate& operator=(const SearchGate&) = delete;
@@ -58,10 +64,9 @@ class SearchGate {
     SearchGate* gate_;
   };
 
-  // A slot for a request of a connection that has been answered `served` times before; waits while
-  // every slot is taken, slots going by arrival time plus handicap. Nothing when no slot came within
-  // max_wait.
-  std::optional<Pass> enter(std::uint64_t served);
+  // A slot for a request whose connection has been admitted `admitted` times before; waits while every
+  // slot is taken, slots going by arrival time plus handicap. Nothing when no slot came within max_wait.
+  std::optional<Pass> enter(std::uint64_t admitted);
 
   std::size_t waiting() const;
 

@@ -52,9 +52,14 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
 
 Result<std::string> Generation::build_uuid(const std::filesystem::path& dir) {
   try {
-    return Xapian::Database(dir.string()).get_uuid();
+    const Xapian::Database db(dir.string());
+    if (db.get_metadata(schema::kMetaSchema) != schema::kSchemaVersion)
+      return Status::Corruption(dir.string() + ": not a riskatlas index of schema " + schema::kSchemaVersion);
+    return db.get_uuid();
   } catch (const Xapian::Error& e) {
     return Status::Unavailable(dir.string() + ": " + e.get_description());
+  } catch (const std::exception& e) {
+    return Status::Unavailable(dir.string() + ": " + e.what());
   }
 }
 

@@ -35,8 +35,8 @@ class Generation {
   // Opens a generation directory (a Xapian database with riskatlas metadata).
   static Result<std::shared_ptr<Generation>> open(const std::filesystem::path& dir);
 
-  // The database UUID of the index in `dir`, which identifies its build, without loading anything
-  // else; Unavailable when it cannot be opened.
+  // The database UUID of the index in `dir`, which identifies its build, without loading its facet
+  // table; Unavailable when it cannot be opened, Corruption when it is not an index of our schema.
   static Result<std::string> build_uuid(const std::filesystem::path& dir);
 
   const GenerationInfo& info() const { return info_; }

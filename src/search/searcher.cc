@@ -169,7 +169,8 @@ struct Searcher::Impl {
   }
 
   // The size of a match's answer when it is under `limit`, else some number >= limit: Xapian stops
-  // counting at `limit`, so a broad match costs no more than a narrow one here.
+  // counting at `limit`, so a broad match costs no more than a narrow one here. Exact below the limit
+  // because nothing else cuts the match short (no collapse key, cutoff or time limit).
   std::size_t count_below(const Match& m, std::size_t limit) {
     if (m.relaxed) return m.relaxed->total;
     Xapian::Enquire enquire(db());
