@@ -17,6 +17,13 @@ FacetTable load_facet_table(const Xapian::Database& db) {
   return FacetTable::load(db);
 }
 
+// Corruption unless `db` is an index of the schema this binary reads.
+Status check_schema(const Xapian::Database& db, const std::filesystem::path& dir) {
+  if (db.get_metadata(schema::kMetaSchema) != schema::kSchemaVersion)
+    return Status::Corruption(dir.string() + ": not a riskatlas index of schema " + schema::kSchemaVersion);
+  return Status();
+}
+
 }  // namespace
 
 Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path& dir) {
@@ -27,8 +34,7 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
     info.name = dir.filename().string();
     info.uuid = db->get_uuid();
     info.documents = db->get_doccount();
-    if (db->get_metadata(schema::kMetaSchema) != schema::kSchemaVersion)
-      return Status::Corruption(dir.string() + ": not a riskatlas index of schema " + schema::kSchemaVersion);
+    if (Status s = check_schema(*db, dir); !s.ok()) return s;
     info.build = nlohmann::json::parse(db->get_metadata(schema::kMetaBuild), nullptr, false);
     if (info.build.is_discarded()) return Status::Corruption(dir.string() + ": build metadata is not JSON");
     const auto labels = nlohmann::json::parse(db->get_metadata(schema::kMetaLabels), nullptr, false);
@@ -53,8 +59,7 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
 Result<std::string> Generation::build_uuid(const std::filesystem::path& dir) {
   try {
     const Xapian::Database db(dir.string());
-    if (db.get_metadata(schema::kMetaSchema) != schema::kSchemaVersion)
-      return Status::Corruption(dir.string() + ": not a riskatlas index of schema " + schema::kSchemaVersion);
+    if (Status s = check_schema(db, dir); !s.ok()) return s;
     return db.get_uuid();
   } catch (const Xapian::Error& e) {
     return Status::Unavailable(dir.string() + ": " + e.get_description());
