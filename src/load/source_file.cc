@@ -40,31 +40,20 @@ Status changed_while_read(const std::string& name) {
 }  // namespace
 
 Result<std::string> read_file(const fs::path& file) {
-  const std::string name = file.string();
-  auto checked = checked_size(file);
-  if (!checked.ok()) return checked.status();
-  const std::uintmax_t size = *checked;
-  std::error_code ec;
-  if (size > kMaxFileBytes)
-    return Status::InvalidArgument(name + ": too large (" + std::to_string(size) + " bytes, limit " +
+  auto chunks = FileChunks::open(file);
+  if (!chunks.ok()) return chunks.status();
+  FileChunks& in = *chunks;
+  if (in.size() > kMaxFileBytes)
+    return Status::InvalidArgument(in.path() + ": too large (" + std::to_string(in.size()) + " bytes, limit " +
                                    std::to_string(kMaxFileBytes) + ")");
-  const auto mtime_before = fs::last_write_time(file, ec);
-
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return Status::IOError(name + ": cannot open: " + std::strerror(errno));
   std::string data;
-  data.reserve(static_cast<std::size_t>(size));
+  data.reserve(static_cast<std::size_t>(in.size()));
   char buf[65536];
-  while (in) {
-    in.read(buf, sizeof buf);
-    data.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (data.size() > kMaxFileBytes) return Status::InvalidArgument(name + ": too large (grew while being read)");
+  while (const std::size_t got = in.read(buf, sizeof buf)) {
+    data.append(buf, got);
+    if (data.size() > kMaxFileBytes) return Status::InvalidArgument(in.path() + ": too large (grew while being read)");
   }
-  if (in.bad()) return Status::IOError(name + ": read error");
-  std::error_code ec2;
-  const auto mtime_after = fs::last_write_time(file, ec2);
-  if (data.size() != size || (!ec && !ec2 && mtime_before != mtime_after))
-    return changed_while_read(name);
+  if (!in.status().ok()) return in.status();
   return data;
 }
 
@@ -73,37 +62,60 @@ std::string display_name(const fs::path& file) {
   return n.empty() ? file.string() : n;
 }
 
-std::string SourceFile::at_path(std::string_view message) const {
-  if (!message.starts_with(name)) return std::string(message);
-  return path + std::string(message.substr(name.size()));
-}
+SourceFile::SourceFile(const fs::path& file, std::string_view what)
+    : path(file.string()), name(display_name(file)), expected(what) {}
 
 Status SourceFile::not_expected(std::size_t line, std::string_view why) const {
   return Status::InvalidArgument(path + ":" + std::to_string(line) + ": not " + expected + ": " + std::string(why));
 }
 
-Result<SourceFile> read_source(const fs::path& file, std::string_view expected, EmptyFile empty) {
+Result<SourceText> read_source(const fs::path& file, std::string_view expected) {
   auto data = read_file(file);
   if (!data.ok()) return data.status();
-  SourceFile source{file.string(), display_name(file), std::move(data.value()), std::string(expected)};
+  SourceText source{SourceFile(file, expected), std::move(data.value())};
   if (std::string_view(source.text).starts_with(kByteOrderMark)) source.text.erase(0, kByteOrderMark.size());
-  if (empty == EmptyFile::kRefused && text::trim(source.text).empty())
+  if (text::trim(source.text).empty())
     return Status::InvalidArgument(source.path + ": empty file, expected " + std::string(expected));
   return source;
 }
 
-Result<LineReader> LineReader::open(const fs::path& file, std::size_t max_line_bytes, std::size_t buffer_bytes) {
+Result<FileChunks> FileChunks::open(const fs::path& file) {
   auto checked = checked_size(file);
   if (!checked.ok()) return checked.status();
-  LineReader r;
-  r.path_ = file.string();
-  r.name_ = display_name(file);
-  r.size_ = *checked;
+  FileChunks f;
+  f.path_ = file.string();
+  f.name_ = display_name(file);
+  f.size_ = *checked;
   std::error_code ec;
-  r.mtime_ = fs::last_write_time(file, ec);
-  r.mtime_known_ = !ec;
-  r.in_.open(file, std::ios::binary);
-  if (!r.in_) return Status::IOError(r.path_ + ": cannot open: " + std::strerror(errno));
+  f.mtime_ = fs::last_write_time(file, ec);
+  f.mtime_known_ = !ec;
+  f.in_.open(file, std::ios::binary);
+  if (!f.in_) return Status::IOError(f.path_ + ": cannot open: " + std::strerror(errno));
+  return f;
+}
+
+std::size_t FileChunks::read(char* out, std::size_t n) {
+  if (eof_ || !status_.ok() || n == 0) return 0;
+  in_.read(out, static_cast<std::streamsize>(n));
+  const auto got = static_cast<std::size_t>(in_.gcount());
+  bytes_read_ += got;
+  if (in_.bad()) {
+    status_ = Status::IOError(path_ + ": read error");
+    return 0;
+  }
+  if (got == 0) {  // the end: the file was read whole and did not change
+    eof_ = true;
+    std::error_code ec;
+    const auto mtime = fs::last_write_time(path_, ec);
+    if (bytes_read_ != size_ || (mtime_known_ && !ec && mtime != mtime_)) status_ = changed_while_read(path_);
+  }
+  return got;
+}
+
+Result<LineReader> LineReader::open(const fs::path& file, std::size_t max_line_bytes, std::size_t buffer_bytes) {
+  auto chunks = FileChunks::open(file);
+  if (!chunks.ok()) return chunks.status();
+  LineReader r(std::move(chunks.value()));
   r.max_line_ = max_line_bytes;
   // A buffer smaller than a byte-order mark could not recognise one.
   r.buf_.resize(std::max<std::size_t>(buffer_bytes, kByteOrderMark.size()));
@@ -111,7 +123,6 @@ Result<LineReader> LineReader::open(const fs::path& file, std::size_t max_line_b
 }
 
 bool LineReader::fill() {
-  if (eof_ || !status_.ok()) return false;
   if (start_ > 0) {  // keep the unread bytes at the front
     std::memmove(buf_.data(), buf_.data() + start_, end_ - start_);
     end_ -= start_;
@@ -119,26 +130,9 @@ bool LineReader::fill() {
   }
   // A line longer than the buffer: grow it (next() keeps it under twice the line limit).
   if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);
-  in_.read(buf_.data() + end_, static_cast<std::streamsize>(buf_.size() - end_));
-  const auto got = static_cast<std::size_t>(in_.gcount());
+  const std::size_t got = file_.read(buf_.data() + end_, buf_.size() - end_);
   end_ += got;
-  bytes_read_ += got;
-  if (in_.bad()) {
-    status_ = Status::IOError(path_ + ": read error");
-    return false;
-  }
-  if (got == 0) {
-    eof_ = true;
-    finish();
-    return false;
-  }
-  return true;
-}
-
-void LineReader::finish() {
-  std::error_code ec;
-  const auto mtime = fs::last_write_time(path_, ec);
-  if (bytes_read_ != size_ || (mtime_known_ && !ec && mtime != mtime_)) status_ = changed_while_read(path_);
+  return got > 0;
 }
 
 bool LineReader::next(std::string_view& line) {
@@ -157,7 +151,7 @@ bool LineReader::next(std::string_view& line) {
       start_ = end_ = scanned = 0;
     }
     if (!fill()) {
-      if (!status_.ok()) return false;
+      if (!status().ok()) return false;
       if (start_ == end_ && !too_long_) return false;  // end of file
       line = std::string_view(buf_.data() + start_, end_ - start_);  // a last line without a break
       start_ = end_;

@@ -8,7 +8,6 @@
 #include "load/source_file.h"
 
 using namespace riskatlas;
-using riskatlas::load::detail::EmptyFile;
 using riskatlas::load::detail::read_source;
 using riskatlas::testing::ScratchDir;
 using riskatlas::testing::write_file;
@@ -21,8 +20,6 @@ TEST_CASE("a source file is named by its path for errors and by its file name fo
   CHECK(source->path == file.string());
   CHECK(source->name == "risks.csv");
   CHECK(source->text == "a,b\n");
-  CHECK(source->at_path("risks.csv:3: bad quote") == file.string() + ":3: bad quote");
-  CHECK(source->at_path("other message") == "other message");
 }
 
 TEST_CASE("a source file's byte order mark is skipped, only at the start", "[load][source]") {
@@ -39,18 +36,17 @@ TEST_CASE("an empty, blank or byte-order-mark-only source file is refused, namin
           "[load][source]") {
   ScratchDir dir("source-empty");
   for (const char* text : {"", " \n\t\r\n", "\xEF\xBB\xBF", "\xEF\xBB\xBF\r\n"}) {
-    const auto file = write_file(dir.path(), "e.csv", text);
-    const auto source = read_source(file, "an AI Risk Repository export");
+    const auto file = write_file(dir.path(), "e.yaml", text);
+    const auto source = read_source(file, "an ATLAS distribution");
     CHECK(source.status().code() == StatusCode::kInvalidArgument);
-    CHECK(source.status().message() == file.string() + ": empty file, expected an AI Risk Repository export");
+    CHECK(source.status().message() == file.string() + ": empty file, expected an ATLAS distribution");
+    // The export CSV is read in chunks, by its own reader: the same refusal.
+    const auto csv = write_file(dir.path(), "e.csv", text);
+    riskatlas::load::LoadReport report;
+    const Status s = riskatlas::load::load_risk_repository_csv(csv, report);
+    CHECK(s.code() == StatusCode::kInvalidArgument);
+    CHECK(s.message() == csv.string() + ": empty file, expected an AI Risk Repository export");
   }
-}
-
-TEST_CASE("a list format accepts an empty source file", "[load][source]") {
-  ScratchDir dir("source-empty-list");
-  auto source = read_source(write_file(dir.path(), "r.jsonl", "\xEF\xBB\xBF"), "records", EmptyFile::kAccepted);
-  REQUIRE(source.ok());
-  CHECK(source->text.empty());
 }
 
 TEST_CASE("a missing source file or a directory is refused before anything is read", "[load][source]") {
