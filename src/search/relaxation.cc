@@ -38,24 +38,50 @@ Xapian::Query coverage_query(const ParsedQuery& parsed) {
   return parsed.finish(Xapian::Query(Xapian::Query::OP_AND_MAYBE, all, any));
 }
 
-// Records the number of optional words held by each matched document; a case study counts as
-// holding none unless it holds all `words` (see relaxation.h).
+// Records the number of optional words held by each matched document, and how many documents hold
+// each number; a case study counts as holding none unless it holds all `words` (see relaxation.h).
 class CoverageSpy : public Xapian::MatchSpy {
  public:
-  CoverageSpy(Xapian::docid last, std::size_t words) : held_(static_cast<std::size_t>(last) + 1), words_(words) {}
+  CoverageSpy(Xapian::docid last, std::size_t words, const FacetTable* table)
+      : held_(static_cast<std::size_t>(last) + 1), counts_(words + 1), words_(words) {
+    const std::string case_study = model::type_value(model::RecordType::kCaseStudy);
+    if (table != nullptr) {
+      types_ = &table->column(*model::find_facet("type"));
+      const auto it = std::find(types_->values.begin(), types_->values.end(), case_study);
+      case_study_id_ = it == types_->values.end() ? kNone : static_cast<std::uint32_t>(it - types_->values.begin());
+    }
+  }
   void operator()(const Xapian::Document& doc, double weight) override {
     const Xapian::docid did = doc.get_docid();
     if (did >= held_.size()) return;
-    std::size_t held = words_held(weight);
-    if (held < words_ && doc.get_value(schema::kTypeFacet.slot) == model::type_value(model::RecordType::kCaseStudy))
-      held = 0;
+    std::size_t held = std::min(words_held(weight), words_);
+    if (held < words_ && is_case_study(doc)) held = 0;
     held_[did] = static_cast<std::uint8_t>(std::min<std::size_t>(held, std::numeric_limits<std::uint8_t>::max()));
+    ++counts_[held];
   }
   std::vector<std::uint8_t>& held() { return held_; }
+  // Documents by the number of words they hold, over the whole match.
+  const std::vector<std::size_t>& counts() const { return counts_; }
 
  private:
+  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+  // From the facet table when there is one: a value read per document was most of a relaxed query.
+  bool is_case_study(const Xapian::Document& doc) const {
+    if (types_ == nullptr)
+      return doc.get_value(schema::kTypeFacet.slot) == model::type_value(model::RecordType::kCaseStudy);
+    const Xapian::docid did = doc.get_docid();
+    if (case_study_id_ == kNone || did + 1 >= types_->begin.size()) return false;
+    for (std::uint32_t i = types_->begin[did]; i < types_->begin[did + 1]; ++i)
+      if (types_->ids[i] == case_study_id_) return true;
+    return false;
+  }
+
   std::vector<std::uint8_t> held_;
+  std::vector<std::size_t> counts_;
   std::size_t words_;
+  const FacetTable::Column* types_ = nullptr;
+  std::uint32_t case_study_id_ = kNone;
 };
 
 // Counts the documents of a match by the words they hold (from a CoverageSpy's record).
@@ -72,6 +98,12 @@ class HistogramSpy : public Xapian::MatchSpy {
   const std::vector<std::uint8_t>& held_;
   std::vector<std::size_t> counts_;
 };
+
+// Whether any filter narrows the match (filtered_query() skips a facet without values).
+bool has_filters(const FacetFilters& filters) {
+  return std::any_of(filters.begin(), filters.end(),
+                     [](const auto& f) { return !f.second.empty() && model::find_facet(f.first) != nullptr; });
+}
 
 std::vector<std::string> optional_words(const ParsedQuery& parsed) {
   std::vector<std::string> words;
@@ -93,7 +125,7 @@ bool can_relax(const ParsedQuery& parsed) {
 }
 
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total) {
+                                  std::size_t strict_total, const FacetTable* table) {
   if (!can_relax(parsed) || strict_total >= ranking::kRelaxBelow) return std::nullopt;
   const std::size_t words = parsed.counted_count();
   // Beside required clauses a record may hold none of the plain words; alone, at least one.
@@ -102,7 +134,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
 
   // Words held by every document the query matches, whatever the filters: disjunctive facet counts
   // ask about documents outside the filtered set.
-  CoverageSpy coverage(db.get_lastdocid(), words);
+  CoverageSpy coverage(db.get_lastdocid(), words, table);
   {
     Xapian::Enquire enquire(db);
     enquire.set_query(query);
@@ -110,15 +142,16 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
     enquire.add_matchspy(&coverage);
     enquire.get_mset(0, 0, db.get_doccount());
   }
+  // Under filters, a second pass counts the filtered match by words held; without, the first did.
   HistogramSpy histogram(coverage.held(), words);
-  {
+  if (has_filters(filters)) {
     Xapian::Enquire enquire(db);
     enquire.set_query(filtered_query(query, filters));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     enquire.add_matchspy(&histogram);
     enquire.get_mset(0, 0, db.get_doccount());
   }
-  const std::vector<std::size_t>& counts = histogram.counts();
+  const std::vector<std::size_t>& counts = has_filters(filters) ? histogram.counts() : coverage.counts();
 
   std::size_t min_matched = fewest, at_least = counts[words];
   for (std::size_t k = words; k-- > fewest;) {

@@ -23,6 +23,7 @@
 
 #include <xapian.h>
 
+#include "search/facet_counter.h"
 #include "search/query_builder.h"
 #include "search/ranking.h"
 #include "search/request.h"
@@ -55,8 +56,9 @@ bool can_relax(const ParsedQuery& parsed);
 // the fewest words a record must hold is the largest number that gives at least that many records
 // (down to one word, or to none beside the required clauses). nullopt when widening finds no more
 // records than the strict query (`strict_total`).
+// `table`, when given, is the generation's facet table: record types are read from it.
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total);
+                                  std::size_t strict_total, const FacetTable* table = nullptr);
 
 // For each document of `docs` (whose record ids are `ids`), the plain words of `parsed` (as typed)
 // that it does not hold.

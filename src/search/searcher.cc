@@ -101,7 +101,7 @@ struct Searcher::Impl {
 
   // Widens `m` to records holding fewer of its words when fewer than ranking::kRelaxBelow hold all.
   bool relax(Match& m, std::size_t strict_total) {
-    auto relaxed = search::relax(db(), m.parsed, m.filters, strict_total);
+    auto relaxed = search::relax(db(), m.parsed, m.filters, strict_total, &gen->facet_table());
     if (!relaxed) return false;
     m.text = relaxed->query;
     m.relaxed = std::move(relaxed);
@@ -141,7 +141,8 @@ struct Searcher::Impl {
     FacetSpies spies(&gen->facet_table()), type_spy(&gen->facet_table());
     for (const auto& spec : model::facets())
       if (!m.filters.count(std::string(spec.name))) spies.attach(enquire, spec);
-    type_spy.attach(enquire, *model::find_facet("type"));
+    const bool type_filtered = !spies.has("type");
+    if (type_filtered) type_spy.attach(enquire, *model::find_facet("type"));
     const Xapian::MSet mset = enquire.get_mset((request.page - 1) * request.per_page, request.per_page,
                                                db().get_doccount(), nullptr, m.decider());
     // With a decider Xapian's count is an estimate; the relaxation counted the answer exactly.
@@ -164,7 +165,7 @@ struct Searcher::Impl {
       for (std::size_t i = 0; i < r.hits.size(); ++i) r.hits[i].missing_words = std::move(missing[i]);
     }
     r.facets = disjunctive_counts(db(), gen->facet_table(), MatchSet{m.text, m.filters, m.decider()}, spies,
-                                  type_spy.counts("type"), gen->info().labels);
+                                  (type_filtered ? type_spy : spies).counts("type"), gen->info().labels);
     return r;
   }
 
