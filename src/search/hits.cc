@@ -38,17 +38,18 @@ std::string field_of_term(const std::string& term, std::string& shown) {
 
 }  // namespace
 
+json read_hit_summary(const Xapian::Document& doc) {
+  const std::string stored = doc.get_value(schema::kSlotHit);
+  if (!stored.empty()) return json::parse(stored, nullptr, false);
+  // Summarise the whole record, if it parses (hit_summary, like any json::value, throws on anything
+  // but an object).
+  const json full = json::parse(doc.get_data(), nullptr, false);
+  return full.is_object() ? index::hit_summary(full) : json();
+}
+
 std::optional<Hit> make_hit(const Xapian::MSetIterator& match, bool relaxed, const HighlightTerms& highlight,
                             analysis::Analyzer& analyzer) {
-  const Xapian::Document doc = match.get_document();
-  const std::string stored = doc.get_value(schema::kSlotHit);
-  json record = json::parse(stored, nullptr, false);
-  if (stored.empty()) {
-    // An index built before the summary slot existed: summarise the whole record, if it parses
-    // (hit_summary, like any json::value, throws on anything but an object).
-    const json full = json::parse(doc.get_data(), nullptr, false);
-    if (full.is_object()) record = index::hit_summary(full);
-  }
+  const json record = read_hit_summary(match.get_document());
   if (!record.is_object() || !record.contains("text")) return std::nullopt;
   Hit hit;
   hit.id = record.value("id", "");
