@@ -17,7 +17,8 @@ bool has_required(const ParsedQuery& parsed) {
 
 // Records holding any counted word (and every required clause), weighted by counted words held;
 // common words only add weight to records that match otherwise, so they never widen the match.
-Xapian::Query coverage_query(const ParsedQuery& parsed) {
+// Without the exclusions and boosts (ParsedQuery::finish).
+Xapian::Query coverage_core(const ParsedQuery& parsed) {
   std::vector<Xapian::Query> required, counted, common;
   for (const auto& c : parsed.clauses) {
     if (!c.optional) {
@@ -33,9 +34,9 @@ Xapian::Query coverage_query(const ParsedQuery& parsed) {
   Xapian::Query any(Xapian::Query::OP_OR, counted.begin(), counted.end());
   if (!common.empty())
     any = Xapian::Query(Xapian::Query::OP_AND_MAYBE, any, Xapian::Query(Xapian::Query::OP_OR, common.begin(), common.end()));
-  if (required.empty()) return parsed.finish(any);
+  if (required.empty()) return any;
   const Xapian::Query all(Xapian::Query::OP_AND, required.begin(), required.end());
-  return parsed.finish(Xapian::Query(Xapian::Query::OP_AND_MAYBE, all, any));
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, all, any);
 }
 
 // Records the number of optional words held by each matched document, and how many documents hold
@@ -130,10 +131,12 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   const std::size_t words = parsed.counted_count();
   // Beside required clauses a record may hold none of the plain words; alone, at least one.
   const std::size_t fewest = has_required(parsed) ? 0 : 1;
-  const Xapian::Query query = coverage_query(parsed);
+  const Xapian::Query core = coverage_core(parsed);
+  const Xapian::Query query = parsed.exclude(core);
 
   // Words held by every document the query matches, whatever the filters: disjunctive facet counts
-  // ask about documents outside the filtered set.
+  // ask about documents outside the filtered set. Without the boosts, which add weight that is not
+  // a word held, and whose proximity test reads positions: over every match, most of the work.
   CoverageSpy coverage(db.get_lastdocid(), words, table);
   {
     Xapian::Enquire enquire(db);
@@ -165,7 +168,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   for (std::size_t k = min_matched; k <= words; ++k) relaxed.total += counts[k];
   if (relaxed.total <= strict_total) return std::nullopt;
 
-  relaxed.query = query;
+  relaxed.query = parsed.finish(core);
   relaxed.relaxation.words = optional_words(parsed);
   relaxed.relaxation.min_matched = min_matched;
   for (std::size_t k = words; k > 0; --k)
