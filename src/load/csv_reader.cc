@@ -7,7 +7,6 @@ namespace riskatlas::load {
 
 namespace {
 std::string at(const std::string& name, std::size_t line) { return name + ":" + std::to_string(line); }
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 }  // namespace
 
 Result<CsvReader> CsvReader::open(const std::filesystem::path& file, Diagnostics& warnings, std::size_t& skipped,
@@ -166,8 +165,8 @@ bool CsvReader::next(CsvRecord& record) {
   if (!status_.ok()) return false;
   if (!bom_checked_) {
     bom_checked_ = true;
-    if (has(kByteOrderMark.size() - 1) && std::string_view(buf_).starts_with(kByteOrderMark))
-      pos_ = kByteOrderMark.size();
+    if (has(detail::kByteOrderMark.size() - 1) && std::string_view(buf_).starts_with(detail::kByteOrderMark))
+      pos_ = detail::kByteOrderMark.size();
   }
   while (true) {
     drop_consumed();

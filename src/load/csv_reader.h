@@ -2,8 +2,9 @@
 //
 // Accepts quoted fields with embedded commas, doubled quotes and embedded CR/LF; CRLF, LF, lone CR or
 // mixed line endings; an optional UTF-8 BOM; a last line with or without a line break. Blank lines
-// (empty or only spaces and tabs) are ignored. Each record carries the 1-based line it starts on. Memory follows the longest record,
-// not the file: bytes before the current record are dropped as reading goes on.
+// (empty or only spaces and tabs) are ignored. Each record carries the 1-based line it starts on.
+// Memory follows the longest record, not the file: bytes before the current record are dropped as
+// reading goes on.
 //
 // Malformed input:
 //  * text after a closing quote, or a quote inside an unquoted field: kept literally, with a warning;
@@ -59,7 +60,8 @@ class CsvReader {
   const Status& status() const { return status_; }
   // Records read, including the ones skipped for their column count, length or an open quote.
   std::size_t records_read() const { return records_read_; }
-  // The most bytes held at once: bounded by the longest record (at most max_record_bytes) plus a chunk.
+  // The most bytes held at once: at most the longest record (capped by max_record_bytes) and two
+  // chunks (the consumed part not yet dropped, and the chunk being read).
   std::size_t peak_buffered_bytes() const { return peak_buffered_; }
 
  private:

@@ -13,8 +13,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
-
 // The checks before a file is opened: it exists and is a regular file. Its size.
 Result<std::uintmax_t> checked_size(const fs::path& file) {
   const std::string name = file.string();

@@ -21,6 +21,8 @@ namespace riskatlas::load::detail {
 // Files read whole larger than this are refused (such a file is a few MB; anything this big is a
 // mistake). Files read in chunks have no size limit, only kMaxLineBytes.
 inline constexpr std::uintmax_t kMaxFileBytes = 256ull * 1024 * 1024;
+// Skipped at the start of every corpus file.
+inline constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 // A line (or CSV record) longer than this is skipped unread (a record is a few KB; this bounds a
 // reader's memory).
 inline constexpr std::size_t kMaxLineBytes = 16u * 1024 * 1024;
