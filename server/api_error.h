@@ -20,6 +20,7 @@ struct ApiError {
   static ApiError index_unavailable() {
     return {503, "index_unavailable", "the search index is not available; try again later"};
   }
+  static ApiError overloaded() { return {503, "overloaded", "too many searches at once; try again in a second"}; }
 };
 
 // The one mapping from library Status codes to HTTP answers. InvalidArgument, TooBroad and NotFound

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,6 +32,33 @@ milliseconds until(Clock::time_point deadline) {
   return std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
 }
 
+// cpp-httplib 0.11 refuses a request target holding a second '?' (400), though RFC 3986 allows '?'
+// inside a query. Percent-encoding every '?' after the first keeps the meaning: the query string is
+// decoded after it is split, so "q=a%3Fb" still reads as "a?b".
+void escape_extra_question_marks(std::string& request_line) {
+  const std::size_t target = request_line.find(' ');
+  if (target == std::string::npos) return;
+  const std::size_t end = std::min(request_line.find(' ', target + 1), request_line.size());
+  const std::size_t query = request_line.find('?', target + 1);
+  if (query >= end || request_line.find('?', query + 1) >= end) return;
+  std::string escaped = request_line.substr(0, query + 1);
+  for (std::size_t i = query + 1; i < end; ++i) {
+    if (request_line[i] == '?')
+      escaped += "%3F";
+    else
+      escaped += request_line[i];
+  }
+  escaped.append(request_line, end);
+  request_line = std::move(escaped);
+}
+
+// The server never sends partial content, but cpp-httplib 0.11 answers a Range it cannot parse
+// ("Range: junk") with 416 before any hook of ours runs. A header line named Range is dropped.
+bool is_range_header(std::string_view line) {
+  constexpr std::string_view kName = "range:";
+  return line.size() >= kName.size() && ::strncasecmp(line.data(), kName.data(), kName.size()) == 0;
+}
+
 std::string ip_and_port(const sockaddr_storage& addr, int& port) {
   char text[INET6_ADDRSTRLEN] = "";
   if (addr.ss_family == AF_INET) {
@@ -48,7 +76,9 @@ std::string ip_and_port(const sockaddr_storage& addr, int& port) {
 // A connection's socket as the library's Stream, with a read-ahead buffer (pipelined requests stay in
 // it for the next one), a deadline and a byte budget per request. When a request breaks either, the
 // stream answers it itself (408, 431), and every later read or write fails, so the library gives up
-// on the request without writing anything more.
+// on the request without writing anything more. The request head is handed to the library a line at
+// a time, so the two lines it would wrongly refuse can be rewritten first (escape_extra_question_marks,
+// is_range_header).
 class GuardedStream : public httplib::Stream {
  public:
   GuardedStream(socket_t sock, const ConnectionLimits& limits) : sock_(sock), limits_(limits) {}
@@ -71,7 +101,10 @@ class GuardedStream : public httplib::Stream {
   void start_request() {
     deadline_ = Clock::now() + limits_.request_deadline;
     request_bytes_ = end_ - begin_;
-    answer_started_ = close_after_answer_ = in_headers_ = false;
+    answer_started_ = close_after_answer_ = false;
+    part_ = Part::kRequestLine;
+    line_.clear();
+    line_pos_ = 0;
   }
 
   // The answer just written said "Connection: close" (a refused request whose body is unread).
@@ -109,15 +142,22 @@ class GuardedStream : public httplib::Stream {
   }
 
   bool is_readable() const override {
-    return !failed_ && (begin_ < end_ || wait_for(sock_, POLLIN, std::max(until(deadline_), milliseconds(0))));
+    return !failed_ && (line_pos_ < line_.size() || begin_ < end_ ||
+                        wait_for(sock_, POLLIN, std::max(until(deadline_), milliseconds(0))));
   }
   bool is_writable() const override { return !failed_ && wait_for(sock_, POLLOUT, limits_.write_timeout); }
 
   ssize_t read(char* ptr, size_t size) override {
+    if (line_pos_ == line_.size() && part_ != Part::kBody && !next_head_line()) return -1;
+    if (line_pos_ < line_.size()) {
+      const std::size_t n = std::min(size, line_.size() - line_pos_);
+      std::memcpy(ptr, line_.data() + line_pos_, n);
+      line_pos_ += n;
+      return static_cast<ssize_t>(n);
+    }
     if (begin_ == end_ && !fill()) return -1;
     const std::size_t n = std::min(size, end_ - begin_);
     std::memcpy(ptr, buffer_ + begin_, n);
-    in_headers_ = in_headers_ || std::memchr(ptr, '\n', n) != nullptr;
     begin_ += n;
     return static_cast<ssize_t>(n);
   }
@@ -154,7 +194,7 @@ class GuardedStream : public httplib::Stream {
   bool fill() {
     if (failed_) return false;
     if (request_bytes_ >= limits_.max_request_bytes) {
-      if (in_headers_)
+      if (part_ != Part::kRequestLine)
         refuse(431, "Request Header Fields Too Large", "headers_too_large", "the request headers are too large");
       else
         refuse(414, "URI Too Long", "uri_too_long", "the request line is too long");
@@ -178,6 +218,32 @@ class GuardedStream : public httplib::Stream {
     return true;
   }
 
+  // Reads the next line of the request head whole (the byte budget bounds it) into line_, rewritten
+  // where the library would refuse it; a Range line is skipped. Like the library, only a bare CRLF
+  // ends the head.
+  bool next_head_line() {
+    for (;;) {
+      line_.clear();
+      line_pos_ = 0;
+      for (;;) {
+        if (begin_ == end_ && !fill()) return false;
+        const char* start = buffer_ + begin_;
+        const auto* newline = static_cast<const char*>(std::memchr(start, '\n', end_ - begin_));
+        const std::size_t n = newline ? static_cast<std::size_t>(newline - start) + 1 : end_ - begin_;
+        line_.append(start, n);
+        begin_ += n;
+        if (newline) break;
+      }
+      if (part_ == Part::kRequestLine) {
+        escape_extra_question_marks(line_);
+        part_ = Part::kHeaders;
+        return true;
+      }
+      if (line_ == "\r\n") part_ = Part::kBody;
+      if (!is_range_header(line_)) return true;
+    }
+  }
+
   bool send_all(std::string_view bytes) {
     while (!bytes.empty()) {
       if (!wait_for(sock_, POLLOUT, limits_.write_timeout)) return false;
@@ -198,7 +264,10 @@ class GuardedStream : public httplib::Stream {
   bool failed_ = false;
   int refused_status_ = 0;
   bool answer_started_ = false, close_after_answer_ = false;
-  bool in_headers_ = false;  // the request line has been read
+  // Which part of the request the library reads next; the head passes through line_.
+  enum class Part { kRequestLine, kHeaders, kBody } part_ = Part::kBody;
+  std::string line_;
+  std::size_t line_pos_ = 0;  // bytes of line_ already read
 };
 
 }  // namespace
@@ -258,7 +327,18 @@ void GuardedServer::widen_backlog() {
   if (const socket_t sock = svr_sock_; sock != INVALID_SOCKET) ::listen(sock, SOMAXCONN);
 }
 
+namespace {
+std::atomic<std::uint64_t> g_connections{0};
+thread_local std::uint64_t t_connection = 0;
+}  // namespace
+
+std::uint64_t GuardedServer::connection_id() { return t_connection; }
+
 bool GuardedServer::process_and_close_socket(socket_t sock) {
+  struct ConnectionScope {
+    ConnectionScope() { t_connection = ++g_connections; }
+    ~ConnectionScope() { t_connection = 0; }
+  } connection;
   const std::size_t open = ++open_;
   GuardedStream stream(sock, limits_);
   if (open > limits_.max_connections) {

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -79,6 +80,10 @@ class GuardedServer : public httplib::Server {
   void widen_backlog();
 
   std::size_t open_connections() const { return open_.load(); }
+
+  // A number unique to the connection served on the calling thread (a connection's requests run on
+  // one thread); 0 outside a connection.
+  static std::uint64_t connection_id();
 
   // Called with the peer address and the status of each answer the stream wrote itself (408, 431,
   // 503), which the library's logger never sees. Set before listening.

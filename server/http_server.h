@@ -41,6 +41,10 @@ class HttpServer {
     std::time_t keep_alive_timeout_s = 2;
     std::size_t keep_alive_max_count = 1000;
     std::chrono::milliseconds index_check_interval{1000};  // how often live.stub is checked
+    std::size_t cache_bytes = 64u << 20;  // response cache budget (server/response_cache.h); 0: off
+    // Requests doing index work at once (server/search_gate.h); 0: twice the number of cores.
+    std::size_t search_slots = 0;
+    std::chrono::milliseconds search_wait{10000};  // for a slot, before a 503
     // Receives one line per request and error details (default: stderr). Called from worker threads.
     std::function<void(const std::string& line)> log;
   };

@@ -44,6 +44,12 @@ Options:
   --request-timeout S
                   seconds a client has to send a whole request, 1-300 (default 5); a slower one
                   gets a 408 and is disconnected
+  --cache-mb N    memory for answers kept to repeat while the same index is served, 0-65536
+                  (default 64; 0 turns the cache off)
+  --search-slots N
+                  requests doing index work at once, 1-1024 (default: twice the number of
+                  cores); the others wait, those of connections that had less of it first,
+                  up to 10 s, then get a 503 with Retry-After
   --web DIR       web UI directory served under / (default: )" RISKATLAS_WEB_FROM_BINARY R"( from the
                   folder of this program; when run from its build directory, the source tree's UI)
   --version       print the version and exit
@@ -90,6 +96,10 @@ HttpServer::Options parse_args(int argc, char** argv) {
       o.max_connections = static_cast<std::size_t>(args.whole_number(1, 100000));
     } else if (args.is("--request-timeout")) {
       o.request_timeout = std::chrono::seconds(args.whole_number(1, 300));
+    } else if (args.is("--search-slots")) {
+      o.search_slots = static_cast<std::size_t>(args.whole_number(1, 1024));
+    } else if (args.is("--cache-mb")) {
+      o.cache_bytes = static_cast<std::size_t>(args.whole_number(0, 65536)) << 20;
     } else if (args.is("--web")) {
       o.web_dir = args.value();
       have_web = true;

@@ -43,7 +43,7 @@ void Metrics::observe(const std::string& route, int status, double seconds) {
   h.sum += seconds;
 }
 
-std::string Metrics::render(std::size_t documents) const {
+std::string Metrics::render(std::size_t documents, const ResponseCache::Stats& cache) const {
   std::string out;
   // The version as a label on a constant 1, the Prometheus convention for build information.
   out += "# HELP riskatlas_build_info The riskatlas version of this server (always 1).\n";
@@ -72,6 +72,15 @@ std::string Metrics::render(std::size_t documents) const {
   out += "# HELP riskatlas_index_documents Documents in the index generation being served (0: none open).\n";
   out += "# TYPE riskatlas_index_documents gauge\n";
   out += "riskatlas_index_documents " + std::to_string(documents) + "\n";
+  out += "# HELP riskatlas_response_cache_hits_total Answers given from the response cache.\n";
+  out += "# TYPE riskatlas_response_cache_hits_total counter\n";
+  out += "riskatlas_response_cache_hits_total " + std::to_string(cache.hits) + "\n";
+  out += "# HELP riskatlas_response_cache_misses_total Cacheable answers computed.\n";
+  out += "# TYPE riskatlas_response_cache_misses_total counter\n";
+  out += "riskatlas_response_cache_misses_total " + std::to_string(cache.misses) + "\n";
+  out += "# HELP riskatlas_response_cache_bytes Memory held by the response cache.\n";
+  out += "# TYPE riskatlas_response_cache_bytes gauge\n";
+  out += "riskatlas_response_cache_bytes " + std::to_string(cache.bytes) + "\n";
   return out;
 }
 

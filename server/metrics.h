@@ -11,6 +11,8 @@
 #include <string_view>
 #include <utility>
 
+#include "response_cache.h"
+
 namespace riskatlas::server {
 
 inline constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
@@ -24,8 +26,9 @@ class Metrics {
  public:
   void observe(const std::string& route, int status, double seconds);
 
-  // The exposition text; `documents` is the document count of the generation being served (0: none).
-  std::string render(std::size_t documents) const;
+  // The exposition text; `documents` is the document count of the generation being served (0: none),
+  // `cache` the response cache's figures.
+  std::string render(std::size_t documents, const ResponseCache::Stats& cache = {}) const;
 
   // Upper bounds of the latency buckets in seconds; +Inf is implied.
   static constexpr std::array<double, 10> kBuckets{0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};

@@ -8,9 +8,11 @@
 #include <condition_variable>
 #include <ctime>
 #include <deque>
+#include <exception>
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 #include <unordered_set>
@@ -55,6 +57,95 @@ void add_vocabulary(Xapian::WritableDatabase& db, const std::vector<model::Synon
         if (other_key != key) db.add_synonym(key, other_words);
   }
 }
+
+// Documents are built on one thread (analysis, stored JSON, terms) and written on another (Xapian's
+// inverter, flushes and compression), in order, through a small bounded queue: the two halves of a
+// build then run on two cores at once.
+class Handover {
+ public:
+  // False once the writer has stopped: the builder stops too.
+  bool push(BuiltDocument&& built) {
+    std::unique_lock lock(mutex_);
+    room_.wait(lock, [&] { return queue_.size() < kCapacity || stopped_; });
+    if (stopped_) return false;
+    queue_.push_back(std::move(built));
+    ready_.notify_one();
+    return true;
+  }
+
+  // The builder has built everything (or failed with `error`).
+  void finish(std::exception_ptr error) {
+    std::lock_guard lock(mutex_);
+    finished_ = true;
+    error_ = error;
+    ready_.notify_one();
+  }
+
+  // The next document; nothing after the last. Rethrows the builder's failure, after the documents
+  // it built before it.
+  std::optional<BuiltDocument> pop() {
+    std::unique_lock lock(mutex_);
+    ready_.wait(lock, [&] { return !queue_.empty() || finished_; });
+    if (queue_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      return std::nullopt;
+    }
+    BuiltDocument built = std::move(queue_.front());
+    queue_.pop_front();
+    room_.notify_one();
+    return built;
+  }
+
+  // The writer gives up: pushes fail from now on.
+  void stop() {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+    room_.notify_all();
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 64;
+  std::mutex mutex_;
+  std::condition_variable ready_, room_;
+  std::deque<BuiltDocument> queue_;
+  bool finished_ = false, stopped_ = false;
+  std::exception_ptr error_;
+};
+
+// Runs build_documents() on a thread of its own; the documents come out of pop() in order.
+class DocumentBuilder {
+ public:
+  DocumentBuilder(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
+                  analysis::Analyzer& analyzer, Diagnostics& warnings)
+      : thread_([&, this] {
+          struct Stopped {};
+          std::exception_ptr error;
+          try {
+            build_documents(atlas, graph, labels, analyzer, warnings, [this](BuiltDocument&& built) {
+              if (!handover_.push(std::move(built))) throw Stopped{};
+            });
+          } catch (const Stopped&) {
+          } catch (...) {
+            error = std::current_exception();
+          }
+          handover_.finish(error);
+        }) {}
+
+  // Stops and joins the thread; only then may its analyzer and warnings be used again.
+  ~DocumentBuilder() { join(); }
+
+  std::optional<BuiltDocument> next() { return handover_.pop(); }
+
+  void join() {
+    if (!thread_.joinable()) return;
+    handover_.stop();
+    thread_.join();
+  }
+
+ private:
+  Handover handover_;  // before thread_, which uses it
+  std::thread thread_;
+};
 
 void remove_partial(const std::filesystem::path& dir) {
   std::error_code ec;
@@ -214,18 +305,23 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     std::unordered_set<std::string> ids;
     std::unordered_set<std::string> spelling;
 
-    build_documents(atlas, graph, labels, analyzer, warnings, [&](BuiltDocument&& built) {
-      if (!ids.insert(built.id).second) {
-        warnings.push_back({"record " + built.id, "skipped: a record with this id was already indexed"});
-        return;
+    Diagnostics duplicates;  // the builder appends to `warnings` until joined
+    {
+      DocumentBuilder builder(atlas, graph, labels, analyzer, warnings);
+      while (auto built = builder.next()) {
+        if (!ids.insert(built->id).second) {
+          duplicates.push_back({"record " + built->id, "skipped: a record with this id was already indexed"});
+          continue;
+        }
+        sink->add(built->id, std::move(built->document));
+        for (auto& word : built->spelling_words) spelling.insert(std::move(word));
+        ++summary.documents;
+        ++summary.by_type[model::type_value(built->type)];
+        if (options.progress && summary.documents % options.progress_every == 0)
+          options.progress(summary.documents, total);
       }
-      sink->add(built.id, std::move(built.document));
-      for (auto& word : built.spelling_words) spelling.insert(std::move(word));
-      ++summary.documents;
-      ++summary.by_type[model::type_value(built.type)];
-      if (options.progress && summary.documents % options.progress_every == 0)
-        options.progress(summary.documents, total);
-    });
+    }
+    warnings.insert(warnings.end(), duplicates.begin(), duplicates.end());
     if (shard_sink != nullptr) {
       if (Status s = shard_sink->finish(); !s.ok()) throw std::runtime_error(s.message());
       summary.shard_documents = shard_sink->counts();

@@ -16,8 +16,6 @@ using nlohmann::json;
 using model::Atlas;
 using model::LinkGraph;
 
-// Facet values of one record, by facet name.
-using FacetValues = std::map<std::string, std::vector<std::string>>;
 
 std::string label_of(const FacetLabels& labels, const std::string& facet, const std::string& value) {
   const auto f = labels.find(facet);
@@ -57,6 +55,8 @@ void put_single(FacetValues& values, const char* facet, const std::string& value
   if (!value.empty()) values[facet] = {value};
 }
 
+}  // namespace
+
 FacetValues risk_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t r) {
   const auto& risk = atlas.risks[r];
   FacetValues v;
@@ -71,6 +71,8 @@ FacetValues risk_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t 
   if (!graph.categories_of_risk(r).empty()) v["category"] = graph.categories_of_risk(r);
   return v;
 }
+
+namespace {
 
 // A technique carries its tactics, and the lifecycle stages and categories of the mitigations that
 // address it, so techniques can be filtered by what can be done about them (as risks can).
@@ -238,6 +240,30 @@ json rich_json(const model::RichText& text) {
     list.push_back(std::move(j));
   }
   return list;
+}
+
+json hit_summary(const json& record) {
+  json text = json::array();
+  auto add = [&](const json& object, const char* key) {
+    const auto it = object.find(key);
+    if (it != object.end() && it->is_string()) text.push_back(*it);
+  };
+  add(record, "description");
+  if (const auto ev = record.find("evidence"); ev != record.end() && ev->is_array())
+    for (const auto& e : *ev) add(e, "text");
+  const std::string type = record.value("type", "");
+  if (type == "mitigation")
+    if (const auto ts = record.find("techniques"); ts != record.end() && ts->is_array())
+      for (const auto& t : *ts) add(t, "use");
+  if (type == "case-study")
+    if (const auto steps = record.find("procedure"); steps != record.end() && steps->is_array())
+      for (const auto& step : *steps) add(step, "description");
+  if (text.empty()) add(record, "title");
+  return {{"id", record.value("id", "")},
+          {"type", type},
+          {"title", record.value("title", "")},
+          {"facets", record.value("facets", json::object())},
+          {"text", std::move(text)}};
 }
 
 std::string natural_sort_key(std::string_view id) {
@@ -477,6 +503,7 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     doc.add_value(schema::kSlotSortId, natural_sort_key(id));
     doc.add_value(schema::kSlotSortTitle, std::string(utf8::truncate(analyzer.fold(title), schema::kSortTitleBytes)));
     doc.set_data(dump(data));
+    doc.add_value(schema::kSlotHit, dump(hit_summary(data)));
     sink(std::move(built));
   };
 

@@ -21,6 +21,11 @@ namespace riskatlas::index {
 using FacetLabels = std::map<std::string, std::map<std::string, std::string>>;
 FacetLabels collect_labels(const model::Atlas& atlas);
 
+// Facet values of one record, by facet name.
+using FacetValues = std::map<std::string, std::vector<std::string>>;
+// A risk's facet values as indexed (also what the corpus generator samples, whole, per record).
+FacetValues risk_facets(const model::Atlas& atlas, const model::LinkGraph& graph, std::size_t risk);
+
 struct BuiltDocument {
   std::string id;
   model::RecordType type;
@@ -50,6 +55,11 @@ nlohmann::json case_study_json(const model::Atlas& atlas, const model::LinkGraph
 // "emphasis" | "strong" | "link" | "citation" | "line_break", "children": [...], "text", "url",
 // "number" (citation), "level" (heading), "start" (list: 0 for bullets)}.
 nlohmann::json rich_json(const model::RichText& text);
+
+// What a search hit shows of a stored record (the JSON of risk_json and its kin): its id, type, title and
+// facets, and under "text" the fields a snippet may come from, best first on ties (the title only when
+// the record has no other text). Stored in schema::kSlotHit.
+nlohmann::json hit_summary(const nlohmann::json& record);
 
 // The natural sort key of an id: digit runs zero-padded so "AML.T2" sorts before "AML.T10".
 std::string natural_sort_key(std::string_view id);

@@ -168,20 +168,6 @@ bool is_url_safe_id(const std::string& id) {
   });
 }
 
-// Calls `f(line, line_number)` for every line of `text`, without its line break ("\n" or "\r\n").
-template <typename F>
-void for_each_line(std::string_view text, F&& f) {
-  std::size_t line_no = 0;
-  while (!text.empty()) {
-    const std::size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    f(line, line_no);
-  }
-}
-
 // Adds the record of one line to the atlas. Every field is read (and may reject the line with
 // BadRecord) before the record's id is claimed, so a rejected line takes no id.
 class RecordLoader {
@@ -273,21 +259,31 @@ class RecordLoader {
 }  // namespace
 
 Status load_jsonl(const std::filesystem::path& file, LoadReport& report) {
-  auto source = detail::read_source(file, "JSON Lines records", detail::EmptyFile::kAccepted);
-  if (!source.ok()) return source.status();
+  // Line by line: a million records are a gigabyte of text, and only one line is needed at a time.
+  auto reader = detail::LineReader::open(file);
+  if (!reader.ok()) return reader.status();
   RecordLoader loader(report);
   const std::size_t first_technique = report.atlas.techniques.size();
-  for_each_line(source->text, [&](std::string_view line, std::size_t line_no) {
+  std::string_view line;
+  while (reader->next(line)) {
+    const std::string at = detail::where(reader->name(), reader->line_number());
+    if (reader->too_long()) {
+      detail::skip(report, at, "line longer than " + std::to_string(reader->max_line_bytes()) + " bytes");
+      continue;
+    }
     const std::string_view t = detail::trim(line);
-    if (t.empty() || t.front() == '#') return;
-    const std::string at = detail::where(source->name, line_no);
-    if (!utf8::is_valid(line)) return detail::skip(report, at, "line is not valid UTF-8");
+    if (t.empty() || t.front() == '#') continue;
+    if (!utf8::is_valid(line)) {
+      detail::skip(report, at, "line is not valid UTF-8");
+      continue;
+    }
     try {
       loader.load(t, at);
     } catch (const BadRecord& bad) {
       detail::skip(report, at, bad.message);
     }
-  });
+  }
+  if (!reader->status().ok()) return reader->status();
   detail::inherit_parent_tactics(report.atlas, first_technique, report);
   return Status::OK();
 }

@@ -81,7 +81,7 @@ std::string text_of(const YamlNode& n) {
   return detail::clean_text(n.value, counts);
 }
 
-Status load_links_yaml(const detail::SourceFile& source, LoadReport& report) {
+Status load_links_yaml(const detail::SourceText& source, LoadReport& report) {
   const std::string& name = source.name;
   auto parsed = parse_yaml(source, report.warnings);
   if (!parsed.ok()) return parsed.status();
@@ -150,16 +150,18 @@ Status load_links_yaml(const detail::SourceFile& source, LoadReport& report) {
   return Status::OK();
 }
 
-Status load_links_csv(const detail::SourceFile& source, LoadReport& report) {
-  const std::string& path = source.path;
+// Read in chunks: a links file may grow with the records.
+Status load_links_csv(const std::filesystem::path& file, LoadReport& report) {
+  const detail::SourceFile source(file, "a links file");
   const std::string& name = source.name;
   std::size_t skipped = 0;
-  CsvReader reader(source.text, name, report.warnings, skipped);
+  auto opened = CsvReader::open(file, report.warnings, skipped);
+  if (!opened.ok()) return opened.status();
+  CsvReader& reader = *opened;
   CsvRecord rec;
-  const auto fatal = [&](const Status& st) { return Status::Corruption(source.at_path(st.message())); };
   if (!reader.next(rec)) {
-    if (!reader.status().ok()) return fatal(reader.status());
-    return Status::InvalidArgument(path + ": empty file, expected a links CSV");
+    if (!reader.status().ok()) return reader.status();
+    return Status::InvalidArgument(source.path + ": empty file, expected a links CSV");
   }
   const std::vector<std::string> header = {"selector", "value", "technique", "why"};
   bool ok = rec.fields.size() == header.size();
@@ -188,18 +190,22 @@ Status load_links_csv(const detail::SourceFile& source, LoadReport& report) {
     resolver.apply(at, selector, value, {technique});
   }
   report.stats.skipped += skipped;
-  if (!reader.status().ok()) return fatal(reader.status());
-  return Status::OK();
+  return reader.status();
 }
 
 }  // namespace
 
 Status load_links(const std::filesystem::path& file, LoadReport& report) {
-  auto source = detail::read_source(file, "a links file");
-  if (!source.ok()) return source.status();
   std::string ext = file.extension().string();
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-  const Status st = ext == ".csv" ? load_links_csv(*source, report) : load_links_yaml(*source, report);
+  Status st;
+  if (ext == ".csv") {
+    st = load_links_csv(file, report);
+  } else {
+    auto source = detail::read_source(file, "a links file");
+    if (!source.ok()) return source.status();
+    st = load_links_yaml(*source, report);
+  }
   detail::dedupe_links(report);
   return st;
 }

@@ -97,13 +97,14 @@ Key key_of(const Row& row) {
 // its risks, and finish() records the counts and refuses a file that gave nothing.
 class RepositoryReader {
  public:
-  RepositoryReader(const detail::SourceFile& source, LoadReport& report)
-      : source_(source), report_(report), csv_(source.text, source.name, report.warnings, skipped_) {}
+  // `csv` counts the rows it skips into `skipped`.
+  RepositoryReader(const std::filesystem::path& file, CsvReader csv, std::size_t& skipped, LoadReport& report)
+      : source_(file, "an AI Risk Repository export"), report_(report), skipped_(skipped), csv_(std::move(csv)) {}
 
   // The first record must be the export's header.
   Status read_header() {
     if (!csv_.next(rec_)) {
-      if (!csv_.status().ok()) return fatal(csv_.status());
+      if (!csv_.status().ok()) return csv_.status();
       return Status::InvalidArgument(source_.path + ": empty file, expected an AI Risk Repository export");
     }
     bool header_ok = rec_.fields.size() == kColumns;
@@ -127,8 +128,7 @@ class RepositoryReader {
     report_.stats.skipped += skipped_;
     data_rows_ = csv_.records_read() > 0 ? csv_.records_read() - 1 : 0;  // minus the header
     report_.stats.csv_rows += data_rows_;
-    if (!csv_.status().ok()) return fatal(csv_.status());
-    return Status::OK();
+    return csv_.status();
   }
 
   // Pass 2: merges the additional evidence, in file order.
@@ -156,9 +156,6 @@ class RepositoryReader {
   }
 
  private:
-  // The reader names the file by its display name; fatal errors name the path.
-  Status fatal(const Status& st) const { return Status::Corruption(source_.at_path(st.message())); }
-
   void read_row() {
     Row row{rec_.line, {}};
     row.f.reserve(kColumns);
@@ -246,9 +243,9 @@ class RepositoryReader {
     versions["risk_repository_rows"] = std::to_string(previous_rows + data_rows_);
   }
 
-  const detail::SourceFile& source_;
+  const detail::SourceFile source_;
   LoadReport& report_;
-  std::size_t skipped_ = 0;  // rows the CSV reader skipped; declared before csv_, which counts into it
+  std::size_t& skipped_;  // rows the CSV reader skipped
   CsvReader csv_;
   CsvRecord rec_;
   std::size_t header_line_ = 0;
@@ -267,9 +264,12 @@ class RepositoryReader {
 }  // namespace
 
 Status load_risk_repository_csv(const std::filesystem::path& file, LoadReport& report) {
-  auto source = detail::read_source(file, "an AI Risk Repository export");
-  if (!source.ok()) return source.status();
-  RepositoryReader reader(*source, report);
+  // Read in chunks: an export grows with its records. Only the additional evidence waits in memory
+  // for its risk, and the atlas itself.
+  std::size_t skipped = 0;
+  auto csv = CsvReader::open(file, report.warnings, skipped);
+  if (!csv.ok()) return csv.status();
+  RepositoryReader reader(file, std::move(csv.value()), skipped, report);
   if (Status s = reader.read_header(); !s.ok()) return s;
   if (Status s = reader.read_rows(); !s.ok()) return s;
   reader.merge_additional_evidence();

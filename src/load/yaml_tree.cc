@@ -232,7 +232,7 @@ Result<YamlNode> parse_yaml(std::string_view text, const std::string& name, Diag
   }
 }
 
-Result<YamlNode> parse_yaml(const detail::SourceFile& source, Diagnostics& warnings) {
+Result<YamlNode> parse_yaml(const detail::SourceText& source, Diagnostics& warnings) {
   Diagnostics yaml_warnings;
   auto parsed = parse_yaml(source.text, source.path, yaml_warnings);
   for (auto& w : yaml_warnings) {

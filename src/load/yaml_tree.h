@@ -57,6 +57,6 @@ Result<YamlNode> parse_yaml(std::string_view text, const std::string& name, Diag
 
 // parse_yaml() of a corpus file: errors name its path, warnings (added to `warnings`) its display
 // name, like every other diagnostic of a load.
-Result<YamlNode> parse_yaml(const detail::SourceFile& source, Diagnostics& warnings);
+Result<YamlNode> parse_yaml(const detail::SourceText& source, Diagnostics& warnings);
 
 }  // namespace riskatlas::load

@@ -87,26 +87,37 @@ const FacetTable::Column& FacetTable::column(const model::FacetSpec& facet) cons
   throw std::invalid_argument("no facet table column for facet " + std::string(facet.name));
 }
 
-void TableSpy::operator()(const Xapian::Document& doc, double) {
-  const Xapian::docid did = doc.get_docid();
-  // A generation's database never changes, so every matched document is in the table.
-  assert(did + 1 < column_.begin.size());
-  if (did + 1 >= column_.begin.size()) return;
-  for (std::uint32_t i = column_.begin[did]; i < column_.begin[did + 1]; ++i) ++counts_[column_.ids[i]];
+std::size_t TableSpy::add(const FacetTable::Column& column) {
+  counted_.push_back({&column, std::vector<std::uint32_t>(column.values.size())});
+  return counted_.size() - 1;
 }
 
-ValueCounts TableSpy::counts() const {
+void TableSpy::operator()(const Xapian::Document& doc, double) {
+  const Xapian::docid did = doc.get_docid();
+  for (auto& [column, counts] : counted_) {
+    // A generation's database never changes, so every matched document is in the table.
+    assert(did + 1 < column->begin.size());
+    if (did + 1 >= column->begin.size()) return;
+    for (std::uint32_t i = column->begin[did]; i < column->begin[did + 1]; ++i) ++counts[column->ids[i]];
+  }
+}
+
+ValueCounts TableSpy::counts(std::size_t column) const {
+  const Counted& c = counted_.at(column);
   ValueCounts out;
-  for (std::size_t i = 0; i < counts_.size(); ++i)
-    if (counts_[i] > 0) out[column_.values[i]] = counts_[i];
+  for (std::size_t i = 0; i < c.counts.size(); ++i)
+    if (c.counts[i] > 0) out[c.column->values[i]] = c.counts[i];
   return out;
 }
 
 void FacetSpies::attach(Xapian::Enquire& enquire, const model::FacetSpec& facet) {
-  Spy spy{&facet, nullptr, nullptr};
+  Spy spy{&facet, nullptr, 0};
   if (table_ != nullptr) {
-    spy.table = std::make_unique<TableSpy>(table_->column(facet));
-    enquire.add_matchspy(spy.table.get());
+    if (!table_spy_) {
+      table_spy_ = std::make_unique<TableSpy>();
+      enquire.add_matchspy(table_spy_.get());
+    }
+    spy.column = table_spy_->add(table_->column(facet));
   } else {
     spy.slot = std::make_unique<Xapian::ValueCountMatchSpy>(facet.slot);
     enquire.add_matchspy(spy.slot.get());
@@ -116,7 +127,7 @@ void FacetSpies::attach(Xapian::Enquire& enquire, const model::FacetSpec& facet)
 
 ValueCounts FacetSpies::counts(const std::string& facet) const {
   const Spy& spy = spies_.at(facet);
-  if (spy.table) return spy.table->counts();
+  if (!spy.slot) return table_spy_->counts(spy.column);
   ValueCounts out;
   for (auto it = spy.slot->values_begin(); it != spy.slot->values_end(); ++it) {
     const std::size_t n = it.get_termfreq();

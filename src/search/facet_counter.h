@@ -52,20 +52,25 @@ class FacetTable {
   std::vector<Column> columns_;  // one per facet of model::facets()
 };
 
-// Counts one facet of the matched documents from a FacetTable column.
+// Counts facets of the matched documents from FacetTable columns, every column in one call per
+// document (a spy per facet cost Xapian a virtual call per document and facet).
 class TableSpy : public Xapian::MatchSpy {
  public:
-  explicit TableSpy(const FacetTable::Column& column) : column_(column), counts_(column.values.size()) {}
+  // Counts `column` too; returns the index to read its counts() with.
+  std::size_t add(const FacetTable::Column& column);
   void operator()(const Xapian::Document& doc, double weight) override;
-  ValueCounts counts() const;
+  ValueCounts counts(std::size_t column) const;
 
  private:
-  const FacetTable::Column& column_;
-  std::vector<std::size_t> counts_;  // by value id
+  struct Counted {
+    const FacetTable::Column* column;
+    std::vector<std::uint32_t> counts;  // by value id
+  };
+  std::vector<Counted> counted_;
 };
 
-// Spies attached to one Enquire, one per facet. With a table they count from it; without one
-// they read value slots.
+// The facet counting of one Enquire. With a table it counts every attached facet from it in one
+// spy; without one it reads value slots, a spy per facet.
 class FacetSpies {
  public:
   explicit FacetSpies(const FacetTable* table = nullptr) : table_(table) {}
@@ -78,10 +83,11 @@ class FacetSpies {
  private:
   struct Spy {
     const model::FacetSpec* facet;
-    std::unique_ptr<Xapian::ValueCountMatchSpy> slot;  // exactly one of these is set
-    std::unique_ptr<TableSpy> table;
+    std::unique_ptr<Xapian::ValueCountMatchSpy> slot;  // without a table
+    std::size_t column = 0;                            // with one: its index in table_spy_
   };
   const FacetTable* table_;
+  std::unique_ptr<TableSpy> table_spy_;  // attached with the first facet
   std::map<std::string, Spy> spies_;
 };
 

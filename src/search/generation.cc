@@ -17,6 +17,13 @@ FacetTable load_facet_table(const Xapian::Database& db) {
   return FacetTable::load(db);
 }
 
+// Corruption unless `db` is an index of the schema this binary reads.
+Status check_schema(const Xapian::Database& db, const std::filesystem::path& dir) {
+  if (db.get_metadata(schema::kMetaSchema) != schema::kSchemaVersion)
+    return Status::Corruption(dir.string() + ": not a riskatlas index of schema " + schema::kSchemaVersion);
+  return Status();
+}
+
 }  // namespace
 
 Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path& dir,
@@ -32,8 +39,7 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
     info.name = dir.filename().string();
     info.uuid = db->get_uuid();
     info.documents = db->get_doccount();
-    if (db->get_metadata(schema::kMetaSchema) != schema::kSchemaVersion)
-      return Status::Corruption(dir.string() + ": not a riskatlas index of schema " + schema::kSchemaVersion);
+    if (Status s = check_schema(*db, dir); !s.ok()) return s;
     info.build = nlohmann::json::parse(db->get_metadata(schema::kMetaBuild), nullptr, false);
     if (info.build.is_discarded()) return Status::Corruption(dir.string() + ": build metadata is not JSON");
     const auto labels = nlohmann::json::parse(db->get_metadata(schema::kMetaLabels), nullptr, false);
@@ -52,6 +58,21 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
   } catch (const Xapian::Error& e) {
     return Status::Unavailable(dir.string() + ": " + e.get_description());
   } catch (const std::exception& e) {  // e.g. bad_alloc while loading the facet table
+    return Status::Unavailable(dir.string() + ": " + e.what());
+  }
+}
+
+Result<std::string> Generation::build_uuid(const std::filesystem::path& dir, std::chrono::milliseconds remote_timeout) {
+  auto shards = ShardSet::resolve(dir, remote_timeout);
+  if (!shards.ok()) return Status::Unavailable(shards.status().message());
+  try {
+    auto db = shards->open();
+    if (!db.ok()) return db.status();
+    if (Status s = check_schema(**db, dir); !s.ok()) return s;
+    return (*db)->get_uuid();
+  } catch (const Xapian::Error& e) {
+    return Status::Unavailable(dir.string() + ": " + e.get_description());
+  } catch (const std::exception& e) {
     return Status::Unavailable(dir.string() + ": " + e.what());
   }
 }

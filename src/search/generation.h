@@ -40,6 +40,11 @@ class Generation {
                                                   std::chrono::milliseconds remote_timeout = kDefaultRemoteTimeout);
   static constexpr std::chrono::milliseconds kDefaultRemoteTimeout{5000};
 
+  // The database UUID of the index in `dir`, which identifies its build, without loading its facet
+  // table; Unavailable when it cannot be opened, Corruption when it is not an index of our schema.
+  static Result<std::string> build_uuid(const std::filesystem::path& dir,
+                                        std::chrono::milliseconds remote_timeout = kDefaultRemoteTimeout);
+
   const GenerationInfo& info() const { return info_; }
   // Every document's facet values, for fast exact counting; null when the index is sharded, and
   // counts come from value slots: the spy counting from the table cannot run inside xapian-tcpsrv,

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "index/record_document.h"
 #include "index/schema.h"
 #include "search/ranking.h"
 #include "search/relaxation.h"
@@ -15,27 +16,6 @@ namespace riskatlas::search {
 namespace {
 
 using nlohmann::json;
-
-// The text fields a snippet may come from, best first on ties; the title (shown beside the snippet
-// anyway) only when the record has no other text. The views point into `record`.
-std::vector<std::string_view> snippet_fields(const json& record) {
-  std::vector<std::string_view> fields;
-  auto add = [&](const json& object, const char* key) {
-    const auto it = object.find(key);
-    if (it != object.end() && it->is_string()) fields.push_back(it->get_ref<const std::string&>());
-  };
-  add(record, "description");
-  if (const auto ev = record.find("evidence"); ev != record.end() && ev->is_array())
-    for (const auto& e : *ev) add(e, "text");
-  if (record.value("type", "") == "mitigation")
-    if (const auto ts = record.find("techniques"); ts != record.end() && ts->is_array())
-      for (const auto& t : *ts) add(t, "use");
-  if (record.value("type", "") == "case-study")
-    if (const auto steps = record.find("procedure"); steps != record.end() && steps->is_array())
-      for (const auto& step : *steps) add(step, "description");
-  if (fields.empty()) add(record, "title");
-  return fields;
-}
 
 // The field an index term belongs to; `shown` gets the word as shown ("stem:<stem>" for stems).
 std::string field_of_term(const std::string& term, std::string& shown) {
@@ -58,10 +38,19 @@ std::string field_of_term(const std::string& term, std::string& shown) {
 
 }  // namespace
 
+json read_hit_summary(const Xapian::Document& doc) {
+  const std::string stored = doc.get_value(schema::kSlotHit);
+  if (!stored.empty()) return json::parse(stored, nullptr, false);
+  // Summarise the whole record, if it parses (hit_summary, like any json::value, throws on anything
+  // but an object).
+  const json full = json::parse(doc.get_data(), nullptr, false);
+  return full.is_object() ? index::hit_summary(full) : json();
+}
+
 std::optional<Hit> make_hit(const Xapian::MSetIterator& match, bool relaxed, const HighlightTerms& highlight,
                             analysis::Analyzer& analyzer) {
-  const json record = json::parse(match.get_document().get_data(), nullptr, false);
-  if (!record.is_object()) return std::nullopt;
+  const json record = read_hit_summary(match.get_document());
+  if (!record.is_object() || !record.contains("text")) return std::nullopt;
   Hit hit;
   hit.id = record.value("id", "");
   hit.type = record.value("type", "");
@@ -70,7 +59,10 @@ std::optional<Hit> make_hit(const Xapian::MSetIterator& match, bool relaxed, con
   const double bm25 = relaxed ? weight - static_cast<double>(words_held(weight)) * ranking::kCoverageBonus : weight;
   hit.score = std::round(bm25 * 10000.0) / 10000.0;
   hit.facets = record.value("facets", json::object());
-  hit.snippet = make_snippet(snippet_fields(record), highlight, analyzer);
+  std::vector<std::string_view> fields;
+  for (const auto& text : record["text"])
+    if (text.is_string()) fields.push_back(text.get_ref<const std::string&>());
+  hit.snippet = make_snippet(fields, highlight, analyzer);
   return hit;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include "analysis/analyzer.h"
@@ -13,6 +14,11 @@
 #include "search/request.h"
 
 namespace riskatlas::search {
+
+// A document's hit summary (index::hit_summary: id, type, title, facets, text) from its value slot,
+// a few hundred bytes where the stored record may list thousands of linked records; in an index
+// built before the slot existed, made from the stored record. Not an object when neither reads.
+nlohmann::json read_hit_summary(const Xapian::Document& doc);
 
 // The hit of a matched document; nullopt when its stored record cannot be read. In a relaxed match
 // the score shown is the BM25 part, apart from the bonus for the words held.

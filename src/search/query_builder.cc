@@ -348,11 +348,14 @@ Xapian::Query ParsedQuery::strict() const {
 }
 
 Xapian::Query ParsedQuery::finish(const Xapian::Query& core) const {
-  Xapian::Query text = core;
-  if (!exclusions.empty())
-    text = Xapian::Query(Xapian::Query::OP_AND_NOT, text.empty() ? match_all() : text, exclusions);
-  if (!core.empty() && !boost.empty()) text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, boost);
+  const Xapian::Query text = exclude(core);
+  if (!core.empty() && !boost.empty()) return Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, boost);
   return text;
+}
+
+Xapian::Query ParsedQuery::exclude(const Xapian::Query& core) const {
+  if (exclusions.empty()) return core;
+  return Xapian::Query(Xapian::Query::OP_AND_NOT, core.empty() ? match_all() : core, exclusions);
 }
 
 std::size_t ParsedQuery::optional_count() const {

@@ -76,6 +76,8 @@ struct ParsedQuery {
   Xapian::Query strict() const;
   // `core` without the exclusions, with the boosts; empty when there is nothing to match (browse).
   Xapian::Query finish(const Xapian::Query& core) const;
+  // `core` without the exclusions: the same documents as finish(), without the boosts' weight.
+  Xapian::Query exclude(const Xapian::Query& core) const;
   std::size_t optional_count() const;
   std::size_t counted_count() const;
 };

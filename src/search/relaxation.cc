@@ -18,8 +18,8 @@ bool has_required(const ParsedQuery& parsed) {
 
 // Records holding any counted word (and every required clause), weighted by counted words held;
 // common words only add weight to records that match otherwise, so they never widen the match.
-// `filter` (boolean) narrows the match inside the boosts and exclusions, where a decider would.
-Xapian::Query coverage_query(const ParsedQuery& parsed, const Xapian::Query& filter = {}) {
+// Without the exclusions and boosts (ParsedQuery::finish).
+Xapian::Query coverage_core(const ParsedQuery& parsed) {
   std::vector<Xapian::Query> required, counted, common;
   for (const auto& c : parsed.clauses) {
     if (!c.optional) {
@@ -35,32 +35,55 @@ Xapian::Query coverage_query(const ParsedQuery& parsed, const Xapian::Query& fil
   Xapian::Query any(Xapian::Query::OP_OR, counted.begin(), counted.end());
   if (!common.empty())
     any = Xapian::Query(Xapian::Query::OP_AND_MAYBE, any, Xapian::Query(Xapian::Query::OP_OR, common.begin(), common.end()));
-  const auto narrowed = [&](Xapian::Query q) {
-    return filter.empty() ? q : Xapian::Query(Xapian::Query::OP_FILTER, q, filter);
-  };
-  if (required.empty()) return parsed.finish(narrowed(any));
+  if (required.empty()) return any;
   const Xapian::Query all(Xapian::Query::OP_AND, required.begin(), required.end());
-  return parsed.finish(narrowed(Xapian::Query(Xapian::Query::OP_AND_MAYBE, all, any)));
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, all, any);
 }
 
-// Records the number of optional words held by each matched document; a case study counts as
-// holding none unless it holds all `words` (see relaxation.h).
+// Records the number of optional words held by each matched document, and how many documents hold
+// each number; a case study counts as holding none unless it holds all `words` (see relaxation.h).
 class CoverageSpy : public Xapian::MatchSpy {
  public:
-  CoverageSpy(Xapian::docid last, std::size_t words) : held_(static_cast<std::size_t>(last) + 1), words_(words) {}
+  CoverageSpy(Xapian::docid last, std::size_t words, const FacetTable* table)
+      : held_(static_cast<std::size_t>(last) + 1), counts_(words + 1), words_(words) {
+    const std::string case_study = model::type_value(model::RecordType::kCaseStudy);
+    if (table != nullptr) {
+      types_ = &table->column(*model::find_facet("type"));
+      const auto it = std::find(types_->values.begin(), types_->values.end(), case_study);
+      case_study_id_ = it == types_->values.end() ? kNone : static_cast<std::uint32_t>(it - types_->values.begin());
+    }
+  }
   void operator()(const Xapian::Document& doc, double weight) override {
     const Xapian::docid did = doc.get_docid();
     if (did >= held_.size()) return;
-    std::size_t held = words_held(weight);
-    if (held < words_ && doc.get_value(schema::kTypeFacet.slot) == model::type_value(model::RecordType::kCaseStudy))
-      held = 0;
+    std::size_t held = std::min(words_held(weight), words_);
+    if (held < words_ && is_case_study(doc)) held = 0;
     held_[did] = static_cast<std::uint8_t>(std::min<std::size_t>(held, std::numeric_limits<std::uint8_t>::max()));
+    ++counts_[held];
   }
   std::vector<std::uint8_t>& held() { return held_; }
+  // Documents by the number of words they hold, over the whole match.
+  const std::vector<std::size_t>& counts() const { return counts_; }
 
  private:
+  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+  // From the facet table when there is one: a value read per document was most of a relaxed query.
+  bool is_case_study(const Xapian::Document& doc) const {
+    if (types_ == nullptr)
+      return doc.get_value(schema::kTypeFacet.slot) == model::type_value(model::RecordType::kCaseStudy);
+    const Xapian::docid did = doc.get_docid();
+    if (case_study_id_ == kNone || did + 1 >= types_->begin.size()) return false;
+    for (std::uint32_t i = types_->begin[did]; i < types_->begin[did + 1]; ++i)
+      if (types_->ids[i] == case_study_id_) return true;
+    return false;
+  }
+
   std::vector<std::uint8_t> held_;
+  std::vector<std::size_t> counts_;
   std::size_t words_;
+  const FacetTable::Column* types_ = nullptr;
+  std::uint32_t case_study_id_ = kNone;
 };
 
 // Counts the documents of a match by the words they hold (from a CoverageSpy's record).
@@ -77,6 +100,12 @@ class HistogramSpy : public Xapian::MatchSpy {
   const std::vector<std::uint8_t>& held_;
   std::vector<std::size_t> counts_;
 };
+
+// Whether any filter narrows the match (filtered_query() skips a facet without values).
+bool has_filters(const FacetFilters& filters) {
+  return std::any_of(filters.begin(), filters.end(),
+                     [](const auto& f) { return !f.second.empty() && model::find_facet(f.first) != nullptr; });
+}
 
 std::vector<std::string> optional_words(const ParsedQuery& parsed) {
   std::vector<std::string> words;
@@ -98,35 +127,41 @@ bool can_relax(const ParsedQuery& parsed) {
 }
 
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total, bool sharded) {
-  const bool remote = sharded;  // the path that runs nothing of ours inside the match
+                                  std::size_t strict_total, const FacetTable* table, bool sharded) {
   if (!can_relax(parsed) || strict_total >= ranking::kRelaxBelow) return std::nullopt;
   const std::size_t words = parsed.counted_count();
   // Beside required clauses a record may hold none of the plain words; alone, at least one.
   const std::size_t fewest = has_required(parsed) ? 0 : 1;
-  const Xapian::Query query = coverage_query(parsed);
+  const Xapian::Query core = coverage_core(parsed);
+  const Xapian::Query query = parsed.exclude(core);
 
   // Words held by every document the query matches, whatever the filters: disjunctive facet counts
-  // ask about documents outside the filtered set.
-  CoverageSpy coverage(remote ? 0 : db.get_lastdocid(), words);
-  std::vector<std::size_t> remote_counts;
-  if (remote) remote_counts = remote_histogram(db, query, filters, words);
-  if (!remote) {
-    Xapian::Enquire enquire(db);
-    enquire.set_query(query);
-    enquire.set_weighting_scheme(ranking::weighting());
-    enquire.add_matchspy(&coverage);
-    enquire.get_mset(0, 0, db.get_doccount());
+  // ask about documents outside the filtered set. Without the boosts, which add weight that is not
+  // a word held, and whose proximity test reads positions: over every match, most of the work.
+  CoverageSpy coverage(sharded ? 0 : db.get_lastdocid(), words, table);
+  std::vector<std::size_t> counts;
+  if (sharded) {
+    counts = remote_histogram(db, query, filters, words);
+  } else {
+    {
+      Xapian::Enquire enquire(db);
+      enquire.set_query(query);
+      enquire.set_weighting_scheme(ranking::weighting());
+      enquire.add_matchspy(&coverage);
+      enquire.get_mset(0, 0, db.get_doccount());
+    }
+    // Under filters, a second pass counts the filtered match by words held; without, the first did.
+    counts = coverage.counts();
+    if (has_filters(filters)) {
+      HistogramSpy histogram(coverage.held(), words);
+      Xapian::Enquire enquire(db);
+      enquire.set_query(filtered_query(query, filters));
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      enquire.add_matchspy(&histogram);
+      enquire.get_mset(0, 0, db.get_doccount());
+      counts = histogram.counts();
+    }
   }
-  HistogramSpy histogram(coverage.held(), words);
-  if (!remote) {
-    Xapian::Enquire enquire(db);
-    enquire.set_query(filtered_query(query, filters));
-    enquire.set_weighting_scheme(Xapian::BoolWeight());
-    enquire.add_matchspy(&histogram);
-    enquire.get_mset(0, 0, db.get_doccount());
-  }
-  const std::vector<std::size_t>& counts = remote ? remote_counts : histogram.counts();
 
   std::size_t min_matched = fewest, at_least = counts[words];
   for (std::size_t k = words; k-- > fewest;) {
@@ -140,7 +175,10 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   for (std::size_t k = min_matched; k <= words; ++k) relaxed.total += counts[k];
   if (relaxed.total <= strict_total) return std::nullopt;
 
-  relaxed.query = remote ? coverage_query(parsed, enough_words(parsed, min_matched)) : query;
+  if (const Xapian::Query enough = sharded ? enough_words(parsed, min_matched) : Xapian::Query(); !enough.empty())
+    relaxed.query = parsed.finish(Xapian::Query(Xapian::Query::OP_FILTER, core, enough));
+  else
+    relaxed.query = parsed.finish(core);
   relaxed.relaxation.words = optional_words(parsed);
   relaxed.relaxation.min_matched = min_matched;
   for (std::size_t k = words; k > 0; --k)
@@ -156,7 +194,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     if (enquire.get_mset(0, 1).empty()) relaxed.relaxation.dropped_words.push_back(c.text);
   }
-  if (!remote) relaxed.decider = std::make_shared<CoverageDecider>(std::move(coverage.held()), min_matched);
+  if (!sharded) relaxed.decider = std::make_shared<CoverageDecider>(std::move(coverage.held()), min_matched);
   return relaxed;
 }
 

@@ -23,6 +23,7 @@
 
 #include <xapian.h>
 
+#include "search/facet_counter.h"
 #include "search/query_builder.h"
 #include "search/ranking.h"
 #include "search/request.h"
@@ -43,7 +44,7 @@ class CoverageDecider : public Xapian::MatchDecider {
 
 struct RelaxedMatch {
   Xapian::Query query;                        // coverage-weighted; exclusions and boosts applied
-  std::shared_ptr<CoverageDecider> decider;   // the answer: documents holding enough words (null: `query` is it)
+  std::shared_ptr<CoverageDecider> decider;   // the answer: documents holding enough words (null: `query` says)
   std::size_t total = 0;                      // documents of the answer under the request's filters
   Relaxation relaxation;
 };
@@ -55,13 +56,14 @@ bool can_relax(const ParsedQuery& parsed);
 // the fewest words a record must hold is the largest number that gives at least that many records
 // (down to one word, or to none beside the required clauses). nullopt when widening finds no more
 // records than the strict query (`strict_total`).
+// `table`, when given, is the generation's facet table: record types are read from it.
 // `sharded`: `db` is a set of shards (ShardSet::sharded), where a spy or decider of ours cannot run
 // (xapian-tcpsrv) or cannot tell documents apart by docid (several databases). The words held are
-// then read from the weights of a full MSet, and the answer is `query` filtered
-// by "holds at least min_matched words" spelled as a boolean query (an OR of the ANDs of every such
-// set of words; see remote_relaxation.cc) instead of a decider: the same documents, weights and order.
+// then read from the weights of a full MSet, and the answer is `query` narrowed by "holds at least
+// min_matched words" spelled as a boolean query (remote_relaxation.h) instead of a decider: the same
+// documents, weights and order.
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total, bool sharded = false);
+                                  std::size_t strict_total, const FacetTable* table = nullptr, bool sharded = false);
 
 // For each document of `docs` (whose record ids are `ids`), the plain words of `parsed` (as typed)
 // that it does not hold.

@@ -107,7 +107,7 @@ struct Searcher::Impl {
 
   // Widens `m` to records holding fewer of its words when fewer than ranking::kRelaxBelow hold all.
   bool relax(Match& m, std::size_t strict_total) {
-    auto relaxed = search::relax(db(), m.parsed, m.filters, strict_total, gen->shards().sharded());
+    auto relaxed = search::relax(db(), m.parsed, m.filters, strict_total, gen->facet_table(), gen->shards().sharded());
     if (!relaxed) return false;
     m.text = relaxed->query;
     m.relaxed = std::move(relaxed);
@@ -147,7 +147,8 @@ struct Searcher::Impl {
     FacetSpies spies(gen->facet_table()), type_spy(gen->facet_table());
     for (const auto& spec : model::facets())
       if (!m.filters.count(std::string(spec.name))) spies.attach(enquire, spec);
-    type_spy.attach(enquire, *model::find_facet("type"));
+    const bool type_filtered = !spies.has("type");
+    if (type_filtered) type_spy.attach(enquire, *model::find_facet("type"));
     const Xapian::MSet mset = enquire.get_mset((request.page - 1) * request.per_page, request.per_page,
                                                db().get_doccount(), nullptr, m.decider());
     // With a decider Xapian's count is an estimate; the relaxation counted the answer exactly.
@@ -170,23 +171,27 @@ struct Searcher::Impl {
       for (std::size_t i = 0; i < r.hits.size(); ++i) r.hits[i].missing_words = std::move(missing[i]);
     }
     r.facets = disjunctive_counts(db(), gen->facet_table(), MatchSet{m.text, m.filters, m.decider()}, spies,
-                                  type_spy.counts("type"), gen->info().labels);
+                                  (type_filtered ? type_spy : spies).counts("type"), gen->info().labels);
     return r;
   }
 
-  // The size of a match's answer.
-  std::size_t total(const Match& m) {
+  // The size of a match's answer when it is under `limit`, else some number >= limit: Xapian stops
+  // counting at `limit`, so a broad match costs no more than a narrow one here. Exact below the limit
+  // because nothing else cuts the match short (no collapse key, cutoff or time limit).
+  std::size_t count_below(const Match& m, std::size_t limit) {
     if (m.relaxed) return m.relaxed->total;
     Xapian::Enquire enquire(db());
     enquire.set_query(filtered_query(m.text, m.filters));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
-    return enquire.get_mset(0, 0, db().get_doccount()).get_matches_estimated();
+    return enquire.get_mset(0, 0, static_cast<Xapian::doccount>(limit)).get_matches_lower_bound();
   }
+
+  bool matches_nothing(const Match& m) { return count_below(m, 1) == 0; }
 
   // Relaxes `m` when fewer than ranking::kRelaxBelow records hold every word.
   void settle(Match& m) {
     if (!m.parsed.has_text() || !can_relax(m.parsed)) return;
-    const std::size_t strict = total(m);
+    const std::size_t strict = count_below(m, ranking::kRelaxBelow);
     if (strict < ranking::kRelaxBelow) relax(m, strict);
   }
 
@@ -208,14 +213,14 @@ struct Searcher::Impl {
       auto c = prepare(out.correction->text, filters);
       if (!c.ok()) return false;
       settle(c.value());
-      if (total(c.value()) == 0) return false;
+      if (matches_nothing(c.value())) return false;
       out.match = std::move(c.value());
       out.corrected = true;
       return true;
     };
     if (out.correction && out.correction->unasked && use_correction()) return out;
     settle(out.match);
-    if (out.correction && !out.correction->unasked && total(out.match) == 0) use_correction();
+    if (out.correction && !out.correction->unasked && matches_nothing(out.match)) use_correction();
     return out;
   }
 

@@ -4,6 +4,9 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include "index/record_document.h"
+#include "model/link_graph.h"
+
 namespace riskatlas::eval {
 
 namespace {
@@ -33,6 +36,56 @@ bool is_token_char(UChar32 c) {
   return c >= 0 && (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_N_MASK | U_GC_M_MASK)) != 0;
 }
 
+// Facet values in a table of their own, rowid-aligned with t (records were inserted in this order).
+bool load_facets(sqlite3* db, const model::Atlas& atlas) {
+  if (sqlite3_exec(db, "CREATE TABLE f (doc INTEGER, facet TEXT, value TEXT)", nullptr, nullptr, nullptr) != SQLITE_OK)
+    return false;
+  sqlite3_stmt* insert = nullptr;
+  if (sqlite3_prepare_v2(db, "INSERT INTO f VALUES (?1, ?2, ?3)", -1, &insert, nullptr) != SQLITE_OK) return false;
+  bool ok = true;
+  sqlite3_int64 doc = 0;
+  auto add = [&](const std::string& facet, const std::string& value) {
+    sqlite3_reset(insert);
+    sqlite3_bind_int64(insert, 1, doc);
+    sqlite3_bind_text(insert, 2, facet.data(), static_cast<int>(facet.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(insert, 3, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    ok = ok && sqlite3_step(insert) == SQLITE_DONE;
+  };
+  const model::LinkGraph graph(atlas);
+  for (std::size_t r = 0; r < atlas.risks.size(); ++r) {
+    ++doc;
+    for (const auto& [facet, values] : index::risk_facets(atlas, graph, r))
+      for (const auto& v : values) add(facet, v);
+  }
+  for (std::size_t i = 0; i < atlas.techniques.size(); ++i) ++doc, add("type", "technique");
+  for (std::size_t i = 0; i < atlas.mitigations.size(); ++i) ++doc, add("type", "mitigation");
+  sqlite3_finalize(insert);
+  return ok &&
+         sqlite3_exec(db, "CREATE INDEX f_value ON f (facet, value, doc); CREATE INDEX f_doc ON f (doc)", nullptr,
+                      nullptr, nullptr) == SQLITE_OK;
+}
+
+// " AND <column> IN (SELECT doc FROM f WHERE facet = 'x' AND value IN (...))" for every filter but
+// `except`. On t the column is written "+t.rowid", which keeps SQLite from handing the rowid list to
+// FTS5 as its access path (a MATCH per listed row, seconds per query); the match runs first instead.
+std::string filter_sql(const std::map<std::string, std::vector<std::string>>& filters, const std::string& except,
+                       const std::string& column) {
+  std::string out;
+  for (const auto& [facet, values] : filters) {
+    if (facet == except || values.empty()) continue;
+    char* f = sqlite3_mprintf("%Q", facet.c_str());
+    out += " AND " + column + " IN (SELECT doc FROM f WHERE facet = " + f + " AND value IN (";
+    sqlite3_free(f);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      char* v = sqlite3_mprintf("%Q", values[i].c_str());
+      out += (i ? ", " : "") + std::string(v);
+      sqlite3_free(v);
+    }
+    out += "))";
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::string> fts5_tokens(std::string_view query) {
@@ -55,7 +108,7 @@ std::vector<std::string> fts5_tokens(std::string_view query) {
   return tokens;
 }
 
-std::string fts5_match_expression(const std::vector<std::string>& tokens, Fts5Mode mode) {
+std::string fts5_match_expression(const std::vector<std::string>& tokens, Fts5Mode mode, bool prefix_last) {
   std::string out;
   for (const auto& token : tokens) {
     if (!out.empty()) out += mode == Fts5Mode::kAnd ? " " : " OR ";
@@ -66,10 +119,11 @@ std::string fts5_match_expression(const std::vector<std::string>& tokens, Fts5Mo
     }
     out += '"';
   }
+  if (prefix_last && !out.empty()) out += '*';
   return out;
 }
 
-Result<std::unique_ptr<Fts5Peer>> Fts5Peer::build(const model::Atlas& atlas) {
+Result<std::unique_ptr<Fts5Peer>> Fts5Peer::build(const model::Atlas& atlas, bool facets) {
   std::unique_ptr<Fts5Peer> peer(new Fts5Peer);
   if (sqlite3_open(":memory:", &peer->db_) != SQLITE_OK) return sqlite_error(peer->db_, "open");
   sqlite3* db = peer->db_;
@@ -100,8 +154,9 @@ Result<std::unique_ptr<Fts5Peer>> Fts5Peer::build(const model::Atlas& atlas) {
     for (const auto& use : mit.techniques) uses.push_back(use.use);
     ok = ok && add(mit.id, mit.name, mit.description, join(uses));
   }
-  ok = ok && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
   sqlite3_finalize(insert);
+  if (ok && facets) ok = load_facets(db, atlas);
+  ok = ok && sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
   if (!ok) return sqlite_error(db, "load records");
 
   if (sqlite3_prepare_v2(db, kSearch, -1, &peer->search_, nullptr) != SQLITE_OK)
@@ -128,6 +183,68 @@ Result<std::vector<std::string>> Fts5Peer::search(std::string_view query, Fts5Mo
   }
   if (rc != SQLITE_DONE) return sqlite_error(db_, "search '" + match + "'");
   return ids;
+}
+
+Result<Fts5Answer> Fts5Peer::search_faceted(std::string_view query,
+                                            const std::map<std::string, std::vector<std::string>>& filters,
+                                            std::size_t limit, bool prefix_last) {
+  Fts5Answer answer;
+  const std::string match = fts5_match_expression(fts5_tokens(query), Fts5Mode::kAnd, prefix_last);
+  std::string matched = "1";
+  if (!match.empty()) {
+    char* m = sqlite3_mprintf("t MATCH %Q", match.c_str());
+    matched = m;
+    sqlite3_free(m);
+  }
+  // Runs `sql`, calling `row` on each result row.
+  auto run = [&](const std::string& sql, auto&& row) -> Status {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return sqlite_error(db_, sql);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) row(stmt);
+    sqlite3_finalize(stmt);
+    return rc == SQLITE_DONE ? Status::OK() : sqlite_error(db_, sql);
+  };
+  auto text = [](sqlite3_stmt* stmt, int col) {
+    const auto* s = sqlite3_column_text(stmt, col);
+    return std::string(s ? reinterpret_cast<const char*>(s) : "");
+  };
+  const std::string page =
+      match.empty()
+          ? "SELECT id, '' FROM t WHERE 1" + filter_sql(filters, "", "+t.rowid") + " ORDER BY rowid LIMIT " +
+                std::to_string(limit)
+          : "SELECT id, snippet(t, 2, '<mark>', '</mark>', '...', 24) FROM t WHERE " + matched +
+                filter_sql(filters, "", "+t.rowid") + " ORDER BY bm25(t, 0, 6.0, 3.0, 1.0), rowid LIMIT " +
+                std::to_string(limit);
+  Status s = run(page, [&](sqlite3_stmt* stmt) {
+    answer.ids.push_back(text(stmt, 0));
+    answer.snippets.push_back(text(stmt, 1));
+  });
+  if (!s.ok()) return s;
+  // Counted on the facet table: its rows of the matched records (the match set computed once).
+  const std::string in_match = match.empty() ? "" : " AND doc IN (SELECT rowid FROM t WHERE " + matched + ")";
+  s = run("SELECT facet, value, count(*) FROM f WHERE 1" + in_match + filter_sql(filters, "", "doc") +
+              " GROUP BY facet, value",
+          [&](sqlite3_stmt* stmt) {
+            const std::string facet = text(stmt, 0);
+            const auto n = static_cast<std::size_t>(sqlite3_column_int64(stmt, 2));
+            if (facet == "type") answer.total += n;  // every record has one type
+            if (filters.count(facet) && !filters.at(facet).empty()) return;  // counted below, without its own filter
+            answer.facets[facet][text(stmt, 1)] = n;
+          });
+  if (!s.ok()) return s;
+  for (const auto& [facet, values] : filters) {
+    if (values.empty()) continue;
+    char* f = sqlite3_mprintf("%Q", facet.c_str());
+    const std::string sql = "SELECT value, count(*) FROM f WHERE facet = " + std::string(f) + in_match +
+                            filter_sql(filters, facet, "doc") + " GROUP BY value";
+    sqlite3_free(f);
+    s = run(sql, [&](sqlite3_stmt* stmt) {
+      answer.facets[facet][text(stmt, 0)] = static_cast<std::size_t>(sqlite3_column_int64(stmt, 1));
+    });
+    if (!s.ok()) return s;
+  }
+  return answer;
 }
 
 }  // namespace riskatlas::eval

@@ -110,3 +110,62 @@ TEST_CASE("natural sort keys order numbers by value", "[index]") {
   CHECK(index::natural_sort_key("AML.T2") < index::natural_sort_key("AML.T10"));
   CHECK(index::natural_sort_key("01.02.00") < index::natural_sort_key("01.10.00"));
 }
+
+namespace {
+
+// The tiny atlas with `n` more risks, copies of its first with ids "90.<i>.00".
+model::Atlas atlas_with_extra_risks(std::size_t n) {
+  auto atlas = testing::tiny_atlas();
+  const model::Risk first = atlas.risks.front();
+  for (std::size_t i = 0; i < n; ++i) {
+    model::Risk copy = first;
+    copy.id = copy.ev_id = "90." + std::to_string(i) + ".00";
+    atlas.risks.push_back(std::move(copy));
+  }
+  return atlas;
+}
+
+}  // namespace
+
+TEST_CASE("documents are numbered in build order, however many wait between building and writing", "[index][concurrency]") {
+  ScratchDir dir("index-order");
+  const auto atlas = atlas_with_extra_risks(400);
+  Diagnostics warnings;
+  auto written = index::write_database(atlas, dir.path() / "db", {}, warnings);
+  REQUIRE(written.ok());
+  CHECK(written->documents == 413);
+  Xapian::Database db((dir.path() / "db").string());
+  for (std::size_t i = 0; i < atlas.risks.size(); ++i) {
+    const auto record = nlohmann::json::parse(db.get_document(static_cast<Xapian::docid>(i + 1)).get_data());
+    REQUIRE(record["id"] == atlas.risks[i].id);
+  }
+  const auto last = nlohmann::json::parse(db.get_document(db.get_lastdocid()).get_data());
+  CHECK(last["id"] == atlas.mitigations.back().id);
+}
+
+TEST_CASE("a second record with an id already indexed is skipped with a warning", "[index]") {
+  ScratchDir dir("index-duplicate");
+  auto atlas = testing::tiny_atlas();
+  atlas.risks[3].id = atlas.risks[1].id;
+  Diagnostics warnings;
+  auto written = index::write_database(atlas, dir.path() / "db", {}, warnings);
+  REQUIRE(written.ok());
+  CHECK(written->documents == 12);
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].where == "record " + atlas.risks[1].id);
+  CHECK(warnings[0].message.find("already indexed") != std::string::npos);
+}
+
+TEST_CASE("a build that fails while documents are still being built stops cleanly and leaves nothing", "[index][concurrency]") {
+  ScratchDir dir("index-fails");
+  index::WriteOptions options;
+  options.progress_every = 50;
+  options.progress = [](std::size_t written, std::size_t) {
+    if (written == 100) throw std::runtime_error("disk full");
+  };
+  Diagnostics warnings;
+  auto written = index::write_database(atlas_with_extra_risks(2000), dir.path() / "db", options, warnings);
+  REQUIRE_FALSE(written.ok());
+  CHECK(written.status().message().find("disk full") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "db"));
+}

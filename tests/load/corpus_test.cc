@@ -108,12 +108,45 @@ TEST_CASE("load_corpus fails on a missing folder, a file, an empty folder and un
   CHECK_THAT(refusal(bad_csv), Catch::Contains("a.csv:1: not an AI Risk Repository export"));
 }
 
-TEST_CASE("load_corpus refuses a file over the size cap", "[load][corpus]") {
+TEST_CASE("load_corpus refuses a document read whole over the size cap", "[load][corpus]") {
   ScratchDir dir("load_corpus_big");
-  const fs::path big = dir.path() / "big.jsonl";
+  const fs::path big = dir.path() / "atlas.yaml";
   { std::ofstream out(big); }
   fs::resize_file(big, 257ull * 1024 * 1024);  // sparse: no disk used
   CHECK_THAT(refusal(dir.path()), Catch::Contains("too large"));
+}
+
+TEST_CASE("load_corpus streams an export CSV of any size: only an overlong record is skipped", "[load][corpus]") {
+  ScratchDir dir("load_corpus_big_csv");
+  const fs::path big = dir.path() / "big.csv";
+  {
+    std::ofstream out(big, std::ios::binary);
+    out << kRiskHeader << "\n"
+        << "A paper,Ref2024,01.01.00,1,1,0,,Risk Category,Misuse,,Attackers misuse models.,,,,,,,,\n";
+  }
+  fs::resize_file(big, 257ull * 1024 * 1024);  // sparse: a last record of 257 MB of NUL bytes
+  load::CorpusOptions options;
+  options.corpus_dir = dir.path();
+  auto r = load::load_corpus(options);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+  CHECK(r->stats.risks == 1);
+  CHECK(r->stats.skipped == 1);
+  CHECK(has_warning(r->warnings, "big.csv:3", "longer than"));
+}
+
+TEST_CASE("load_corpus streams a JSON Lines file of any size: only an overlong line is refused", "[load][corpus]") {
+  ScratchDir dir("load_corpus_big_jsonl");
+  const fs::path big = dir.path() / "big.jsonl";
+  { std::ofstream out(big); }
+  fs::resize_file(big, 257ull * 1024 * 1024);  // sparse: one line of 257 MB of NUL bytes, no break
+  load::CorpusOptions options;
+  options.corpus_dir = dir.path();
+  auto r = load::load_corpus(options);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+  CHECK(r->stats.skipped == 1);
+  CHECK(has_warning(r->warnings, "big.jsonl:1", "line longer than"));
 }
 
 TEST_CASE("load_corpus reads the project corpus whole, skipping nothing", "[load][corpus]") {

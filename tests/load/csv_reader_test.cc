@@ -11,7 +11,9 @@ using riskatlas::Diagnostics;
 using riskatlas::StatusCode;
 using riskatlas::load::CsvReader;
 using riskatlas::load::CsvRecord;
+using riskatlas::load::CsvLimits;
 using riskatlas::testing::has_warning;
+using riskatlas::testing::ScratchDir;
 
 namespace {
 
@@ -22,14 +24,43 @@ struct Parsed {
   riskatlas::Status status;
 };
 
-Parsed parse(const std::string& text, std::size_t columns = 0, std::size_t max_open = 200) {
-  Parsed p;
-  CsvReader reader(text, "t.csv", p.warnings, p.skipped, max_open);
-  reader.set_expected_columns(columns);
+// Every record into `p`, whose warnings and skipped count the reader was given.
+void read_all(CsvReader& reader, Parsed& p) {
   CsvRecord rec;
   while (reader.next(rec)) p.records.push_back(rec);
   p.status = reader.status();
-  return p;
+}
+
+// `text` read from memory, and from a file in chunks of a few sizes (lines, quotes, CR LF and the
+// byte-order mark cut at every place): each read must give the same records, warnings and status.
+Parsed parse(const std::string& text, std::size_t columns = 0, std::size_t max_open = 200) {
+  Parsed whole;
+  CsvReader reader(text, "t.csv", whole.warnings, whole.skipped, {.max_open_quote_lines = max_open});
+  reader.set_expected_columns(columns);
+  read_all(reader, whole);
+
+  ScratchDir dir("csv_reader");
+  const auto file = riskatlas::testing::write_file(dir.path(), "t.csv", text);
+  for (const std::size_t chunk : {1, 2, 3, 7, 4096}) {
+    INFO("chunk " << chunk);
+    Parsed p;
+    auto opened = CsvReader::open(file, p.warnings, p.skipped, {.max_open_quote_lines = max_open, .chunk_bytes = chunk});
+    REQUIRE(opened.ok());
+    opened->set_expected_columns(columns);
+    read_all(*opened, p);
+    CHECK(p.status.code() == whole.status.code());
+    if (!p.status.ok())  // a fatal error names the path where the text had only a name
+      CHECK(p.status.message() == file.string() + whole.status.message().substr(std::string("t.csv").size()));
+    REQUIRE(p.records.size() == whole.records.size());
+    for (std::size_t i = 0; i < p.records.size(); ++i) {
+      CHECK(p.records[i].line == whole.records[i].line);
+      CHECK(p.records[i].fields == whole.records[i].fields);
+    }
+    CHECK(p.skipped == whole.skipped);
+    REQUIRE(p.warnings.size() == whole.warnings.size());
+    for (std::size_t i = 0; i < p.warnings.size(); ++i) CHECK(p.warnings[i].to_string() == whole.warnings[i].to_string());
+  }
+  return whole;
 }
 
 using Fields = std::vector<std::string>;
@@ -125,4 +156,40 @@ TEST_CASE("CSV keeps text after a closing quote and warns", "[load][csv]") {
   REQUIRE(p.records.size() == 2);
   CHECK(p.records[1].fields == Fields{"xy", "z"});
   CHECK(has_warning(p.warnings, "t.csv:2", "stray quote"));
+}
+
+TEST_CASE("CSV skips a record longer than the limit and resumes on the next line", "[load][csv]") {
+  const std::string long_field(100, 'x');
+  for (const std::string& text : {"a,b\n1," + long_field + "\n2,y\n",
+                                  "a,b\n1,\"" + long_field + "\n2,y\n"}) {
+    Parsed p;
+    CsvReader reader(text, "t.csv", p.warnings, p.skipped, {.max_record_bytes = 50});
+    read_all(reader, p);
+    REQUIRE(p.status.ok());
+    REQUIRE(p.records.size() == 2);
+    CHECK(p.records[1].fields == Fields{"2", "y"});
+    CHECK(p.skipped == 1);
+    CHECK(has_warning(p.warnings, "t.csv:2", "longer than 50 bytes"));
+  }
+}
+
+TEST_CASE("CSV from a file holds at most a record and two chunks, however large the file", "[load][csv]") {
+  ScratchDir dir("csv_reader_bounded");
+  std::string text = "id,text\n";
+  for (int i = 0; i < 2000; ++i) text += std::to_string(i) + ",\"a quoted, field\nover two lines\"\r\n";
+  text += "last," + std::string(5000, 'z') + "\n";  // over the limit: skipped
+  text += "end,1\n";
+  const auto file = riskatlas::testing::write_file(dir.path(), "big.csv", text);
+  Parsed p;
+  auto reader = CsvReader::open(file, p.warnings, p.skipped, {.max_record_bytes = 1000, .chunk_bytes = 256});
+  REQUIRE(reader.ok());
+  reader->set_expected_columns(2);
+  read_all(*reader, p);
+  REQUIRE(p.status.ok());
+  REQUIRE(p.records.size() == 2002);
+  CHECK(p.records[2000].fields == Fields{"1999", "a quoted, field\nover two lines"});
+  CHECK(p.records[2001].fields == Fields{"end", "1"});
+  CHECK(p.skipped == 1);
+  CHECK(text.size() > 70000);
+  CHECK(reader->peak_buffered_bytes() <= 1000 + 2 * 256 + 2);
 }

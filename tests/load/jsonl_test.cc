@@ -3,6 +3,7 @@
 #include <string>
 
 #include "load/corpus.h"
+#include "load/source_file.h"
 #include "load_test_support.h"
 
 using namespace riskatlas;
@@ -122,4 +123,45 @@ TEST_CASE("a JSON Lines id that no URL path could carry is skipped", "[load][jso
   CHECK(report.atlas.risks[0].id == "ORG-9.a_b~c");
   CHECK(report.stats.skipped == 1);
   CHECK(has_warning(report.warnings, "ids.jsonl:1", "id must be"));
+}
+
+TEST_CASE("a JSON Lines file larger than the read buffer streams: every record, the bad one named by its line",
+          "[load][jsonl]") {
+  ScratchDir dir("load_jsonl_stream");
+  // ~400 KB: records cross the 64 KB read buffer at many points; CRLF and LF mixed; no final break.
+  std::string text = "\xEF\xBB\xBF";
+  const std::size_t n = 3000;
+  for (std::size_t i = 1; i <= n; ++i) {
+    if (i == 1500) {
+      text += "{\"type\":\"risk\",\"id\":\"S-1500\",\"title\":\"Cut short\"\r\n";  // invalid JSON, mid-file
+      continue;
+    }
+    text += "{\"type\":\"risk\",\"id\":\"S-" + std::to_string(i) + "\",\"title\":\"Streamed record " +
+            std::to_string(i) + "\",\"description\":\"" + std::string(100 + i % 57, 'w') + "\"}";
+    if (i != n) text += i % 2 ? "\r\n" : "\n";
+  }
+  const LoadReport report = load_ok(load_jsonl, write_file(dir.path(), "big.jsonl", text));
+  CHECK(report.stats.jsonl_records == n - 1);
+  CHECK(report.stats.skipped == 1);
+  REQUIRE(report.warnings.size() == 1);
+  CHECK(has_warning(report.warnings, "big.jsonl:1500", "invalid JSON"));
+  const auto* first = find_risk(report.atlas, "S-1");
+  REQUIRE(first != nullptr);  // the byte-order mark did not spoil the first record
+  CHECK(first->origin == "big.jsonl:1");
+  const auto* last = find_risk(report.atlas, "S-3000");
+  REQUIRE(last != nullptr);  // the last line has no line break
+  CHECK(last->title() == "Streamed record 3000");
+  CHECK(last->origin == "big.jsonl:3000");
+}
+
+TEST_CASE("a JSON Lines line over the line limit is skipped with a warning, the rest loads", "[load][jsonl]") {
+  ScratchDir dir("load_jsonl_overlong");
+  const std::string huge = "{\"type\":\"risk\",\"id\":\"H-1\",\"title\":\"" +
+                           std::string(load::detail::kMaxLineBytes, 'h') + "\"}\n";
+  const LoadReport report = load_ok(
+      load_jsonl, write_file(dir.path(), "h.jsonl", huge + "{\"type\":\"risk\",\"id\":\"H-2\",\"title\":\"After\"}\n"));
+  CHECK(report.stats.jsonl_records == 1);
+  CHECK(report.stats.skipped == 1);
+  CHECK(has_warning(report.warnings, "h.jsonl:1", "line longer than"));
+  CHECK(find_risk(report.atlas, "H-2") != nullptr);
 }

@@ -6,11 +6,13 @@
 # systemd-analyze. Needs a finished build: tests/package/run.sh [BUILD_DIR] (default build).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# shellcheck source=tests/lib.sh
+. tests/lib.sh
 build=$(cd "${1:-build}" && pwd)
 work=$(mktemp -d /tmp/riskatlas-package.XXXXXX)
 server_pid=""
 cleanup() {
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  stop_pids "$server_pid"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -56,6 +58,7 @@ awk '$1 ~ /^-/ { print $6 }' "$work/contents" | sort >"$work/files"
     ./lib/systemd/system/riskatlas-reindex.timer ./lib/systemd/system/riskatlas-serve.service \
     ./usr/bin/riskatlas-index ./usr/bin/riskatlas-serve ./usr/share/doc/riskatlas/changelog.gz \
     ./usr/share/doc/riskatlas/copyright ./usr/share/doc/riskatlas/examples/crontab \
+    ./usr/share/doc/riskatlas/examples/riskatlas-nginx.conf \
     ./usr/share/man/man1/riskatlas-index.1.gz ./usr/share/man/man1/riskatlas-serve.1.gz
   (cd corpus && find . -type f ! -name README.md) | sed 's|^\.|./usr/share/riskatlas/corpus|'
   (cd server/web && find . -type f ! -name README.md) | sed 's|^\.|./usr/share/riskatlas/web|'
@@ -120,16 +123,11 @@ step "unpacked riskatlas-serve without --web"
 # The UI must come from the unpacked tree (found relative to the binary): mark it.
 echo '<!-- unpacked riskatlas package -->' >>"$root/usr/share/riskatlas/web/index.html"
 for _ in 1 2 3 4 5; do
-  RISKATLAS_PORT=$((20000 + RANDOM % 40000))
+  RISKATLAS_PORT=$(free_port)
   eval "exec $serve" >"$work/serve.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 100); do
-    curl -fsS -o /dev/null "http://127.0.0.1:$RISKATLAS_PORT/healthz" 2>/dev/null && break 2
-    kill -0 "$server_pid" 2>/dev/null || break  # exited: the port was taken, try another
-    sleep 0.1
-  done
-  kill "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
+  wait_http "http://127.0.0.1:$RISKATLAS_PORT/healthz" "$server_pid" && break  # exited: the port was taken
+  stop_pids "$server_pid"
   server_pid=""
 done
 [ -n "$server_pid" ] || { cat "$work/serve.log"; fail "the server did not come up"; }

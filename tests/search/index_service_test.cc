@@ -34,7 +34,7 @@ fs::path build(const index::IndexRoot& root, const std::string& name) {
 }
 
 // An index root whose live generation is gen-1 (the tiny atlas), followed by a service that checks
-// live.stub on every call.
+// live.stub only when told to (refresh()), so each test decides when the check happens.
 struct LiveRoot {
   ScratchDir dir{"service"};
   const index::IndexRoot root{dir.path()};
@@ -52,6 +52,8 @@ struct LiveRoot {
 
 TEST_CASE_METHOD(LiveRoot, "the index service follows live.stub to each new build", "[search][reload]") {
   REQUIRE(root.publish(build(root, "gen-2")).ok());
+  CHECK(service.current() == first);  // until the next check
+  service.refresh();
   const auto second = service.current();
   REQUIRE(second);
   CHECK(second->info().name == "gen-2");
@@ -62,19 +64,26 @@ TEST_CASE_METHOD(LiveRoot, "the index service follows live.stub to each new buil
 TEST_CASE_METHOD(LiveRoot, "the same build under another name is not reopened", "[search][reload]") {
   fs::copy(root.path() / "gen-1", root.path() / "gen-2", fs::copy_options::recursive);  // same UUID
   REQUIRE(root.publish(root.path() / "gen-2").ok());
+  // Its facet table is not even loaded: a load would fail here and be reported.
+  const FaultScope fault("facet-table-bad-alloc");
+  service.refresh();
   CHECK(service.current() == first);
+  CHECK(service.status().problem.empty());
 }
 
 TEST_CASE_METHOD(LiveRoot, "a broken live pointer keeps the last good generation serving and says why",
                  "[search][reload]") {
   std::ofstream(root.stub_path()) << "auto gen-missing\n";
+  service.refresh();
   CHECK(service.current() == first);
   CHECK_FALSE(service.status().problem.empty());
   fs::create_directories(root.path() / "gen-3");  // a directory that is not a database
   std::ofstream(root.stub_path()) << "auto gen-3\n";
+  service.refresh();
   CHECK(service.current() == first);
   CHECK_FALSE(service.status().problem.empty());
   REQUIRE(root.publish(build(root, "gen-4")).ok());
+  service.refresh();
   CHECK(service.current()->info().name == "gen-4");
   CHECK(service.status().problem.empty());
 }
@@ -89,6 +98,7 @@ TEST_CASE_METHOD(LiveRoot, "a facet table that fails to load keeps the old gener
     CHECK(opened.status().code() == StatusCode::kUnavailable);
     CHECK_THAT(opened.status().message(), Catch::Contains("gen-2") && Catch::Contains("bad_alloc"));
 
+    service.refresh();
     CHECK(service.current() == first);
     CHECK_THAT(service.status().problem, Catch::Contains("gen-2") && Catch::Contains("bad_alloc"));
     analysis::Analyzer analyzer;
@@ -99,6 +109,7 @@ TEST_CASE_METHOD(LiveRoot, "a facet table that fails to load keeps the old gener
     CHECK(answer->total == 13);  // the tiny atlas: 6 risks, 4 techniques and 3 mitigations
   }
   // Once the table loads, the next check moves to the new generation.
+  service.refresh();
   CHECK(service.current()->info().name == "gen-2");
   CHECK(service.status().problem.empty());
 }
@@ -130,6 +141,7 @@ TEST_CASE_METHOD(LiveRoot, "a damaged live generation answers Unavailable and is
 
   // The indexer's next run publishes a new build: the service moves to it and is healthy again.
   REQUIRE(root.publish(build(root, "gen-2")).ok());
+  service.refresh();
   REQUIRE(service.current()->info().name == "gen-2");
   CHECK(service.status().healthy());
   search::Searcher searcher(service.current(), analyzer);
@@ -140,6 +152,8 @@ TEST_CASE_METHOD(LiveRoot, "a damaged live generation answers Unavailable and is
 
 TEST_CASE_METHOD(LiveRoot, "searches on several threads move to each new build while it is published",
                  "[search][reload][concurrency]") {
+  // A service of its own that checks in its own thread, as the server's does.
+  search::IndexService watched(dir.path(), std::chrono::milliseconds(5));
   std::atomic<bool> done{false};
   std::atomic<int> failures{0}, answers{0};
   std::vector<std::thread> readers;
@@ -149,7 +163,7 @@ TEST_CASE_METHOD(LiveRoot, "searches on several threads move to each new build w
       search::SearchRequest request;
       request.q = "poisoning";
       while (!done) {
-        search::Searcher searcher(service.current(), analyzer);
+        search::Searcher searcher(watched.current(), analyzer);
         const auto answer = searcher.search(request);
         if (answer.ok() && answer->total > 0) ++answers;
         else ++failures;
@@ -159,9 +173,12 @@ TEST_CASE_METHOD(LiveRoot, "searches on several threads move to each new build w
     REQUIRE(root.publish(build(root, "gen-" + std::to_string(g))).ok());
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (watched.current()->info().name != "gen-4" && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
   done = true;
   for (auto& r : readers) r.join();
   CHECK(failures == 0);
   CHECK(answers > 0);
-  CHECK(service.current()->info().name == "gen-4");
+  CHECK(watched.current()->info().name == "gen-4");
 }

@@ -335,6 +335,19 @@ TEST_CASE("suggest completes titles and index words", "[search]") {
   CHECK(s->size() <= search::kMaxSuggestions);
 }
 
+TEST_CASE("suggest expands a title word from its third character; shorter, it completes words only", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  const auto kinds = [&](std::string_view q, std::string_view kind) {
+    auto s = searcher.suggest(q);
+    REQUIRE(s.ok());
+    return std::count_if(s->begin(), s->end(), [&](const auto& x) { return x.kind == kind; });
+  };
+  CHECK(kinds("poi", "record") > 0);
+  CHECK(kinds("po", "record") == 0);
+  CHECK(kinds("po", "term") > 0);
+}
+
 TEST_CASE("export returns the whole match set in order", "[search]") {
   analysis::Analyzer analyzer;
   search::Searcher searcher(tiny_generation(), analyzer);

@@ -146,3 +146,43 @@ TEST_CASE("refusals say Connection: close once, and a HEAD refusal has no body",
   CHECK(count_of(head, "Connection: close") == 1);
   CHECK(head.substr(head.find("\r\n\r\n") + 4).empty());
 }
+
+TEST_CASE("a Range header, valid or not, is ignored: whole answers, never 206 or 416", "[http][slow]") {
+  TestServer server;
+  for (const char* range : {"junk", "bytes=0-5", "bytes=0-5,10-20", "bytes=99999999-"}) {
+    INFO(range);
+    const std::string api = raw_exchange(
+        server.port(), std::string("GET /healthz HTTP/1.1\r\nHost: x\r\nRange: ") + range + "\r\nConnection: close\r\n\r\n",
+        kHangGuard);
+    CHECK(status_of(api) == 200);
+    CHECK(api.find("\"status\"") != std::string::npos);
+    // Any spelling of the name, and a static file of the web UI.
+    const std::string page = raw_exchange(
+        server.port(), std::string("GET / HTTP/1.1\r\nHost: x\r\nrAnGe: ") + range + "\r\nConnection: close\r\n\r\n",
+        kHangGuard);
+    CHECK(status_of(page) == 200);
+    CHECK(page.find("Content-Range") == std::string::npos);
+    CHECK(page.find("</html>") != std::string::npos);
+  }
+}
+
+TEST_CASE("a '?' inside the query string is part of the query, not a malformed target", "[http][slow]") {
+  TestServer server;
+  const std::string answer = raw_exchange(
+      server.port(), "GET /api/search?q=poisoning?&per_page=1?x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      kHangGuard);
+  // Parsed as q="poisoning?" and per_page="1?x": the second is refused by the API, by name.
+  CHECK(status_of(answer) == 400);
+  CHECK(answer.find("per_page") != std::string::npos);
+
+  const std::string search = raw_exchange(
+      server.port(), "GET /api/search?q=a?b&per_page=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", kHangGuard);
+  CHECK(status_of(search) == 200);
+  CHECK(search.find(R"("query":"a?b")") != std::string::npos);
+  // A request line with a '?' and no query is still served, and pipelining is kept.
+  const std::string two = raw_exchange(server.port(),
+                                       "GET /healthz? HTTP/1.1\r\nHost: x\r\n\r\n"
+                                       "GET /api/suggest?q=poison?? HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                                       kHangGuard);
+  CHECK(count_of(two, "HTTP/1.1 200") == 2);
+}

@@ -312,6 +312,27 @@ TEST_CASE_METHOD(ServerTest, "HEAD is answered like GET without a body", "[http]
   CHECK(r->body.empty());
 }
 
+TEST_CASE_METHOD(ServerTest, "a repeated request is answered from the response cache with the same body", "[http][slow]") {
+  const auto first = cli->Get("/api/search?q=poisoning&type=technique");
+  const auto second = cli->Get("/api/search?q=poisoning&type=technique");
+  REQUIRE(first);
+  REQUIRE(second);
+  CHECK(first->get_header_value("X-Cache") == "miss");
+  CHECK(second->get_header_value("X-Cache") == "hit");
+  CHECK(second->body == first->body);
+  CHECK(body_of(second)["total"].get<int>() > 0);
+  // Errors are not kept: each is worked out again.
+  for (int i = 0; i < 2; ++i) {
+    const auto bad = cli->Get("/api/search?q=x&per_page=0");
+    REQUIRE(bad);
+    CHECK(bad->status == 400);
+    CHECK_FALSE(bad->has_header("X-Cache"));
+  }
+  const auto metrics = cli->Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->body.find("riskatlas_response_cache_hits_total 1\n") != std::string::npos);
+}
+
 TEST_CASE("a newly published generation is served without a restart", "[http][slow][concurrency]") {
   ScratchDir dir("http-reload");
   auto options = TestServer::default_options();
@@ -346,7 +367,8 @@ TEST_CASE("a damaged live generation answers 503 and is unhealthy until the next
     if (gen.is_directory())
       for (const auto& file : std::filesystem::directory_iterator(gen.path()))
         if (file.path().extension() == ".glass") std::filesystem::resize_file(file.path(), 0);
-  check_errors(*cli, {{"/api/search?q=poisoning", 503, "index_unavailable"}});
+  // Answers computed before the damage may still come from the response cache; a new one needs the files.
+  check_errors(*cli, {{"/api/search?q=poisoning&per_page=5", 503, "index_unavailable"}});
   const auto health = cli->Get("/healthz");
   REQUIRE(health);
   CHECK(health->status == 503);

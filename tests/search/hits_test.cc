@@ -1,0 +1,48 @@
+// make_hit: a matched document's stored summary made into a hit, whatever the index holds.
+#include <catch2/catch.hpp>
+
+#include <xapian.h>
+
+#include "analysis/analyzer.h"
+#include "index/schema.h"
+#include "search/hits.h"
+
+using namespace riskatlas;
+
+namespace {
+
+// The hit made of the one document of an in-memory database holding `data` and, if not empty, `summary`.
+std::optional<search::Hit> hit_of(const std::string& data, const std::string& summary) {
+  Xapian::WritableDatabase db(std::string(), Xapian::DB_BACKEND_INMEMORY);
+  Xapian::Document doc;
+  doc.add_term("word");
+  doc.set_data(data);
+  if (!summary.empty()) doc.add_value(schema::kSlotHit, summary);
+  db.add_document(doc);
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query("word"));
+  const Xapian::MSet mset = enquire.get_mset(0, 1);
+  REQUIRE(mset.size() == 1);
+  analysis::Analyzer analyzer;
+  return search::make_hit(mset.begin(), false, {}, analyzer);
+}
+
+}  // namespace
+
+TEST_CASE("a hit is made from the stored summary", "[search][hits]") {
+  const auto hit = hit_of("not read", R"({"id":"01.02.03","type":"risk","title":"T","facets":{},"text":["Some text."]})");
+  REQUIRE(hit);
+  CHECK(hit->id == "01.02.03");
+  CHECK(hit->title == "T");
+  CHECK(hit->snippet == "Some text.");
+}
+
+TEST_CASE("without a summary a hit is made from the whole record, and an unreadable one is skipped", "[search][hits]") {
+  const auto hit = hit_of(R"({"id":"AML.T0001","type":"technique","title":"T","description":"A description."})", "");
+  REQUIRE(hit);
+  CHECK(hit->id == "AML.T0001");
+  CHECK(hit->snippet == "A description.");
+  CHECK_FALSE(hit_of("not json", ""));
+  CHECK_FALSE(hit_of("[1, 2]", ""));
+  CHECK_FALSE(hit_of("", "not json either"));
+}
