@@ -337,19 +337,50 @@ bool HighlightTerms::matches(const std::vector<std::string>& span_terms) const {
   return false;
 }
 
+namespace {
+
+bool is_shielded(const Xapian::Query& q) {
+  if (q.get_type() != Xapian::Query::OP_AND_MAYBE || q.get_num_subqueries() != 2) return false;
+  const Xapian::Query zero = q.get_subquery(1);
+  return zero.get_type() == Xapian::Query::OP_SCALE_WEIGHT && zero.get_num_subqueries() == 1 &&
+         zero.get_subquery(0).get_type() == Xapian::Query::LEAF_MATCH_ALL;
+}
+
+// Whether `q` tests positions somewhere an OR would see it fail (any_of).
+bool positional(const Xapian::Query& q) {
+  const auto type = q.get_type();
+  if (type == Xapian::Query::OP_PHRASE || type == Xapian::Query::OP_NEAR) return true;
+  if (is_shielded(q)) return false;
+  for (std::size_t i = 0; i < q.get_num_subqueries(); ++i)
+    if (positional(q.get_subquery(i))) return true;
+  return false;
+}
+
+}  // namespace
+
+Xapian::Query any_of(const std::vector<Xapian::Query>& queries) {
+  std::vector<Xapian::Query> children;
+  children.reserve(queries.size());
+  for (const auto& q : queries)
+    children.push_back(positional(q) ? Xapian::Query(Xapian::Query::OP_AND_MAYBE, q,
+                                                     Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, match_all(), 0.0))
+                                     : q);
+  return Xapian::Query(Xapian::Query::OP_OR, children.begin(), children.end());
+}
+
 Xapian::Query ParsedQuery::strict() const {
   std::vector<Xapian::Query> all, common;
   for (const auto& c : clauses) (c.optional && !c.counted ? common : all).push_back(c.query);
   if (all.empty()) return {};
   Xapian::Query query = all.size() == 1 ? all[0] : Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end());
   if (common.empty()) return query;
-  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query,
-                       Xapian::Query(Xapian::Query::OP_OR, common.begin(), common.end()));
+  return Xapian::Query(Xapian::Query::OP_AND_MAYBE, query, any_of(common));
 }
 
 Xapian::Query ParsedQuery::finish(const Xapian::Query& core) const {
-  const Xapian::Query text = exclude(core);
-  if (!core.empty() && !boost.empty()) return Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, boost);
+  Xapian::Query text = exclude(core);
+  if (core.empty()) return text;
+  for (const auto& boost : boosts) text = Xapian::Query(Xapian::Query::OP_AND_MAYBE, text, boost);
   return text;
 }
 
@@ -413,10 +444,8 @@ void add_synonyms(const Xapian::Database& db, const std::vector<GroupText>& grou
         if (!q.empty()) expansions.push_back(std::move(q));
       }
       if (expansions.empty()) continue;
-      const Xapian::Query any(Xapian::Query::OP_OR, expansions.begin(), expansions.end());
-      const Xapian::Query scaled(Xapian::Query::OP_SCALE_WEIGHT, any, ranking::kSynonymScale);
-      for (std::size_t i = begin; i <= end; ++i)
-        out.clauses[i].query = Xapian::Query(Xapian::Query::OP_OR, out.clauses[i].query, scaled);
+      const Xapian::Query scaled(Xapian::Query::OP_SCALE_WEIGHT, any_of(expansions), ranking::kSynonymScale);
+      for (std::size_t i = begin; i <= end; ++i) out.clauses[i].query = any_of({out.clauses[i].query, scaled});
     }
   }
 }
@@ -444,7 +473,7 @@ void mark_common_words(const Xapian::Database& db, const std::vector<GroupText>&
 
 // Counted words typed next to each other that a record also holds close together rank it higher.
 // Positional checks cost on every match: distinct pairs of counted words only, at most a few.
-Xapian::Query proximity(const std::vector<GroupText>& groups, const ParsedQuery& out) {
+std::vector<Xapian::Query> proximity(const std::vector<GroupText>& groups, const ParsedQuery& out) {
   std::vector<Xapian::Query> pairs;
   std::set<std::pair<std::string, std::string>> seen;
   for (std::size_t i = 0; i + 1 < groups.size() && pairs.size() < kMaxProximityPairs; ++i) {
@@ -452,11 +481,11 @@ Xapian::Query proximity(const std::vector<GroupText>& groups, const ParsedQuery&
     const Token* b = out.clauses[i + 1].counted ? single_word(groups[i + 1].tokens) : nullptr;
     if (a == nullptr || b == nullptr || a->text == b->text || !seen.emplace(a->text, b->text).second) continue;
     const Xapian::Query words[] = {Xapian::Query(a->text), Xapian::Query(b->text)};
-    pairs.emplace_back(Xapian::Query::OP_NEAR, std::begin(words), std::end(words), ranking::kProximityWindow);
-  }
-  if (pairs.empty()) return {};
-  return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, pairs.begin(), pairs.end()),
+    pairs.emplace_back(Xapian::Query::OP_SCALE_WEIGHT,
+                       Xapian::Query(Xapian::Query::OP_NEAR, std::begin(words), std::end(words), ranking::kProximityWindow),
                        ranking::kProximityScale);
+  }
+  return pairs;
 }
 
 // A last word that the index holds as typed is complete: its completions would only add noise
@@ -517,9 +546,7 @@ std::vector<GroupText> build_clauses(std::string_view q, std::vector<GroupText> 
     const std::size_t begin = g.group->members.front()->begin, end = g.group->members.back()->end;
     // An identifier is never relaxed: whoever types one wants that record.
     const bool optional = g.group->plain() && std::none_of(g.tokens.begin(), g.tokens.end(), is_identifier);
-    out.clauses.push_back({alternatives.size() == 1
-                               ? alternatives[0]
-                               : Xapian::Query(Xapian::Query::OP_OR, alternatives.begin(), alternatives.end()),
+    out.clauses.push_back({alternatives.size() == 1 ? alternatives[0] : any_of(alternatives),
                            std::string(q.substr(begin, end - begin)), optional, optional});
     kept.push_back(std::move(g));
   }
@@ -537,26 +564,25 @@ Xapian::Query build_exclusions(const std::vector<const Item*>& negative, Builder
     }
   }
   if (negatives.empty()) return {};
-  return Xapian::Query(Xapian::Query::OP_OR, negatives.begin(), negatives.end());
+  return any_of(negatives);
 }
 
 // Weight that decides no match: an exact id or title, then counted words typed side by side.
-Xapian::Query build_boost(std::string_view q, const std::vector<GroupText>& kept, const Builder& builder,
-                          analysis::Analyzer& analyzer, const ParsedQuery& out) {
-  std::vector<Xapian::Query> boosts;
-  for (const auto& term : builder.boost_terms_) boosts.emplace_back(term);
+std::vector<Xapian::Query> build_boosts(std::string_view q, const std::vector<GroupText>& kept, const Builder& builder,
+                                        analysis::Analyzer& analyzer, const ParsedQuery& out) {
+  std::vector<Xapian::Query> exact;
+  for (const auto& term : builder.boost_terms_) exact.emplace_back(term);
   if (std::all_of(out.clauses.begin(), out.clauses.end(), [](const Clause& c) { return c.optional; }) &&
       out.exclusions.empty() && !out.clauses.empty()) {
     if (const std::string key = index::title_key(analyzer.analyze(q)); !key.empty())
-      boosts.emplace_back(std::string(schema::kExactTitlePrefix) + key);
+      exact.emplace_back(std::string(schema::kExactTitlePrefix) + key);
   }
-  Xapian::Query boost;
-  if (!boosts.empty())
-    boost = Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, boosts.begin(), boosts.end()),
-                          ranking::kExactBoost);
-  if (Xapian::Query near = proximity(kept, out); !near.empty())
-    boost = boost.empty() ? near : Xapian::Query(Xapian::Query::OP_OR, boost, near);
-  return boost;
+  std::vector<Xapian::Query> boosts;
+  if (!exact.empty())
+    boosts.emplace_back(Xapian::Query::OP_SCALE_WEIGHT, Xapian::Query(Xapian::Query::OP_OR, exact.begin(), exact.end()),
+                        ranking::kExactBoost);
+  for (auto& near : proximity(kept, out)) boosts.push_back(std::move(near));
+  return boosts;
 }
 
 }  // namespace
@@ -577,7 +603,7 @@ Result<ParsedQuery> parse_query(std::string_view q, analysis::Analyzer& analyzer
   if (options.database != nullptr) mark_common_words(*options.database, kept, out);
   out.exclusions = build_exclusions(grouped.negative, builder);
   if (options.database != nullptr) add_synonyms(*options.database, kept, out, analyzer);
-  out.boost = build_boost(q, kept, builder, analyzer, out);
+  out.boosts = build_boosts(q, kept, builder, analyzer, out);
   return out;
 }
 

@@ -64,7 +64,9 @@ struct Clause {
 struct ParsedQuery {
   std::vector<Clause> clauses;  // empty when there are no positive words (browse, maybe with exclusions)
   Xapian::Query exclusions;     // empty when nothing is excluded
-  Xapian::Query boost;          // exact identifier or title, words near each other: added as AND_MAYBE
+  // Exact identifier or title, then each pair of words near each other: each added as its own
+  // AND_MAYBE, which tests a NEAR's positions correctly where an OR of them would not (any_of).
+  std::vector<Xapian::Query> boosts;
   std::map<std::string, std::vector<std::string>> facet_scopes;  // "domain:2" -> {"domain": {"2"}}
   HighlightTerms highlight;
   std::vector<SpellWord> spell_words;
@@ -86,6 +88,13 @@ struct ParsedQuery {
 // copying them from several threads is a data race (xapian/query.h). These build fresh objects.
 inline Xapian::Query match_all() { return Xapian::Query(std::string()); }
 inline Xapian::Query match_nothing() { return Xapian::Query(Xapian::Query::OP_AND_NOT, match_all(), match_all()); }
+
+// OP_OR of `queries`. Xapian 1.4.22's OrPostList::check() takes a child whose positional test
+// failed for a document as matching the next one, with that child's weight: a record gains the
+// weight of a phrase or NEAR it does not hold (or matches through it), and which records depends on
+// the index's layout. Each child holding a phrase or NEAR is therefore wrapped in an AND_MAYBE with
+// a zero-weight MatchAll, whose postlist reaches it by skip_to, which tests positions before stopping.
+Xapian::Query any_of(const std::vector<Xapian::Query>& queries);
 
 // Wildcards expand to at most this many words before the search is refused.
 inline constexpr Xapian::termcount kMaxWildcardTerms = 1000;

@@ -32,9 +32,8 @@ Xapian::Query coverage_core(const ParsedQuery& parsed) {
       counted.emplace_back(Xapian::Query::OP_AND, bonus, c.query);
     }
   }
-  Xapian::Query any(Xapian::Query::OP_OR, counted.begin(), counted.end());
-  if (!common.empty())
-    any = Xapian::Query(Xapian::Query::OP_AND_MAYBE, any, Xapian::Query(Xapian::Query::OP_OR, common.begin(), common.end()));
+  Xapian::Query any = any_of(counted);
+  if (!common.empty()) any = Xapian::Query(Xapian::Query::OP_AND_MAYBE, any, any_of(common));
   if (required.empty()) return any;
   const Xapian::Query all(Xapian::Query::OP_AND, required.begin(), required.end());
   return Xapian::Query(Xapian::Query::OP_AND_MAYBE, all, any);
@@ -176,9 +175,9 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   if (relaxed.total <= strict_total) return std::nullopt;
 
   if (const Xapian::Query enough = sharded ? enough_words(parsed, min_matched) : Xapian::Query(); !enough.empty())
-    relaxed.query = parsed.finish(Xapian::Query(Xapian::Query::OP_FILTER, core, enough));
+    relaxed.query = Xapian::Query(Xapian::Query::OP_FILTER, core, enough);
   else
-    relaxed.query = parsed.finish(core);
+    relaxed.query = core;
   relaxed.relaxation.words = optional_words(parsed);
   relaxed.relaxation.min_matched = min_matched;
   for (std::size_t k = words; k > 0; --k)

@@ -43,7 +43,7 @@ class CoverageDecider : public Xapian::MatchDecider {
 };
 
 struct RelaxedMatch {
-  Xapian::Query query;                        // coverage-weighted; exclusions and boosts applied
+  Xapian::Query query;                        // coverage-weighted; before exclusions and boosts (ParsedQuery::finish)
   std::shared_ptr<CoverageDecider> decider;   // the answer: documents holding enough words (null: `query` says)
   std::size_t total = 0;                      // documents of the answer under the request's filters
   Relaxation relaxation;

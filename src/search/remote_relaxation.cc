@@ -71,7 +71,7 @@ Xapian::Query enough_words(const ParsedQuery& parsed, std::size_t min_matched) {
     ++pick[i - 1];
     for (std::size_t j = i; j < min_matched; ++j) pick[j] = pick[j - 1] + 1;
   }
-  Xapian::Query enough(Xapian::Query::OP_OR, sets.begin(), sets.end());
+  Xapian::Query enough = any_of(sets);
   if (min_matched < words.size()) {
     const Xapian::Query every(Xapian::Query::OP_AND, words.begin(), words.end());
     enough = Xapian::Query(Xapian::Query::OP_AND_NOT, enough, Xapian::Query(Xapian::Query::OP_AND_NOT, case_studies(), every));

@@ -86,9 +86,16 @@ struct Searcher::Impl {
   struct Match {
     ParsedQuery parsed;
     FacetFilters filters;  // request filters plus facet scopes typed in q
-    Xapian::Query text;    // what the text of q matches; empty = browse
+    Xapian::Query core;    // what the words of q match, before exclusions and boosts; empty = browse
     std::optional<RelaxedMatch> relaxed;  // set when records holding fewer words were added
     const Xapian::MatchDecider* decider() const { return relaxed ? relaxed->decider.get() : nullptr; }
+    // The documents q matches (the boosts add none), before the filters.
+    Xapian::Query text() const { return parsed.exclude(core); }
+    // The documents of the answer, weighted. The filters go inside the boosts: above them, Xapian
+    // 1.4.22 can add a proximity boost to a document whose words are not near (query_builder.h).
+    Xapian::Query ranked() const {
+      return core.empty() ? filtered_query(text(), filters) : parsed.finish(filtered_query(core, filters));
+    }
   };
 
   // REQUIRES: called inside guarded() (synonyms are read from the index).
@@ -101,7 +108,7 @@ struct Searcher::Impl {
         auto& list = m.filters[facet];
         if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
       }
-    m.text = m.parsed.finish(m.parsed.strict());
+    m.core = m.parsed.strict();
     return m;
   }
 
@@ -109,7 +116,7 @@ struct Searcher::Impl {
   bool relax(Match& m, std::size_t strict_total) {
     auto relaxed = search::relax(db(), m.parsed, m.filters, strict_total, gen->facet_table(), gen->shards().sharded());
     if (!relaxed) return false;
-    m.text = relaxed->query;
+    m.core = relaxed->query;
     m.relaxed = std::move(relaxed);
     return true;
   }
@@ -140,7 +147,7 @@ struct Searcher::Impl {
     r.generation = gen->info().name;
     r.interpreted_literally = m.parsed.literal;
 
-    Xapian::Enquire enquire = enquire_for(filtered_query(m.text, m.filters));
+    Xapian::Enquire enquire = enquire_for(m.ranked());
     set_order(enquire, request.sort, m.parsed.has_text());
     // Facets without a filter are counted on the main match itself; the record types of the fully
     // filtered match set decide which facets apply.
@@ -170,7 +177,7 @@ struct Searcher::Impl {
       auto missing = missing_words(db(), m.parsed, docs, ids);
       for (std::size_t i = 0; i < r.hits.size(); ++i) r.hits[i].missing_words = std::move(missing[i]);
     }
-    r.facets = disjunctive_counts(db(), gen->facet_table(), MatchSet{m.text, m.filters, m.decider()}, spies,
+    r.facets = disjunctive_counts(db(), gen->facet_table(), MatchSet{m.text(), m.filters, m.decider()}, spies,
                                   (type_filtered ? type_spy : spies).counts("type"), gen->info().labels);
     return r;
   }
@@ -181,7 +188,7 @@ struct Searcher::Impl {
   std::size_t count_below(const Match& m, std::size_t limit) {
     if (m.relaxed) return m.relaxed->total;
     Xapian::Enquire enquire(db());
-    enquire.set_query(filtered_query(m.text, m.filters));
+    enquire.set_query(filtered_query(m.text(), m.filters));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     return enquire.get_mset(0, 0, static_cast<Xapian::doccount>(limit)).get_matches_lower_bound();
   }
@@ -226,7 +233,7 @@ struct Searcher::Impl {
 
   // The documents of a match set, in order, without facets.
   Xapian::MSet all_matches(const Match& m, SortOrder sort, std::size_t limit) {
-    Xapian::Enquire enquire = enquire_for(filtered_query(m.text, m.filters));
+    Xapian::Enquire enquire = enquire_for(m.ranked());
     set_order(enquire, sort, m.parsed.has_text());
     return enquire.get_mset(0, static_cast<Xapian::doccount>(limit), db().get_doccount(), nullptr, m.decider());
   }

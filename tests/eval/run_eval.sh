@@ -13,7 +13,8 @@ set -euo pipefail
 corpus_min_mrr="0.75"      # measured 0.764 (0.773 before the case studies)
 corpus_max_zero_rate="0.02"
 corpus_min_fts_margin=""
-real_min_mrr="0.51"        # measured 0.510 (0.531 before the case studies)
+real_min_mrr="0.505"       # measured 0.510 (0.531 before the case studies; a hair under 0.510 once
+                           # Xapian's OR stopped adding phrase weights a record does not hold)
 real_max_zero_rate="0.02"
 real_min_fts_margin=""
 

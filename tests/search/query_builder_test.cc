@@ -103,8 +103,9 @@ TEST_CASE("the last word is completed only while it is not a word the index hold
 }
 
 TEST_CASE("a query that is a whole title carries the exact-title boost", "[search]") {
-  CHECK(parse("Training data poisoning").boost.get_description().find("XTtraining data poisoning") != std::string::npos);
-  CHECK(parse("training -data").boost.get_description().find("XT") == std::string::npos);
+  const Xapian::Query core("x");
+  CHECK(parse("Training data poisoning").finish(core).get_description().find("XTtraining data poisoning") != std::string::npos);
+  CHECK(parse("training -data").finish(core).get_description().find("XT") == std::string::npos);
 }
 
 TEST_CASE("a wildcard word longer than a short string expands from the whole word", "[search]") {
@@ -118,4 +119,45 @@ TEST_CASE("a wildcard word longer than a short string expands from the whole wor
     CHECK(p.clauses.back().query.get_description().find(word) != std::string::npos);
     CHECK(p.highlight.prefixes == std::vector<std::string>{word});
   }
+}
+
+namespace {
+
+// The weight of document `did` in the match of `query` on `db`; -1 when it does not match.
+double weight_of(const Xapian::Database& db, const Xapian::Query& query, Xapian::docid did) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
+  for (auto it = mset.begin(); it != mset.end(); ++it)
+    if (*it == did) return it.get_weight();
+  return -1;
+}
+
+Xapian::Query near(const char* a, const char* b) {
+  const Xapian::Query words[] = {Xapian::Query(a), Xapian::Query(b)};
+  return Xapian::Query(Xapian::Query::OP_NEAR, std::begin(words), std::end(words), 4);
+}
+
+}  // namespace
+
+TEST_CASE("an OR of positional queries gives no document the weight of a pair it does not hold", "[search]") {
+  // Xapian 1.4.22's OrPostList::check() (query_builder.h, any_of): asked about document 1, both NEARs
+  // move to document 2, where 'patch NEAR surveillance' fails its position test; the OR still says
+  // both are there, and document 2 gains the weight of a pair whose words are far apart.
+  testing::ScratchDir dir("any-of-positional");
+  Xapian::WritableDatabase db((dir.path() / "db").string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+  const auto add = [&](std::vector<std::string> words) {
+    Xapian::Document doc;
+    for (Xapian::termpos p = 0; p < words.size(); ++p) doc.add_posting(words[p], p + 1);
+    db.add_document(doc);
+  };
+  add({"camera", "x"});
+  add({"patch", "a", "b", "c", "d", "e", "f", "g", "h", "surveillance", "camera"});
+  db.commit();
+  const Xapian::Query holds_pair(Xapian::Query::OP_AND_MAYBE, Xapian::Query("camera"), near("surveillance", "camera"));
+  const Xapian::Query either(Xapian::Query::OP_AND_MAYBE, Xapian::Query("camera"),
+                             search::any_of({near("patch", "surveillance"), near("surveillance", "camera")}));
+  REQUIRE(weight_of(db, holds_pair, 2) > weight_of(db, Xapian::Query("camera"), 2));
+  CHECK(weight_of(db, either, 2) == weight_of(db, holds_pair, 2));
+  CHECK(weight_of(db, either, 1) == weight_of(db, Xapian::Query("camera"), 1));
 }
