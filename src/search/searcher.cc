@@ -150,14 +150,23 @@ struct Searcher::Impl {
     Xapian::Enquire enquire = enquire_for(m.ranked());
     set_order(enquire, request.sort, m.parsed.has_text());
     // Facets without a filter are counted on the main match itself; the record types of the fully
-    // filtered match set decide which facets apply.
+    // filtered match set decide which facets apply. Over remote shards on a match of their own: there
+    // Xapian 1.4.22's match spies see some documents twice when the match is sorted by a value.
+    const bool count_apart = gen->shards().has_remote();
+    Xapian::Enquire counting(db());
+    if (count_apart) {
+      counting.set_query(filtered_query(m.text(), m.filters));
+      counting.set_weighting_scheme(Xapian::BoolWeight());
+    }
+    Xapian::Enquire& spied = count_apart ? counting : enquire;
     FacetSpies spies(gen->facet_table()), type_spy(gen->facet_table());
     for (const auto& spec : model::facets())
-      if (!m.filters.count(std::string(spec.name))) spies.attach(enquire, spec);
+      if (!m.filters.count(std::string(spec.name))) spies.attach(spied, spec);
     const bool type_filtered = !spies.has("type");
-    if (type_filtered) type_spy.attach(enquire, *model::find_facet("type"));
+    if (type_filtered) type_spy.attach(spied, *model::find_facet("type"));
     const Xapian::MSet mset = enquire.get_mset((request.page - 1) * request.per_page, request.per_page,
                                                db().get_doccount(), nullptr, m.decider());
+    if (count_apart) counting.get_mset(0, 0, db().get_doccount(), nullptr, m.decider());
     // With a decider Xapian's count is an estimate; the relaxation counted the answer exactly.
     r.total = m.relaxed ? m.relaxed->total : mset.get_matches_estimated();
     if (m.relaxed) r.relaxation = m.relaxed->relaxation;
