@@ -92,6 +92,17 @@ std::vector<std::string> tying_words(const Xapian::Enquire& enquire, const Xapia
 
 double rounded(double w) { return std::round(w * 1000.0) / 1000.0; }
 
+// Records read beyond the limit so that ties at it are broken by id (find_related).
+constexpr std::size_t kTieMargin = 8;
+
+// Equal scores by id, not by docid or the last bits of a weight: both depend on how the index is
+// sharded (a sum of many term weights is added up in another order on each shard).
+void by_score_then_id(std::vector<RelatedRecord>& records) {
+  std::stable_sort(records.begin(), records.end(), [](const RelatedRecord& a, const RelatedRecord& b) {
+    return a.score != b.score ? a.score > b.score : a.id < b.id;
+  });
+}
+
 RelatedRecord from_hit(const Xapian::Enquire& enquire, const Xapian::MSetIterator& hit, const Expansion& expansion) {
   const json stored = json::parse(hit.get_document().get_data(), nullptr, false);
   RelatedRecord r;
@@ -147,6 +158,7 @@ std::vector<RelatedRecord> order_linked(Xapian::Database& db, const json& record
     r.words = hit.words;
     ordered.push_back(std::move(r));
   }
+  by_score_then_id(ordered);
   for (std::size_t i = 0; i < linked.size(); ++i)
     if (!placed[i]) ordered.push_back(std::move(linked[i]));
   return ordered;
@@ -171,13 +183,15 @@ RelatedRecords find_related(Xapian::Database& db, Xapian::docid doc, const json&
         Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_FILTER, expansion.query, risks),
         Xapian::Query(Xapian::Query::OP_OR, excluded.begin(), excluded.end())));
     enquire.set_weighting_scheme(ranking::weighting());
-    // Equal weights by id, not by docid: docids depend on how the index is sharded.
     enquire.set_sort_by_relevance_then_value(schema::kSlotSortId, false);
-    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+    // A few more than asked are read, so that records tied at the limit are taken by id.
+    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit + kTieMargin));
     // A record tied by a fraction of what ties the best one shares words, not a risk.
     const double floor = mset.empty() ? 0 : kRelatedFloor * mset.begin().get_weight();
     for (auto it = mset.begin(); it != mset.end() && it.get_weight() >= floor; ++it)
       out.related.push_back(from_hit(enquire, it, expansion));
+    by_score_then_id(out.related);
+    if (out.related.size() > limit) out.related.resize(limit);
   }
   out.techniques = order_linked(db, record, "techniques", expansion);
   out.mitigations = order_linked(db, record, "mitigations", expansion);
