@@ -179,6 +179,7 @@ class SingleSink : public DocumentSink {
 
 // Writer threads, each owning the WritableDatabases of shards k with k % threads == its number; the
 // producer (build_documents, on the calling thread) hands documents over through bounded queues.
+// Each record keeps the docid it would have in one database (shards.h, kGlobalDocids).
 class ShardedSink : public DocumentSink {
  public:
   ShardedSink(const std::filesystem::path& dir, std::size_t shards, const std::string& generation)
@@ -189,7 +190,8 @@ class ShardedSink : public DocumentSink {
       auto db = std::make_unique<Xapian::WritableDatabase>((dir / shard_name(k)).string(),
                                                             Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
       set_common_metadata(*db);
-      db->set_metadata(schema::kMetaShard, dump({{"generation", generation}, {"shards", shards}, {"shard", k}}));
+      db->set_metadata(schema::kMetaShard, dump({{"generation", generation}, {"shards", shards}, {"shard", k},
+                                                 {"docids", kGlobalDocids}}));
       dbs_.push_back(std::move(db));
     }
     for (std::size_t w = 0; w < workers_.size(); ++w) workers_[w]->thread = std::thread([this, w] { work(w); });
@@ -199,11 +201,12 @@ class ShardedSink : public DocumentSink {
   void add(const std::string& id, Xapian::Document&& doc) override {
     const std::size_t k = shard_of(id, shards_);
     ++counts_[k];
+    const Xapian::docid did = ++added_;
     Worker& w = *workers_[k % workers_.size()];
     std::unique_lock lock(w.mutex);
     w.space.wait(lock, [&] { return w.queue.size() < kQueueDepth || w.failed; });
     if (w.failed) return;  // finish() reports the error
-    w.queue.emplace_back(k, std::move(doc));
+    w.queue.push_back({k, did, std::move(doc)});
     w.ready.notify_one();
   }
 
@@ -230,7 +233,12 @@ class ShardedSink : public DocumentSink {
     std::thread thread;
     std::mutex mutex;
     std::condition_variable ready, space;
-    std::deque<std::pair<std::size_t, Xapian::Document>> queue;
+    struct Item {
+      std::size_t shard;
+      Xapian::docid did;
+      Xapian::Document doc;
+    };
+    std::deque<Item> queue;
     bool closed = false, failed = false;
     std::string error;
   };
@@ -242,11 +250,11 @@ class ShardedSink : public DocumentSink {
         std::unique_lock lock(w.mutex);
         w.ready.wait(lock, [&] { return !w.queue.empty() || w.closed; });
         if (w.queue.empty()) break;
-        auto [k, doc] = std::move(w.queue.front());
+        Worker::Item item = std::move(w.queue.front());
         w.queue.pop_front();
         lock.unlock();
         w.space.notify_one();
-        dbs_[k]->add_document(doc);
+        dbs_[item.shard]->replace_document(item.did, item.doc);
       }
       for (std::size_t k = w_index; k < shards_; k += workers_.size()) {
         dbs_[k]->commit();
@@ -267,6 +275,7 @@ class ShardedSink : public DocumentSink {
   }
 
   std::size_t shards_;
+  Xapian::docid added_ = 0;
   std::vector<std::size_t> counts_;
   std::vector<std::unique_ptr<Xapian::WritableDatabase>> dbs_;
   std::vector<std::unique_ptr<Worker>> workers_;  // all made before any thread starts
@@ -342,7 +351,8 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     db.set_metadata(schema::kMetaLabels, dump(labels_json));
     set_common_metadata(db);
     if (sharded)
-      db.set_metadata(schema::kMetaShard, dump({{"generation", db_dir.filename().string()}, {"shards", options.shards}}));
+      db.set_metadata(schema::kMetaShard, dump({{"generation", db_dir.filename().string()}, {"shards", options.shards},
+                                                {"docids", kGlobalDocids}}));
     db.commit();
     db.close();
     sink.reset();

@@ -7,7 +7,12 @@
 //                 metadata only from the first database of a set, so the server needs this one
 //                 local and first.
 //   shard-K/      the documents whose id hashes to K (shard_of), with metadata naming the shard and
-//                 its generation (kMetaShard), so a reader can refuse a set mixing two builds.
+//                 its generation (kMetaShard), so a reader can refuse a set mixing two builds. Each
+//                 document keeps the docid it has in one database of the build (its place in the
+//                 build order): over several local databases Xapian 1.4.22 gives a match spy or
+//                 decider each document with its docid in its own shard, and these docids tell
+//                 documents apart, so the server's in-memory facet table and relaxation spies work
+//                 on local shards as on one database (Generation::spies_run).
 //   XAPIANDB      a Xapian stub listing "auto vocabulary" then "auto shard-K": Xapian opens the
 //                 directory as the whole set, and so does riskatlas (parse_shard_stub).
 // The same stub syntax, with "remote HOST:PORT" lines for shards served by xapian-tcpsrv, is what
@@ -28,6 +33,8 @@ namespace riskatlas::index {
 inline constexpr const char* kShardStubName = "XAPIANDB";  // the name Xapian's auto backend looks for
 inline constexpr const char* kVocabularyName = "vocabulary";
 inline constexpr std::size_t kMaxShards = 64;
+// kMetaShard's "docids" of a generation whose shards number documents by one sequence.
+inline constexpr const char* kGlobalDocids = "global";
 
 // shard-K
 std::string shard_name(std::size_t k);

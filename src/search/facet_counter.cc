@@ -47,9 +47,14 @@ void for_each_value(const model::FacetSpec& facet, const std::string& stored, Fn
 
 }  // namespace
 
-FacetTable FacetTable::load(const Xapian::Database& db) {
+FacetTable FacetTable::load(const Xapian::Database& db, std::size_t databases) {
   FacetTable table;
-  const Xapian::docid last = db.get_lastdocid();
+  // Xapian numbers the documents of several databases in turn: docid d of database k (from 0) is
+  // (d - 1) * databases + k + 1 in the set.
+  const auto own_docid = [&](Xapian::docid did) {
+    return static_cast<Xapian::docid>((did - 1) / databases + 1);
+  };
+  const Xapian::docid last = db.get_lastdocid() == 0 ? 0 : own_docid(db.get_lastdocid());
   for (const auto& facet : model::facets()) {
     Column column;
     column.slot = facet.slot;
@@ -58,7 +63,7 @@ FacetTable FacetTable::load(const Xapian::Database& db) {
     std::vector<std::uint32_t> doc_ids;
     Xapian::docid next = 0;  // the next document whose begin is not yet written
     for (auto it = db.valuestream_begin(facet.slot); it != db.valuestream_end(facet.slot); ++it) {
-      const Xapian::docid did = it.get_docid();
+      const Xapian::docid did = own_docid(it.get_docid());
       while (next <= did) {
         column.begin.push_back(static_cast<std::uint32_t>(column.ids.size()));
         ++next;

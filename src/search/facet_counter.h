@@ -36,8 +36,10 @@ Xapian::Query filtered_query(const Xapian::Query& text, const FacetFilters& filt
 // read by all request threads of a generation.
 class FacetTable {
  public:
-  // Reads each facet's value slot once, in document order.
-  static FacetTable load(const Xapian::Database& db);
+  // Reads each facet's value slot once, in document order. `databases`: how many databases `db`
+  // joins; the table is indexed by each document's docid within its own database, which a match spy
+  // is given (shards.h: local shards number their documents by one sequence).
+  static FacetTable load(const Xapian::Database& db, std::size_t databases = 1);
 
   struct Column {
     Xapian::valueno slot = Xapian::BAD_VALUENO;

@@ -6,15 +6,24 @@
 
 #include "analysis/analyzer.h"
 #include "index/schema.h"
+#include "index/shards.h"
 
 namespace riskatlas::search {
 namespace {
 
 // Test hook, like riskatlas-index's: RISKATLAS_FAULT=facet-table-bad-alloc fails the table's load.
-FacetTable load_facet_table(const Xapian::Database& db) {
+FacetTable load_facet_table(const Xapian::Database& db, std::size_t databases) {
   if (const char* f = std::getenv("RISKATLAS_FAULT"); f != nullptr && std::string_view(f) == "facet-table-bad-alloc")
     throw std::bad_alloc();
-  return FacetTable::load(db);
+  return FacetTable::load(db, databases);
+}
+
+// Generation::spies_run(): the first database's shard metadata says how its shards number documents.
+bool spies_can_run(const ShardSet& shards, const Xapian::Database& db) {
+  if (shards.has_remote()) return false;
+  if (shards.entries().size() == 1) return true;
+  const auto meta = nlohmann::json::parse(db.get_metadata(schema::kMetaShard), nullptr, false);
+  return meta.is_object() && meta.value("docids", "") == index::kGlobalDocids;
 }
 
 // Corruption unless `db` is an index of the schema this binary reads.
@@ -51,8 +60,9 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
     }
     info.analyzer_version = db->get_metadata(schema::kMetaAnalyzer);
     info.analyzer_matches = info.analyzer_version == analysis::analyzer_version();
-    FacetTable table = shards->sharded() ? FacetTable() : load_facet_table(*db);
-    std::shared_ptr<Generation> gen(new Generation(std::move(info), std::move(table), std::move(shards).value()));
+    const bool spies = spies_can_run(*shards, *db);
+    FacetTable table = spies ? load_facet_table(*db, shards->entries().size()) : FacetTable();
+    std::shared_ptr<Generation> gen(new Generation(std::move(info), spies, std::move(table), std::move(shards).value()));
     gen->pool_.push_back(std::move(db));
     return gen;
   } catch (const Xapian::Error& e) {

@@ -46,11 +46,13 @@ class Generation {
                                         std::chrono::milliseconds remote_timeout = kDefaultRemoteTimeout);
 
   const GenerationInfo& info() const { return info_; }
-  // Every document's facet values, for fast exact counting; null when the index is sharded, and
-  // counts come from value slots: the spy counting from the table cannot run inside xapian-tcpsrv,
-  // and over several databases Xapian 1.4.22 gives a spy each document with its docid in its own
-  // shard, which the table (indexed by the set's docids) cannot use.
-  const FacetTable* facet_table() const { return shards_.sharded() ? nullptr : &facet_table_; }
+  // Whether a match spy or decider of ours can run on this generation and tell its documents apart
+  // by the docid it is given: one database, or local shards that number their documents by one
+  // sequence (index/shards.h). Not over remote shards: xapian-tcpsrv runs only Xapian's own spies.
+  bool spies_run() const { return spies_run_; }
+  // Every document's facet values, for fast exact counting; null unless spies_run(), and counts
+  // come from value slots.
+  const FacetTable* facet_table() const { return spies_run_ ? &facet_table_ : nullptr; }
   const ShardSet& shards() const { return shards_; }
 
   // A database handle for one thread's use until the lease ends.
@@ -81,9 +83,10 @@ class Generation {
   std::string damage() const;  // empty while no read has failed
 
  private:
-  Generation(GenerationInfo info, FacetTable facet_table, ShardSet shards)
-      : info_(std::move(info)), facet_table_(std::move(facet_table)), shards_(std::move(shards)) {}
+  Generation(GenerationInfo info, bool spies_run, FacetTable facet_table, ShardSet shards)
+      : info_(std::move(info)), spies_run_(spies_run), facet_table_(std::move(facet_table)), shards_(std::move(shards)) {}
   GenerationInfo info_;
+  bool spies_run_;
   FacetTable facet_table_;
   ShardSet shards_;
   mutable std::mutex mutex_;

@@ -126,7 +126,7 @@ bool can_relax(const ParsedQuery& parsed) {
 }
 
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total, const FacetTable* table, bool sharded) {
+                                  std::size_t strict_total, const FacetTable* table, bool without_spies) {
   if (!can_relax(parsed) || strict_total >= ranking::kRelaxBelow) return std::nullopt;
   const std::size_t words = parsed.counted_count();
   // Beside required clauses a record may hold none of the plain words; alone, at least one.
@@ -137,9 +137,9 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   // Words held by every document the query matches, whatever the filters: disjunctive facet counts
   // ask about documents outside the filtered set. Without the boosts, which add weight that is not
   // a word held, and whose proximity test reads positions: over every match, most of the work.
-  CoverageSpy coverage(sharded ? 0 : db.get_lastdocid(), words, table);
+  CoverageSpy coverage(without_spies ? 0 : db.get_lastdocid(), words, table);
   std::vector<std::size_t> counts;
-  if (sharded) {
+  if (without_spies) {
     counts = remote_histogram(db, query, filters, words);
   } else {
     {
@@ -174,7 +174,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   for (std::size_t k = min_matched; k <= words; ++k) relaxed.total += counts[k];
   if (relaxed.total <= strict_total) return std::nullopt;
 
-  if (const Xapian::Query enough = sharded ? enough_words(parsed, min_matched) : Xapian::Query(); !enough.empty())
+  if (const Xapian::Query enough = without_spies ? enough_words(parsed, min_matched) : Xapian::Query(); !enough.empty())
     relaxed.query = Xapian::Query(Xapian::Query::OP_FILTER, core, enough);
   else
     relaxed.query = core;
@@ -193,7 +193,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     if (enquire.get_mset(0, 1).empty()) relaxed.relaxation.dropped_words.push_back(c.text);
   }
-  if (!sharded) relaxed.decider = std::make_shared<CoverageDecider>(std::move(coverage.held()), min_matched);
+  if (!without_spies) relaxed.decider = std::make_shared<CoverageDecider>(std::move(coverage.held()), min_matched);
   return relaxed;
 }
 

@@ -57,13 +57,13 @@ bool can_relax(const ParsedQuery& parsed);
 // (down to one word, or to none beside the required clauses). nullopt when widening finds no more
 // records than the strict query (`strict_total`).
 // `table`, when given, is the generation's facet table: record types are read from it.
-// `sharded`: `db` is a set of shards (ShardSet::sharded), where a spy or decider of ours cannot run
-// (xapian-tcpsrv) or cannot tell documents apart by docid (several databases). The words held are
-// then read from the weights of a full MSet, and the answer is `query` narrowed by "holds at least
-// min_matched words" spelled as a boolean query (remote_relaxation.h) instead of a decider: the same
-// documents, weights and order.
+// `without_spies`: no spy or decider of ours can run on `db` (Generation::spies_run: remote shards).
+// The words held are then read from the weights of a full MSet, and the answer is `query` narrowed by
+// "holds at least min_matched words" spelled as a boolean query (remote_relaxation.h) instead of a
+// decider: the same documents, weights and order.
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total, const FacetTable* table = nullptr, bool sharded = false);
+                                  std::size_t strict_total, const FacetTable* table = nullptr,
+                                  bool without_spies = false);
 
 // For each document of `docs` (whose record ids are `ids`), the plain words of `parsed` (as typed)
 // that it does not hold.

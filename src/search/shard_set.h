@@ -38,9 +38,7 @@ class ShardSet {
 
   const std::vector<index::ShardEntry>& entries() const { return entries_; }
   bool has_remote() const;
-  // More than one database, or a remote one: what runs inside the match must be Xapian's own (a
-  // remote shard runs nothing else) and must not index by docid (over several databases, Xapian
-  // 1.4.22 gives a match spy or decider each document with its docid within its own database).
+  // More than one database, or a remote one.
   bool sharded() const { return entries_.size() > 1 || has_remote(); }
   // Names every resolved database: changes when the front stub or an index root it names moves on.
   std::string identity() const;
