@@ -18,9 +18,8 @@ mkdir -p "$work"
 
 servers=()
 stop_servers() {
+  # The children xapian-tcpsrv forked per connection end with the benchmark's connections.
   for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
-  # xapian-tcpsrv forks a child per connection, which would go on serving it.
-  pkill -f "xapian-tcpsrv --interface 127.0.0.1 --port 185" 2>/dev/null || true
   servers=()
 }
 trap stop_servers EXIT
