@@ -3,7 +3,8 @@
 # shard count, build the corpus with --shards S under /usr/bin/time -v, then run riskatlas-benchmark
 # on the local shards and on the same shards served by xapian-tcpsrv on loopback.
 #   bench/shards.sh CORPUS_DIR [S ...]      (default shard counts: 1 2 4)
-#   env: BUILD (default build), WORK (default /tmp/riskatlas-shards), ROUNDS (default 1)
+#   env: BUILD (default build), WORK (default /tmp/riskatlas-shards), ROUNDS (default 1),
+#        ONLY=build (build, no benchmark) or ONLY=bench (benchmark the indexes an earlier run built)
 # CORPUS_DIR is a corpus written by riskatlas-gencorpus (bench/run.sh leaves one in WORK/N/corpus).
 # Everything runs at nice 10; indexes stay under WORK, never in the tree.
 set -euo pipefail
@@ -29,9 +30,11 @@ echo
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo); load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for s in "${counts[@]}"; do
   index=$work/shards-$s
-  rm -rf "$index"
-  /usr/bin/time -v -o "$work/shards-$s.time" nice -n 10 "$build/riskatlas-index" --quiet --corpus "$corpus" \
-    --index "$index" --shards "$s" 2>"$work/shards-$s.err"
+  if [[ ${ONLY:-} != bench ]]; then
+    rm -rf "$index"
+    /usr/bin/time -v -o "$work/shards-$s.time" nice -n 10 "$build/riskatlas-index" --quiet --corpus "$corpus" \
+      --index "$index" --shards "$s" 2>"$work/shards-$s.err"
+  fi
   wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/shards-$s.time")
   cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$work/shards-$s.time")
   rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/shards-$s.time")
@@ -39,6 +42,7 @@ for s in "${counts[@]}"; do
   echo
   echo "### $s shard(s): built in $wall (CPU ${cpu} s, peak RSS $(awk -v k="$rss_kb" 'BEGIN { printf "%.0f MiB", k / 1024 }'), $(du -sh "$generation" | cut -f1))"
   echo
+  [[ ${ONLY:-} != build ]] || continue
   echo "Local:"
   echo
   nice -n 10 "$build/riskatlas-benchmark" --index "$index" --corpus "$corpus" --rounds "${ROUNDS:-1}" --no-fts5
