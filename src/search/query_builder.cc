@@ -154,7 +154,7 @@ class Builder {
       return tokens.empty() ? wild : Xapian::Query(Xapian::Query::OP_AND, words_query(tokens, prefix, false), wild);
     }
     Xapian::Query q = words_query(tokens, prefix, item.kind == ItemKind::kPhrase);
-    if (item.field == "id") q = Xapian::Query(Xapian::Query::OP_OR, q, exact_id);
+    if (item.field == "id") q = any_of({q, exact_id});
     if (partial && tokens.size() == 1 && tokens[0].kind == TokenKind::kWord && tokens[0].text.size() >= 2) {
       out_.highlight.prefixes.push_back(tokens[0].text);
       Xapian::Query completions =

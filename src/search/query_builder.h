@@ -94,6 +94,9 @@ inline Xapian::Query match_nothing() { return Xapian::Query(Xapian::Query::OP_AN
 // weight of a phrase or NEAR it does not hold (or matches through it), and which records depends on
 // the index's layout. Each child holding a phrase or NEAR is therefore wrapped in an AND_MAYBE with
 // a zero-weight MatchAll, whose postlist reaches it by skip_to, which tests positions before stopping.
+// Unweighted (BoolWeight, a filter's right side) Xapian drops that AND_MAYBE for its left side; there
+// the fault only misplaces weight, which is not used: check() still reports a match only where a
+// child holds.
 Xapian::Query any_of(const std::vector<Xapian::Query>& queries);
 
 // Wildcards expand to at most this many words before the search is refused.

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "analysis/stopwords.h"
+#include "index/record_document.h"
 #include "index/schema.h"
 #include "model/taxonomy.h"
 #include "search/ranking.h"
@@ -92,14 +93,15 @@ std::vector<std::string> tying_words(const Xapian::Enquire& enquire, const Xapia
 
 double rounded(double w) { return std::round(w * 1000.0) / 1000.0; }
 
-// Records read beyond the limit so that ties at it are broken by id (find_related).
+// Records read beyond the limit so that ties at it are broken by id (find_related); a tie running
+// further past the limit than this is still cut in Xapian's order.
 constexpr std::size_t kTieMargin = 8;
 
 // Equal scores by id, not by docid or the last bits of a weight: both depend on how the index is
 // sharded (a sum of many term weights is added up in another order on each shard).
 void by_score_then_id(std::vector<RelatedRecord>& records) {
   std::stable_sort(records.begin(), records.end(), [](const RelatedRecord& a, const RelatedRecord& b) {
-    return a.score != b.score ? a.score > b.score : a.id < b.id;
+    return a.score != b.score ? a.score > b.score : index::natural_sort_key(a.id) < index::natural_sort_key(b.id);
   });
 }
 
@@ -187,8 +189,8 @@ RelatedRecords find_related(Xapian::Database& db, Xapian::docid doc, const json&
     // A few more than asked are read, so that records tied at the limit are taken by id.
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit + kTieMargin));
     // A record tied by a fraction of what ties the best one shares words, not a risk.
-    const double floor = mset.empty() ? 0 : kRelatedFloor * mset.begin().get_weight();
-    for (auto it = mset.begin(); it != mset.end() && it.get_weight() >= floor; ++it)
+    const double floor = mset.empty() ? 0 : rounded(kRelatedFloor * mset.begin().get_weight());
+    for (auto it = mset.begin(); it != mset.end() && rounded(it.get_weight()) >= floor; ++it)
       out.related.push_back(from_hit(enquire, it, expansion));
     by_score_then_id(out.related);
     if (out.related.size() > limit) out.related.resize(limit);

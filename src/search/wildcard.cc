@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "search/query_builder.h"
+
 namespace riskatlas::search {
 
 Xapian::Query expand_wildcard(const Xapian::Database* db, const std::string& pattern, Xapian::termcount max,
@@ -15,7 +17,8 @@ Xapian::Query expand_wildcard(const Xapian::Database* db, const std::string& pat
     if (limit_mode == Xapian::Query::WILDCARD_LIMIT_ERROR && terms.size() > max)
       throw Xapian::WildcardError("Wildcard " + pattern + "* expands to more than " + std::to_string(max) + " terms");
   }
-  if (terms.empty()) return Xapian::Query::MatchNothing;
+  // Not an empty Query, which a caller would take for no condition at all (the pattern would be dropped).
+  if (terms.empty()) return match_nothing();
   if (limit_mode == Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT && terms.size() > max) {
     std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first > b.first : a.second < b.second;

@@ -78,6 +78,15 @@ TEST_CASE("a minus excludes a word", "[search]") {
   CHECK(without.total == all.total - 1);
 }
 
+TEST_CASE("a wildcard that completes no word matches no record alone or beside a word", "[search]") {
+  // An expansion to nothing once came back as an empty query, which the parser drops: 'zzq*' browsed
+  // the whole index and 'poisoning zzq*' answered as 'poisoning'.
+  CHECK(run("zzq*").total == 0);
+  CHECK(run("poisoning zzq*").total == 0);
+  CHECK(run("poisoning zzq*").relaxation == std::nullopt);
+  CHECK(run("poison*").total > 0);
+}
+
 TEST_CASE("OR matches either word", "[search]") {
   const auto r = run("chatbot OR hiring");
   CHECK(r.total == 2);
