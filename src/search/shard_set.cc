@@ -82,8 +82,8 @@ Result<std::unique_ptr<Xapian::Database>> ShardSet::open() const {
     const ShardEntry& e = entries_[i];
     try {
       Xapian::Database part = open_entry(e, remote_timeout_);
-      if (entries_.size() > 1) {
-        const nlohmann::json meta = shard_meta(part);
+      // A sharded set: several databases, or a vocabulary alone (a front stub listing no shard).
+      if (const nlohmann::json meta = shard_meta(part); entries_.size() > 1 || !meta.is_null()) {
         if (i == 0) {
           if (meta.is_null() || meta.contains("shard"))
             return Status::Unavailable(name_of(e) + ": the first database of a sharded index must be its vocabulary");
@@ -101,7 +101,7 @@ Result<std::unique_ptr<Xapian::Database>> ShardSet::open() const {
       return Status::Unavailable(name_of(e) + ": " + err.get_description());
     }
   }
-  if (entries_.size() > 1 && shards_seen.size() != vocabulary.value("shards", std::size_t{0}))
+  if (!vocabulary.is_null() && shards_seen.size() != vocabulary.value("shards", std::size_t{0}))
     return Status::Unavailable("the index lists " + std::to_string(shards_seen.size()) + " of the " +
                                std::to_string(vocabulary.value("shards", 0)) + " shards of generation " +
                                vocabulary.value("generation", "?"));

@@ -346,6 +346,9 @@ TEST_CASE("a front stub must list exactly the vocabulary's shards", "[shards]") 
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.status().message().find("1 of the 2 shards") != std::string::npos);
   CHECK_FALSE(write("auto gen-a/shard-0\nauto gen-a/shard-1\n").ok());  // no vocabulary first
+  auto none = write("auto gen-a\n");  // the generation stands for its vocabulary: no shard listed
+  REQUIRE_FALSE(none.ok());
+  CHECK(none.status().message().find("0 of the 2 shards") != std::string::npos);
   build(atlas, dir.path() / "gen-b", 2);
   auto mixed = write("auto gen-a\nauto gen-a/shard-0\nauto gen-b/shard-1\n");
   REQUIRE_FALSE(mixed.ok());
