@@ -37,6 +37,16 @@ Status fsync_path(const fs::path& p, int flags) {
 
 }  // namespace
 
+Status write_file_synced(const fs::path& path, std::string_view text) {
+  {
+    std::ofstream out(path, std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) return Status::IOError(path.string() + ": cannot write");
+  }
+  return fsync_path(path, O_RDONLY);
+}
+
 std::string parse_stub(std::string_view text) {
   std::string line(text.substr(0, text.find('\n')));
   while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
@@ -89,13 +99,7 @@ Status IndexRoot::publish(const fs::path& generation) const {
   // The generation's own directory entries must be durable before anything points at it.
   if (Status s = fsync_path(generation, O_RDONLY | O_DIRECTORY); !s.ok()) return s;
   const fs::path tmp = root_ / (std::string(kLiveStubName) + ".tmp");
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << "auto " << name << '\n';
-    out.flush();
-    if (!out) return Status::IOError(tmp.string() + ": cannot write");
-  }
-  if (Status s = fsync_path(tmp, O_RDONLY); !s.ok()) return s;
+  if (Status s = write_file_synced(tmp, "auto " + name + "\n"); !s.ok()) return s;
   if (::rename(tmp.c_str(), stub_path().c_str()) != 0)
     return Status::IOError(stub_path().string() + ": rename: " + errno_text());
   return fsync_path(root_, O_RDONLY | O_DIRECTORY);

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/status.h"
@@ -15,6 +16,10 @@ namespace riskatlas::index {
 
 inline constexpr const char* kLiveStubName = "live.stub";
 inline constexpr const char* kLockName = ".reindex.lock";
+
+// Writes `text` to `path` (replacing it) and fsyncs the file, so that it is durable before anything
+// points at it; IOError naming the path.
+Status write_file_synced(const std::filesystem::path& path, std::string_view text);
 
 class IndexRoot {
  public:

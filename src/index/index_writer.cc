@@ -1,15 +1,11 @@
 #include "index/index_writer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
 #include <deque>
 #include <exception>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -20,6 +16,7 @@
 #include <xapian.h>
 
 #include "analysis/analyzer.h"
+#include "index/generations.h"
 #include "index/record_document.h"
 #include "index/schema.h"
 #include "index/shards.h"
@@ -358,16 +355,9 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     sink.reset();
     if (sharded) {
       // Written last: until it exists the directory is not a database anyone can open.
-      const std::filesystem::path stub = db_dir / kShardStubName;
-      std::ofstream out(stub, std::ios::trunc);
-      out << shard_stub_text(options.shards);
-      out.close();
-      if (!out) throw std::runtime_error(stub.string() + ": cannot write");
       // Durable before publish() points live.stub at the generation (it fsyncs only the directory).
-      const int fd = ::open(stub.c_str(), O_RDONLY | O_CLOEXEC);
-      const bool synced = fd >= 0 && ::fsync(fd) == 0;
-      if (fd >= 0) ::close(fd);
-      if (!synced) throw std::runtime_error(stub.string() + ": cannot sync");
+      if (Status s = write_file_synced(db_dir / kShardStubName, shard_stub_text(options.shards)); !s.ok())
+        throw std::runtime_error(s.message());
     }
     summary.uuid = Xapian::Database(db_dir.string()).get_uuid();
   } catch (const Xapian::Error& e) {

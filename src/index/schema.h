@@ -100,7 +100,7 @@ inline constexpr const char* kMetaBuild = "riskatlas.build";        // JSON: bui
 inline constexpr const char* kMetaLabels = "riskatlas.labels";      // JSON: facet -> {value: label}
 inline constexpr const char* kMetaSchema = "riskatlas.schema";      // kSchemaVersion
 // JSON in each database of a sharded generation (index/shards.h): {"generation": its directory name,
-// "shards": N, "shard": K} ("shard" absent in the vocabulary).
+// "shards": N, "shard": K, "docids": kGlobalDocids} ("shard" absent in the vocabulary).
 inline constexpr const char* kMetaShard = "riskatlas.shard";
 inline constexpr const char* kSchemaVersion = "2";
 
