@@ -187,8 +187,7 @@ class ShardedSink : public DocumentSink {
       auto db = std::make_unique<Xapian::WritableDatabase>((dir / shard_name(k)).string(),
                                                             Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
       set_common_metadata(*db);
-      db->set_metadata(schema::kMetaShard, dump({{"generation", generation}, {"shards", shards}, {"shard", k},
-                                                 {"docids", kGlobalDocids}}));
+      db->set_metadata(schema::kMetaShard, shard_meta_text({generation, shards, k, true}));
       dbs_.push_back(std::move(db));
     }
     for (std::size_t w = 0; w < workers_.size(); ++w) workers_[w]->thread = std::thread([this, w] { work(w); });
@@ -348,8 +347,7 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     db.set_metadata(schema::kMetaLabels, dump(labels_json));
     set_common_metadata(db);
     if (sharded)
-      db.set_metadata(schema::kMetaShard, dump({{"generation", db_dir.filename().string()}, {"shards", options.shards},
-                                                {"docids", kGlobalDocids}}));
+      db.set_metadata(schema::kMetaShard, shard_meta_text({db_dir.filename().string(), options.shards, std::nullopt, true}));
     db.commit();
     db.close();
     sink.reset();

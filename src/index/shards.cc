@@ -4,10 +4,35 @@
 #include <fstream>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 namespace riskatlas::index {
 namespace fs = std::filesystem;
 
 std::string shard_name(std::size_t k) { return "shard-" + std::to_string(k); }
+
+std::string shard_meta_text(const ShardMeta& meta) {
+  nlohmann::json j{{"generation", meta.generation}, {"shards", meta.shards}};
+  if (meta.shard) j["shard"] = *meta.shard;
+  if (meta.global_docids) j["docids"] = kGlobalDocids;
+  return j.dump();
+}
+
+std::optional<ShardMeta> parse_shard_meta(std::string_view text) {
+  const auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return std::nullopt;
+  ShardMeta meta;
+  const auto whole = [&](const char* key) -> std::optional<std::size_t> {
+    const auto it = j.find(key);
+    if (it == j.end() || !it->is_number_unsigned()) return std::nullopt;
+    return it->get<std::size_t>();
+  };
+  if (const auto it = j.find("generation"); it != j.end() && it->is_string()) meta.generation = it->get<std::string>();
+  meta.shards = whole("shards").value_or(0);
+  meta.shard = whole("shard");
+  if (const auto it = j.find("docids"); it != j.end() && it->is_string()) meta.global_docids = *it == kGlobalDocids;
+  return meta;
+}
 
 std::size_t shard_of(std::string_view id, std::size_t shards) {
   std::uint64_t h = 14695981039346656037ULL;  // FNV-1a offset basis and prime (64 bit)

@@ -22,6 +22,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,21 @@ inline constexpr const char* kGlobalDocids = "global";
 
 // shard-K
 std::string shard_name(std::size_t k);
+
+// What a database of a sharded generation says of itself (schema::kMetaShard), written by the
+// indexer and checked by every reader.
+struct ShardMeta {
+  std::string generation;            // the generation directory's name
+  std::size_t shards = 0;            // how many shards the generation has
+  std::optional<std::size_t> shard;  // which one this is; none in the vocabulary
+  bool global_docids = false;        // documents numbered by one sequence across shards (kGlobalDocids)
+};
+
+// The metadata value for `meta`.
+std::string shard_meta_text(const ShardMeta& meta);
+
+// `text` read back; nullopt when it is not shard metadata (a single database has none).
+std::optional<ShardMeta> parse_shard_meta(std::string_view text);
 
 // The shard of a record: FNV-1a (64 bit) of its id, modulo `shards`. Stable across builds, compilers
 // and machines (std::hash is not), so a record stays on its shard from one reindex to the next.

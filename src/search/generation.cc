@@ -22,8 +22,8 @@ FacetTable load_facet_table(const Xapian::Database& db, std::size_t databases) {
 bool spies_can_run(const ShardSet& shards, const Xapian::Database& db) {
   if (shards.has_remote()) return false;
   if (shards.entries().size() == 1) return true;
-  const auto meta = nlohmann::json::parse(db.get_metadata(schema::kMetaShard), nullptr, false);
-  return meta.is_object() && meta.value("docids", "") == index::kGlobalDocids;
+  const auto meta = index::parse_shard_meta(db.get_metadata(schema::kMetaShard));
+  return meta && meta->global_docids;
 }
 
 // Corruption unless `db` is an index of the schema this binary reads.

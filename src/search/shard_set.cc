@@ -1,8 +1,7 @@
 #include "search/shard_set.h"
 
+#include <optional>
 #include <set>
-
-#include <nlohmann/json.hpp>
 
 #include "index/generations.h"
 #include "index/schema.h"
@@ -67,32 +66,26 @@ Xapian::Database open_entry(const ShardEntry& e, std::chrono::milliseconds timeo
   return Xapian::Remote::open(e.host, e.port, ms, ms);
 }
 
-nlohmann::json shard_meta(const Xapian::Database& db) {
-  auto meta = nlohmann::json::parse(db.get_metadata(schema::kMetaShard), nullptr, false);
-  return meta.is_object() ? meta : nlohmann::json();
-}
-
 }  // namespace
 
 Result<std::unique_ptr<Xapian::Database>> ShardSet::open() const {
   auto combined = std::make_unique<Xapian::Database>();
-  nlohmann::json vocabulary;  // the first database's shard metadata
+  std::optional<index::ShardMeta> vocabulary;  // the first database's shard metadata
   std::set<std::size_t> shards_seen;
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     const ShardEntry& e = entries_[i];
     try {
       Xapian::Database part = open_entry(e, remote_timeout_);
       // A sharded set: several databases, or a vocabulary alone (a front stub listing no shard).
-      if (const nlohmann::json meta = shard_meta(part); entries_.size() > 1 || !meta.is_null()) {
+      if (const auto meta = index::parse_shard_meta(part.get_metadata(schema::kMetaShard)); entries_.size() > 1 || meta) {
         if (i == 0) {
-          if (meta.is_null() || meta.contains("shard"))
+          if (!meta || meta->shard)
             return Status::Unavailable(name_of(e) + ": the first database of a sharded index must be its vocabulary");
           vocabulary = meta;
-        } else if (meta.is_null() || !meta.contains("shard") || meta.value("generation", "") != vocabulary.value("generation", "") ||
-                   meta.value("shards", 0) != vocabulary.value("shards", 0)) {
-          return Status::Unavailable(name_of(e) + ": not a shard of generation " + vocabulary.value("generation", "?") +
-                                     " (it serves " + (meta.is_null() ? std::string("no riskatlas shard") : meta.dump()) + ")");
-        } else if (!shards_seen.insert(meta.value("shard", std::size_t{0})).second) {
+        } else if (!meta || !meta->shard || meta->generation != vocabulary->generation || meta->shards != vocabulary->shards) {
+          return Status::Unavailable(name_of(e) + ": not a shard of generation " + vocabulary->generation + " (it serves " +
+                                     (meta ? index::shard_meta_text(*meta) : std::string("no riskatlas shard")) + ")");
+        } else if (!shards_seen.insert(*meta->shard).second) {
           return Status::Unavailable(name_of(e) + ": shard listed twice");
         }
       }
@@ -101,10 +94,9 @@ Result<std::unique_ptr<Xapian::Database>> ShardSet::open() const {
       return Status::Unavailable(name_of(e) + ": " + err.get_description());
     }
   }
-  if (!vocabulary.is_null() && shards_seen.size() != vocabulary.value("shards", std::size_t{0}))
+  if (vocabulary && shards_seen.size() != vocabulary->shards)
     return Status::Unavailable("the index lists " + std::to_string(shards_seen.size()) + " of the " +
-                               std::to_string(vocabulary.value("shards", 0)) + " shards of generation " +
-                               vocabulary.value("generation", "?"));
+                               std::to_string(vocabulary->shards) + " shards of generation " + vocabulary->generation);
   return combined;
 }
 

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -278,6 +279,25 @@ TEST_CASE("stub parsing reads local and remote lines and comments and never a pr
   CHECK_FALSE(index::parse_shard_stub("remote host:99999\n", "/").ok());
   CHECK_FALSE(index::parse_shard_stub("inmemory\n", "/").ok());
   CHECK_FALSE(index::parse_shard_stub("# nothing\n", "/").ok());
+}
+
+TEST_CASE("shard metadata reads back what the indexer writes and nothing from other text", "[shards]") {
+  const auto shard = index::parse_shard_meta(index::shard_meta_text({"gen-a", 4, 2, true}));
+  REQUIRE(shard.has_value());
+  CHECK(shard->generation == "gen-a");
+  CHECK(shard->shards == 4);
+  CHECK(shard->shard == std::optional<std::size_t>(2));
+  CHECK(shard->global_docids);
+  const auto vocabulary = index::parse_shard_meta(index::shard_meta_text({"gen-a", 4, std::nullopt, false}));
+  REQUIRE(vocabulary.has_value());
+  CHECK_FALSE(vocabulary->shard.has_value());
+  CHECK_FALSE(vocabulary->global_docids);
+  // A generation of the first sharded builds: no "docids", so shard-local numbering.
+  CHECK_FALSE(index::parse_shard_meta(R"({"generation":"g","shards":2,"shard":1})")->global_docids);
+  CHECK(index::parse_shard_meta(R"({"generation":"g","shards":"two","shard":-1})")->shards == 0);
+  CHECK_FALSE(index::parse_shard_meta("").has_value());  // a single database
+  CHECK_FALSE(index::parse_shard_meta("[1,2]").has_value());
+  CHECK_FALSE(index::parse_shard_meta("{not json").has_value());
 }
 
 TEST_CASE("a sharded generation holds every record once and the vocabulary first", "[shards]") {
