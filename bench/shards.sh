@@ -19,8 +19,10 @@ mkdir -p "$work"
 
 servers=()
 stop_servers() {
-  # The children xapian-tcpsrv forked per connection end with the benchmark's connections.
-  for pid in "${servers[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Each server leads its own process group (setsid, below): xapian-tcpsrv answers SIGTERM by
+  # signalling its whole group, which without setsid is this script's (1.4.22: the script died
+  # after the first remote benchmark). The group also holds the children it forked per connection.
+  for pid in "${servers[@]}"; do kill -- "-$pid" 2>/dev/null || true; done
   servers=()
 }
 trap stop_servers EXIT
@@ -51,7 +53,7 @@ for s in "${counts[@]}"; do
   echo "auto $generation/vocabulary" >"$stub"
   for ((k = 0; k < s; k++)); do
     port=$((18500 + k))
-    xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$generation/shard-$k" >/dev/null 2>&1 &
+    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$generation/shard-$k" >/dev/null 2>&1 &
     servers+=($!)
     echo "remote 127.0.0.1:$port" >>"$stub"
   done
