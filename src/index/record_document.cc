@@ -4,6 +4,7 @@
 #include <cctype>
 #include <set>
 
+#include "index/hit_summary.h"
 #include "index/schema.h"
 #include "index/text_keys.h"
 #include "model/taxonomy.h"
@@ -240,30 +241,6 @@ json rich_json(const model::RichText& text) {
     list.push_back(std::move(j));
   }
   return list;
-}
-
-json hit_summary(const json& record) {
-  json text = json::array();
-  auto add = [&](const json& object, const char* key) {
-    const auto it = object.find(key);
-    if (it != object.end() && it->is_string()) text.push_back(*it);
-  };
-  add(record, "description");
-  if (const auto ev = record.find("evidence"); ev != record.end() && ev->is_array())
-    for (const auto& e : *ev) add(e, "text");
-  const std::string type = record.value("type", "");
-  if (type == "mitigation")
-    if (const auto ts = record.find("techniques"); ts != record.end() && ts->is_array())
-      for (const auto& t : *ts) add(t, "use");
-  if (type == "case-study")
-    if (const auto steps = record.find("procedure"); steps != record.end() && steps->is_array())
-      for (const auto& step : *steps) add(step, "description");
-  if (text.empty()) add(record, "title");
-  return {{"id", record.value("id", "")},
-          {"type", type},
-          {"title", record.value("title", "")},
-          {"facets", record.value("facets", json::object())},
-          {"text", std::move(text)}};
 }
 
 std::string natural_sort_key(std::string_view id) {
@@ -503,7 +480,7 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     doc.add_value(schema::kSlotSortId, natural_sort_key(id));
     doc.add_value(schema::kSlotSortTitle, std::string(utf8::truncate(analyzer.fold(title), schema::kSortTitleBytes)));
     doc.set_data(dump(data));
-    doc.add_value(schema::kSlotHit, dump(hit_summary(data)));
+    doc.add_value(schema::kSlotHit, pack_hit_summary(data));
     sink(std::move(built));
   };
 

@@ -56,11 +56,6 @@ nlohmann::json case_study_json(const model::Atlas& atlas, const model::LinkGraph
 // "number" (citation), "level" (heading), "start" (list: 0 for bullets)}.
 nlohmann::json rich_json(const model::RichText& text);
 
-// What a search hit shows of a stored record (the JSON of risk_json and its kin): its id, type, title and
-// facets, and under "text" the fields a snippet may come from, best first on ties (the title only when
-// the record has no other text). Stored in schema::kSlotHit.
-nlohmann::json hit_summary(const nlohmann::json& record);
-
 // The natural sort key of an id: digit runs zero-padded so "AML.T2" sorts before "AML.T10".
 std::string natural_sort_key(std::string_view id);
 

@@ -78,8 +78,8 @@ inline constexpr char kMultiValueSeparator = '\x1f';
 inline constexpr unsigned kSlotSortId = 20;
 // Folded title, at most kSortTitleBytes, for sort=title.
 inline constexpr unsigned kSlotSortTitle = 21;
-// What a hit shows, as compact JSON (index::hit_summary): reading it instead of the whole stored record
-// spares each hit a parse of nested text trees it does not show.
+// What a hit shows, packed (index/hit_summary.h): reading it instead of the whole stored record spares
+// each hit a parse of nested text trees it does not show.
 inline constexpr unsigned kSlotHit = 22;
 
 // ---- Limits ----

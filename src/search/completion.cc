@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "index/hit_summary.h"
 #include "index/schema.h"
 #include "search/hits.h"
 #include "search/query_builder.h"
@@ -75,9 +76,10 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
     const std::size_t record_slots = completing.empty() ? limit : (limit + 1) / 2;
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(record_slots));
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      const auto record = read_hit_summary(it.get_document());
-      if (!record.is_object()) continue;
-      out.push_back({record.value("title", ""), "record", record.value("id", ""), record.value("type", "")});
+      const std::string packed = read_hit_summary(it.get_document());
+      const auto record = index::unpack_hit_summary(packed);
+      if (!record) continue;
+      out.push_back({std::string(record->title), "record", std::string(record->id), std::string(record->type)});
     }
   }
   if (completing.empty()) return out;

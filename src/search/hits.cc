@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "index/record_document.h"
+#include "index/hit_summary.h"
 #include "index/schema.h"
 #include "search/ranking.h"
 #include "search/relaxation.h"
@@ -38,31 +38,41 @@ std::string field_of_term(const std::string& term, std::string& shown) {
 
 }  // namespace
 
-json read_hit_summary(const Xapian::Document& doc) {
-  const std::string stored = doc.get_value(schema::kSlotHit);
-  if (!stored.empty()) return json::parse(stored, nullptr, false);
-  // Summarise the whole record, if it parses (hit_summary, like any json::value, throws on anything
-  // but an object).
+std::string read_hit_summary(const Xapian::Document& doc) {
+  std::string stored = doc.get_value(schema::kSlotHit);
+  if (index::unpack_hit_summary(stored)) return stored;
+  if (!stored.empty()) {
+    // Stored as JSON by an index built before summaries were packed.
+    const json summary = json::parse(stored, nullptr, false);
+    if (!summary.is_object() || !summary.contains("text") || !summary["text"].is_array()) return {};
+    const std::string id = summary.value("id", ""), type = summary.value("type", ""),
+                      title = summary.value("title", "");
+    const std::string facets = summary.value("facets", json::object()).dump();
+    index::HitSummary fields{id, type, title, facets, {}};
+    for (const auto& text : summary["text"])
+      if (text.is_string()) fields.text.push_back(text.get_ref<const std::string&>());
+    return index::pack_hit_summary(fields);
+  }
+  // Built before the slot existed: summarise the whole record, if it parses.
   const json full = json::parse(doc.get_data(), nullptr, false);
-  return full.is_object() ? index::hit_summary(full) : json();
+  return full.is_object() ? index::pack_hit_summary(full) : std::string();
 }
 
 std::optional<Hit> make_hit(const Xapian::MSetIterator& match, bool relaxed, const HighlightTerms& highlight,
                             analysis::Analyzer& analyzer) {
-  const json record = read_hit_summary(match.get_document());
-  if (!record.is_object() || !record.contains("text")) return std::nullopt;
+  const std::string packed = read_hit_summary(match.get_document());
+  const auto summary = index::unpack_hit_summary(packed);
+  if (!summary) return std::nullopt;
   Hit hit;
-  hit.id = record.value("id", "");
-  hit.type = record.value("type", "");
-  hit.title = record.value("title", "");
+  hit.id = summary->id;
+  hit.type = summary->type;
+  hit.title = summary->title;
   const double weight = match.get_weight();
   const double bm25 = relaxed ? weight - static_cast<double>(words_held(weight)) * ranking::kCoverageBonus : weight;
   hit.score = std::round(bm25 * 10000.0) / 10000.0;
-  hit.facets = record.value("facets", json::object());
-  std::vector<std::string_view> fields;
-  for (const auto& text : record["text"])
-    if (text.is_string()) fields.push_back(text.get_ref<const std::string&>());
-  hit.snippet = make_snippet(fields, highlight, analyzer);
+  hit.facets = json::parse(summary->facets, nullptr, false);
+  if (!hit.facets.is_object()) hit.facets = json::object();
+  hit.snippet = make_snippet(summary->text, highlight, analyzer);
   return hit;
 }
 

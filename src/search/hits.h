@@ -15,10 +15,10 @@
 
 namespace riskatlas::search {
 
-// A document's hit summary (index::hit_summary: id, type, title, facets, text) from its value slot,
-// a few hundred bytes where the stored record may list thousands of linked records; in an index
-// built before the slot existed, made from the stored record. Not an object when neither reads.
-nlohmann::json read_hit_summary(const Xapian::Document& doc);
+// A document's packed hit summary (index/hit_summary.h) from its value slot, a few hundred bytes where
+// the stored record may list thousands of linked records; from an older index, packed from the JSON
+// summary it stored there or from the stored record. Empty when none of them reads.
+std::string read_hit_summary(const Xapian::Document& doc);
 
 // The hit of a matched document; nullopt when its stored record cannot be read. In a relaxed match
 // the score shown is the BM25 part, apart from the bonus for the words held.

@@ -4,6 +4,7 @@
 #include <xapian.h>
 
 #include "analysis/analyzer.h"
+#include "index/hit_summary.h"
 #include "index/schema.h"
 #include "search/hits.h"
 
@@ -45,4 +46,18 @@ TEST_CASE("without a summary a hit is made from the whole record, and an unreada
   CHECK_FALSE(hit_of("not json", ""));
   CHECK_FALSE(hit_of("[1, 2]", ""));
   CHECK_FALSE(hit_of("", "not json either"));
+}
+
+TEST_CASE("a hit is made from the packed summary the indexer stores", "[search][hits]") {
+  const auto hit = hit_of("not read", index::pack_hit_summary(nlohmann::json{
+                                          {"id", "AML.T0001"},
+                                          {"type", "technique"},
+                                          {"title", "T"},
+                                          {"facets", {{"type", {{"value", "technique"}, {"label", "Technique"}}}}},
+                                          {"description", "Packed <text>."}}));
+  REQUIRE(hit);
+  CHECK(hit->id == "AML.T0001");
+  CHECK(hit->type == "technique");
+  CHECK(hit->facets["type"]["label"] == "Technique");
+  CHECK(hit->snippet == "Packed &lt;text&gt;.");
 }
