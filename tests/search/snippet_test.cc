@@ -6,7 +6,9 @@
 #include <catch2/catch.hpp>
 
 #include "analysis/analyzer.h"
+#include "load/corpus.h"
 #include "search/snippet.h"
+#include "test_support.h"
 
 using namespace riskatlas;
 using riskatlas::search::HighlightTerms;
@@ -75,4 +77,42 @@ TEST_CASE("a snippet without words to mark is the start of the first non-empty f
 TEST_CASE("a snippet of no text is empty", "[search][snippet]") {
   CHECK(snippet({}, words({"poison"})).empty());
   CHECK(snippet({"", ""}, words({"poison"})).empty());
+}
+
+TEST_CASE("a snippet marks a word whatever form of it the text holds", "[search][snippet]") {
+  // Stems that are not a piece of the word: the snippet must still look in the field.
+  CHECK(snippet({"Nothing.", "Models dying young"}, words({"die"})) == "Models <mark>dying</mark> young");
+  CHECK(snippet({"Nothing.", "Basic Safety"}, words({"safeti"})) == "Basic <mark>Safety</mark>");
+  CHECK(snippet({"Nothing.", "USING it"}, words({"use"})) == "<mark>USING</mark> it");
+  CHECK(snippet({"Nothing.", "the ﬁle leaks"}, words({"file"})) == "the <mark>ﬁle</mark> leaks");
+}
+
+TEST_CASE("a snippet without a word to mark in any field is the start of the first", "[search][snippet]") {
+  std::string text;
+  for (int i = 0; i < 20; ++i) text += "word ";
+  CHECK(snippet({text, "other text"}, words({"poison"}), 5) == "word word word word word " + kEllipsis);
+}
+
+TEST_CASE("every word of the default corpus is marked by each of its terms", "[search][snippet]") {
+  load::CorpusOptions options;
+  options.corpus_dir = testing::corpus_dir();
+  auto loaded = load::load_corpus(options);
+  REQUIRE(loaded.ok());
+  analysis::Analyzer analyzer;
+  std::size_t checked = 0;
+  auto check_field = [&](const std::string& field) {
+    const auto spans = analyzer.spans(field);
+    for (const auto& span : spans)
+      for (const std::string& term : span.terms) {
+        const std::string s = make_snippet({"An unrelated first field.", field}, words({term}), analyzer);
+        INFO(term << " in: " << field);
+        CHECK(s.find("<mark>") != std::string::npos);
+        ++checked;
+      }
+  };
+  for (const auto& risk : loaded->atlas.risks) {
+    check_field(risk.description);
+    for (const auto& e : risk.evidence) check_field(e.text);
+  }
+  CHECK(checked > 5000);
 }
