@@ -129,6 +129,9 @@ bool is_apostrophe_like(UChar32 c) { return c == 0x2019 || c == 0x02BC || c == 0
 
 bool is_part_separator(char c) { return c == '.' || c == '_' || c == '@'; }
 
+// Not std::isalnum: in some locales that takes bytes of UTF-8 sequences for letters.
+bool is_ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+
 bool is_hyphen(UChar c) { return c == u'-' || c == 0x2010; }
 
 // Decodes one code point of valid UTF-8 (the analyzer only classifies text it produced itself).
@@ -358,7 +361,7 @@ struct Analyzer::Impl {
   // word is found whatever the dictionary segmentation of the record and of the query.
   void emit_cjk_bigrams(const UnicodeString& norm, const std::vector<Segment>& segs, TokenSink& sink);
 
-  std::vector<Span> spans(std::string_view text);
+  std::vector<Span> spans(std::string_view text, const std::function<bool(std::string_view)>& stem_if);
   std::string fold_text(std::string_view text);
 };
 
@@ -480,7 +483,7 @@ void Analyzer::Impl::emit_cjk_bigrams(const UnicodeString& norm, const std::vect
   if (!run.empty()) flush();
 }
 
-std::vector<Span> Analyzer::Impl::spans(std::string_view text) {
+std::vector<Span> Analyzer::Impl::spans(std::string_view text, const std::function<bool(std::string_view)>& stem_if) {
   std::vector<Span> out;
   if (text.size() > static_cast<std::size_t>(INT32_MAX / 4)) text = text.substr(0, INT32_MAX / 4);
 
@@ -525,13 +528,13 @@ std::vector<Span> Analyzer::Impl::spans(std::string_view text) {
     // Fast path with the same result: a word of ASCII letters and digits only normalizes to its
     // lower case and has no parts; letters make it a stemmed word, digits alone a number.
     const std::string_view segment = text.substr(b, e - b);
-    if (word && segment.size() <= kMaxTokenBytes &&
-        std::all_of(segment.begin(), segment.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)); })) {
+    if (word && segment.size() <= kMaxTokenBytes && std::all_of(segment.begin(), segment.end(), is_ascii_alnum)) {
       std::string lower(segment);
-      for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (char& c : lower)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
       const bool number = std::all_of(lower.begin(), lower.end(), [](char c) { return c >= '0' && c <= '9'; });
       Span span{b, e, {lower}};
-      if (!number) add_unique(span.terms, stem_of(lower));
+      if (!number && (!stem_if || stem_if(lower))) add_unique(span.terms, stem_of(lower));
       out.push_back(std::move(span));
       continue;
     }
@@ -577,7 +580,9 @@ std::vector<Token> Analyzer::analyze(std::string_view text) { return impl_->anal
 
 std::string Analyzer::fold(std::string_view text) { return impl_->fold_text(text); }
 
-std::vector<Span> Analyzer::spans(std::string_view text) { return impl_->spans(text); }
+std::vector<Span> Analyzer::spans(std::string_view text, const std::function<bool(std::string_view)>& stem_if) {
+  return impl_->spans(text, stem_if);
+}
 
 std::string Analyzer::stem(std::string_view folded_word) {
   std::string word(folded_word);

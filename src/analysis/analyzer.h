@@ -16,6 +16,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,8 +64,10 @@ class Analyzer {
   // Latin/Greek diacritics removed. Used for sort keys and for comparing labels.
   std::string fold(std::string_view text);
 
-  // Words of `text` with their byte ranges in `text` (not normalized first), for highlighting.
-  std::vector<Span> spans(std::string_view text);
+  // Words of `text` with their byte ranges in `text` (not normalized first), for highlighting. With
+  // `stem_if`, a word of ASCII letters is stemmed only when it holds for the word's lower case: a
+  // snippet knows which words cannot have a stem it marks, and stemming was most of their cost.
+  std::vector<Span> spans(std::string_view text, const std::function<bool(std::string_view)>& stem_if = {});
 
   // English stem of an already folded word.
   std::string stem(std::string_view folded_word);

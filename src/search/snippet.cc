@@ -7,19 +7,26 @@
 namespace riskatlas::search {
 namespace {
 
-// What an ASCII field must hold, in lower case, to hold a word `terms` marks: every token the analyzer
+// What ASCII text must hold, in lower case, to hold a word `terms` marks: every token the analyzer
 // makes of ASCII text is a lower-cased piece of it, and every English stem one but for its last letter
 // ("happi" of "happy", "us" of "using"), except "die", "lie" and "tie" of "dying", "lying" and "tying"
 // (checked on 4.3 million word forms: WordNet's lemmas and exceptions with 50 suffixes, and the
-// published export's words).
+// published export's words). A typed prefix may be a whole stem, so it is cut the same way.
 std::vector<std::string> needles(const HighlightTerms& terms) {
-  std::vector<std::string> out(terms.prefixes.begin(), terms.prefixes.end());
-  for (const std::string& w : terms.words) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& w) {
     std::size_t keep = w.size() >= 3 ? w.size() - 1 : w.size();
     if (w.size() == 3 && w.ends_with("ie")) keep = 1;
     out.push_back(w.substr(0, keep));
-  }
+  };
+  for (const std::string& w : terms.words) add(w);
+  for (const std::string& p : terms.prefixes) add(p);
   return out;
+}
+
+bool holds_any(std::string_view lower, const std::vector<std::string>& needles) {
+  return std::any_of(needles.begin(), needles.end(),
+                     [&](const std::string& n) { return lower.find(n) != std::string_view::npos; });
 }
 
 // Whether `text` may hold a word to mark; false only when analysing it would find none. Text with
@@ -30,8 +37,7 @@ bool may_hold(std::string_view text, const std::vector<std::string>& needles) {
     if (static_cast<unsigned char>(c) >= 0x80) return true;
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  return std::any_of(needles.begin(), needles.end(),
-                     [&](const std::string& n) { return lower.find(n) != std::string::npos; });
+  return holds_any(lower, needles);
 }
 
 }  // namespace
@@ -60,7 +66,8 @@ std::string make_snippet(const std::vector<std::string_view>& fields, const High
     c.full_size = text.size();
     if (unmarked) text = utf8::truncate(text, max_words * 24);
     c.text = text;
-    c.spans = analyzer.spans(text);
+    // A word without a needle has no stem to mark either.
+    c.spans = analyzer.spans(text, [&](std::string_view lower) { return holds_any(lower, marked); });
     c.matched.resize(c.spans.size());
     for (std::size_t i = 0; i < c.spans.size(); ++i) c.matched[i] = terms.matches(c.spans[i].terms);
     // Slide a window of max_words spans; keep the one with most matches (earliest on ties).

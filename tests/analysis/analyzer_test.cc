@@ -357,6 +357,21 @@ TEST_CASE("spans give the byte ranges of the original words and their terms", "[
   CHECK(std::find(spans[4].terms.begin(), spans[4].terms.end(), "naive") != spans[4].terms.end());
 }
 
+TEST_CASE("spans stem a plain ASCII word only when asked to and keep every other term", "[analysis]") {
+  Analyzer a;
+  const std::string text = "Poisoned running naïve";
+  std::vector<std::string> asked;
+  const auto spans = a.spans(text, [&](std::string_view lower) {
+    asked.emplace_back(lower);
+    return lower == "running";
+  });
+  REQUIRE(spans.size() == 3);
+  CHECK(asked == std::vector<std::string>{"poisoned", "running"});  // naïve is not plain ASCII
+  CHECK(spans[0].terms == std::vector<std::string>{"poisoned"});
+  CHECK(spans[1].terms == std::vector<std::string>{"running", "run"});
+  CHECK(std::find(spans[2].terms.begin(), spans[2].terms.end(), "naiv") != spans[2].terms.end());
+}
+
 TEST_CASE("spans cover identifiers, symbols that normalize to words and text around invalid bytes", "[analysis]") {
   Analyzer a;
   const std::string text = "see AML.T0010.002, ① and \xff\xfe" "caf\xC3\xA9 AI’s";
