@@ -81,8 +81,10 @@ std::string pack_hit_summary(const HitSummary& summary) {
   return out;
 }
 
+bool is_packed_hit_summary(std::string_view bytes) { return !bytes.empty() && bytes[0] == kPackedMark; }
+
 std::optional<HitSummary> unpack_hit_summary(std::string_view packed) {
-  if (packed.empty() || packed[0] != kPackedMark) return std::nullopt;
+  if (!is_packed_hit_summary(packed)) return std::nullopt;
   Reader in(packed.substr(1));
   HitSummary out;
   for (std::string_view* field : {&out.id, &out.type, &out.title, &out.facets}) {

@@ -28,6 +28,10 @@ std::string pack_hit_summary(const nlohmann::json& record);
 // Packs a summary as given; for summaries stored as JSON by older indexes (read_hit_summary).
 std::string pack_hit_summary(const HitSummary& summary);
 
+// Whether `bytes` are in the packed form (which unpack_hit_summary may still refuse as damaged), not
+// JSON from an older index.
+bool is_packed_hit_summary(std::string_view bytes);
+
 // The summary `packed` holds, as views of its bytes; nullopt when it is not one (a summary stored as
 // JSON by an older index, or damaged bytes).
 std::optional<HitSummary> unpack_hit_summary(std::string_view packed);

@@ -40,7 +40,8 @@ std::string field_of_term(const std::string& term, std::string& shown) {
 
 std::string read_hit_summary(const Xapian::Document& doc) {
   std::string stored = doc.get_value(schema::kSlotHit);
-  if (index::unpack_hit_summary(stored)) return stored;
+  // The caller unpacks it (and refuses damaged bytes): unpacking here too cost every hit twice.
+  if (index::is_packed_hit_summary(stored)) return stored;
   if (!stored.empty()) {
     // Stored as JSON by an index built before summaries were packed.
     const json summary = json::parse(stored, nullptr, false);

@@ -63,3 +63,11 @@ TEST_CASE("JSON and damaged bytes are not a packed summary", "[index][hits]") {
   CHECK_FALSE(index::unpack_hit_summary(overlong));
   CHECK_FALSE(index::unpack_hit_summary(std::string("\x01\x00\x00\x00\x00\xff\xff\xff\xff\x0f", 10)));
 }
+
+TEST_CASE("only bytes behind the packed marker are taken for a packed summary", "[index][hits]") {
+  CHECK(index::is_packed_hit_summary(index::pack_hit_summary(index::HitSummary{"id", "risk", "T", "{}", {}})));
+  CHECK(index::is_packed_hit_summary("\x01 damaged"));  // packed form, refused by unpack_hit_summary
+  CHECK_FALSE(index::unpack_hit_summary("\x01 damaged"));
+  CHECK_FALSE(index::is_packed_hit_summary(R"({"id":"x"})"));
+  CHECK_FALSE(index::is_packed_hit_summary(""));
+}

@@ -61,3 +61,9 @@ TEST_CASE("a hit is made from the packed summary the indexer stores", "[search][
   CHECK(hit->facets["type"]["label"] == "Technique");
   CHECK(hit->snippet == "Packed &lt;text&gt;.");
 }
+
+TEST_CASE("a hit whose packed summary is damaged is skipped", "[search][hits]") {
+  std::string damaged = index::pack_hit_summary(index::HitSummary{"7.1", "risk", "T", "{}", {"text"}});
+  damaged.pop_back();
+  CHECK_FALSE(hit_of(R"({"id":"7.1","type":"risk","title":"T","description":"Would read."})", damaged));
+}
