@@ -1,7 +1,6 @@
 #include "search/relaxation.h"
 
 #include <algorithm>
-#include <limits>
 #include <set>
 
 #include "index/schema.h"
@@ -39,53 +38,82 @@ Xapian::Query coverage_core(const ParsedQuery& parsed) {
   return Xapian::Query(Xapian::Query::OP_AND_MAYBE, all, any);
 }
 
-// Records the number of optional words held by each matched document, and how many documents hold
-// each number; a case study counts as holding none unless it holds all `words` (see relaxation.h).
-class CoverageSpy : public Xapian::MatchSpy {
- public:
-  CoverageSpy(Xapian::docid last, std::size_t words, const FacetTable* table)
-      : held_(static_cast<std::size_t>(last) + 1), counts_(words + 1), words_(words) {
-    const std::string case_study = model::type_value(model::RecordType::kCaseStudy);
-    if (table != nullptr) {
-      types_ = &table->column(*model::find_facet("type"));
-      const auto it = std::find(types_->values.begin(), types_->values.end(), case_study);
-      case_study_id_ = it == types_->values.end() ? kNone : static_cast<std::uint32_t>(it - types_->values.begin());
-    }
-  }
-  void operator()(const Xapian::Document& doc, double weight) override {
-    const Xapian::docid did = doc.get_docid();
-    if (did >= held_.size()) return;
-    std::size_t held = std::min(words_held(weight), words_);
-    if (held < words_ && is_case_study(doc)) held = 0;
-    held_[did] = static_cast<std::uint8_t>(std::min<std::size_t>(held, std::numeric_limits<std::uint8_t>::max()));
-    ++counts_[held];
-  }
-  std::vector<std::uint8_t>& held() { return held_; }
-  // Documents by the number of words they hold, over the whole match.
-  const std::vector<std::size_t>& counts() const { return counts_; }
-
- private:
-  static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
-
-  // From the facet table when there is one: a value read per document was most of a relaxed query.
-  bool is_case_study(const Xapian::Document& doc) const {
-    if (types_ == nullptr)
-      return doc.get_value(schema::kTypeFacet.slot) == model::type_value(model::RecordType::kCaseStudy);
-    const Xapian::docid did = doc.get_docid();
-    if (case_study_id_ == kNone || did + 1 >= types_->begin.size()) return false;
-    for (std::uint32_t i = types_->begin[did]; i < types_->begin[did + 1]; ++i)
-      if (types_->ids[i] == case_study_id_) return true;
-    return false;
-  }
-
-  std::vector<std::uint8_t> held_;
-  std::vector<std::size_t> counts_;
-  std::size_t words_;
-  const FacetTable::Column* types_ = nullptr;
-  std::uint32_t case_study_id_ = kNone;
+// The number of counted words each document holds, and how many documents of the match hold each
+// number, whatever the filters (disjunctive facet counts ask about documents outside the filtered
+// set). One unweighted pass per counted word, over that word's postings (and the required clauses)
+// alone: one weighted pass over the OR of every word, as the answer itself is ranked, was the most
+// costly part of a relaxed query. A case study counts as holding none unless it holds all `words`.
+struct Coverage {
+  std::vector<std::uint8_t> held;   // by document id
+  std::vector<std::size_t> counts;  // documents of the match by words held
 };
 
-// Counts the documents of a match by the words they hold (from a CoverageSpy's record).
+class HeldSpy : public Xapian::MatchSpy {
+ public:
+  HeldSpy(std::vector<std::uint8_t>& held, std::vector<Xapian::docid>& touched) : held_(held), touched_(touched) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    const Xapian::docid did = doc.get_docid();
+    if (did >= held_.size()) return;
+    if (held_[did]++ == 0) touched_.push_back(did);
+  }
+
+ private:
+  std::vector<std::uint8_t>& held_;
+  std::vector<Xapian::docid>& touched_;
+};
+
+// Case studies holding some but not all of the words count as holding none.
+class CaseStudySpy : public Xapian::MatchSpy {
+ public:
+  CaseStudySpy(std::vector<std::uint8_t>& held, std::size_t words) : held_(held), words_(words) {}
+  void operator()(const Xapian::Document& doc, double) override {
+    const Xapian::docid did = doc.get_docid();
+    if (did < held_.size() && held_[did] < words_) held_[did] = 0;
+  }
+
+ private:
+  std::vector<std::uint8_t>& held_;
+  std::size_t words_;
+};
+
+// Every match of `query`, unweighted, through `spy` (when given); the number of matches.
+Xapian::doccount run_unweighted(Xapian::Database& db, const Xapian::Query& query, Xapian::MatchSpy* spy) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(query);
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  if (spy != nullptr) enquire.add_matchspy(spy);
+  return enquire.get_mset(0, 0, db.get_doccount()).get_matches_estimated();
+}
+
+Coverage count_words_held(Xapian::Database& db, const ParsedQuery& parsed, std::size_t words) {
+  std::vector<Xapian::Query> required;
+  for (const auto& c : parsed.clauses)
+    if (!c.optional) required.push_back(c.query);
+  Coverage coverage{std::vector<std::uint8_t>(static_cast<std::size_t>(db.get_lastdocid()) + 1),
+                    std::vector<std::size_t>(words + 1)};
+  std::vector<Xapian::docid> touched;
+  HeldSpy spy(coverage.held, touched);
+  for (const auto& c : parsed.clauses) {
+    if (!c.counted) continue;
+    std::vector<Xapian::Query> all = required;
+    all.push_back(c.query);
+    run_unweighted(db, parsed.exclude(Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end())), &spy);
+  }
+  // Through a spy, not the term's posting list: a spy and the decider see the same document ids,
+  // over local shards those of one database (shards.h, kGlobalDocids), not the combined ones.
+  const std::string case_study = model::type_value(model::RecordType::kCaseStudy);
+  CaseStudySpy case_studies(coverage.held, words);
+  run_unweighted(db, Xapian::Query(std::string(schema::kTypeFacet.term_prefix) + case_study), &case_studies);
+  for (const Xapian::docid did : touched) ++coverage.counts[std::min<std::size_t>(coverage.held[did], words)];
+  // Beside required clauses a record holding none of the words matches too.
+  if (!required.empty()) {
+    const Xapian::Query all(Xapian::Query::OP_AND, required.begin(), required.end());
+    coverage.counts[0] += run_unweighted(db, parsed.exclude(all), nullptr) - touched.size();
+  }
+  return coverage;
+}
+
+// Counts the documents of a match by the words they hold (count_words_held).
 class HistogramSpy : public Xapian::MatchSpy {
  public:
   HistogramSpy(const std::vector<std::uint8_t>& held, std::size_t words) : held_(held), counts_(words + 1) {}
@@ -126,7 +154,7 @@ bool can_relax(const ParsedQuery& parsed) {
 }
 
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total, const FacetTable* table, bool without_spies) {
+                                  std::size_t strict_total, bool without_spies) {
   if (!can_relax(parsed) || strict_total >= ranking::kRelaxBelow) return std::nullopt;
   const std::size_t words = parsed.counted_count();
   // Beside required clauses a record may hold none of the plain words; alone, at least one.
@@ -134,30 +162,17 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   const Xapian::Query core = coverage_core(parsed);
   const Xapian::Query query = parsed.exclude(core);
 
-  // Words held by every document the query matches, whatever the filters: disjunctive facet counts
-  // ask about documents outside the filtered set. Without the boosts, which add weight that is not
-  // a word held, and whose proximity test reads positions: over every match, most of the work.
-  CoverageSpy coverage(without_spies ? 0 : db.get_lastdocid(), words, table);
+  Coverage coverage;
   std::vector<std::size_t> counts;
   if (without_spies) {
     counts = remote_histogram(db, query, filters, words);
   } else {
-    {
-      Xapian::Enquire enquire(db);
-      enquire.set_query(query);
-      enquire.set_weighting_scheme(ranking::weighting());
-      enquire.add_matchspy(&coverage);
-      enquire.get_mset(0, 0, db.get_doccount());
-    }
-    // Under filters, a second pass counts the filtered match by words held; without, the first did.
-    counts = coverage.counts();
+    coverage = count_words_held(db, parsed, words);
+    counts = coverage.counts;
+    // Under filters, a second pass counts the filtered match by words held.
     if (has_filters(filters)) {
-      HistogramSpy histogram(coverage.held(), words);
-      Xapian::Enquire enquire(db);
-      enquire.set_query(filtered_query(query, filters));
-      enquire.set_weighting_scheme(Xapian::BoolWeight());
-      enquire.add_matchspy(&histogram);
-      enquire.get_mset(0, 0, db.get_doccount());
+      HistogramSpy histogram(coverage.held, words);
+      run_unweighted(db, filtered_query(query, filters), &histogram);
       counts = histogram.counts();
     }
   }
@@ -193,7 +208,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     if (enquire.get_mset(0, 1).empty()) relaxed.relaxation.dropped_words.push_back(c.text);
   }
-  if (!without_spies) relaxed.decider = std::make_shared<CoverageDecider>(std::move(coverage.held()), min_matched);
+  if (!without_spies) relaxed.decider = std::make_shared<CoverageDecider>(std::move(coverage.held), min_matched);
   return relaxed;
 }
 

@@ -2,9 +2,9 @@
 // words join the answer, ranked first by how many of the words they hold, then by BM25.
 //
 // Each plain word's clause is AND-ed with a constant weight (ranking::kCoverageBonus) far above any
-// BM25 sum, so a record's weight divided by the bonus is the number of words it holds. A pass over
-// the unfiltered query records that number per document, a second counts the filtered match by it
-// to choose `min_matched`, and one probe per word finds the words no record holds; the answer is then
+// BM25 sum, so a record's weight divided by the bonus is the number of words it holds. One unweighted
+// pass per word over its postings records that number per document, another counts the filtered
+// match by it to choose `min_matched`, and one probe per word finds the words no record holds; the answer is then
 // the query filtered by a MatchDecider that keeps documents holding at least `min_matched` words. The decider runs before
 // match spies, so every facet count (disjunctive ones too) describes exactly the answer shown. A
 // weight cutoff would be the obvious tool, but Xapian 1.4 prunes FILTER and AND subqueries against it
@@ -56,14 +56,12 @@ bool can_relax(const ParsedQuery& parsed);
 // the fewest words a record must hold is the largest number that gives at least that many records
 // (down to one word, or to none beside the required clauses). nullopt when widening finds no more
 // records than the strict query (`strict_total`).
-// `table`, when given, is the generation's facet table: record types are read from it.
 // `without_spies`: no spy or decider of ours can run on `db` (Generation::spies_run: remote shards).
 // The words held are then read from the weights of a full MSet, and the answer is `query` narrowed by
 // "holds at least min_matched words" spelled as a boolean query (remote_relaxation.h) instead of a
 // decider: the same documents, weights and order.
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total, const FacetTable* table = nullptr,
-                                  bool without_spies = false);
+                                  std::size_t strict_total, bool without_spies = false);
 
 // For each document of `docs` (whose record ids are `ids`), the plain words of `parsed` (as typed)
 // that it does not hold.

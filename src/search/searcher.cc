@@ -114,7 +114,7 @@ struct Searcher::Impl {
 
   // Widens `m` to records holding fewer of its words when fewer than ranking::kRelaxBelow hold all.
   bool relax(Match& m, std::size_t strict_total) {
-    auto relaxed = search::relax(db(), m.parsed, m.filters, strict_total, gen->facet_table(), !gen->spies_run());
+    auto relaxed = search::relax(db(), m.parsed, m.filters, strict_total, !gen->spies_run());
     if (!relaxed) return false;
     m.core = relaxed->query;
     m.relaxed = std::move(relaxed);
