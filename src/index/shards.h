@@ -10,7 +10,7 @@
 //                 its generation (kMetaShard), so a reader can refuse a set mixing two builds. Each
 //                 document keeps the docid it has in one database of the build (its place in the
 //                 build order): over several local databases Xapian 1.4.22 gives a match spy or
-//                 decider each document with its docid in its own shard, and these docids tell
+//                 posting source each document with its docid in its own shard, and these docids tell
 //                 documents apart, so the server's in-memory facet table and relaxation spies work
 //                 on local shards as on one database (Generation::spies_run).
 //   XAPIANDB      a Xapian stub listing "auto vocabulary" then "auto shard-K": Xapian opens the

@@ -144,13 +144,13 @@ ValueCounts FacetSpies::counts(const std::string& facet) const {
 }
 
 ValueCounts count_values(Xapian::Database& db, const Xapian::Query& query, const model::FacetSpec& facet,
-                         const FacetTable* table, const Xapian::MatchDecider* decider) {
+                         const FacetTable* table) {
   Xapian::Enquire enquire(db);
   enquire.set_query(query);
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   FacetSpies spies(table);
   spies.attach(enquire, facet);
-  enquire.get_mset(0, 0, db.get_doccount(), nullptr, decider);
+  enquire.get_mset(0, 0, db.get_doccount());
   return spies.counts(std::string(facet.name));
 }
 
@@ -185,8 +185,7 @@ std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTab
     if (selected.empty() && !applies(spec, types)) continue;
     const ValueCounts counts =
         main_spies.has(name) ? main_spies.counts(name)
-                             : count_values(db, filtered_query(match.text, match.filters, name), spec, table,
-                                            match.decider);
+                             : count_values(db, filtered_query(match.text, match.filters, name), spec, table);
     FacetCounts fc{name, std::string(spec.label), {}};
     for (const auto& [value, n] : counts) {
       const bool is_selected = std::find(selected.begin(), selected.end(), value) != selected.end();

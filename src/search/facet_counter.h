@@ -93,20 +93,17 @@ class FacetSpies {
   std::map<std::string, Spy> spies_;
 };
 
-// Exact counts of one facet's values over the documents matching `query` that `decider` (when given)
-// accepts; from `table` when given.
+// Exact counts of one facet's values over the documents matching `query`; from `table` when given.
 ValueCounts count_values(Xapian::Database& db, const Xapian::Query& query, const model::FacetSpec& facet,
-                         const FacetTable* table = nullptr, const Xapian::MatchDecider* decider = nullptr);
+                         const FacetTable* table = nullptr);
 
 // Value labels by facet, then by value; a value without one is shown as itself.
 using FacetLabels = std::map<std::string, std::map<std::string, std::string>>;
 
-// The match a search answers: its text query (MatchAll when empty), its filters and, in a relaxed
-// match, the decider that narrows it.
+// The match a search answers: its text query (MatchAll when empty) and its filters.
 struct MatchSet {
   const Xapian::Query& text;
   const FacetFilters& filters;
-  const Xapian::MatchDecider* decider = nullptr;
 };
 
 // Disjunctive counts of every facet that applies to the matched record types (or has a filter): each

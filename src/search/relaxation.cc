@@ -1,6 +1,8 @@
 #include "search/relaxation.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <memory>
 #include <set>
 
 #include "index/schema.h"
@@ -99,8 +101,8 @@ Coverage count_words_held(Xapian::Database& db, const ParsedQuery& parsed, std::
     all.push_back(c.query);
     run_unweighted(db, parsed.exclude(Xapian::Query(Xapian::Query::OP_AND, all.begin(), all.end())), &spy);
   }
-  // Through a spy, not the term's posting list: a spy and the decider see the same document ids,
-  // over local shards those of one database (shards.h, kGlobalDocids), not the combined ones.
+  // Through a spy, not the term's posting list: spies and posting sources see the same document
+  // ids, over local shards those of one database (shards.h, kGlobalDocids), not the combined ones.
   const std::string case_study = model::type_value(model::RecordType::kCaseStudy);
   CaseStudySpy case_studies(coverage.held, words);
   run_unweighted(db, Xapian::Query(std::string(schema::kTypeFacet.term_prefix) + case_study), &case_studies);
@@ -112,6 +114,39 @@ Coverage count_words_held(Xapian::Database& db, const ParsedQuery& parsed, std::
   }
   return coverage;
 }
+
+// The documents of a sorted list: FILTER-ed by it, a match weighs only the documents of the answer,
+// where the OR of the words alone would weigh every record holding any of them. Its document ids
+// are those a spy sees (one-database ids over local shards: shards.h, kGlobalDocids).
+class DocListSource : public Xapian::PostingSource {
+ public:
+  explicit DocListSource(std::shared_ptr<const std::vector<Xapian::docid>> docs) : docs_(std::move(docs)) {}
+  Xapian::PostingSource* clone() const override { return new DocListSource(docs_); }
+  void init(const Xapian::Database& db) override {
+    end_ = static_cast<std::size_t>(std::upper_bound(docs_->begin(), docs_->end(), db.get_lastdocid()) -
+                                    docs_->begin());
+    at_ = 0;
+    started_ = false;
+  }
+  Xapian::doccount get_termfreq_min() const override { return 0; }
+  Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(end_); }
+  Xapian::doccount get_termfreq_max() const override { return static_cast<Xapian::doccount>(end_); }
+  void next(double) override {
+    if (started_) ++at_;
+    started_ = true;
+  }
+  void skip_to(Xapian::docid did, double) override {
+    started_ = true;
+    at_ = static_cast<std::size_t>(std::lower_bound(docs_->begin() + at_, docs_->begin() + end_, did) - docs_->begin());
+  }
+  bool at_end() const override { return at_ >= end_; }
+  Xapian::docid get_docid() const override { return (*docs_)[at_]; }
+
+ private:
+  std::shared_ptr<const std::vector<Xapian::docid>> docs_;
+  std::size_t end_ = 0, at_ = 0;
+  bool started_ = false;
+};
 
 // Counts the documents of a match by the words they hold (count_words_held).
 class HistogramSpy : public Xapian::MatchSpy {
@@ -142,11 +177,6 @@ std::vector<std::string> optional_words(const ParsedQuery& parsed) {
 }
 
 }  // namespace
-
-bool CoverageDecider::operator()(const Xapian::Document& doc) const {
-  const Xapian::docid did = doc.get_docid();
-  return did < words_held_.size() && words_held_[did] >= min_matched_;
-}
 
 bool can_relax(const ParsedQuery& parsed) {
   const std::size_t counted = parsed.counted_count();
@@ -189,10 +219,18 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   for (std::size_t k = min_matched; k <= words; ++k) relaxed.total += counts[k];
   if (relaxed.total <= strict_total) return std::nullopt;
 
-  if (const Xapian::Query enough = without_spies ? enough_words(parsed, min_matched) : Xapian::Query(); !enough.empty())
-    relaxed.query = Xapian::Query(Xapian::Query::OP_FILTER, core, enough);
-  else
-    relaxed.query = core;
+  if (without_spies) {
+    const Xapian::Query enough = enough_words(parsed, min_matched);
+    relaxed.query = enough.empty() ? core : Xapian::Query(Xapian::Query::OP_FILTER, core, enough);
+  } else if (min_matched == 0) {
+    relaxed.query = core;  // every record holding the required clauses
+  } else {
+    auto answer = std::make_shared<std::vector<Xapian::docid>>();
+    for (std::size_t did = 0; did < coverage.held.size(); ++did)
+      if (coverage.held[did] >= min_matched) answer->push_back(static_cast<Xapian::docid>(did));
+    const Xapian::Query listed((new DocListSource(std::move(answer)))->release());
+    relaxed.query = Xapian::Query(Xapian::Query::OP_FILTER, core, listed);
+  }
   relaxed.relaxation.words = optional_words(parsed);
   relaxed.relaxation.min_matched = min_matched;
   for (std::size_t k = words; k > 0; --k)
@@ -208,7 +246,6 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     if (enquire.get_mset(0, 1).empty()) relaxed.relaxation.dropped_words.push_back(c.text);
   }
-  if (!without_spies) relaxed.decider = std::make_shared<CoverageDecider>(std::move(coverage.held), min_matched);
   return relaxed;
 }
 

@@ -4,9 +4,10 @@
 // Each plain word's clause is AND-ed with a constant weight (ranking::kCoverageBonus) far above any
 // BM25 sum, so a record's weight divided by the bonus is the number of words it holds. One unweighted
 // pass per word over its postings records that number per document, another counts the filtered
-// match by it to choose `min_matched`, and one probe per word finds the words no record holds; the answer is then
-// the query filtered by a MatchDecider that keeps documents holding at least `min_matched` words. The decider runs before
-// match spies, so every facet count (disjunctive ones too) describes exactly the answer shown. A
+// match by it to choose `min_matched`, and one probe per word finds the words no record holds. The
+// answer is then the weighted query FILTER-ed by the sorted list of the documents holding at least
+// `min_matched` words (a posting source): every count made on it, disjunctive facet counts too,
+// describes exactly the answer shown, and the match weighs only the documents of the answer. A
 // weight cutoff would be the obvious tool, but Xapian 1.4 prunes FILTER and AND subqueries against it
 // inexactly when posting sources are involved (counts came out short), so it is not used.
 // Required clauses (phrases, +word, AND, field scopes, identifiers) stay required.
@@ -15,8 +16,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
-#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,22 +29,9 @@
 
 namespace riskatlas::search {
 
-// Keeps the documents that hold at least `min_matched` of the query's plain words.
-class CoverageDecider : public Xapian::MatchDecider {
- public:
-  CoverageDecider(std::vector<std::uint8_t> words_held, std::size_t min_matched)
-      : words_held_(std::move(words_held)), min_matched_(min_matched) {}
-  bool operator()(const Xapian::Document& doc) const override;
-
- private:
-  std::vector<std::uint8_t> words_held_;  // by document id
-  std::size_t min_matched_;
-};
-
 struct RelaxedMatch {
-  Xapian::Query query;                        // coverage-weighted; before exclusions and boosts (ParsedQuery::finish)
-  std::shared_ptr<CoverageDecider> decider;   // the answer: documents holding enough words (null: `query` says)
-  std::size_t total = 0;                      // documents of the answer under the request's filters
+  Xapian::Query query;    // the answer, coverage-weighted; before exclusions and boosts (ParsedQuery::finish)
+  std::size_t total = 0;  // documents of the answer under the request's filters
   Relaxation relaxation;
 };
 
@@ -56,10 +42,10 @@ bool can_relax(const ParsedQuery& parsed);
 // the fewest words a record must hold is the largest number that gives at least that many records
 // (down to one word, or to none beside the required clauses). nullopt when widening finds no more
 // records than the strict query (`strict_total`).
-// `without_spies`: no spy or decider of ours can run on `db` (Generation::spies_run: remote shards).
-// The words held are then read from the weights of a full MSet, and the answer is `query` narrowed by
-// "holds at least min_matched words" spelled as a boolean query (remote_relaxation.h) instead of a
-// decider: the same documents, weights and order.
+// `without_spies`: no spy or posting source of ours can run on `db` (Generation::spies_run: remote
+// shards). The words held are then read from the weights of a full MSet, and the answer is `query`
+// narrowed by "holds at least min_matched words" spelled as a boolean query (remote_relaxation.h)
+// instead of a document list: the same documents, weights and order.
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
                                   std::size_t strict_total, bool without_spies = false);
 

@@ -1,5 +1,5 @@
 // Relaxed matching (relaxation.h) over shards: those served by xapian-tcpsrv run only Xapian's own
-// match spies and no match decider, and over several databases a spy sees docids within each shard.
+// match spies and no posting source of ours, and over several databases a spy sees docids within each shard.
 // Same answer as the one-database path: same documents, weights and order, the same counts by words held.
 #pragma once
 

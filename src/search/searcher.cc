@@ -88,7 +88,6 @@ struct Searcher::Impl {
     FacetFilters filters;  // request filters plus facet scopes typed in q
     Xapian::Query core;    // what the words of q match, before exclusions and boosts; empty = browse
     std::optional<RelaxedMatch> relaxed;  // set when records holding fewer words were added
-    const Xapian::MatchDecider* decider() const { return relaxed ? relaxed->decider.get() : nullptr; }
     // The documents q matches (the boosts add none), before the filters.
     Xapian::Query text() const { return parsed.exclude(core); }
     // The documents of the answer, weighted. The filters go inside the boosts: above them, Xapian
@@ -165,9 +164,8 @@ struct Searcher::Impl {
     const bool type_filtered = !spies.has("type");
     if (type_filtered) type_spy.attach(spied, *model::find_facet("type"));
     const Xapian::MSet mset = enquire.get_mset((request.page - 1) * request.per_page, request.per_page,
-                                               db().get_doccount(), nullptr, m.decider());
-    if (count_apart) counting.get_mset(0, 0, db().get_doccount(), nullptr, m.decider());
-    // With a decider Xapian's count is an estimate; the relaxation counted the answer exactly.
+                                               db().get_doccount());
+    if (count_apart) counting.get_mset(0, 0, db().get_doccount());
     r.total = m.relaxed ? m.relaxed->total : mset.get_matches_estimated();
     if (m.relaxed) r.relaxation = m.relaxed->relaxation;
 
@@ -186,7 +184,7 @@ struct Searcher::Impl {
       auto missing = missing_words(db(), m.parsed, docs, ids);
       for (std::size_t i = 0; i < r.hits.size(); ++i) r.hits[i].missing_words = std::move(missing[i]);
     }
-    r.facets = disjunctive_counts(db(), gen->facet_table(), MatchSet{m.text(), m.filters, m.decider()}, spies,
+    r.facets = disjunctive_counts(db(), gen->facet_table(), MatchSet{m.text(), m.filters}, spies,
                                   (type_filtered ? type_spy : spies).counts("type"), gen->info().labels);
     return r;
   }
@@ -244,7 +242,7 @@ struct Searcher::Impl {
   Xapian::MSet all_matches(const Match& m, SortOrder sort, std::size_t limit) {
     Xapian::Enquire enquire = enquire_for(m.ranked());
     set_order(enquire, sort, m.parsed.has_text());
-    return enquire.get_mset(0, static_cast<Xapian::doccount>(limit), db().get_doccount(), nullptr, m.decider());
+    return enquire.get_mset(0, static_cast<Xapian::doccount>(limit), db().get_doccount());
   }
 };
 
