@@ -125,14 +125,16 @@ class DocListSource : public Xapian::PostingSource {
   void init(const Xapian::Database& db) override {
     end_ = static_cast<std::size_t>(std::upper_bound(docs_->begin(), docs_->end(), db.get_lastdocid()) -
                                     docs_->begin());
+    // Over local shards the list holds other shards' documents too: at most this one's count match.
+    most_ = std::min<Xapian::doccount>(static_cast<Xapian::doccount>(end_), db.get_doccount());
     at_ = 0;
     started_ = false;
   }
   Xapian::doccount get_termfreq_min() const override { return 0; }
-  Xapian::doccount get_termfreq_est() const override { return static_cast<Xapian::doccount>(end_); }
-  Xapian::doccount get_termfreq_max() const override { return static_cast<Xapian::doccount>(end_); }
+  Xapian::doccount get_termfreq_est() const override { return most_; }
+  Xapian::doccount get_termfreq_max() const override { return most_; }
   void next(double) override {
-    if (started_) ++at_;
+    if (started_ && at_ < end_) ++at_;
     started_ = true;
   }
   void skip_to(Xapian::docid did, double) override {
@@ -145,6 +147,7 @@ class DocListSource : public Xapian::PostingSource {
  private:
   std::shared_ptr<const std::vector<Xapian::docid>> docs_;
   std::size_t end_ = 0, at_ = 0;
+  Xapian::doccount most_ = 0;
   bool started_ = false;
 };
 

@@ -3,8 +3,9 @@
 //
 // Each plain word's clause is AND-ed with a constant weight (ranking::kCoverageBonus) far above any
 // BM25 sum, so a record's weight divided by the bonus is the number of words it holds. One unweighted
-// pass per word over its postings records that number per document, another counts the filtered
-// match by it to choose `min_matched`, and one probe per word finds the words no record holds. The
+// pass per word over its postings records that number per document (and one over the case studies
+// applies the rule below); under filters another pass counts the filtered match by it to choose
+// `min_matched`; one probe per word finds the words no record holds. The
 // answer is then the weighted query FILTER-ed by the sorted list of the documents holding at least
 // `min_matched` words (a posting source): every count made on it, disjunctive facet counts too,
 // describes exactly the answer shown, and the match weighs only the documents of the answer. A
@@ -22,7 +23,6 @@
 
 #include <xapian.h>
 
-#include "search/facet_counter.h"
 #include "search/query_builder.h"
 #include "search/ranking.h"
 #include "search/request.h"
