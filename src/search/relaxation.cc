@@ -103,9 +103,8 @@ Coverage count_words_held(Xapian::Database& db, const ParsedQuery& parsed, std::
   }
   // Through a spy, not the term's posting list: spies and posting sources see the same document
   // ids, over local shards those of one database (shards.h, kGlobalDocids), not the combined ones.
-  const std::string case_study = model::type_value(model::RecordType::kCaseStudy);
   CaseStudySpy case_studies(coverage.held, words);
-  run_unweighted(db, Xapian::Query(std::string(schema::kTypeFacet.term_prefix) + case_study), &case_studies);
+  run_unweighted(db, case_study_query(), &case_studies);
   for (const Xapian::docid did : touched) ++coverage.counts[std::min<std::size_t>(coverage.held[did], words)];
   // Beside required clauses a record holding none of the words matches too.
   if (!required.empty()) {
@@ -180,6 +179,10 @@ std::vector<std::string> optional_words(const ParsedQuery& parsed) {
 }
 
 }  // namespace
+
+Xapian::Query case_study_query() {
+  return Xapian::Query(std::string(schema::kTypeFacet.term_prefix) + model::type_value(model::RecordType::kCaseStudy));
+}
 
 bool can_relax(const ParsedQuery& parsed) {
   const std::size_t counted = parsed.counted_count();

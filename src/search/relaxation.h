@@ -35,6 +35,9 @@ struct RelaxedMatch {
   Relaxation relaxation;
 };
 
+// Every case study (its type facet's term): the records the case-study rule above applies to.
+Xapian::Query case_study_query();
+
 // Whether relaxing can change anything: two counted plain words, or one beside a required clause.
 bool can_relax(const ParsedQuery& parsed);
 

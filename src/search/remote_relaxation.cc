@@ -3,17 +3,11 @@
 #include <algorithm>
 #include <set>
 
-#include "index/schema.h"
-#include "model/record.h"
 #include "search/facet_counter.h"
 #include "search/relaxation.h"
 
 namespace riskatlas::search {
 namespace {
-
-Xapian::Query case_studies() {
-  return Xapian::Query(std::string(schema::kTypeFacet.term_prefix) + model::type_value(model::RecordType::kCaseStudy));
-}
 
 // n choose k, saturating above `cap`.
 std::size_t choose(std::size_t n, std::size_t k, std::size_t cap) {
@@ -33,7 +27,7 @@ std::vector<std::size_t> remote_histogram(Xapian::Database& db, const Xapian::Qu
   std::set<Xapian::docid> stories;
   {
     Xapian::Enquire enquire(db);
-    enquire.set_query(filtered_query(Xapian::Query(Xapian::Query::OP_FILTER, coverage, case_studies()), filters));
+    enquire.set_query(filtered_query(Xapian::Query(Xapian::Query::OP_FILTER, coverage, case_study_query()), filters));
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     const Xapian::MSet mset = enquire.get_mset(0, db.get_doccount());
     for (auto it = mset.begin(); it != mset.end(); ++it) stories.insert(*it);
@@ -74,7 +68,7 @@ Xapian::Query enough_words(const ParsedQuery& parsed, std::size_t min_matched) {
   Xapian::Query enough = any_of(sets);
   if (min_matched < words.size()) {
     const Xapian::Query every(Xapian::Query::OP_AND, words.begin(), words.end());
-    enough = Xapian::Query(Xapian::Query::OP_AND_NOT, enough, Xapian::Query(Xapian::Query::OP_AND_NOT, case_studies(), every));
+    enough = Xapian::Query(Xapian::Query::OP_AND_NOT, enough, Xapian::Query(Xapian::Query::OP_AND_NOT, case_study_query(), every));
   }
   return enough;
 }
