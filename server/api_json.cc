@@ -11,10 +11,19 @@ namespace {
 
 double rounded(double value, double scale) { return std::round(value * scale) / scale; }
 
+// An empty object with room for `keys` keys. An ordered object that grows copies every value it
+// holds (a std::vector of pairs whose key is const, so their move may throw and the vector copies):
+// building an answer key by key without room copied its hits and facets over and over.
+OrderedJson object_with_room(std::size_t keys) {
+  OrderedJson out = OrderedJson::object();
+  out.get_ref<OrderedJson::object_t&>().reserve(keys);
+  return out;
+}
+
 // {value, label} in that order (stored records hold their keys sorted).
 OrderedJson value_label(const nlohmann::json& v) {
   if (!v.is_object()) return OrderedJson(v);
-  OrderedJson out = OrderedJson::object();
+  OrderedJson out = object_with_room(v.size());
   for (const char* key : {"value", "label"})
     if (v.contains(key)) out[key] = OrderedJson(v[key]);
   for (const auto& [key, item] : v.items())
@@ -24,8 +33,8 @@ OrderedJson value_label(const nlohmann::json& v) {
 
 // A record's {facet: {value,label} | [{value,label}]} in model::facets() order.
 OrderedJson record_facets(const nlohmann::json& facets) {
-  OrderedJson out = OrderedJson::object();
-  if (!facets.is_object()) return out;
+  if (!facets.is_object()) return OrderedJson::object();
+  OrderedJson out = object_with_room(facets.size());
   for (const auto& spec : model::facets()) {
     const auto it = facets.find(std::string(spec.name));
     if (it == facets.end()) continue;
@@ -41,8 +50,13 @@ OrderedJson record_facets(const nlohmann::json& facets) {
 }
 
 OrderedJson hit_json(const search::Hit& hit, bool explain, bool relaxed) {
-  OrderedJson h{{"id", hit.id},       {"type", hit.type},   {"title", hit.title},
-                {"snippet", hit.snippet}, {"score", hit.score}, {"facets", record_facets(hit.facets)}};
+  OrderedJson h = object_with_room(8);
+  h["id"] = hit.id;
+  h["type"] = hit.type;
+  h["title"] = hit.title;
+  h["snippet"] = hit.snippet;
+  h["score"] = hit.score;
+  h["facets"] = record_facets(hit.facets);
   if (relaxed) h["missing_words"] = hit.missing_words;
   if (explain) {
     OrderedJson terms = OrderedJson::array();
@@ -56,7 +70,7 @@ OrderedJson hit_json(const search::Hit& hit, bool explain, bool relaxed) {
 // in stored order.
 OrderedJson ordered_record(const nlohmann::json& record) {
   if (!record.is_object()) return OrderedJson(record);
-  OrderedJson out = OrderedJson::object();
+  OrderedJson out = object_with_room(record.size() + 1);  // and record_json's "generation"
   for (const char* key : {"id", "type", "title"})
     if (record.contains(key)) out[key] = OrderedJson(record[key]);
   for (const auto& [key, value] : record.items()) {
@@ -75,11 +89,17 @@ OrderedJson error_json(const ApiError& error) {
 }
 
 OrderedJson facet_counts_json(const std::vector<search::FacetCounts>& facets) {
-  OrderedJson out = OrderedJson::object();
+  OrderedJson out = object_with_room(facets.size());
   for (const auto& facet : facets) {
     OrderedJson values = OrderedJson::array();
-    for (const auto& v : facet.values)
-      values.push_back({{"value", v.value}, {"label", v.label}, {"count", v.count}, {"selected", v.selected}});
+    for (const auto& v : facet.values) {
+      OrderedJson one = object_with_room(4);
+      one["value"] = v.value;
+      one["label"] = v.label;
+      one["count"] = v.count;
+      one["selected"] = v.selected;
+      values.push_back(std::move(one));
+    }
     out[facet.name] = std::move(values);
   }
   return out;
@@ -88,12 +108,13 @@ OrderedJson facet_counts_json(const std::vector<search::FacetCounts>& facets) {
 OrderedJson search_json(const search::SearchResponse& r, bool explain) {
   OrderedJson hits = OrderedJson::array();
   for (const auto& hit : r.hits) hits.push_back(hit_json(hit, explain, r.relaxation.has_value()));
-  OrderedJson out{{"query", r.query},
-                  {"total", r.total},
-                  {"page", r.page},
-                  {"per_page", r.per_page},
-                  {"hits", std::move(hits)},
-                  {"facets", facet_counts_json(r.facets)}};
+  OrderedJson out = object_with_room(14);
+  out["query"] = r.query;
+  out["total"] = r.total;
+  out["page"] = r.page;
+  out["per_page"] = r.per_page;
+  out["hits"] = std::move(hits);
+  out["facets"] = facet_counts_json(r.facets);
   if (r.suggestion) out["suggestion"] = *r.suggestion;
   out["corrected"] = r.corrected;
   out["interpreted_literally"] = r.interpreted_literally;
