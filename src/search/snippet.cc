@@ -73,6 +73,10 @@ bool may_hold(std::string_view text, const std::vector<std::string>& needles) {
 
 }  // namespace
 
+bool may_hold_marked_word(std::string_view text, const HighlightTerms& terms) {
+  return may_hold(text, needles(terms));
+}
+
 std::string make_snippet(const std::vector<std::string_view>& fields, const HighlightTerms& terms,
                          analysis::Analyzer& analyzer, std::size_t max_words) {
   struct Choice {

@@ -18,4 +18,8 @@ inline constexpr std::size_t kSnippetWords = 36;
 std::string make_snippet(const std::vector<std::string_view>& fields, const HighlightTerms& terms,
                          analysis::Analyzer& analyzer, std::size_t max_words = kSnippetWords);
 
+// Whether `text` may hold a word `terms` marks: false only when analysing it would find none, and
+// make_snippet then skips it (unless no field has one). Exposed for its tests.
+bool may_hold_marked_word(std::string_view text, const HighlightTerms& terms);
+
 }  // namespace riskatlas::search
