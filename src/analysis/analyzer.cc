@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "util/text.h"
 #include "util/utf8.h"
 
 namespace riskatlas::analysis {
@@ -530,8 +531,7 @@ std::vector<Span> Analyzer::Impl::spans(std::string_view text, const std::functi
     const std::string_view segment = text.substr(b, e - b);
     if (word && segment.size() <= kMaxTokenBytes && std::all_of(segment.begin(), segment.end(), is_ascii_alnum)) {
       std::string lower(segment);
-      for (char& c : lower)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      for (char& c : lower) c = text::ascii_lower(c);
       const bool number = std::all_of(lower.begin(), lower.end(), [](char c) { return c >= '0' && c <= '9'; });
       Span span{b, e, {lower}};
       if (!number && (!stem_if || stem_if(lower))) add_unique(span.terms, stem_of(lower));

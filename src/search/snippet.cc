@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "util/text.h"
 #include "util/utf8.h"
 
 namespace riskatlas::search {
@@ -58,7 +59,7 @@ bool may_hold(std::string_view text, const std::vector<std::string>& needles) {
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     if (static_cast<unsigned char>(c) < 0x80) {
-      lower += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+      lower += text::ascii_lower(c);
       ++i;
       continue;
     }

@@ -1,10 +1,14 @@
-// Small ASCII text helpers shared by the loaders and the taxonomy.
+// Small ASCII text helpers shared by the loaders, the taxonomy, the analyzer and snippets.
 #pragma once
 
 #include <string>
 #include <string_view>
 
 namespace riskatlas::text {
+
+// An ASCII capital letter in lower case, any other byte as it is: unlike std::tolower, whatever the
+// locale (bytes of UTF-8 sequences are never letters).
+constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // `s` without leading and trailing white space.
 std::string_view trim(std::string_view s);
