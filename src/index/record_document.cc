@@ -457,7 +457,8 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
   auto build = [&](const std::string& id, model::RecordType type, const std::string& title,
                    const std::string& description, const std::vector<std::string_view>& extra,
                    const std::string& source, const std::vector<std::string>& id_aliases,
-                   const FacetValues& facet_values, const json& data, const std::string& paper = {}) {
+                   const FacetValues& facet_values, const json& data, const std::string& paper = {},
+                   const std::string& title_context = {}) {
     if (id.empty() || !term_fits(schema::kIdPrefix, id) || !term_fits(schema::kIdFieldPrefix, id)) {
       warnings.push_back({"record " + std::string(utf8::truncate(id, 80)), "skipped: id too long to index"});
       return;
@@ -466,7 +467,8 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     Xapian::Document& doc = built.document;
     TermWriter terms(doc, analyzer, built.spelling_words);
     const bool case_study = type == model::RecordType::kCaseStudy;
-    terms.field(title, case_study ? schema::kCaseStudyNameWdf : schema::kTitleWdf, schema::kTitlePrefix, true);
+    terms.field(title_context.empty() ? title : title_context + ": " + title,
+                case_study ? schema::kCaseStudyNameWdf : schema::kTitleWdf, schema::kTitlePrefix, true);
     for (const auto& alias : id_aliases) terms.field(alias, schema::kIdWdf, schema::kIdFieldPrefix);
     terms.field(description, case_study ? schema::kCaseStudyTextWdf : schema::kDescriptionWdf, {}, true);
     terms.field(source, schema::kDescriptionWdf, schema::kSourcePrefix);
@@ -502,8 +504,12 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
       if (const std::size_t i = graph.find_tactic(tactic); i != LinkGraph::npos)
         tactic_names.push_back(atlas.tactics[i].name);
     std::vector<std::string_view> extra(tactic_names.begin(), tactic_names.end());
+    // ATLAS names a sub-technique after its parent ("LLM Prompt Injection: Indirect"), and so do
+    // the people searching for it.
+    const std::size_t parent = tech.parent.empty() ? LinkGraph::npos : graph.find_technique(tech.parent);
     build(tech.id, model::RecordType::kTechnique, tech.name, tech.description, extra, "", {tech.id},
-          technique_facets(atlas, graph, t), technique_json(atlas, graph, labels, t));
+          technique_facets(atlas, graph, t), technique_json(atlas, graph, labels, t), {},
+          parent == LinkGraph::npos ? std::string() : atlas.techniques[parent].name);
   }
   for (std::size_t m = 0; m < atlas.mitigations.size(); ++m) {
     const auto& mit = atlas.mitigations[m];

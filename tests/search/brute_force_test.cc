@@ -72,6 +72,9 @@ Model build_model(const model::Atlas& atlas) {
     Values v{{"type", {"technique"}}};
     for (const auto& tactic : tech.tactics) v["tactic"].insert(tactic);
     std::vector<std::string> texts{tech.name, tech.id, tech.description};
+    // A sub-technique's title is indexed after its parent's name.
+    for (const auto& other : atlas.techniques)
+      if (!tech.parent.empty() && other.id == tech.parent) texts.push_back(other.name);
     for (const auto& tactic : tech.tactics)
       if (const auto it = tactic_names.find(tactic); it != tactic_names.end()) texts.push_back(it->second);
     add_mitigations_of(tech.id, v);

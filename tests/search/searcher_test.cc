@@ -421,3 +421,12 @@ TEST_CASE("suggest keeps operators and identifiers and completes only a word bei
   for (const auto& t : negated) CHECK(t.rfind("data -poi", 0) == 0);
   CHECK(terms("poison ").empty());
 }
+
+TEST_CASE("a sub-technique is found by its parent's name, as ATLAS writes it", "[search]") {
+  // "Manipulate AI Model: Poison AI Model": "manipulate" is only in the parent's name.
+  const auto r = run("manipulate backdoor");
+  REQUIRE(!r.hits.empty());
+  CHECK(r.hits[0].id == "AML.T0018.000");
+  REQUIRE(r.relaxation);
+  CHECK(r.relaxation->best_matched == 2);
+}
