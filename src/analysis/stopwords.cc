@@ -31,15 +31,40 @@ constexpr std::string_view kStopwords[] = {
     "though",  "toward",  "towards",   "unless", "whereas",  "ought",   "yet",     "else",
 };
 
+// Verbs that carry little of a question's topic ("will ai take my job", "can attackers use a chatbot
+// to ..."): the delexical verbs and their like, in every form the stemmer leaves apart (took, made).
+constexpr std::string_view kLightVerbs[] = {
+    "become", "becomes", "becoming", "became", "come",    "comes",   "coming",  "came",   "get",
+    "gets",   "getting", "got",      "gotten", "give",    "gives",   "giving",  "gave",   "given",
+    "go",     "goes",    "going",    "went",   "gone",    "happen",  "happens", "happening", "happened",
+    "keep",   "keeps",   "keeping",  "kept",   "let",     "lets",    "letting", "make",   "makes",
+    "making", "made",    "need",     "needs",  "needing", "needed",  "put",     "puts",   "putting",
+    "seem",   "seems",   "seeming",  "seemed", "take",    "takes",   "taking",  "took",   "taken",
+    "try",    "tries",   "trying",   "tried",  "use",     "uses",    "using",   "used",   "want",
+    "wants",  "wanting", "wanted",
+};
+
+bool contains(const std::vector<std::string_view>& sorted, std::string_view word) {
+  return std::binary_search(sorted.begin(), sorted.end(), word);
+}
+
+template <std::size_t N>
+std::vector<std::string_view> sorted_list(const std::string_view (&words)[N]) {
+  std::vector<std::string_view> list(std::begin(words), std::end(words));
+  std::sort(list.begin(), list.end());
+  return list;
+}
+
 }  // namespace
 
+bool is_light_verb(std::string_view folded_word) {
+  static const std::vector<std::string_view> sorted = sorted_list(kLightVerbs);
+  return contains(sorted, folded_word);
+}
+
 bool is_stopword(std::string_view folded_word) {
-  static const std::vector<std::string_view> sorted = [] {
-    std::vector<std::string_view> words(std::begin(kStopwords), std::end(kStopwords));
-    std::sort(words.begin(), words.end());
-    return words;
-  }();
-  return std::binary_search(sorted.begin(), sorted.end(), folded_word);
+  static const std::vector<std::string_view> sorted = sorted_list(kStopwords);
+  return contains(sorted, folded_word);
 }
 
 }  // namespace riskatlas::analysis

@@ -9,4 +9,8 @@ namespace riskatlas::analysis {
 // True for a folded (lower-case) function word: "the", "how", "can", ...
 bool is_stopword(std::string_view folded_word);
 
+// True for a folded verb that says little of what a query is about ("take", "made", "using"). Unlike
+// a stop-word it stays in the query and weighs, but relaxation does not count it (query_builder.h).
+bool is_light_verb(std::string_view folded_word);
+
 }  // namespace riskatlas::analysis

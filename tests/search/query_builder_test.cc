@@ -93,6 +93,22 @@ TEST_CASE("with an index: synonyms widen a word's clause, common words are not c
   CHECK(p.counted_count() == 2);
 }
 
+TEST_CASE("with an index: a light verb weighs but is not counted, unless nothing else is", "[search]") {
+  auto lease = testing::tiny_generation()->lease();
+  REQUIRE(lease.ok());
+  const Xapian::Database& db = lease->db();
+  const auto p = parse("attackers took hiring models", &db);
+  REQUIRE(p.clauses.size() == 4);
+  CHECK(p.clauses[0].counted);
+  CHECK_FALSE(p.clauses[1].counted);
+  CHECK(p.clauses[1].optional);
+  CHECK(p.clauses[2].counted);
+  // Alone it is all there is to count.
+  const auto alone = parse("using", &db);
+  REQUIRE(alone.clauses.size() == 1);
+  CHECK(alone.clauses[0].counted);
+}
+
 TEST_CASE("the last word is completed only while it is not a word the index holds", "[search]") {
   auto lease = testing::tiny_generation()->lease();
   REQUIRE(lease.ok());
