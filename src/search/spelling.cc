@@ -4,6 +4,7 @@
 #include <cctype>
 #include <string_view>
 
+#include "analysis/english_words.h"
 #include "index/schema.h"
 #include "util/utf8.h"
 
@@ -26,6 +27,9 @@ std::optional<Correction> correct_spelling(const Xapian::Database& db, const std
     const std::string key = it->stem.empty() ? it->term : it->stem;
     if (db.synonyms_begin(key) != db.synonyms_end(key)) continue;
     if (it->last && db.allterms_begin(it->term) != db.allterms_end(it->term)) continue;
+    // A real word the records do not hold is what the user meant: "particles" would otherwise
+    // become "articles", a word they hold, and change the question.
+    if (analysis::is_english_word(it->term)) continue;
     const unsigned edits = utf8::char_count(it->term) <= 5 ? 1 : 2;
     const std::string better = db.get_spelling_suggestion(it->term, edits);
     if (better.empty() || better == it->term) continue;

@@ -1,6 +1,7 @@
 // Spelling corrections against the tiny atlas's spelling table.
 #include <catch2/catch.hpp>
 
+#include "analysis/english_words.h"
 #include "search/fixture.h"
 #include "search/spelling.h"
 
@@ -42,4 +43,15 @@ TEST_CASE("a short word is at most one edit from its correction", "[search]") {
   REQUIRE(one_edit);
   CHECK(one_edit->text == "model");
   CHECK_FALSE(correct("moxxl"));  // two edits from "model"
+}
+
+TEST_CASE("an English word the records do not hold is what the user meant, never a misspelling", "[search]") {
+  // "modal" is one edit from the index's "model", "firing" from "hiring": both stay.
+  CHECK_FALSE(correct("modal"));
+  CHECK_FALSE(correct("poisoning firing"));
+  CHECK(analysis::is_english_word("particles"));
+  CHECK(analysis::is_english_word("darker"));
+  CHECK_FALSE(analysis::is_english_word("poisning"));
+  CHECK_FALSE(analysis::is_english_word("Coles"));  // word lists' proper nouns are left out
+  CHECK_FALSE(analysis::is_english_word(""));
 }

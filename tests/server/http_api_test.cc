@@ -96,7 +96,7 @@ TEST_CASE_METHOD(ServerTest, "operators that do not parse are taken literally", 
     Matches matches;
   };
   const std::vector<Case> cases{
-      {"foo%20AND", true, true, kSome},       // a dangling AND is a word; "foo" is corrected
+      {"poisning%20AND", true, true, kSome},  // a dangling AND is a word; "poisning" is corrected
       {"NOT%20bar", false, false, kAll},      // a pure exclusion of a word no record holds
       {"AND%20OR%20(", true, false, kSome},   // the words "and" and "or"
       {"%22abc", true, false, kNone},         // an unclosed quote; "abc" is no word, nor one edit from one
