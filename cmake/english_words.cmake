@@ -4,7 +4,8 @@ string(REPLACE "|" ";" dictionaries "${DICTIONARIES}")
 set(words)
 foreach(dictionary IN LISTS dictionaries)
   # Lower-case letters only: leaves out proper nouns ("Coles") and possessives.
-  file(STRINGS "${dictionary}" lines REGEX "^[a-z]+$")
+  # UTF-8, or file(STRINGS) splits lines at other bytes and "café" would give the word "caf".
+  file(STRINGS "${dictionary}" lines ENCODING UTF-8 REGEX "^[a-z]+$")
   list(APPEND words ${lines})
 endforeach()
 list(REMOVE_DUPLICATES words)

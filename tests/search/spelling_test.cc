@@ -52,6 +52,7 @@ TEST_CASE("an English word the records do not hold is what the user meant, never
   CHECK(analysis::is_english_word("particles"));
   CHECK(analysis::is_english_word("darker"));
   CHECK_FALSE(analysis::is_english_word("poisning"));
-  CHECK_FALSE(analysis::is_english_word("Coles"));  // word lists' proper nouns are left out
+  CHECK_FALSE(analysis::is_english_word("coles"));  // the word lists' proper nouns ("Coles") are left out
+  CHECK_FALSE(analysis::is_english_word("caf"));    // nor is any piece of a word with an accent ("café")
   CHECK_FALSE(analysis::is_english_word(""));
 }
