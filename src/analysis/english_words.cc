@@ -3,13 +3,14 @@
 #include <algorithm>
 #include <vector>
 
+#include "util/text.h"
+
 namespace riskatlas::analysis {
 namespace {
 
 #include "english_words.inc"
 
-// The lines of kEnglishWords, which the build wrote sorted.
-std::vector<std::string_view> split_words() {
+std::vector<std::string_view> lines_of_english_words() {
   std::vector<std::string_view> words;
   std::string_view rest(kEnglishWords, sizeof kEnglishWords - 1);
   while (!rest.empty()) {
@@ -23,8 +24,8 @@ std::vector<std::string_view> split_words() {
 }  // namespace
 
 bool is_english_word(std::string_view folded_word) {
-  static const std::vector<std::string_view> words = split_words();
-  return std::binary_search(words.begin(), words.end(), folded_word);
+  static const text::WordSet words(lines_of_english_words());
+  return words.contains(folded_word);
 }
 
 }  // namespace riskatlas::analysis

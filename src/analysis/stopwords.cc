@@ -1,7 +1,8 @@
 #include "analysis/stopwords.h"
 
-#include <algorithm>
-#include <vector>
+#include <iterator>
+
+#include "util/text.h"
 
 namespace riskatlas::analysis {
 namespace {
@@ -32,7 +33,8 @@ constexpr std::string_view kStopwords[] = {
 };
 
 // Verbs that carry little of a question's topic ("will ai take my job", "can attackers use a chatbot
-// to ..."): the delexical verbs and their like, in every form the stemmer leaves apart (took, made).
+// to ..."): the delexical verbs and their like, every form written out (take, takes, took, ...),
+// because the word is looked up as typed, not by its stem.
 constexpr std::string_view kLightVerbs[] = {
     "become", "becomes", "becoming", "became", "come",    "comes",   "coming",  "came",   "get",
     "gets",   "getting", "got",      "gotten", "give",    "gives",   "giving",  "gave",   "given",
@@ -44,27 +46,16 @@ constexpr std::string_view kLightVerbs[] = {
     "wants",  "wanting", "wanted",
 };
 
-bool contains(const std::vector<std::string_view>& sorted, std::string_view word) {
-  return std::binary_search(sorted.begin(), sorted.end(), word);
-}
-
-template <std::size_t N>
-std::vector<std::string_view> sorted_list(const std::string_view (&words)[N]) {
-  std::vector<std::string_view> list(std::begin(words), std::end(words));
-  std::sort(list.begin(), list.end());
-  return list;
-}
-
 }  // namespace
 
 bool is_light_verb(std::string_view folded_word) {
-  static const std::vector<std::string_view> sorted = sorted_list(kLightVerbs);
-  return contains(sorted, folded_word);
+  static const text::WordSet verbs({std::begin(kLightVerbs), std::end(kLightVerbs)});
+  return verbs.contains(folded_word);
 }
 
 bool is_stopword(std::string_view folded_word) {
-  static const std::vector<std::string_view> sorted = sorted_list(kStopwords);
-  return contains(sorted, folded_word);
+  static const text::WordSet stopwords({std::begin(kStopwords), std::end(kStopwords)});
+  return stopwords.contains(folded_word);
 }
 
 }  // namespace riskatlas::analysis

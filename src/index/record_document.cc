@@ -227,6 +227,12 @@ json tactic_refs(const Atlas& atlas, const LinkGraph& graph, const std::vector<s
 
 }  // namespace
 
+std::string technique_search_title(const Atlas& atlas, const LinkGraph& graph, std::size_t t) {
+  const std::size_t parent = graph.parent_of(t);
+  if (parent == LinkGraph::npos) return atlas.techniques[t].name;
+  return atlas.techniques[parent].name + ": " + atlas.techniques[t].name;
+}
+
 json rich_json(const model::RichText& text) {
   json list = json::array();
   for (const auto& node : text) {
@@ -341,7 +347,7 @@ json risk_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& la
 json technique_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels, std::size_t t) {
   const auto& tech = atlas.techniques[t];
   json parent = nullptr;
-  if (const std::size_t p = graph.find_technique(tech.parent); !tech.parent.empty() && p != LinkGraph::npos)
+  if (const std::size_t p = graph.parent_of(t); p != LinkGraph::npos)
     parent = {{"id", tech.parent}, {"name", atlas.techniques[p].name}};
   json children = json::array();
   for (std::size_t c : graph.subtechniques_of(t))
@@ -458,7 +464,7 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
                    const std::string& description, const std::vector<std::string_view>& extra,
                    const std::string& source, const std::vector<std::string>& id_aliases,
                    const FacetValues& facet_values, const json& data, const std::string& paper = {},
-                   const std::string& title_context = {}) {
+                   const std::string& indexed_title = {}) {
     if (id.empty() || !term_fits(schema::kIdPrefix, id) || !term_fits(schema::kIdFieldPrefix, id)) {
       warnings.push_back({"record " + std::string(utf8::truncate(id, 80)), "skipped: id too long to index"});
       return;
@@ -467,7 +473,7 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     Xapian::Document& doc = built.document;
     TermWriter terms(doc, analyzer, built.spelling_words);
     const bool case_study = type == model::RecordType::kCaseStudy;
-    terms.field(title_context.empty() ? title : title_context + ": " + title,
+    terms.field(indexed_title.empty() ? title : indexed_title,
                 case_study ? schema::kCaseStudyNameWdf : schema::kTitleWdf, schema::kTitlePrefix, true);
     for (const auto& alias : id_aliases) terms.field(alias, schema::kIdWdf, schema::kIdFieldPrefix);
     terms.field(description, case_study ? schema::kCaseStudyTextWdf : schema::kDescriptionWdf, {}, true);
@@ -504,12 +510,9 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
       if (const std::size_t i = graph.find_tactic(tactic); i != LinkGraph::npos)
         tactic_names.push_back(atlas.tactics[i].name);
     std::vector<std::string_view> extra(tactic_names.begin(), tactic_names.end());
-    // ATLAS names a sub-technique after its parent ("LLM Prompt Injection: Indirect"), and so do
-    // the people searching for it.
-    const std::size_t parent = tech.parent.empty() ? LinkGraph::npos : graph.find_technique(tech.parent);
     build(tech.id, model::RecordType::kTechnique, tech.name, tech.description, extra, "", {tech.id},
           technique_facets(atlas, graph, t), technique_json(atlas, graph, labels, t), {},
-          parent == LinkGraph::npos ? std::string() : atlas.techniques[parent].name);
+          technique_search_title(atlas, graph, t));
   }
   for (std::size_t m = 0; m < atlas.mitigations.size(); ++m) {
     const auto& mit = atlas.mitigations[m];

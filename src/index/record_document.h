@@ -50,6 +50,11 @@ nlohmann::json mitigation_json(const model::Atlas& atlas, const model::LinkGraph
 nlohmann::json case_study_json(const model::Atlas& atlas, const model::LinkGraph& graph,
                                const FacetLabels& labels, std::size_t case_study);
 
+// The title technique `t` is searched by: a sub-technique's after its parent's name, as ATLAS writes
+// it and people search for it ("LLM Prompt Injection: Indirect"). Only the index holds it; the
+// record's title stays its own name.
+std::string technique_search_title(const model::Atlas& atlas, const model::LinkGraph& graph, std::size_t t);
+
 // Formatted text as JSON for the UI to build with DOM calls: an array of nodes
 // {"type": "paragraph" | "heading" | "list" | "item" | "quote" | "code_block" | "rule" | "text" | "code" |
 // "emphasis" | "strong" | "link" | "citation" | "line_break", "children": [...], "text", "url",

@@ -25,6 +25,7 @@ LinkGraph::LinkGraph(const Atlas& atlas)
       technique_risks_(atlas.techniques.size()),
       technique_mitigations_(atlas.techniques.size()),
       technique_children_(atlas.techniques.size()),
+      technique_parent_(atlas.techniques.size(), npos),
       mitigation_techniques_(atlas.mitigations.size()),
       mitigation_risks_(atlas.mitigations.size()),
       technique_case_studies_(atlas.techniques.size()),
@@ -35,7 +36,9 @@ LinkGraph::LinkGraph(const Atlas& atlas)
 
   for (std::size_t t = 0; t < atlas.techniques.size(); ++t) {
     const std::size_t parent = find_technique(atlas.techniques[t].parent);
-    if (!atlas.techniques[t].parent.empty() && parent != npos) technique_children_[parent].push_back(t);
+    if (atlas.techniques[t].parent.empty() || parent == npos) continue;
+    technique_children_[parent].push_back(t);
+    technique_parent_[t] = parent;
   }
   for (std::size_t m = 0; m < atlas.mitigations.size(); ++m) {
     for (const auto& use : atlas.mitigations[m].techniques) {

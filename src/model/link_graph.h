@@ -46,6 +46,8 @@ class LinkGraph {
   const std::vector<std::size_t>& risks_of_technique(std::size_t t) const { return technique_risks_[t]; }
   const std::vector<MitigationUse>& mitigations_of_technique(std::size_t t) const { return technique_mitigations_[t]; }
   const std::vector<std::size_t>& subtechniques_of(std::size_t t) const { return technique_children_[t]; }
+  // The parent of sub-technique `t` when the atlas holds it, else npos.
+  std::size_t parent_of(std::size_t t) const { return technique_parent_[t]; }
   // Techniques a mitigation addresses that exist in the atlas (index, use).
   const std::vector<std::pair<std::size_t, std::string>>& techniques_of_mitigation(std::size_t m) const {
     return mitigation_techniques_[m];
@@ -76,6 +78,7 @@ class LinkGraph {
   std::vector<std::vector<std::size_t>> technique_risks_;
   std::vector<std::vector<MitigationUse>> technique_mitigations_;
   std::vector<std::vector<std::size_t>> technique_children_;
+  std::vector<std::size_t> technique_parent_;
   std::vector<std::vector<std::pair<std::size_t, std::string>>> mitigation_techniques_;
   std::vector<std::vector<std::size_t>> mitigation_risks_;
   std::vector<std::vector<std::size_t>> technique_case_studies_;

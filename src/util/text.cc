@@ -1,6 +1,8 @@
 #include "util/text.h"
 
+#include <algorithm>
 #include <cctype>
+#include <utility>
 
 namespace riskatlas::text {
 
@@ -23,5 +25,11 @@ std::string slug(std::string_view raw) {
   while (!out.empty() && out.back() == '-') out.pop_back();
   return out;
 }
+
+WordSet::WordSet(std::vector<std::string_view> words) : sorted_(std::move(words)) {
+  std::sort(sorted_.begin(), sorted_.end());
+}
+
+bool WordSet::contains(std::string_view word) const { return std::binary_search(sorted_.begin(), sorted_.end(), word); }
 
 }  // namespace riskatlas::text

@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace riskatlas::text {
 
@@ -16,5 +17,15 @@ std::string_view trim(std::string_view s);
 // Lower-case ASCII letters and digits; runs of anything else become one '-', none at the ends:
 // "ML Model Evaluation" -> "ml-model-evaluation", "Technical - ML" -> "technical-ml".
 std::string slug(std::string_view raw);
+
+// A fixed set of words (views into storage that outlives it), looked up by binary search.
+class WordSet {
+ public:
+  explicit WordSet(std::vector<std::string_view> words);
+  bool contains(std::string_view word) const;
+
+ private:
+  std::vector<std::string_view> sorted_;
+};
 
 }  // namespace riskatlas::text

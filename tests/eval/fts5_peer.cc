@@ -1,7 +1,5 @@
 #include "eval/fts5_peer.h"
 
-#include <map>
-
 #include <sqlite3.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -152,14 +150,11 @@ Result<std::unique_ptr<Fts5Peer>> Fts5Peer::build(const model::Atlas& atlas, boo
     for (const auto& e : risk.evidence) quotes.push_back(e.text);
     ok = ok && add(risk.id, risk.title(), risk.description, join(quotes));
   }
-  // A sub-technique's title after its parent's name, as riskatlas indexes it (record_document.cc).
-  std::map<std::string_view, std::string_view> technique_names;
-  for (const auto& tech : atlas.techniques) technique_names.emplace(tech.id, tech.name);
-  for (const auto& tech : atlas.techniques) {
-    const auto parent = technique_names.find(tech.parent);
-    const std::string title = parent == technique_names.end() ? tech.name : std::string(parent->second) + ": " + tech.name;
-    ok = ok && add(tech.id, title, tech.description, "");
-  }
+  // A sub-technique's title after its parent's name, as riskatlas indexes it.
+  const model::LinkGraph graph(atlas);
+  for (std::size_t t = 0; t < atlas.techniques.size(); ++t)
+    ok = ok && add(atlas.techniques[t].id, index::technique_search_title(atlas, graph, t),
+                   atlas.techniques[t].description, "");
   for (const auto& mit : atlas.mitigations) {
     std::vector<std::string_view> uses;
     for (const auto& use : mit.techniques) uses.push_back(use.use);

@@ -1,5 +1,5 @@
 // The reference peer of the relevance harness: the same records in an in-memory SQLite FTS5 table,
-// ranked by BM25 with the field weights riskatlas uses (title 6, description 3, quotes 1).
+// ranked by BM25 with field weights (title 6, description 3, quotes 1: fts5_peer.cc says why).
 //
 // It stands for "what an off-the-shelf full-text index gives": the query is cut into plain tokens
 // and run either with every token required (AND) or any token (OR); no stemming beyond FTS5's
