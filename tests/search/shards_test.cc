@@ -232,8 +232,13 @@ class ShardServer {
     for (const auto& entry : fs::directory_iterator("/proc")) {
       const std::string name = entry.path().filename().string();
       if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-      std::ifstream in(entry.path() / "cmdline");
-      const std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      std::string cmdline;
+      try {
+        std::ifstream in(entry.path() / "cmdline");
+        cmdline.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      } catch (const std::ios_base::failure&) {
+        continue;  // the process exited while we read its command line (ESRCH): nothing to kill
+      }
       if (cmdline.find("xapian-tcpsrv") != std::string::npos && cmdline.find(mine) != std::string::npos)
         ::kill(static_cast<pid_t>(std::stol(name)), SIGKILL);
     }
