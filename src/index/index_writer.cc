@@ -6,6 +6,7 @@
 #include <ctime>
 #include <deque>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -167,11 +168,19 @@ class DocumentSink {
 
 class SingleSink : public DocumentSink {
  public:
-  explicit SingleSink(Xapian::WritableDatabase& db) : db_(db) {}
-  void add(const std::string&, Xapian::Document&& doc) override { db_.add_document(doc); }
+  SingleSink(Xapian::WritableDatabase& db, Xapian::doccount per_commit) : db_(db), per_commit_(per_commit) {}
+  void add(const std::string&, Xapian::Document&& doc) override {
+    db_.add_document(doc);
+    if (++uncommitted_ == per_commit_) {
+      db_.commit();
+      uncommitted_ = 0;
+    }
+  }
 
  private:
   Xapian::WritableDatabase& db_;
+  const Xapian::doccount per_commit_;
+  Xapian::doccount uncommitted_ = 0;
 };
 
 // Writer threads, each owning the WritableDatabases of shards k with k % threads == its number; the
@@ -179,8 +188,9 @@ class SingleSink : public DocumentSink {
 // Each record keeps the docid it would have in one database (shards.h, kGlobalDocids).
 class ShardedSink : public DocumentSink {
  public:
-  ShardedSink(const std::filesystem::path& dir, std::size_t shards, const std::string& generation)
-      : shards_(shards), counts_(shards, 0) {
+  ShardedSink(const std::filesystem::path& dir, std::size_t shards, const std::string& generation,
+              Xapian::doccount per_commit)
+      : shards_(shards), per_commit_(per_commit), counts_(shards, 0), uncommitted_(shards, 0) {
     const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
     for (std::size_t w = std::min(shards, cores); w > 0; --w) workers_.push_back(std::make_unique<Worker>());
     for (std::size_t k = 0; k < shards; ++k) {
@@ -251,6 +261,10 @@ class ShardedSink : public DocumentSink {
         lock.unlock();
         w.space.notify_one();
         dbs_[item.shard]->replace_document(item.did, item.doc);
+        if (++uncommitted_[item.shard] == per_commit_) {
+          dbs_[item.shard]->commit();
+          uncommitted_[item.shard] = 0;
+        }
       }
       for (std::size_t k = w_index; k < shards_; k += workers_.size()) {
         dbs_[k]->commit();
@@ -271,8 +285,10 @@ class ShardedSink : public DocumentSink {
   }
 
   std::size_t shards_;
+  Xapian::doccount per_commit_;
   Xapian::docid added_ = 0;
   std::vector<std::size_t> counts_;
+  std::vector<Xapian::doccount> uncommitted_;  // by shard; each only touched by its shard's writer
   std::vector<std::unique_ptr<Xapian::WritableDatabase>> dbs_;
   std::vector<std::unique_ptr<Worker>> workers_;  // all made before any thread starts
 };
@@ -285,6 +301,9 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
   if (std::filesystem::exists(db_dir, ec)) return Status::InvalidArgument(db_dir.string() + ": already exists");
   if (options.shards < 1 || options.shards > kMaxShards)
     return Status::InvalidArgument("shards: from 1 to " + std::to_string(kMaxShards));
+  if (options.documents_per_commit < 1) return Status::InvalidArgument("documents_per_commit: at least 1");
+  const auto per_commit = static_cast<Xapian::doccount>(
+      std::min<std::size_t>(options.documents_per_commit, std::numeric_limits<Xapian::doccount>::max()));
   const bool sharded = options.shards > 1;
 
   WriteSummary summary;
@@ -296,11 +315,11 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     std::unique_ptr<DocumentSink> sink;
     ShardedSink* shard_sink = nullptr;
     if (sharded) {
-      auto s = std::make_unique<ShardedSink>(db_dir, options.shards, db_dir.filename().string());
+      auto s = std::make_unique<ShardedSink>(db_dir, options.shards, db_dir.filename().string(), per_commit);
       shard_sink = s.get();
       sink = std::move(s);
     } else {
-      sink = std::make_unique<SingleSink>(db);
+      sink = std::make_unique<SingleSink>(db, per_commit);
     }
     analysis::Analyzer analyzer;
     const model::LinkGraph graph(atlas);

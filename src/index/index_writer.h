@@ -25,6 +25,13 @@ struct WriteOptions {
   // 1: one database in `db_dir`. N > 1: a sharded generation (index/shards.h) whose shards are
   // written by min(N, cores) threads, each with its own WritableDatabases.
   std::size_t shards = 1;
+  // Documents written between commits (each shard counts its own). Xapian buffers the postings of
+  // added documents until a commit, which it makes by itself every 10,000; every 2,500 keeps that
+  // buffer small enough to stay in cache. At 100k grown records, alternating runs (bench/NOTES.md):
+  // 10,000 took 88.6-112.2 s wall (mean 100) and peaked at 346 MB, 2,500 took 69.4-93.1 s (mean 83)
+  // at 213 MB; 1,000 took 79.8-89.0 s, 50,000 134 s at 1 GB. Nobody reads a generation before it
+  // is published, so a commit half-way exposes nothing.
+  std::size_t documents_per_commit = 2500;
 };
 
 struct WriteSummary {
@@ -35,7 +42,7 @@ struct WriteSummary {
   std::vector<std::size_t> shard_documents;  // documents per shard; empty when not sharded
 };
 
-// Builds the whole database (or sharded set) in `db_dir`, which must not exist yet, and commits it once.
+// Builds the whole database (or sharded set) in `db_dir`, which must not exist yet.
 // On any failure the partial directory is removed and a Status names the cause (disk full,
 // permissions, ...); nothing outside `db_dir` is touched.
 Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesystem::path& db_dir,

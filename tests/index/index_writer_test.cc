@@ -5,6 +5,7 @@
 #include "index/index_writer.h"
 #include "index/record_document.h"
 #include "index/schema.h"
+#include "index/shards.h"
 #include "model/taxonomy.h"
 #include "search/fixture.h"
 
@@ -141,6 +142,64 @@ TEST_CASE("documents are numbered in build order, however many wait between buil
   }
   const auto last = nlohmann::json::parse(db.get_document(db.get_lastdocid()).get_data());
   CHECK(last["id"] == atlas.mitigations.back().id);
+}
+
+namespace {
+
+// Every document of the database at `path` (one, or a sharded set through its stub): its docid,
+// stored record, terms with their wdf and positions.
+std::vector<std::string> contents(const std::filesystem::path& path) {
+  Xapian::Database db(path.string());
+  std::vector<std::string> out;
+  for (auto d = db.postlist_begin(""); d != db.postlist_end(""); ++d) {
+    const Xapian::Document doc = db.get_document(*d);
+    std::string line = std::to_string(*d) + " " + doc.get_data();
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
+      line += " " + *t + ":" + std::to_string(t.get_wdf());
+      for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) line += "," + std::to_string(*p);
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("commits every few documents write the same index as one commit at the end", "[index]") {
+  ScratchDir dir("index-commits");
+  const auto atlas = atlas_with_extra_risks(60);
+  for (const std::size_t shards : {1, 2}) {
+    DYNAMIC_SECTION("shards: " << shards) {
+      index::WriteOptions once, often;
+      once.shards = often.shards = shards;
+      often.documents_per_commit = 7;  // 73 documents: ten commits in each shard or more, and a remainder
+      Diagnostics warnings;
+      const auto a = dir.path() / ("once-" + std::to_string(shards)), b = dir.path() / ("often-" + std::to_string(shards));
+      auto built_once = index::write_database(atlas, a, once, warnings);
+      auto built_often = index::write_database(atlas, b, often, warnings);
+      REQUIRE(built_once.ok());
+      REQUIRE(built_often.ok());
+      CHECK(built_often->documents == 73);
+      CHECK(built_often->shard_documents == built_once->shard_documents);
+      const auto expected = contents(a);
+      CHECK(expected.size() == 73);
+      CHECK(contents(b) == expected);
+      CHECK(Xapian::Database(b.string()).get_avlength() == Xapian::Database(a.string()).get_avlength());
+      // The commits happened: each made a revision (of the one database, or of each shard).
+      const auto revision = [](const std::filesystem::path& db) { return Xapian::Database(db.string()).get_revision(); };
+      if (shards == 1) {
+        CHECK(revision(b) >= revision(a) + 10);
+      } else {
+        for (std::size_t k = 0; k < shards; ++k)
+          CHECK(revision(b / index::shard_name(k)) >= revision(a / index::shard_name(k)) + 4);
+      }
+    }
+  }
+  index::WriteOptions none;
+  none.documents_per_commit = 0;
+  Diagnostics warnings;
+  CHECK_FALSE(index::write_database(atlas, dir.path() / "none", none, warnings).ok());
+  CHECK_FALSE(std::filesystem::exists(dir.path() / "none"));
 }
 
 TEST_CASE("a second record with an id already indexed is skipped with a warning", "[index]") {
