@@ -165,7 +165,7 @@ std::vector<std::string> contents(const std::filesystem::path& path) {
 
 }  // namespace
 
-TEST_CASE("commits every few documents write the same index as one commit at the end", "[index]") {
+TEST_CASE("commits every few documents write the same index as one commit at the end", "[index][concurrency]") {
   ScratchDir dir("index-commits");
   const auto atlas = atlas_with_extra_risks(60);
   for (const std::size_t shards : {1, 2}) {
