@@ -285,7 +285,7 @@ class ShardedSink : public DocumentSink {
   }
 
   std::size_t shards_;
-  Xapian::doccount per_commit_;
+  const Xapian::doccount per_commit_;
   Xapian::docid added_ = 0;
   std::vector<std::size_t> counts_;
   std::vector<Xapian::doccount> uncommitted_;  // by shard; each only touched by its shard's writer
