@@ -29,8 +29,8 @@ struct WriteOptions {
   // added documents until a commit, which it makes by itself every 10,000; every 2,500 keeps that
   // buffer small enough to stay in cache. At 100k grown records, alternating runs (bench/NOTES.md):
   // 10,000 took 88.6-112.2 s wall (mean 100) and peaked at 346 MB, 2,500 took 69.4-93.1 s (mean 83)
-  // at 213 MB; 1,000 took 79.8-89.0 s, 50,000 134 s at 1 GB. Nobody reads a generation before it
-  // is published, so a commit half-way exposes nothing.
+  // at 213 MB; 1,000 took 79.8-89.0 s, 50,000 134 s at 1 GB; at 1M, three builds were within this
+  // machine's noise. Nobody reads a generation before it is published: a commit half-way exposes nothing.
   std::size_t documents_per_commit = 2500;
 };
 
