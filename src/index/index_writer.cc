@@ -166,21 +166,32 @@ class DocumentSink {
   virtual void add(const std::string& id, Xapian::Document&& doc) = 0;
 };
 
+// Commits a database after every `per_commit` documents written to it (WriteOptions::documents_per_commit).
+class CommitCounter {
+ public:
+  explicit CommitCounter(Xapian::doccount per_commit) : per_commit_(per_commit) {}
+  void written(Xapian::WritableDatabase& db) {
+    if (++uncommitted_ < per_commit_) return;
+    db.commit();
+    uncommitted_ = 0;
+  }
+
+ private:
+  Xapian::doccount per_commit_;
+  Xapian::doccount uncommitted_ = 0;
+};
+
 class SingleSink : public DocumentSink {
  public:
-  SingleSink(Xapian::WritableDatabase& db, Xapian::doccount per_commit) : db_(db), per_commit_(per_commit) {}
+  SingleSink(Xapian::WritableDatabase& db, Xapian::doccount per_commit) : db_(db), commits_(per_commit) {}
   void add(const std::string&, Xapian::Document&& doc) override {
     db_.add_document(doc);
-    if (++uncommitted_ == per_commit_) {
-      db_.commit();
-      uncommitted_ = 0;
-    }
+    commits_.written(db_);
   }
 
  private:
   Xapian::WritableDatabase& db_;
-  const Xapian::doccount per_commit_;
-  Xapian::doccount uncommitted_ = 0;
+  CommitCounter commits_;
 };
 
 // Writer threads, each owning the WritableDatabases of shards k with k % threads == its number; the
@@ -190,7 +201,7 @@ class ShardedSink : public DocumentSink {
  public:
   ShardedSink(const std::filesystem::path& dir, std::size_t shards, const std::string& generation,
               Xapian::doccount per_commit)
-      : shards_(shards), per_commit_(per_commit), counts_(shards, 0), uncommitted_(shards, 0) {
+      : shards_(shards), counts_(shards, 0), commits_(shards, CommitCounter(per_commit)) {
     const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
     for (std::size_t w = std::min(shards, cores); w > 0; --w) workers_.push_back(std::make_unique<Worker>());
     for (std::size_t k = 0; k < shards; ++k) {
@@ -261,10 +272,7 @@ class ShardedSink : public DocumentSink {
         lock.unlock();
         w.space.notify_one();
         dbs_[item.shard]->replace_document(item.did, item.doc);
-        if (++uncommitted_[item.shard] == per_commit_) {
-          dbs_[item.shard]->commit();
-          uncommitted_[item.shard] = 0;
-        }
+        commits_[item.shard].written(*dbs_[item.shard]);
       }
       for (std::size_t k = w_index; k < shards_; k += workers_.size()) {
         dbs_[k]->commit();
@@ -285,10 +293,9 @@ class ShardedSink : public DocumentSink {
   }
 
   std::size_t shards_;
-  const Xapian::doccount per_commit_;
   Xapian::docid added_ = 0;
   std::vector<std::size_t> counts_;
-  std::vector<Xapian::doccount> uncommitted_;  // by shard; each only touched by its shard's writer
+  std::vector<CommitCounter> commits_;  // by shard; each only touched by its shard's writer
   std::vector<std::unique_ptr<Xapian::WritableDatabase>> dbs_;
   std::vector<std::unique_ptr<Worker>> workers_;  // all made before any thread starts
 };
