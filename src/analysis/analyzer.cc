@@ -130,9 +130,6 @@ bool is_apostrophe_like(UChar32 c) { return c == 0x2019 || c == 0x02BC || c == 0
 
 bool is_part_separator(char c) { return c == '.' || c == '_' || c == '@'; }
 
-// Not std::isalnum: in some locales that takes bytes of UTF-8 sequences for letters.
-bool is_ascii_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-
 bool is_hyphen(UChar c) { return c == u'-' || c == 0x2010; }
 
 // Decodes one code point of valid UTF-8 (the analyzer only classifies text it produced itself).
@@ -529,7 +526,7 @@ std::vector<Span> Analyzer::Impl::spans(std::string_view text, const std::functi
     // Fast path with the same result: a word of ASCII letters and digits only normalizes to its
     // lower case and has no parts; letters make it a stemmed word, digits alone a number.
     const std::string_view segment = text.substr(b, e - b);
-    if (word && segment.size() <= kMaxTokenBytes && std::all_of(segment.begin(), segment.end(), is_ascii_alnum)) {
+    if (word && segment.size() <= kMaxTokenBytes && std::all_of(segment.begin(), segment.end(), text::is_ascii_alnum)) {
       std::string lower(segment);
       for (char& c : lower) c = text::ascii_lower(c);
       const bool number = std::all_of(lower.begin(), lower.end(), [](char c) { return c >= '0' && c <= '9'; });

@@ -1,6 +1,8 @@
 #include "search/snippet.h"
 
 #include <algorithm>
+#include <limits>
+#include <optional>
 
 #include "util/text.h"
 #include "util/utf8.h"
@@ -51,9 +53,9 @@ std::string_view ascii_look_alike(std::string_view s, std::size_t& bytes) {
   return {};
 }
 
-// Whether `text` may hold a word to mark; false only when analysing it would find none. Text with
-// other non-ASCII characters may normalize into a match ("ﬁle" is "file"), so it always may.
-bool may_hold(std::string_view text, const std::vector<std::string>& needles) {
+// `text` lower-cased, with the look-alikes above as ASCII; nullopt when it holds any other non-ASCII
+// character, which may normalize into a match ("ﬁle" is "file"), so that nothing can be ruled out.
+std::optional<std::string> lowered_ascii(std::string_view text) {
   std::string lower;
   lower.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
@@ -65,17 +67,42 @@ bool may_hold(std::string_view text, const std::vector<std::string>& needles) {
     }
     std::size_t bytes = 0;
     const std::string_view ascii = ascii_look_alike(text.substr(i), bytes);
-    if (ascii.empty()) return true;
+    if (ascii.empty()) return std::nullopt;
     lower += ascii;
     i += bytes;
   }
-  return holds_any(lower, needles);
+  return lower;
+}
+
+// Whether text whose lowered_ascii() is `lower` may hold a word to mark; false only when analysing it
+// would find none.
+bool may_hold(const std::optional<std::string>& lower, const std::vector<std::string>& needles) {
+  return !lower || holds_any(*lower, needles);
+}
+
+// At most how many words of `lower` analysis can mark. In ASCII text a word, and each part of an
+// identifier, starts after a character that is not a letter or digit (word breaks never fall between
+// two of them, and parts split only at separators), and a marked one starts with a needle: so each
+// marked word holds its own needle at such a start, and the needles found there bound the marks.
+std::size_t marks_at_most(std::string_view lower, const std::vector<std::string>& needles) {
+  std::size_t found = 0;
+  for (const std::string& n : needles) {
+    if (n.empty()) continue;
+    for (std::size_t at = lower.find(n); at != std::string_view::npos; at = lower.find(n, at + 1))
+      if (at == 0 || !text::is_ascii_alnum(lower[at - 1])) ++found;
+  }
+  return found;
 }
 
 }  // namespace
 
 bool may_hold_marked_word(std::string_view text, const HighlightTerms& terms) {
-  return may_hold(text, needles(terms));
+  return may_hold(lowered_ascii(text), needles(terms));
+}
+
+std::size_t most_marked_words(std::string_view text, const HighlightTerms& terms) {
+  const auto lower = lowered_ascii(text);
+  return lower ? marks_at_most(*lower, needles(terms)) : std::numeric_limits<std::size_t>::max();
 }
 
 std::string make_snippet(const std::vector<std::string_view>& fields, const HighlightTerms& terms,
@@ -96,8 +123,11 @@ std::string make_snippet(const std::vector<std::string_view>& fields, const High
     if (text.empty()) continue;
     // A field without a word to mark is only shown when it comes first and no other has one: only its
     // start is analysed (a generous 24 bytes per word), and only then. Analysis is most of a snippet.
-    const bool unmarked = nothing_to_mark || !may_hold(text, marked);
+    const std::optional<std::string> lower = nothing_to_mark ? std::nullopt : lowered_ascii(text);
+    const bool unmarked = nothing_to_mark || !may_hold(lower, marked);
     if (unmarked && have) continue;
+    // Nor is a field that cannot mark more words in a window than the best so far.
+    if (have && lower && std::min(max_words, marks_at_most(*lower, marked)) <= best.score) continue;
     Choice c;
     c.full_size = text.size();
     if (unmarked) text = utf8::truncate(text, max_words * 24);

@@ -22,4 +22,9 @@ std::string make_snippet(const std::vector<std::string_view>& fields, const High
 // make_snippet then skips it (unless no field has one). Exposed for its tests.
 bool may_hold_marked_word(std::string_view text, const HighlightTerms& terms);
 
+// At least as many words as analysing `text` would mark for `terms` (SIZE_MAX when non-ASCII text
+// leaves it open): make_snippet does not analyse a field that cannot beat the best one so far.
+// Exposed for its tests.
+std::size_t most_marked_words(std::string_view text, const HighlightTerms& terms);
+
 }  // namespace riskatlas::search

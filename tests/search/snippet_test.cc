@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <set>
 #include <string>
 #include <vector>
@@ -65,6 +66,23 @@ TEST_CASE("a snippet comes from the field with the most matches, the first on ti
   CHECK(snippet({"nothing here", "poison and more poison"}, words({"poison"})) ==
         "<mark>poison</mark> and more <mark>poison</mark>");
   CHECK(snippet({"poison one", "poison two"}, words({"poison"})) == "<mark>poison</mark> one");
+}
+
+TEST_CASE("a later field with more matches wins wherever its words start", "[search][snippet]") {
+  // Its matches follow a separator inside an identifier, a hyphen and a curly apostrophe: a field is
+  // analysed only when it can mark more words than the best so far, and each of these must count.
+  const std::string s = snippet({"poison once", "x.poison-poison \u2019poison"}, words({"poison"}));
+  CHECK(s.find("\u2019") != std::string::npos);
+  CHECK(s.find("once") == std::string::npos);
+  std::size_t marks = 0;
+  for (std::size_t at = s.find("<mark>"); at != std::string::npos; at = s.find("<mark>", at + 1)) ++marks;
+  CHECK(marks == 3);
+}
+
+TEST_CASE("a word inside another is not counted toward what a field can mark", "[search][snippet]") {
+  CHECK(search::most_marked_words("antipoison poisonous poison", words({"poison"})) == 2);
+  CHECK(search::most_marked_words("nothing here", words({"poison"})) == 0);
+  CHECK(search::most_marked_words("caf\u00e9 poison", words({"poison"})) == std::numeric_limits<std::size_t>::max());
 }
 
 TEST_CASE("a snippet without words to mark is the start of the first non-empty field", "[search][snippet]") {
@@ -133,6 +151,48 @@ TEST_CASE("every word of the default corpus is marked by each of its terms", "[s
     CHECK(s.find("<mark>") != std::string::npos);
   };
   CHECK(for_every_term(testing::corpus_dir(), false, marked) > 3000);
+}
+
+namespace {
+
+// For each term of each risk field of `corpus_dir`: analysis marks no more of the field's words than
+// most_marked_words() allows. Each field is analysed once; every word gets its stem here, so the
+// marks counted are at least make_snippet's.
+std::size_t check_mark_bound(const std::filesystem::path& corpus_dir) {
+  load::CorpusOptions options;
+  options.corpus_dir = corpus_dir;
+  auto loaded = load::load_corpus(options);
+  REQUIRE(loaded.ok());
+  analysis::Analyzer analyzer;
+  std::size_t checked = 0;
+  auto each = [&](const std::string& field) {
+    const auto spans = analyzer.spans(field);
+    std::set<std::string> terms;
+    for (const auto& span : spans) terms.insert(span.terms.begin(), span.terms.end());
+    for (const std::string& term : terms) {
+      const HighlightTerms marked = words({term});
+      const auto marks = static_cast<std::size_t>(
+          std::count_if(spans.begin(), spans.end(), [&](const auto& span) { return marked.matches(span.terms); }));
+      const std::size_t bound = search::most_marked_words(field, marked);
+      if (marks > bound) FAIL_CHECK(term << ": " << marks << " marked, at most " << bound << " expected, in: " << field);
+      ++checked;
+    }
+  };
+  for (const auto& risk : loaded->atlas.risks) {
+    each(risk.description);
+    for (const auto& e : risk.evidence) each(e.text);
+  }
+  return checked;
+}
+
+}  // namespace
+
+TEST_CASE("no field of the default corpus marks more words than its bound", "[search][snippet]") {
+  CHECK(check_mark_bound(testing::corpus_dir()) > 3000);
+}
+
+TEST_CASE("no field of the published records marks more words than its bound", "[search][snippet][real]") {
+  CHECK(check_mark_bound(testing::require_real_data()) > 10000);
 }
 
 // Their curly quotes, dashes and ellipses are what most of their non-ASCII bytes are (snippet.cc).
