@@ -488,9 +488,14 @@ std::vector<Span> Analyzer::Impl::spans(std::string_view text, const std::functi
   // UTF-16 view of the original bytes with, per UTF-16 unit, the byte range of its character. Ill-formed
   // sequences become U+FFFD (never part of a word); characters the analyzer removes anyway (controls,
   // zero-width space) are left out so that they do not split a word here either.
-  UnicodeString u16;
+  // The units are written to a plain buffer that the UnicodeString only aliases: appending to a
+  // UnicodeString one character at a time cost 6% of an uncached search's CPU, nearly the word breaks' 8%.
+  std::vector<UChar> units;
   std::vector<std::size_t> byte_begin;
   std::vector<std::size_t> byte_end;
+  units.reserve(text.size());  // never more UTF-16 units than UTF-8 bytes
+  byte_begin.reserve(text.size());
+  byte_end.reserve(text.size());
   const auto* p = reinterpret_cast<const uint8_t*>(text.data());
   const auto n = static_cast<int32_t>(text.size());
   for (int32_t i = 0; i < n;) {
@@ -500,13 +505,19 @@ std::vector<Span> Analyzer::Impl::spans(std::string_view text, const std::functi
     if (c < 0) c = 0xFFFD;
     const bool control = (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || (c >= 0x7F && c <= 0x9F);
     if (control || c == 0x200B) continue;
-    u16.append(c);
+    if (U_IS_BMP(c)) {
+      units.push_back(static_cast<UChar>(c));
+    } else {
+      units.push_back(U16_LEAD(c));
+      units.push_back(U16_TRAIL(c));
+    }
     for (int k = 0; k < U16_LENGTH(c); ++k) {
       byte_begin.push_back(static_cast<std::size_t>(at));
       byte_end.push_back(static_cast<std::size_t>(i));
     }
   }
-  if (u16.isEmpty()) return out;
+  if (units.empty()) return out;
+  const UnicodeString u16(false, units.data(), static_cast<int32_t>(units.size()));  // read-only alias
 
   icu::BreakIterator& it = span_words.start(u16);
   int32_t start = it.first();
