@@ -53,15 +53,16 @@ std::string_view ascii_look_alike(std::string_view s, std::size_t& bytes) {
   return {};
 }
 
-// `text` lower-cased, with the look-alikes above as ASCII; nullopt when it holds any other non-ASCII
-// character, which may normalize into a match ("ﬁle" is "file"), so that nothing can be ruled out.
+// `text` lower-cased, with the look-alikes above as ASCII and without the control characters that
+// analysis leaves out ("po\x01ison" is one word); nullopt when it holds any other non-ASCII character,
+// which may normalize into a match ("ﬁle" is "file"), so that nothing can be ruled out.
 std::optional<std::string> lowered_ascii(std::string_view text) {
   std::string lower;
   lower.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     if (static_cast<unsigned char>(c) < 0x80) {
-      lower += text::ascii_lower(c);
+      if (!utf8::is_control_byte(static_cast<unsigned char>(c))) lower += text::ascii_lower(c);
       ++i;
       continue;
     }
@@ -82,12 +83,13 @@ bool may_hold(const std::optional<std::string>& lower, const std::vector<std::st
 
 // At most how many words of `lower` analysis can mark. In ASCII text a word, and each part of an
 // identifier, starts after a character that is not a letter or digit (word breaks never fall between
-// two of them, and parts split only at separators), and a marked one starts with a needle: so each
-// marked word holds its own needle at such a start, and the needles found there bound the marks.
+// two of them, and parts split only at separators), and the term that marks a word starts with a
+// needle: so each marked word holds its own needle at such a start, and the starts found bound the
+// marks. An empty needle (an empty prefix) marks every word: no bound.
 std::size_t marks_at_most(std::string_view lower, const std::vector<std::string>& needles) {
   std::size_t found = 0;
   for (const std::string& n : needles) {
-    if (n.empty()) continue;
+    if (n.empty()) return std::numeric_limits<std::size_t>::max();
     for (std::size_t at = lower.find(n); at != std::string_view::npos; at = lower.find(n, at + 1))
       if (at == 0 || !text::is_ascii_alnum(lower[at - 1])) ++found;
   }

@@ -15,9 +15,8 @@ std::string_view trim(std::string_view s) {
 std::string slug(std::string_view raw) {
   std::string out;
   for (char c : trim(raw)) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x80 && std::isalnum(u)) {
-      out += static_cast<char>(std::tolower(u));
+    if (is_ascii_alnum(c)) {
+      out += ascii_lower(c);
     } else if (!out.empty() && out.back() != '-') {
       out += '-';
     }

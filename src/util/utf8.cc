@@ -28,16 +28,16 @@ std::size_t sequence_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
-bool is_control_byte(unsigned char c) {
-  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
-}
-
 // C1 controls U+0080..U+009F encode as C2 80..C2 9F.
 bool is_c1(std::string_view s, std::size_t i, std::size_t len) {
   return len == 2 && static_cast<unsigned char>(s[i]) == 0xC2 && static_cast<unsigned char>(s[i + 1]) < 0xA0;
 }
 
 }  // namespace
+
+bool is_control_byte(unsigned char c) {
+  return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F;
+}
 
 bool is_valid(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {

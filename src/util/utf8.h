@@ -20,6 +20,9 @@ struct Cleaned {
 // and carriage return. Idempotent; the result is always valid UTF-8.
 Cleaned clean(std::string_view s);
 
+// True for a C0 control other than \t \n \r, or DEL: the ASCII bytes clean() removes.
+bool is_control_byte(unsigned char c);
+
 // True when `s` contains a C0 control other than \t \n \r, or DEL.
 bool has_control(std::string_view s);
 
