@@ -123,17 +123,26 @@ TEST_CASE("a snippet without a word to mark in any field is the start of the fir
 
 namespace {
 
-// Each term of each word of every risk's description and quotes in `corpus_dir`, with the text of
-// its field: `check(field, term)` for each.
-template <typename Check>
-std::size_t for_every_term(const std::filesystem::path& corpus_dir, bool non_ascii_only, Check check) {
+// `each(field)` for every risk's description and quotes in `corpus_dir`.
+template <typename Each>
+void for_each_risk_field(const std::filesystem::path& corpus_dir, Each each) {
   load::CorpusOptions options;
   options.corpus_dir = corpus_dir;
   auto loaded = load::load_corpus(options);
   REQUIRE(loaded.ok());
+  for (const auto& risk : loaded->atlas.risks) {
+    each(risk.description);
+    for (const auto& e : risk.evidence) each(e.text);
+  }
+}
+
+// Each term of each word of every risk's description and quotes in `corpus_dir`, with the text of
+// its field: `check(field, term)` for each.
+template <typename Check>
+std::size_t for_every_term(const std::filesystem::path& corpus_dir, bool non_ascii_only, Check check) {
   analysis::Analyzer analyzer;
   std::size_t checked = 0;
-  auto each = [&](const std::string& field) {
+  for_each_risk_field(corpus_dir, [&](const std::string& field) {
     const bool ascii = std::all_of(field.begin(), field.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (non_ascii_only && ascii) return;
     std::set<std::string> terms;
@@ -143,11 +152,7 @@ std::size_t for_every_term(const std::filesystem::path& corpus_dir, bool non_asc
       check(field, term, analyzer);
       ++checked;
     }
-  };
-  for (const auto& risk : loaded->atlas.risks) {
-    each(risk.description);
-    for (const auto& e : risk.evidence) each(e.text);
-  }
+  });
   return checked;
 }
 
@@ -165,16 +170,12 @@ TEST_CASE("every word of the default corpus is marked by each of its terms", "[s
 namespace {
 
 // For each term of each risk field of `corpus_dir`, as a word and as a prefix: analysis marks no more
-// of the field's words than most_marked_words() allows. Each field is analysed once; every word gets its stem here, so the
-// marks counted are at least make_snippet's.
+// of the field's words than most_marked_words() allows. Each field is analysed once; every word gets
+// its stem here, so the marks counted are at least make_snippet's.
 std::size_t check_mark_bound(const std::filesystem::path& corpus_dir) {
-  load::CorpusOptions options;
-  options.corpus_dir = corpus_dir;
-  auto loaded = load::load_corpus(options);
-  REQUIRE(loaded.ok());
   analysis::Analyzer analyzer;
   std::size_t checked = 0;
-  auto each = [&](const std::string& field) {
+  for_each_risk_field(corpus_dir, [&](const std::string& field) {
     const auto spans = analyzer.spans(field);
     std::set<std::string> terms;
     for (const auto& span : spans) terms.insert(span.terms.begin(), span.terms.end());
@@ -188,11 +189,7 @@ std::size_t check_mark_bound(const std::filesystem::path& corpus_dir) {
       }
       ++checked;
     }
-  };
-  for (const auto& risk : loaded->atlas.risks) {
-    each(risk.description);
-    for (const auto& e : risk.evidence) each(e.text);
-  }
+  });
   return checked;
 }
 
