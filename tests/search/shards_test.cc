@@ -22,6 +22,7 @@
 #include "index/shards.h"
 #include "load/corpus.h"
 #include "process.h"
+#include "search/fixture.h"
 #include "search/index_service.h"
 #include "search/searcher.h"
 #include "server/server_fixture.h"
@@ -340,6 +341,47 @@ TEST_CASE("local shards answer exactly as one database", "[shards]") {
   CHECK(compare_all(single, sharded, queries) >= 300 / every);
 }
 
+// Twelve risks alike but for their ids, which run against the build order: ordered by id, an
+// answer would be reversed. `built` gets the ids in build order.
+model::Atlas tied_atlas(std::vector<std::string>& built) {
+  model::Atlas atlas;
+  for (int i = 12; i >= 1; --i) {
+    built.push_back((i < 10 ? "0" : "") + std::to_string(i) + ".01.00");
+    atlas.risks.push_back(make_risk(built.back(), "Gradient leakage", "Shared gradients reveal training inputs.",
+                                    "Inputs are rebuilt from gradients.", "2", "2.1", "human", "intentional",
+                                    "post-deployment"));
+  }
+  return atlas;
+}
+
+// The ids `searcher` answers for a search all of the tied records match, page after page.
+std::vector<std::string> tied_order(search::Searcher& searcher, std::size_t per_page, std::size_t records) {
+  std::vector<std::string> order;
+  for (std::size_t page = 1; order.size() < records; ++page) {
+    const auto r = searcher.search({.q = "gradient leakage", .filters = {}, .page = page, .per_page = per_page});
+    REQUIRE(r.ok());
+    REQUIRE_FALSE(r->hits.empty());
+    CHECK(r->hits.front().score == r->hits.back().score);
+    for (const auto& hit : r->hits) order.push_back(hit.id);
+  }
+  return order;
+}
+
+TEST_CASE("records of equal weight come in build order, in one database and over local shards", "[shards][search]") {
+  std::vector<std::string> built;
+  const model::Atlas atlas = tied_atlas(built);
+  ScratchDir dir("shards-ties");
+  build(atlas, dir.path() / "single", 1);
+  build(atlas, dir.path() / "gen-sharded", 3);
+  analysis::Analyzer analyzer;
+  for (const char* layout : {"single", "gen-sharded"}) {
+    INFO(layout);
+    search::Searcher searcher(open_generation(dir.path() / layout), analyzer);
+    CHECK(tied_order(searcher, 12, built.size()) == built);
+    CHECK(tied_order(searcher, 5, built.size()) == built);
+  }
+}
+
 TEST_CASE("riskatlas-index --shards publishes a sharded generation the server follows", "[shards]") {
   ScratchDir dir("shards-cli");
   std::string output;
@@ -400,6 +442,20 @@ TEST_CASE("remote shards on xapian-tcpsrv answer exactly as one database", "[sha
   std::size_t every = 1;
   const auto queries = sampled(eval_queries(source_dir() / "tests/eval/corpus-queries.tsv"), every);
   CHECK(compare_all(single, sharded, queries) >= 300 / every);
+}
+
+TEST_CASE("records of equal weight come in build order over remote shards", "[shards][remote][search]") {
+  require_tcpsrv();
+  std::vector<std::string> built;
+  const model::Atlas atlas = tied_atlas(built);
+  ScratchDir dir("shards-ties-remote");
+  const fs::path gen = dir.path() / "gen-sharded";
+  build(atlas, gen, 2);
+  ShardServer s0(gen / index::shard_name(0), free_port()), s1(gen / index::shard_name(1), free_port());
+  analysis::Analyzer analyzer;
+  search::Searcher remote(open_generation(write_front_stub(dir.path(), gen, {&s0, &s1})), analyzer);
+  CHECK(tied_order(remote, 12, built.size()) == built);
+  CHECK(tied_order(remote, 5, built.size()) == built);
 }
 
 TEST_CASE("a remote shard down gives 503 and /healthz names it and once back it answers without a restart", "[shards][remote]") {
