@@ -56,7 +56,18 @@ OrderedJson hit_json(const search::Hit& hit, bool explain, bool relaxed) {
   h["title"] = hit.title;
   h["snippet"] = hit.snippet;
   h["score"] = hit.score;
-  h["facets"] = record_facets(hit.facets);
+  OrderedJson facets = object_with_room(hit.facets.size());
+  for (const auto& facet : hit.facets) {
+    auto one = [](const search::RecordFacet::Value& v) { return OrderedJson{{"value", v.value}, {"label", v.label}}; };
+    if (facet.multi) {
+      OrderedJson list = OrderedJson::array();
+      for (const auto& v : facet.values) list.push_back(one(v));
+      facets[facet.name] = std::move(list);
+    } else if (!facet.values.empty()) {
+      facets[facet.name] = one(facet.values.front());
+    }
+  }
+  h["facets"] = std::move(facets);
   if (relaxed) h["missing_words"] = hit.missing_words;
   if (explain) {
     OrderedJson terms = OrderedJson::array();

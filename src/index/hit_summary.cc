@@ -1,12 +1,16 @@
 #include "index/hit_summary.h"
 
+#include "model/taxonomy.h"
+
 namespace riskatlas::index {
 namespace {
 
 using nlohmann::json;
 
-// The first byte of a packed summary; JSON, which older indexes stored, starts with '{'.
-constexpr char kPackedMark = '\x01';
+// The first byte of a packed summary; JSON, which older indexes stored, starts with '{'. Summaries
+// marked kJsonFacetsMark were packed with their facets as JSON.
+constexpr char kPackedMark = '\x02';
+constexpr char kJsonFacetsMark = '\x01';
 
 void put_size(std::string& out, std::size_t n) {
   do {
@@ -34,9 +38,16 @@ class Reader {
     }
     return std::nullopt;
   }
-  std::optional<std::string_view> text() {
+  // A number of bytes, or of items that each take at least one byte, still to come: a larger one is
+  // damage, not a reason to allocate.
+  std::optional<std::size_t> count() {
     const auto n = size();
     if (!n || *n > in_.size() - pos_) return std::nullopt;
+    return n;
+  }
+  std::optional<std::string_view> text() {
+    const auto n = count();
+    if (!n) return std::nullopt;
     const std::string_view out = in_.substr(pos_, *n);
     pos_ += *n;
     return out;
@@ -48,7 +59,77 @@ class Reader {
   std::size_t pos_ = 0;
 };
 
+// The texts that end every form of packed summary, then the end of the bytes.
+bool read_texts(Reader& in, HitSummary& out) {
+  const auto count = in.count();
+  if (!count) return false;
+  out.text.reserve(*count);
+  for (std::size_t i = 0; i < *count; ++i) {
+    const auto text = in.text();
+    if (!text) return false;
+    out.text.push_back(*text);
+  }
+  return in.at_end();
+}
+
+bool read_head(Reader& in, HitSummary& out) {
+  for (std::string_view* field : {&out.id, &out.type, &out.title}) {
+    const auto text = in.text();
+    if (!text) return false;
+    *field = *text;
+  }
+  return true;
+}
+
+bool read_facets(Reader& in, std::vector<SummaryFacet>& out) {
+  const auto facets = in.count();
+  if (!facets) return false;
+  out.resize(*facets);
+  for (auto& facet : out) {
+    const auto name = in.text();
+    const auto multi = in.size();
+    const auto values = in.count();
+    if (!name || !multi || *multi > 1 || !values) return false;
+    facet.name = *name;
+    facet.multi = *multi == 1;
+    facet.values.reserve(*values);
+    for (std::size_t i = 0; i < *values; ++i) {
+      const auto value = in.text();
+      const auto label = in.text();
+      if (!value || !label) return false;
+      facet.values.emplace_back(*value, *label);
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+std::vector<SummaryFacet> summary_facets(const json& record) {
+  std::vector<SummaryFacet> out;
+  const auto found = record.is_object() ? record.find("facets") : record.end();
+  if (found == record.end() || !found->is_object()) return out;
+  const json& facets = *found;
+  auto view = [](const json& v, const char* key) {
+    const auto it = v.find(key);
+    return it != v.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
+  };
+  for (const auto& spec : model::facets()) {
+    const auto it = facets.find(std::string(spec.name));
+    if (it == facets.end()) continue;
+    SummaryFacet facet{spec.name, it->is_array(), {}};
+    auto add = [&](const json& v) {
+      if (v.is_object()) facet.values.emplace_back(view(v, "value"), view(v, "label"));
+    };
+    if (facet.multi) {
+      for (const json& v : *it) add(v);
+    } else {
+      add(*it);
+    }
+    out.push_back(std::move(facet));
+  }
+  return out;
+}
 
 std::string pack_hit_summary(const json& record) {
   std::vector<std::string_view> text;
@@ -68,14 +149,22 @@ std::string pack_hit_summary(const json& record) {
       for (const auto& step : *steps) add(step, "description");
   if (text.empty()) add(record, "title");
   const std::string id = record.value("id", ""), title = record.value("title", "");
-  const std::string facets =
-      record.value("facets", json::object()).dump(-1, ' ', false, json::error_handler_t::replace);
-  return pack_hit_summary(HitSummary{id, type, title, facets, std::move(text)});
+  return pack_hit_summary(HitSummary{id, type, title, summary_facets(record), std::move(text)});
 }
 
 std::string pack_hit_summary(const HitSummary& summary) {
   std::string out(1, kPackedMark);
-  for (std::string_view field : {summary.id, summary.type, summary.title, summary.facets}) put_text(out, field);
+  for (std::string_view field : {summary.id, summary.type, summary.title}) put_text(out, field);
+  put_size(out, summary.facets.size());
+  for (const auto& facet : summary.facets) {
+    put_text(out, facet.name);
+    put_size(out, facet.multi ? 1 : 0);
+    put_size(out, facet.values.size());
+    for (const auto& [value, label] : facet.values) {
+      put_text(out, value);
+      put_text(out, label);
+    }
+  }
   put_size(out, summary.text.size());
   for (std::string_view text : summary.text) put_text(out, text);
   return out;
@@ -83,25 +172,23 @@ std::string pack_hit_summary(const HitSummary& summary) {
 
 bool is_packed_hit_summary(std::string_view bytes) { return !bytes.empty() && bytes[0] == kPackedMark; }
 
+std::optional<std::string> repack_hit_summary(std::string_view bytes) {
+  if (bytes.empty() || bytes[0] != kJsonFacetsMark) return std::nullopt;
+  Reader in(bytes.substr(1));
+  HitSummary out;
+  if (!read_head(in, out)) return std::nullopt;
+  const auto facets_json = in.text();
+  if (!facets_json || !read_texts(in, out)) return std::nullopt;
+  const json facets = {{"facets", json::parse(*facets_json, nullptr, false)}};
+  out.facets = summary_facets(facets);
+  return pack_hit_summary(out);
+}
+
 std::optional<HitSummary> unpack_hit_summary(std::string_view packed) {
   if (!is_packed_hit_summary(packed)) return std::nullopt;
   Reader in(packed.substr(1));
   HitSummary out;
-  for (std::string_view* field : {&out.id, &out.type, &out.title, &out.facets}) {
-    const auto text = in.text();
-    if (!text) return std::nullopt;
-    *field = *text;
-  }
-  const auto count = in.size();
-  // Each text takes at least its length byte: a larger count is damage, not a reason to allocate.
-  if (!count || *count > packed.size()) return std::nullopt;
-  out.text.reserve(*count);
-  for (std::size_t i = 0; i < *count; ++i) {
-    const auto text = in.text();
-    if (!text) return std::nullopt;
-    out.text.push_back(*text);
-  }
-  if (!in.at_end()) return std::nullopt;
+  if (!read_head(in, out) || !read_facets(in, out.facets) || !read_texts(in, out)) return std::nullopt;
   return out;
 }
 

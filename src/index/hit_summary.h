@@ -1,22 +1,30 @@
 // What a search hit shows of a stored record, packed into value slot schema::kSlotHit: a page of hits
-// takes views of its id, title and text instead of parsing JSON, whose long quoted texts were most of
-// a hit's cost.
+// takes views of its id, title, facets and text instead of parsing JSON, whose long quoted texts were
+// most of a hit's cost (and the facets, once the texts were packed, a third of what was left).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 namespace riskatlas::index {
 
+// One facet of a record as a hit shows it: its values with their labels.
+struct SummaryFacet {
+  std::string_view name;
+  bool multi = false;  // a multi-valued facet, shown as a list even with one value
+  std::vector<std::pair<std::string_view, std::string_view>> values;  // value, label
+};
+
 struct HitSummary {
   std::string_view id;
   std::string_view type;
   std::string_view title;
-  std::string_view facets;             // JSON: {name: {value,label}} or {name: [{value,label}]}
+  std::vector<SummaryFacet> facets;    // in model::facets() order
   std::vector<std::string_view> text;  // the fields a snippet may come from, best first on ties
 };
 
@@ -25,15 +33,24 @@ struct HitSummary {
 // when it has no other text).
 std::string pack_hit_summary(const nlohmann::json& record);
 
-// Packs a summary as given; for summaries stored as JSON by older indexes (read_hit_summary).
+// Packs a summary as given.
 std::string pack_hit_summary(const HitSummary& summary);
 
-// Whether `bytes` are in the packed form (which unpack_hit_summary may still refuse as damaged), not
-// JSON from an older index.
+// The facets of a stored record or JSON summary (its "facets": {name: {value,label}} or
+// {name: [{value,label}]}) as views of `record`, in model::facets() order; facets the model does not
+// know are left out.
+std::vector<SummaryFacet> summary_facets(const nlohmann::json& record);
+
+// Whether `bytes` are in the packed form (which unpack_hit_summary may still refuse as damaged): not
+// JSON, nor the form of older indexes, whose facets were JSON (repack_hit_summary reads those).
 bool is_packed_hit_summary(std::string_view bytes);
 
-// The summary `packed` holds, as views of its bytes; nullopt when it is not one (a summary stored as
-// JSON by an older index, or damaged bytes).
+// A summary stored by an index built when the packed form held its facets as JSON, packed as
+// pack_hit_summary packs it now; nullopt when `bytes` are not one (or damaged).
+std::optional<std::string> repack_hit_summary(std::string_view bytes);
+
+// The summary `packed` holds, as views of its bytes; nullopt when it is not one (a summary stored by
+// an older index, or damaged bytes).
 std::optional<HitSummary> unpack_hit_summary(std::string_view packed);
 
 }  // namespace riskatlas::index

@@ -42,14 +42,15 @@ std::string read_hit_summary(const Xapian::Document& doc) {
   std::string stored = doc.get_value(schema::kSlotHit);
   // The caller unpacks it (and refuses damaged bytes): unpacking here too cost every hit twice.
   if (index::is_packed_hit_summary(stored)) return stored;
+  // Packed with its facets as JSON by an older index.
+  if (auto repacked = index::repack_hit_summary(stored)) return std::move(*repacked);
   if (!stored.empty()) {
     // Stored as JSON by an index built before summaries were packed.
     const json summary = json::parse(stored, nullptr, false);
     if (!summary.is_object() || !summary.contains("text") || !summary["text"].is_array()) return {};
     const std::string id = summary.value("id", ""), type = summary.value("type", ""),
                       title = summary.value("title", "");
-    const std::string facets = summary.value("facets", json::object()).dump();
-    index::HitSummary fields{id, type, title, facets, {}};
+    index::HitSummary fields{id, type, title, index::summary_facets(summary), {}};
     for (const auto& text : summary["text"])
       if (text.is_string()) fields.text.push_back(text.get_ref<const std::string&>());
     return index::pack_hit_summary(fields);
@@ -71,8 +72,12 @@ std::optional<Hit> make_hit(const Xapian::MSetIterator& match, bool relaxed, con
   const double weight = match.get_weight();
   const double bm25 = relaxed ? weight - static_cast<double>(words_held(weight)) * ranking::kCoverageBonus : weight;
   hit.score = std::round(bm25 * 10000.0) / 10000.0;
-  hit.facets = json::parse(summary->facets, nullptr, false);
-  if (!hit.facets.is_object()) hit.facets = json::object();
+  hit.facets.reserve(summary->facets.size());
+  for (const auto& facet : summary->facets) {
+    RecordFacet& out = hit.facets.emplace_back(RecordFacet{std::string(facet.name), facet.multi, {}});
+    out.values.reserve(facet.values.size());
+    for (const auto& [value, label] : facet.values) out.values.push_back({std::string(value), std::string(label)});
+  }
   hit.snippet = make_snippet(summary->text, highlight, analyzer);
   return hit;
 }

@@ -65,13 +65,24 @@ struct TermExplanation {
   double weight = 0;
 };
 
+// One facet of a hit's record: its values with their labels.
+struct RecordFacet {
+  struct Value {
+    std::string value;
+    std::string label;
+  };
+  std::string name;
+  bool multi = false;  // a multi-valued facet, shown as a list even with one value
+  std::vector<Value> values;
+};
+
 struct Hit {
   std::string id;
   std::string type;
   std::string title;
   std::string snippet;  // HTML: record text escaped, matches wrapped in <mark>
   double score = 0;
-  nlohmann::json facets;  // {name: {value,label}} or {name: [{value,label}]}
+  std::vector<RecordFacet> facets;  // in model::facets() order
   std::vector<TermExplanation> explain;  // only when requested
   std::vector<std::string> missing_words;  // in a relaxed answer: the query's words this record lacks
 };

@@ -10,6 +10,19 @@
 using namespace riskatlas;
 using nlohmann::json;
 
+namespace {
+
+// A summary as indexes stored it before facets were packed: marker 1, then id, type, title and the
+// facets' JSON, the number of texts and the texts, each string after its length (one byte here).
+std::string older_summary(const std::string& facets_json = R"({"type":{"label":"Risk","value":"risk"}})") {
+  std::string out = "\x01";
+  for (const std::string& s : {std::string("7.1"), std::string("risk"), std::string("T"), facets_json})
+    out += static_cast<char>(s.size()) + s;
+  return out + "\x01" + "\x04" + "Text";
+}
+
+}  // namespace
+
 TEST_CASE("a packed hit summary holds the record's id type title facets and text fields in order", "[index][hits]") {
   const json record = {{"id", "AML.M0001"},
                        {"type", "mitigation"},
@@ -24,7 +37,11 @@ TEST_CASE("a packed hit summary holds the record's id type title facets and text
   CHECK(summary->id == "AML.M0001");
   CHECK(summary->type == "mitigation");
   CHECK(summary->title == "Limit \"model\" queries");
-  CHECK(json::parse(summary->facets) == record["facets"]);
+  REQUIRE(summary->facets.size() == 1);
+  CHECK(summary->facets[0].name == "category");
+  CHECK(summary->facets[0].multi);
+  REQUIRE(summary->facets[0].values.size() == 1);
+  CHECK(summary->facets[0].values[0] == std::pair<std::string_view, std::string_view>("technical", "Technical"));
   REQUIRE(summary->text.size() == 3);
   CHECK(summary->text[0] == "Rate-limit the API.\nEspecially ✓ bulk callers.");
   CHECK(summary->text[1].empty());  // the evidence, in its place
@@ -37,12 +54,12 @@ TEST_CASE("a record without text fields is summarised by its title", "[index][hi
   REQUIRE(summary);
   REQUIRE(summary->text.size() == 1);
   CHECK(summary->text[0] == "Only a title");
-  CHECK(summary->facets == "{}");
+  CHECK(summary->facets.empty());
 }
 
 TEST_CASE("long fields pack with multi-byte lengths", "[index][hits]") {
   const std::string long_text(300000, 'x');
-  const std::string packed = index::pack_hit_summary(index::HitSummary{"id", "risk", "", "{}", {long_text, "short"}});
+  const std::string packed = index::pack_hit_summary(index::HitSummary{"id", "risk", "", {}, {long_text, "short"}});
   const auto summary = index::unpack_hit_summary(packed);
   REQUIRE(summary);
   CHECK(summary->text[0] == long_text);
@@ -52,7 +69,7 @@ TEST_CASE("long fields pack with multi-byte lengths", "[index][hits]") {
 TEST_CASE("JSON and damaged bytes are not a packed summary", "[index][hits]") {
   CHECK_FALSE(index::unpack_hit_summary(""));
   CHECK_FALSE(index::unpack_hit_summary(R"({"id":"x","text":[]})"));
-  const std::string packed = index::pack_hit_summary(index::HitSummary{"id", "risk", "Title", "{}", {"one", "two"}});
+  const std::string packed = index::pack_hit_summary(index::HitSummary{"id", "risk", "Title", {}, {"one", "two"}});
   REQUIRE(index::unpack_hit_summary(packed));
   // Every cut short, and trailing bytes, are refused rather than read past.
   for (std::size_t n = 0; n < packed.size(); ++n) CHECK_FALSE(index::unpack_hit_summary(packed.substr(0, n)));
@@ -61,13 +78,59 @@ TEST_CASE("JSON and damaged bytes are not a packed summary", "[index][hits]") {
   std::string overlong = packed;
   overlong[1] = '\x7f';
   CHECK_FALSE(index::unpack_hit_summary(overlong));
-  CHECK_FALSE(index::unpack_hit_summary(std::string("\x01\x00\x00\x00\x00\xff\xff\xff\xff\x0f", 10)));
+  CHECK_FALSE(index::unpack_hit_summary(std::string("\x02\x00\x00\x00\x00\xff\xff\xff\xff\x0f", 10)));
+  CHECK_FALSE(index::unpack_hit_summary(std::string("\x02\x00\x00\x00\xff\xff\xff\xff\x0f\x00", 10)));
 }
 
 TEST_CASE("only bytes behind the packed marker are taken for a packed summary", "[index][hits]") {
-  CHECK(index::is_packed_hit_summary(index::pack_hit_summary(index::HitSummary{"id", "risk", "T", "{}", {}})));
-  CHECK(index::is_packed_hit_summary("\x01 damaged"));  // packed form, refused by unpack_hit_summary
-  CHECK_FALSE(index::unpack_hit_summary("\x01 damaged"));
+  CHECK(index::is_packed_hit_summary(index::pack_hit_summary(index::HitSummary{"id", "risk", "T", {}, {}})));
+  CHECK(index::is_packed_hit_summary("\x02 damaged"));  // packed form, refused by unpack_hit_summary
+  CHECK_FALSE(index::unpack_hit_summary("\x02 damaged"));
+  CHECK_FALSE(index::is_packed_hit_summary(older_summary()));  // facets as JSON: repack_hit_summary reads it
   CHECK_FALSE(index::is_packed_hit_summary(R"({"id":"x"})"));
   CHECK_FALSE(index::is_packed_hit_summary(""));
+}
+
+TEST_CASE("a summary's facets come in model order, single values apart from lists", "[index][hits]") {
+  const json record = {{"id", "01.02.00"},
+                       {"type", "risk"},
+                       {"title", "T"},
+                       {"facets",
+                        {{"unknown", {{"value", "x"}, {"label", "X"}}},
+                         {"lifecycle", json::array({{{"value", "deploy"}, {"label", "Deployment"}},
+                                                    {{"value", "train"}, {"label", "Training"}}})},
+                         {"domain", {{"value", "2"}, {"label", "2. Privacy & Security"}}},
+                         {"type", {{"value", "risk"}, {"label", "Risk"}}}}}};
+  const std::string packed = index::pack_hit_summary(record);
+  const auto summary = index::unpack_hit_summary(packed);
+  REQUIRE(summary);
+  REQUIRE(summary->facets.size() == 3);  // "unknown" is no facet of the model
+  CHECK(summary->facets[0].name == "type");
+  CHECK(summary->facets[1].name == "domain");
+  CHECK_FALSE(summary->facets[1].multi);
+  CHECK(summary->facets[1].values[0].second == "2. Privacy & Security");
+  CHECK(summary->facets[2].name == "lifecycle");
+  CHECK(summary->facets[2].multi);
+  REQUIRE(summary->facets[2].values.size() == 2);
+  CHECK(summary->facets[2].values[1].first == "train");
+}
+
+TEST_CASE("a summary packed by an older index, facets as JSON, is packed again as now", "[index][hits]") {
+  const auto repacked = index::repack_hit_summary(older_summary());
+  REQUIRE(repacked);
+  const auto summary = index::unpack_hit_summary(*repacked);
+  REQUIRE(summary);
+  CHECK(summary->id == "7.1");
+  CHECK(summary->title == "T");
+  REQUIRE(summary->facets.size() == 1);
+  CHECK(summary->facets[0].values[0] == std::pair<std::string_view, std::string_view>("risk", "Risk"));
+  REQUIRE(summary->text.size() == 1);
+  CHECK(summary->text[0] == "Text");
+  // Facets that are not JSON are left out; cut bytes and the present form are not the older one.
+  const auto bad_facets = index::repack_hit_summary(older_summary("{not json"));
+  REQUIRE(bad_facets);
+  CHECK(index::unpack_hit_summary(*bad_facets)->facets.empty());
+  CHECK_FALSE(index::repack_hit_summary(older_summary().substr(0, 9)));
+  CHECK_FALSE(index::repack_hit_summary(*repacked));
+  CHECK_FALSE(index::repack_hit_summary(""));
 }

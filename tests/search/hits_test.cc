@@ -58,12 +58,30 @@ TEST_CASE("a hit is made from the packed summary the indexer stores", "[search][
   REQUIRE(hit);
   CHECK(hit->id == "AML.T0001");
   CHECK(hit->type == "technique");
-  CHECK(hit->facets["type"]["label"] == "Technique");
+  REQUIRE(hit->facets.size() == 1);
+  CHECK(hit->facets[0].name == "type");
+  CHECK_FALSE(hit->facets[0].multi);
+  REQUIRE(hit->facets[0].values.size() == 1);
+  CHECK(hit->facets[0].values[0].value == "technique");
+  CHECK(hit->facets[0].values[0].label == "Technique");
   CHECK(hit->snippet == "Packed &lt;text&gt;.");
 }
 
 TEST_CASE("a hit whose packed summary is damaged is skipped", "[search][hits]") {
-  std::string damaged = index::pack_hit_summary(index::HitSummary{"7.1", "risk", "T", "{}", {"text"}});
+  std::string damaged = index::pack_hit_summary(index::HitSummary{"7.1", "risk", "T", {}, {"text"}});
   damaged.pop_back();
   CHECK_FALSE(hit_of(R"({"id":"7.1","type":"risk","title":"T","description":"Would read."})", damaged));
+}
+
+TEST_CASE("a hit is made from a summary packed by an older index, facets as JSON", "[search][hits]") {
+  // Marker 1, then id, type, title and the facets' JSON each after its length, one text.
+  const std::string facets = R"({"domain":{"label":"Privacy","value":"2"}})";
+  const std::string older = std::string("\x01\x03" "7.1" "\x04" "risk" "\x01" "T") + static_cast<char>(facets.size()) +
+                            facets + "\x01\x09" "Old text.";
+  const auto hit = hit_of("not read", older);
+  REQUIRE(hit);
+  CHECK(hit->id == "7.1");
+  CHECK(hit->snippet == "Old text.");
+  REQUIRE(hit->facets.size() == 1);
+  CHECK(hit->facets[0].values[0].label == "Privacy");
 }
