@@ -71,7 +71,7 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
   if (!words.empty()) {
     Xapian::Enquire enquire(db);
     enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
-    // Equal weights by id, not by docid: docids depend on how the index is sharded.
+    // Equal weights by id: the same over any shard layout, as the docid order searches use is.
     enquire.set_sort_by_relevance_then_value(schema::kSlotSortId, false);
     const std::size_t record_slots = completing.empty() ? limit : (limit + 1) / 2;
     const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(record_slots));
