@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "analysis/analyzer.h"
-#include "model/taxonomy.h"
+#include "index/hit_summary.h"
 #include "util/version.h"
 
 namespace riskatlas::server {
@@ -20,30 +20,20 @@ OrderedJson object_with_room(std::size_t keys) {
   return out;
 }
 
-// {value, label} in that order (stored records hold their keys sorted).
-OrderedJson value_label(const nlohmann::json& v) {
-  if (!v.is_object()) return OrderedJson(v);
-  OrderedJson out = object_with_room(v.size());
-  for (const char* key : {"value", "label"})
-    if (v.contains(key)) out[key] = OrderedJson(v[key]);
-  for (const auto& [key, item] : v.items())
-    if (!out.contains(key)) out[key] = OrderedJson(item);
-  return out;
-}
-
-// A record's {facet: {value,label} | [{value,label}]} in model::facets() order.
-OrderedJson record_facets(const nlohmann::json& facets) {
-  if (!facets.is_object()) return OrderedJson::object();
+// {facet: {value,label} | [{value,label}]} in the facets' order (model::facets()), a multi-valued
+// facet as a list even with one value: the same for hits (search::RecordFacet) and stored records
+// (index::SummaryFacet).
+template <typename Facets>
+OrderedJson facets_json(const Facets& facets) {
   OrderedJson out = object_with_room(facets.size());
-  for (const auto& spec : model::facets()) {
-    const auto it = facets.find(std::string(spec.name));
-    if (it == facets.end()) continue;
-    if (it->is_array()) {
+  for (const auto& facet : facets) {
+    auto one = [](const auto& v) { return OrderedJson{{"value", v.first}, {"label", v.second}}; };
+    if (facet.multi) {
       OrderedJson list = OrderedJson::array();
-      for (const auto& v : *it) list.push_back(value_label(v));
-      out[std::string(spec.name)] = std::move(list);
-    } else {
-      out[std::string(spec.name)] = value_label(*it);
+      for (const auto& v : facet.values) list.push_back(one(v));
+      out[std::string(facet.name)] = std::move(list);
+    } else if (!facet.values.empty()) {
+      out[std::string(facet.name)] = one(facet.values.front());
     }
   }
   return out;
@@ -56,18 +46,7 @@ OrderedJson hit_json(const search::Hit& hit, bool explain, bool relaxed) {
   h["title"] = hit.title;
   h["snippet"] = hit.snippet;
   h["score"] = hit.score;
-  OrderedJson facets = object_with_room(hit.facets.size());
-  for (const auto& facet : hit.facets) {
-    auto one = [](const search::RecordFacet::Value& v) { return OrderedJson{{"value", v.value}, {"label", v.label}}; };
-    if (facet.multi) {
-      OrderedJson list = OrderedJson::array();
-      for (const auto& v : facet.values) list.push_back(one(v));
-      facets[facet.name] = std::move(list);
-    } else if (!facet.values.empty()) {
-      facets[facet.name] = one(facet.values.front());
-    }
-  }
-  h["facets"] = std::move(facets);
+  h["facets"] = facets_json(hit.facets);
   if (relaxed) h["missing_words"] = hit.missing_words;
   if (explain) {
     OrderedJson terms = OrderedJson::array();
@@ -86,7 +65,7 @@ OrderedJson ordered_record(const nlohmann::json& record) {
     if (record.contains(key)) out[key] = OrderedJson(record[key]);
   for (const auto& [key, value] : record.items()) {
     if (out.contains(key)) continue;
-    out[key] = key == "facets" ? record_facets(value) : OrderedJson(value);
+    out[key] = key == "facets" ? facets_json(index::summary_facets(value)) : OrderedJson(value);
   }
   return out;
 }

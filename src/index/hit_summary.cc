@@ -83,7 +83,7 @@ bool read_head(Reader& in, HitSummary& out) {
 
 bool read_facets(Reader& in, std::vector<SummaryFacet>& out) {
   const auto facets = in.count();
-  if (!facets) return false;
+  if (!facets || *facets > model::facets().size()) return false;
   out.resize(*facets);
   for (auto& facet : out) {
     const auto name = in.text();
@@ -105,11 +105,9 @@ bool read_facets(Reader& in, std::vector<SummaryFacet>& out) {
 
 }  // namespace
 
-std::vector<SummaryFacet> summary_facets(const json& record) {
+std::vector<SummaryFacet> summary_facets(const json& facets) {
   std::vector<SummaryFacet> out;
-  const auto found = record.is_object() ? record.find("facets") : record.end();
-  if (found == record.end() || !found->is_object()) return out;
-  const json& facets = *found;
+  if (!facets.is_object()) return out;
   auto view = [](const json& v, const char* key) {
     const auto it = v.find(key);
     return it != v.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
@@ -149,7 +147,9 @@ std::string pack_hit_summary(const json& record) {
       for (const auto& step : *steps) add(step, "description");
   if (text.empty()) add(record, "title");
   const std::string id = record.value("id", ""), title = record.value("title", "");
-  return pack_hit_summary(HitSummary{id, type, title, summary_facets(record), std::move(text)});
+  const auto facets = record.find("facets");
+  return pack_hit_summary(
+      HitSummary{id, type, title, facets != record.end() ? summary_facets(*facets) : std::vector<SummaryFacet>(), std::move(text)});
 }
 
 std::string pack_hit_summary(const HitSummary& summary) {
@@ -173,14 +173,24 @@ std::string pack_hit_summary(const HitSummary& summary) {
 bool is_packed_hit_summary(std::string_view bytes) { return !bytes.empty() && bytes[0] == kPackedMark; }
 
 std::optional<std::string> repack_hit_summary(std::string_view bytes) {
-  if (bytes.empty() || bytes[0] != kJsonFacetsMark) return std::nullopt;
-  Reader in(bytes.substr(1));
   HitSummary out;
-  if (!read_head(in, out)) return std::nullopt;
-  const auto facets_json = in.text();
-  if (!facets_json || !read_texts(in, out)) return std::nullopt;
-  const json facets = {{"facets", json::parse(*facets_json, nullptr, false)}};
-  out.facets = summary_facets(facets);
+  if (!bytes.empty() && bytes[0] == kJsonFacetsMark) {
+    Reader in(bytes.substr(1));
+    if (!read_head(in, out)) return std::nullopt;
+    const auto facets_json = in.text();
+    if (!facets_json || !read_texts(in, out)) return std::nullopt;
+    const json facets = json::parse(*facets_json, nullptr, false);
+    out.facets = summary_facets(facets);
+    return pack_hit_summary(out);
+  }
+  // JSON: {"id", "type", "title", "facets", "text": [...]}.
+  const json summary = json::parse(bytes, nullptr, false);
+  if (!summary.is_object() || !summary.contains("text") || !summary["text"].is_array()) return std::nullopt;
+  const std::string id = summary.value("id", ""), type = summary.value("type", ""), title = summary.value("title", "");
+  out = HitSummary{id, type, title, {}, {}};
+  if (const auto facets = summary.find("facets"); facets != summary.end()) out.facets = summary_facets(*facets);
+  for (const auto& text : summary["text"])
+    if (text.is_string()) out.text.push_back(text.get_ref<const std::string&>());
   return pack_hit_summary(out);
 }
 

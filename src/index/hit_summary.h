@@ -33,20 +33,20 @@ struct HitSummary {
 // when it has no other text).
 std::string pack_hit_summary(const nlohmann::json& record);
 
-// Packs a summary as given.
+// Packs a summary from its parts (tests, and summaries of older indexes packed again).
 std::string pack_hit_summary(const HitSummary& summary);
 
-// The facets of a stored record or JSON summary (its "facets": {name: {value,label}} or
-// {name: [{value,label}]}) as views of `record`, in model::facets() order; facets the model does not
-// know are left out.
-std::vector<SummaryFacet> summary_facets(const nlohmann::json& record);
+// A stored record's facets object ({name: {value,label}} or {name: [{value,label}]}) as views of
+// `facets`, in model::facets() order; facets the model does not know are left out.
+std::vector<SummaryFacet> summary_facets(const nlohmann::json& facets);
 
-// Whether `bytes` are in the packed form (which unpack_hit_summary may still refuse as damaged): not
-// JSON, nor the form of older indexes, whose facets were JSON (repack_hit_summary reads those).
+// Whether `bytes` are in the packed form (which unpack_hit_summary may still refuse as damaged), not
+// a summary stored by an older index.
 bool is_packed_hit_summary(std::string_view bytes);
 
-// A summary stored by an index built when the packed form held its facets as JSON, packed as
-// pack_hit_summary packs it now; nullopt when `bytes` are not one (or damaged).
+// A summary stored by an older index, packed as pack_hit_summary packs it now: JSON (before summaries
+// were packed), or packed with its facets as JSON (schema 2). nullopt when `bytes` are neither, or
+// damaged.
 std::optional<std::string> repack_hit_summary(std::string_view bytes);
 
 // The summary `packed` holds, as views of its bytes; nullopt when it is not one (a summary stored by

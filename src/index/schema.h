@@ -75,7 +75,8 @@ inline constexpr char kMultiValueSeparator = '\x1f';
 
 // ---- Other value slots ----
 
-// Natural sort key of the record id (index::natural_sort_key), for sort=id and relevance ties.
+// Natural sort key of the record id (index::natural_sort_key), for sort=id, browsing, and the ties of
+// suggestions and related records (searches break ties by docid: search/searcher.cc).
 inline constexpr unsigned kSlotSortId = 20;
 // Folded title, at most kSortTitleBytes, for sort=title.
 inline constexpr unsigned kSlotSortTitle = 21;
@@ -103,6 +104,10 @@ inline constexpr const char* kMetaSchema = "riskatlas.schema";      // kSchemaVe
 // JSON in each database of a sharded generation (index/shards.h): {"generation": its directory name,
 // "shards": N, "shard": K, "docids": kGlobalDocids} ("shard" absent in the vocabulary).
 inline constexpr const char* kMetaShard = "riskatlas.shard";
-inline constexpr const char* kSchemaVersion = "2";
+// "3": hit summaries pack their facets (index/hit_summary.h). An index of "2" is still read (its
+// summaries are packed again when read); a binary of "2" refuses a "3" index instead of reading
+// summaries it does not know as no hits.
+inline constexpr const char* kSchemaVersion = "3";
+inline constexpr const char* kOldestReadableSchema = "2";
 
 }  // namespace riskatlas::schema

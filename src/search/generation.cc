@@ -28,8 +28,10 @@ bool spies_can_run(const ShardSet& shards, const Xapian::Database& db) {
 
 // Corruption unless `db` is an index of the schema this binary reads.
 Status check_schema(const Xapian::Database& db, const std::filesystem::path& dir) {
-  if (db.get_metadata(schema::kMetaSchema) != schema::kSchemaVersion)
-    return Status::Corruption(dir.string() + ": not a riskatlas index of schema " + schema::kSchemaVersion);
+  const std::string version = db.get_metadata(schema::kMetaSchema);
+  if (version != schema::kSchemaVersion && version != schema::kOldestReadableSchema)
+    return Status::Corruption(dir.string() + ": not a riskatlas index of schema " + schema::kOldestReadableSchema +
+                              " or " + schema::kSchemaVersion);
   return Status();
 }
 

@@ -42,19 +42,7 @@ std::string read_hit_summary(const Xapian::Document& doc) {
   std::string stored = doc.get_value(schema::kSlotHit);
   // The caller unpacks it (and refuses damaged bytes): unpacking here too cost every hit twice.
   if (index::is_packed_hit_summary(stored)) return stored;
-  // Packed with its facets as JSON by an older index.
-  if (auto repacked = index::repack_hit_summary(stored)) return std::move(*repacked);
-  if (!stored.empty()) {
-    // Stored as JSON by an index built before summaries were packed.
-    const json summary = json::parse(stored, nullptr, false);
-    if (!summary.is_object() || !summary.contains("text") || !summary["text"].is_array()) return {};
-    const std::string id = summary.value("id", ""), type = summary.value("type", ""),
-                      title = summary.value("title", "");
-    index::HitSummary fields{id, type, title, index::summary_facets(summary), {}};
-    for (const auto& text : summary["text"])
-      if (text.is_string()) fields.text.push_back(text.get_ref<const std::string&>());
-    return index::pack_hit_summary(fields);
-  }
+  if (!stored.empty()) return index::repack_hit_summary(stored).value_or(std::string());
   // Built before the slot existed: summarise the whole record, if it parses.
   const json full = json::parse(doc.get_data(), nullptr, false);
   return full.is_object() ? index::pack_hit_summary(full) : std::string();
@@ -75,8 +63,7 @@ std::optional<Hit> make_hit(const Xapian::MSetIterator& match, bool relaxed, con
   hit.facets.reserve(summary->facets.size());
   for (const auto& facet : summary->facets) {
     RecordFacet& out = hit.facets.emplace_back(RecordFacet{std::string(facet.name), facet.multi, {}});
-    out.values.reserve(facet.values.size());
-    for (const auto& [value, label] : facet.values) out.values.push_back({std::string(value), std::string(label)});
+    out.values.assign(facet.values.begin(), facet.values.end());
   }
   hit.snippet = make_snippet(summary->text, highlight, analyzer);
   return hit;

@@ -16,9 +16,10 @@
 namespace riskatlas::search {
 
 // A document's packed hit summary (index/hit_summary.h) from its value slot, a few hundred bytes where
-// the stored record may list thousands of linked records; from an older index, packed from the JSON
-// summary it stored there or from the stored record. Empty when none of them reads; damaged packed
-// bytes are returned as they are, for index::unpack_hit_summary to refuse.
+// the stored record may list thousands of linked records; from an older index, packed again from the
+// summary it stored there (index::repack_hit_summary) or from the stored record. Empty when none of
+// them reads; damaged bytes of the present form are returned as they are, for
+// index::unpack_hit_summary to refuse.
 std::string read_hit_summary(const Xapian::Document& doc);
 
 // The hit of a matched document; nullopt when its stored record cannot be read. In a relaxed match

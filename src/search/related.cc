@@ -97,7 +97,7 @@ double rounded(double w) { return std::round(w * 1000.0) / 1000.0; }
 // further past the limit than this is still cut in Xapian's order.
 constexpr std::size_t kTieMargin = 8;
 
-// Equal scores by id, not by docid or the last bits of a weight: both depend on how the index is
+// Equal shown scores by id, not by the last bits of a weight, which depend on how the index is
 // sharded (a sum of many term weights is added up in another order on each shard).
 void by_score_then_id(std::vector<RelatedRecord>& records) {
   std::stable_sort(records.begin(), records.end(), [](const RelatedRecord& a, const RelatedRecord& b) {

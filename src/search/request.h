@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -65,15 +66,11 @@ struct TermExplanation {
   double weight = 0;
 };
 
-// One facet of a hit's record: its values with their labels.
+// One facet of a hit's record: its values with their labels (index::SummaryFacet, owned).
 struct RecordFacet {
-  struct Value {
-    std::string value;
-    std::string label;
-  };
   std::string name;
   bool multi = false;  // a multi-valued facet, shown as a list even with one value
-  std::vector<Value> values;
+  std::vector<std::pair<std::string, std::string>> values;  // value, label
 };
 
 struct Hit {

@@ -21,8 +21,10 @@ using nlohmann::json;
 
 namespace {
 
-// A sort key that orders records as their docids do (big-endian, so bytes compare as numbers).
-// Stateless, so one instance serves every thread.
+// A sort key that orders records as their docids do (big-endian, so bytes compare as numbers). Over
+// local shards Xapian gives a key maker each document's docid within its shard, which is its
+// one-database docid (index/shards.h). Stateless, so one instance serves every thread.
+static_assert(sizeof(Xapian::docid) == 4);
 class DocidKey : public Xapian::KeyMaker {
  public:
   std::string operator()(const Xapian::Document& doc) const override {
@@ -142,17 +144,17 @@ struct Searcher::Impl {
   }
 
   // By relevance, records of equal weight come in docid order: their place in the build, the same in
-  // one database and over shards, which keep those docids (index/shards.h). Ties were broken by the
-  // id's sort value, which cost a value read for every matched record (a third of a main match).
+  // one database and over shards, which keep those docids (index/shards.h). Not by the id's sort
+  // value: reading it for every matched record cost a third of a main match.
   void set_order(Xapian::Enquire& enquire, SortOrder sort, bool has_text) const {
     if (sort == SortOrder::kTitle) {
       enquire.set_sort_by_value_then_relevance(schema::kSlotSortTitle, false);
     } else if (sort == SortOrder::kId || !has_text) {
       enquire.set_sort_by_value(schema::kSlotSortId, false);
-    } else if (!gen->shards().has_remote()) {
+    } else if (gen->spies_run()) {
       // Xapian's own docid order is the same, but a broad match then pays a heap update per record;
-      // with a key, a record that cannot enter the page is set aside at once. xapian-tcpsrv cannot
-      // run a key maker of ours.
+      // with a key, a record that cannot enter the page is set aside at once. Only where our code
+      // runs (not in xapian-tcpsrv) and is given docids that tell records apart (Generation).
       static DocidKey docid_key;
       enquire.set_sort_by_relevance_then_key(&docid_key, false);
     }

@@ -69,9 +69,10 @@ TEST_CASE("long fields pack with multi-byte lengths", "[index][hits]") {
 TEST_CASE("JSON and damaged bytes are not a packed summary", "[index][hits]") {
   CHECK_FALSE(index::unpack_hit_summary(""));
   CHECK_FALSE(index::unpack_hit_summary(R"({"id":"x","text":[]})"));
-  const std::string packed = index::pack_hit_summary(index::HitSummary{"id", "risk", "Title", {}, {"one", "two"}});
+  const std::string packed = index::pack_hit_summary(index::HitSummary{
+      "id", "risk", "Title", {{"type", false, {{"risk", "Risk"}}}, {"lifecycle", true, {{"a", "A"}, {"b", "B"}}}}, {"one", "two"}});
   REQUIRE(index::unpack_hit_summary(packed));
-  // Every cut short, and trailing bytes, are refused rather than read past.
+  // Every cut short (in the facets too), and trailing bytes, are refused rather than read past.
   for (std::size_t n = 0; n < packed.size(); ++n) CHECK_FALSE(index::unpack_hit_summary(packed.substr(0, n)));
   CHECK_FALSE(index::unpack_hit_summary(packed + "x"));
   // A length that runs past the end, and a count far beyond what the bytes could hold.
@@ -80,6 +81,13 @@ TEST_CASE("JSON and damaged bytes are not a packed summary", "[index][hits]") {
   CHECK_FALSE(index::unpack_hit_summary(overlong));
   CHECK_FALSE(index::unpack_hit_summary(std::string("\x02\x00\x00\x00\x00\xff\xff\xff\xff\x0f", 10)));
   CHECK_FALSE(index::unpack_hit_summary(std::string("\x02\x00\x00\x00\xff\xff\xff\xff\x0f\x00", 10)));
+  // More facets than the model has; a list-or-single flag that is neither.
+  CHECK_FALSE(index::unpack_hit_summary(std::string("\x02\x00\x00\x00\x7f", 5) + std::string(127 * 3 + 1, '\x00')));
+  std::string flag = index::pack_hit_summary(index::HitSummary{"i", "r", "t", {{"type", false, {{"risk", "Risk"}}}}, {}});
+  const std::size_t at = flag.find("type") + 4;  // the flag follows the facet's name
+  REQUIRE(flag[at] == '\x00');
+  flag[at] = '\x02';
+  CHECK_FALSE(index::unpack_hit_summary(flag));
 }
 
 TEST_CASE("only bytes behind the packed marker are taken for a packed summary", "[index][hits]") {
@@ -108,6 +116,7 @@ TEST_CASE("a summary's facets come in model order, single values apart from list
   CHECK(summary->facets[0].name == "type");
   CHECK(summary->facets[1].name == "domain");
   CHECK_FALSE(summary->facets[1].multi);
+  REQUIRE(summary->facets[1].values.size() == 1);
   CHECK(summary->facets[1].values[0].second == "2. Privacy & Security");
   CHECK(summary->facets[2].name == "lifecycle");
   CHECK(summary->facets[2].multi);
@@ -115,22 +124,36 @@ TEST_CASE("a summary's facets come in model order, single values apart from list
   CHECK(summary->facets[2].values[1].first == "train");
 }
 
-TEST_CASE("a summary packed by an older index, facets as JSON, is packed again as now", "[index][hits]") {
-  const auto repacked = index::repack_hit_summary(older_summary());
-  REQUIRE(repacked);
-  const auto summary = index::unpack_hit_summary(*repacked);
-  REQUIRE(summary);
-  CHECK(summary->id == "7.1");
-  CHECK(summary->title == "T");
-  REQUIRE(summary->facets.size() == 1);
-  CHECK(summary->facets[0].values[0] == std::pair<std::string_view, std::string_view>("risk", "Risk"));
-  REQUIRE(summary->text.size() == 1);
-  CHECK(summary->text[0] == "Text");
-  // Facets that are not JSON are left out; cut bytes and the present form are not the older one.
+TEST_CASE("a summary stored by an older index is packed again as now", "[index][hits]") {
+  const std::string facets = R"({"lifecycle":[{"label":"Deployment","value":"deploy"}],"type":{"label":"Risk","value":"risk"}})";
+  const std::string json_summary = R"({"id":"7.1","type":"risk","title":"T","facets":)" + facets + R"(,"text":["Text"]})";
+  for (const std::string& older : {older_summary(facets), json_summary}) {
+    INFO(older);
+    const auto repacked = index::repack_hit_summary(older);
+    REQUIRE(repacked);
+    const auto summary = index::unpack_hit_summary(*repacked);
+    REQUIRE(summary);
+    CHECK(summary->id == "7.1");
+    CHECK(summary->title == "T");
+    REQUIRE(summary->facets.size() == 2);
+    CHECK(summary->facets[0].name == "type");
+    CHECK_FALSE(summary->facets[0].multi);
+    CHECK(summary->facets[1].name == "lifecycle");
+    CHECK(summary->facets[1].multi);
+    REQUIRE(summary->facets[1].values.size() == 1);
+    CHECK(summary->facets[1].values[0] == std::pair<std::string_view, std::string_view>("deploy", "Deployment"));
+    REQUIRE(summary->text.size() == 1);
+    CHECK(summary->text[0] == "Text");
+  }
+  // Facets that are not JSON are left out; bytes cut anywhere, and the present form, are not an
+  // older summary.
   const auto bad_facets = index::repack_hit_summary(older_summary("{not json"));
   REQUIRE(bad_facets);
-  CHECK(index::unpack_hit_summary(*bad_facets)->facets.empty());
-  CHECK_FALSE(index::repack_hit_summary(older_summary().substr(0, 9)));
-  CHECK_FALSE(index::repack_hit_summary(*repacked));
-  CHECK_FALSE(index::repack_hit_summary(""));
+  const auto unpacked = index::unpack_hit_summary(*bad_facets);
+  REQUIRE(unpacked);
+  CHECK(unpacked->facets.empty());
+  const std::string older = older_summary(facets);
+  for (std::size_t n = 0; n < older.size(); ++n) CHECK_FALSE(index::repack_hit_summary(older.substr(0, n)));
+  CHECK_FALSE(index::repack_hit_summary(*index::repack_hit_summary(older)));
+  CHECK_FALSE(index::repack_hit_summary(R"({"id":"x"})"));  // JSON without its texts
 }

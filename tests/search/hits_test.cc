@@ -62,8 +62,7 @@ TEST_CASE("a hit is made from the packed summary the indexer stores", "[search][
   CHECK(hit->facets[0].name == "type");
   CHECK_FALSE(hit->facets[0].multi);
   REQUIRE(hit->facets[0].values.size() == 1);
-  CHECK(hit->facets[0].values[0].value == "technique");
-  CHECK(hit->facets[0].values[0].label == "Technique");
+  CHECK(hit->facets[0].values[0] == std::pair<std::string, std::string>("technique", "Technique"));
   CHECK(hit->snippet == "Packed &lt;text&gt;.");
 }
 
@@ -83,5 +82,6 @@ TEST_CASE("a hit is made from a summary packed by an older index, facets as JSON
   CHECK(hit->id == "7.1");
   CHECK(hit->snippet == "Old text.");
   REQUIRE(hit->facets.size() == 1);
-  CHECK(hit->facets[0].values[0].label == "Privacy");
+  REQUIRE(hit->facets[0].values.size() == 1);
+  CHECK(hit->facets[0].values[0].second == "Privacy");
 }

@@ -8,6 +8,7 @@
 
 #include "index/generations.h"
 #include "index/index_writer.h"
+#include "index/schema.h"
 #include "search/fixture.h"
 #include "search/index_service.h"
 #include "search/searcher.h"
@@ -181,4 +182,23 @@ TEST_CASE_METHOD(LiveRoot, "searches on several threads move to each new build w
   CHECK(failures == 0);
   CHECK(answers > 0);
   CHECK(watched.current()->info().name == "gen-4");
+}
+
+TEST_CASE("an index of the previous schema is served and one of an unknown schema refused", "[search][reload]") {
+  ScratchDir dir("schema");
+  const index::IndexRoot root(dir.path());
+  const fs::path gen = build(root, "gen-1");
+  auto stamp = [&](const char* version) {
+    Xapian::WritableDatabase db(gen.string(), Xapian::DB_OPEN);
+    db.set_metadata(schema::kMetaSchema, version);
+    db.commit();
+  };
+  stamp(schema::kOldestReadableSchema);
+  CHECK(search::Generation::open(gen).ok());
+  stamp("1");
+  const auto refused = search::Generation::open(gen);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.status().message().find("not a riskatlas index of schema") != std::string::npos);
+  stamp(schema::kSchemaVersion);
+  CHECK(search::Generation::open(gen).ok());
 }

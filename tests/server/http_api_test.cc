@@ -52,6 +52,20 @@ TEST_CASE_METHOD(ServerTest, "search answers ranked hits with facets and the gen
   CHECK(keys_of(body["facets"]["type"][0]) == std::vector<std::string>{"value", "label", "count", "selected"});
 }
 
+TEST_CASE_METHOD(ServerTest, "a hit shows the facets of its record page, lists and all, in the same order", "[http][slow]") {
+  // Techniques and mitigations hold multi-valued lifecycle and category facets.
+  const Json body = body_of(cli->Get("/api/search?q=model&type=technique&type=mitigation&per_page=20"));
+  REQUIRE(body["hits"].size() > 5);
+  std::size_t lists = 0;
+  for (const auto& hit : body["hits"]) {
+    INFO(hit["id"]);
+    const Json record = body_of(cli->Get("/api/records/" + hit["id"].get<std::string>()));
+    CHECK(hit["facets"].dump() == record["facets"].dump());
+    for (const auto& [name, value] : hit["facets"].items()) lists += value.is_array() ? 1 : 0;
+  }
+  CHECK(lists > 0);
+}
+
 TEST_CASE_METHOD(ServerTest, "search filters by facets with OR within a facet", "[http][slow]") {
   const Json risks = body_of(cli->Get("/api/search?type=risk&per_page=1"));
   const Json techniques = body_of(cli->Get("/api/search?type=technique&per_page=1"));
