@@ -146,7 +146,8 @@ struct Searcher::Impl {
   // By relevance, records of equal weight come in docid order: their place in the build, the same in
   // one database and over shards, which keep those docids (index/shards.h). Not by the id's sort
   // value: reading it for every matched record cost a third of a main match.
-  void set_order(Xapian::Enquire& enquire, SortOrder sort, bool has_text) const {
+  // Returns whether the order is Xapian's own (relevance, then docid), sorted by no value or key.
+  bool set_order(Xapian::Enquire& enquire, SortOrder sort, bool has_text) const {
     if (sort == SortOrder::kTitle) {
       enquire.set_sort_by_value_then_relevance(schema::kSlotSortTitle, false);
     } else if (sort == SortOrder::kId || !has_text) {
@@ -157,7 +158,10 @@ struct Searcher::Impl {
       // runs (not in xapian-tcpsrv) and is given docids that tell records apart (Generation).
       static DocidKey docid_key;
       enquire.set_sort_by_relevance_then_key(&docid_key, false);
+    } else {
+      return true;
     }
+    return false;
   }
 
   // One page of hits and the facet counts for a prepared match.
@@ -170,11 +174,11 @@ struct Searcher::Impl {
     r.interpreted_literally = m.parsed.literal;
 
     Xapian::Enquire enquire = enquire_for(m.ranked());
-    set_order(enquire, request.sort, m.parsed.has_text());
+    const bool xapian_order = set_order(enquire, request.sort, m.parsed.has_text());
     // Facets without a filter are counted on the main match itself; the record types of the fully
-    // filtered match set decide which facets apply. Over remote shards on a match of their own: there
-    // Xapian 1.4.22's match spies see some documents twice when the match is sorted by a value.
-    const bool count_apart = gen->shards().has_remote();
+    // filtered match set decide which facets apply. Over remote shards a match sorted by a value
+    // counts on a match of its own: Xapian 1.4.22's match spies see some of its documents twice.
+    const bool count_apart = gen->shards().has_remote() && !xapian_order;
     Xapian::Enquire counting(db());
     if (count_apart) {
       counting.set_query(filtered_query(m.text(), m.filters));
