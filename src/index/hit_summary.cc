@@ -103,28 +103,32 @@ bool read_facets(Reader& in, std::vector<SummaryFacet>& out) {
   return true;
 }
 
+// The string `object` holds under `key` (an object of any kind), as a view of it; empty when there is
+// none or it is not a string: older and damaged summaries are read, never thrown on.
+std::string_view string_at(const json& object, const char* key) {
+  if (!object.is_object()) return {};
+  const auto it = object.find(key);
+  return it != object.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
+}
+
 }  // namespace
 
 std::vector<SummaryFacet> summary_facets(const json& facets) {
   std::vector<SummaryFacet> out;
   if (!facets.is_object()) return out;
-  auto view = [](const json& v, const char* key) {
-    const auto it = v.find(key);
-    return it != v.end() && it->is_string() ? std::string_view(it->get_ref<const std::string&>()) : std::string_view();
-  };
   for (const auto& spec : model::facets()) {
     const auto it = facets.find(std::string(spec.name));
     if (it == facets.end()) continue;
     SummaryFacet facet{spec.name, it->is_array(), {}};
     auto add = [&](const json& v) {
-      if (v.is_object()) facet.values.emplace_back(view(v, "value"), view(v, "label"));
+      if (v.is_object()) facet.values.emplace_back(string_at(v, "value"), string_at(v, "label"));
     };
     if (facet.multi) {
       for (const json& v : *it) add(v);
     } else {
       add(*it);
     }
-    out.push_back(std::move(facet));
+    if (!facet.values.empty()) out.push_back(std::move(facet));
   }
   return out;
 }
@@ -135,10 +139,10 @@ std::string pack_hit_summary(const json& record) {
     const auto it = object.find(key);
     if (it != object.end() && it->is_string()) text.push_back(it->get_ref<const std::string&>());
   };
+  const std::string_view type = string_at(record, "type");
   add(record, "description");
   if (const auto ev = record.find("evidence"); ev != record.end() && ev->is_array())
     for (const auto& e : *ev) add(e, "text");
-  const std::string type = record.value("type", "");
   if (type == "mitigation")
     if (const auto ts = record.find("techniques"); ts != record.end() && ts->is_array())
       for (const auto& t : *ts) add(t, "use");
@@ -146,10 +150,10 @@ std::string pack_hit_summary(const json& record) {
     if (const auto steps = record.find("procedure"); steps != record.end() && steps->is_array())
       for (const auto& step : *steps) add(step, "description");
   if (text.empty()) add(record, "title");
-  const std::string id = record.value("id", ""), title = record.value("title", "");
   const auto facets = record.find("facets");
-  return pack_hit_summary(
-      HitSummary{id, type, title, facets != record.end() ? summary_facets(*facets) : std::vector<SummaryFacet>(), std::move(text)});
+  return pack_hit_summary(HitSummary{string_at(record, "id"), type, string_at(record, "title"),
+                                     facets != record.end() ? summary_facets(*facets) : std::vector<SummaryFacet>(),
+                                     std::move(text)});
 }
 
 std::string pack_hit_summary(const HitSummary& summary) {
@@ -186,8 +190,7 @@ std::optional<std::string> repack_hit_summary(std::string_view bytes) {
   // JSON: {"id", "type", "title", "facets", "text": [...]}.
   const json summary = json::parse(bytes, nullptr, false);
   if (!summary.is_object() || !summary.contains("text") || !summary["text"].is_array()) return std::nullopt;
-  const std::string id = summary.value("id", ""), type = summary.value("type", ""), title = summary.value("title", "");
-  out = HitSummary{id, type, title, {}, {}};
+  out = HitSummary{string_at(summary, "id"), string_at(summary, "type"), string_at(summary, "title"), {}, {}};
   if (const auto facets = summary.find("facets"); facets != summary.end()) out.facets = summary_facets(*facets);
   for (const auto& text : summary["text"])
     if (text.is_string()) out.text.push_back(text.get_ref<const std::string&>());

@@ -37,7 +37,8 @@ std::string pack_hit_summary(const nlohmann::json& record);
 std::string pack_hit_summary(const HitSummary& summary);
 
 // A stored record's facets object ({name: {value,label}} or {name: [{value,label}]}) as views of
-// `facets`, in model::facets() order; facets the model does not know are left out.
+// `facets`, in model::facets() order; facets the model does not know, and facets without a
+// {value,label}, are left out.
 std::vector<SummaryFacet> summary_facets(const nlohmann::json& facets);
 
 // Whether `bytes` are in the packed form (which unpack_hit_summary may still refuse as damaged), not

@@ -6,13 +6,13 @@
 #
 #   tests/fuzz/run.sh [seconds-per-target] [target ...]     default: 20 s, every target
 #
-# Targets: risk_csv atlas_yaml jsonl links synonyms analyzer query_search request_params.
+# Targets: risk_csv atlas_yaml jsonl links synonyms analyzer query_search request_params hit_summary.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds=${1:-20}
 shift || true
 build=build-fuzz
-all=(risk_csv atlas_yaml jsonl links synonyms analyzer query_search request_params)
+all=(risk_csv atlas_yaml jsonl links synonyms analyzer query_search request_params hit_summary)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all[@]}")
 

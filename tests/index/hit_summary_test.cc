@@ -157,3 +157,21 @@ TEST_CASE("a summary stored by an older index is packed again as now", "[index][
   CHECK_FALSE(index::repack_hit_summary(*index::repack_hit_summary(older)));
   CHECK_FALSE(index::repack_hit_summary(R"({"id":"x"})"));  // JSON without its texts
 }
+
+TEST_CASE("a summary whose fields are not strings is read with those fields empty, never thrown on", "[index][hits]") {
+  // Found by the hit_summary fuzzer: an id that is an object threw nlohmann's type_error.
+  const auto repacked = index::repack_hit_summary(
+      R"({"id":{"x":1},"type":7,"title":null,"facets":{"lifecycle":[{"value":"a","label":"A"},3],"domain":"2"},"text":["T",1]})");
+  REQUIRE(repacked);
+  const auto summary = index::unpack_hit_summary(*repacked);
+  REQUIRE(summary);
+  CHECK(summary->id.empty());
+  CHECK(summary->type.empty());
+  CHECK(summary->title.empty());
+  REQUIRE(summary->facets.size() == 1);  // "domain" holds no {value,label}
+  CHECK(summary->facets[0].values.size() == 1);
+  CHECK(summary->text == std::vector<std::string_view>{"T"});
+  const std::string packed = index::pack_hit_summary(json{{"id", 1}, {"type", {"risk"}}, {"description", "D"}});
+  REQUIRE(index::unpack_hit_summary(packed));
+  CHECK(index::unpack_hit_summary(packed)->id.empty());
+}
