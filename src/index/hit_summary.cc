@@ -133,6 +133,16 @@ std::vector<SummaryFacet> summary_facets(const json& facets) {
   return out;
 }
 
+namespace {
+
+// The facets of a stored record or JSON summary, under its "facets" key.
+std::vector<SummaryFacet> facets_of(const json& record) {
+  const auto facets = record.find("facets");
+  return facets != record.end() ? summary_facets(*facets) : std::vector<SummaryFacet>();
+}
+
+}  // namespace
+
 std::string pack_hit_summary(const json& record) {
   std::vector<std::string_view> text;
   auto add = [&](const json& object, const char* key) {
@@ -150,10 +160,8 @@ std::string pack_hit_summary(const json& record) {
     if (const auto steps = record.find("procedure"); steps != record.end() && steps->is_array())
       for (const auto& step : *steps) add(step, "description");
   if (text.empty()) add(record, "title");
-  const auto facets = record.find("facets");
-  return pack_hit_summary(HitSummary{string_at(record, "id"), type, string_at(record, "title"),
-                                     facets != record.end() ? summary_facets(*facets) : std::vector<SummaryFacet>(),
-                                     std::move(text)});
+  return pack_hit_summary(
+      HitSummary{string_at(record, "id"), type, string_at(record, "title"), facets_of(record), std::move(text)});
 }
 
 std::string pack_hit_summary(const HitSummary& summary) {
@@ -190,8 +198,8 @@ std::optional<std::string> repack_hit_summary(std::string_view bytes) {
   // JSON: {"id", "type", "title", "facets", "text": [...]}.
   const json summary = json::parse(bytes, nullptr, false);
   if (!summary.is_object() || !summary.contains("text") || !summary["text"].is_array()) return std::nullopt;
-  out = HitSummary{string_at(summary, "id"), string_at(summary, "type"), string_at(summary, "title"), {}, {}};
-  if (const auto facets = summary.find("facets"); facets != summary.end()) out.facets = summary_facets(*facets);
+  out = HitSummary{string_at(summary, "id"), string_at(summary, "type"), string_at(summary, "title"),
+                   facets_of(summary), {}};
   for (const auto& text : summary["text"])
     if (text.is_string()) out.text.push_back(text.get_ref<const std::string&>());
   return pack_hit_summary(out);

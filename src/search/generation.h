@@ -47,8 +47,9 @@ class Generation {
 
   const GenerationInfo& info() const { return info_; }
   // Whether a match spy, posting source or sort key of ours can run on this generation and tell its
-  // documents apart by the docid it is given: one database, or local shards that number their documents by one
-  // sequence (index/shards.h). Not over remote shards: xapian-tcpsrv runs only Xapian's own spies.
+  // documents apart by the docid it is given: one database, or local shards that number their
+  // documents by one sequence (index/shards.h). Not over remote shards: xapian-tcpsrv runs only
+  // Xapian's own spies.
   bool spies_run() const { return spies_run_; }
   // Every document's facet values, for fast exact counting; null unless spies_run(), and counts
   // come from value slots.
