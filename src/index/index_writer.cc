@@ -1,6 +1,7 @@
 #include "index/index_writer.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <thread>
+#include <string_view>
 #include <unordered_set>
 
 #include <xapian.h>
@@ -114,14 +116,17 @@ class Handover {
 class DocumentBuilder {
  public:
   DocumentBuilder(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
-                  analysis::Analyzer& analyzer, Diagnostics& warnings)
-      : thread_([&, this] {
+                  analysis::Analyzer& analyzer, Diagnostics& warnings, const RecordSelection& selection)
+      : thread_([&, selection, this] {
           struct Stopped {};
           std::exception_ptr error;
           try {
-            build_documents(atlas, graph, labels, analyzer, warnings, [this](BuiltDocument&& built) {
-              if (!handover_.push(std::move(built))) throw Stopped{};
-            });
+            build_documents(
+                atlas, graph, labels, analyzer, warnings,
+                [this](BuiltDocument&& built) {
+                  if (!handover_.push(std::move(built))) throw Stopped{};
+                },
+                selection);
           } catch (const Stopped&) {
           } catch (...) {
             error = std::current_exception();
@@ -144,6 +149,8 @@ class DocumentBuilder {
   Handover handover_;  // before thread_, which uses it
   std::thread thread_;
 };
+
+std::size_t cores() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 void remove_partial(const std::filesystem::path& dir) {
   std::error_code ec;
@@ -202,8 +209,7 @@ class ShardedSink : public DocumentSink {
   ShardedSink(const std::filesystem::path& dir, std::size_t shards, const std::string& generation,
               Xapian::doccount per_commit)
       : shards_(shards), counts_(shards, 0), commits_(shards, CommitCounter(per_commit)) {
-    const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
-    for (std::size_t w = std::min(shards, cores); w > 0; --w) workers_.push_back(std::make_unique<Worker>());
+    for (std::size_t w = std::min(shards, cores()); w > 0; --w) workers_.push_back(std::make_unique<Worker>());
     for (std::size_t k = 0; k < shards; ++k) {
       auto db = std::make_unique<Xapian::WritableDatabase>((dir / shard_name(k)).string(),
                                                             Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
@@ -300,6 +306,166 @@ class ShardedSink : public DocumentSink {
   std::vector<std::unique_ptr<Worker>> workers_;  // all made before any thread starts
 };
 
+// Where build_documents' records come from.
+struct BuildInputs {
+  const model::Atlas& atlas;
+  const model::LinkGraph& graph;
+  const FacetLabels& labels;
+};
+
+// What the written documents add up to (one per thread of a parted build, then merged).
+struct Tally {
+  std::size_t documents = 0;
+  std::map<std::string, std::size_t> by_type;
+  std::unordered_set<std::string> spelling;
+
+  void add(BuiltDocument& built) {
+    for (auto& word : built.spelling_words) spelling.insert(std::move(word));
+    ++documents;
+    ++by_type[model::type_value(built.type)];
+  }
+  void merge(Tally&& other) {
+    documents += other.documents;
+    for (const auto& [type, count] : other.by_type) by_type[type] += count;
+    spelling.merge(other.spelling);
+  }
+};
+
+// Calls WriteOptions::progress every `progress_every` documents, whichever thread wrote them.
+class Progress {
+ public:
+  Progress(const WriteOptions& options, std::size_t total) : options_(options), total_(total) {}
+  void written() {
+    const std::size_t done = ++written_;
+    if (!options_.progress || done % options_.progress_every != 0) return;
+    std::lock_guard lock(mutex_);
+    options_.progress(done, total_);
+  }
+
+ private:
+  const WriteOptions& options_;
+  const std::size_t total_;
+  std::atomic<std::size_t> written_{0};
+  std::mutex mutex_;
+};
+
+// Ordinals of the records whose id an earlier indexable record already has: each is skipped with a
+// warning. Decided before building, so that every thread of a parted build knows its duplicates.
+std::vector<bool> repeated_ids(const model::Atlas& atlas, Diagnostics& warnings) {
+  std::vector<bool> repeated(record_count(atlas), false);
+  std::unordered_set<std::string_view> seen;
+  for (std::size_t ordinal = 0; ordinal < repeated.size(); ++ordinal) {
+    const std::string& id = record_id(atlas, ordinal);
+    if (!indexable_id(id) || seen.insert(id).second) continue;
+    repeated[ordinal] = true;
+    warnings.push_back({"record " + id, "skipped: a record with this id was already indexed"});
+  }
+  return repeated;
+}
+
+// Builds the selected records on a thread of their own and writes them to `sink`, in order, on this
+// one. Stops early once `abandon` is set (another thread of a parted build failed).
+void write_documents(const BuildInputs& in, const RecordSelection& selection, DocumentSink& sink, Tally& tally,
+                     Progress& progress, Diagnostics& warnings, const std::atomic<bool>& abandon) {
+  analysis::Analyzer analyzer;
+  DocumentBuilder builder(in.atlas, in.graph, in.labels, analyzer, warnings, selection);
+  while (auto built = builder.next()) {
+    if (abandon) return;
+    sink.add(built->id, std::move(built->document));
+    tally.add(*built);
+    progress.written();
+  }
+}
+
+constexpr const char* kPartsName = "parts";  // inside a parted build's directory until merged
+
+// Writes documents into consecutive new databases `dir`/NAME-0, NAME-1, ... of at most `per_part`
+// documents each.
+class PartSink : public DocumentSink {
+ public:
+  PartSink(std::filesystem::path dir, std::string name, std::size_t per_part, Xapian::doccount per_commit)
+      : dir_(std::move(dir)), name_(std::move(name)), per_part_(per_part), per_commit_(per_commit) {}
+
+  void add(const std::string&, Xapian::Document&& doc) override {
+    if (!db_ || in_part_ == per_part_) next_part();
+    db_->add_document(doc);
+    commits_->written(*db_);
+    ++in_part_;
+  }
+
+  // Commits and closes the last part; the parts written, in order.
+  const std::vector<std::filesystem::path>& finish() {
+    close_part();
+    return parts_;
+  }
+
+ private:
+  void next_part() {
+    close_part();
+    parts_.push_back(dir_ / (name_ + "-" + std::to_string(parts_.size())));
+    db_.emplace(parts_.back().string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
+    commits_.emplace(per_commit_);
+    in_part_ = 0;
+  }
+  void close_part() {
+    if (!db_) return;
+    db_->commit();
+    db_->close();
+    db_.reset();
+  }
+
+  std::filesystem::path dir_;
+  std::string name_;
+  std::size_t per_part_;
+  Xapian::doccount per_commit_;
+  std::vector<std::filesystem::path> parts_;
+  std::optional<Xapian::WritableDatabase> db_;
+  std::optional<CommitCounter> commits_;
+  std::size_t in_part_ = 0;
+};
+
+// A parted build: `threads` threads (one per core), each with a builder thread of its own, build a
+// contiguous share of the records each into parts under `dir`. Returns the parts in record order, so that merging
+// them in that order numbers every document as one database written in one go would.
+std::vector<std::filesystem::path> write_parts(const BuildInputs& in, const std::vector<bool>& repeated,
+                                               const std::filesystem::path& dir, std::size_t threads,
+                                               const WriteOptions& options, Xapian::doccount per_commit,
+                                               Tally& tally, Progress& progress, Diagnostics& warnings) {
+  struct Share {
+    Tally tally;
+    Diagnostics warnings;
+    std::vector<std::filesystem::path> parts;
+    std::exception_ptr error;
+    std::thread thread;
+  };
+  std::vector<Share> shares(threads);
+  std::atomic<bool> abandon{false};
+  const std::size_t records = repeated.size();
+  for (std::size_t k = 0; k < threads; ++k) {
+    const RecordSelection selection{records * k / threads, records * (k + 1) / threads, &repeated};
+    shares[k].thread = std::thread([&, k, selection] {
+      Share& share = shares[k];
+      try {
+        PartSink sink(dir, std::to_string(k), options.documents_per_part, per_commit);
+        write_documents(in, selection, sink, share.tally, progress, share.warnings, abandon);
+        share.parts = sink.finish();
+      } catch (...) {
+        share.error = std::current_exception();
+        abandon = true;
+      }
+    });
+  }
+  for (auto& share : shares) share.thread.join();
+  std::vector<std::filesystem::path> parts;
+  for (auto& share : shares) {
+    if (share.error) std::rethrow_exception(share.error);
+    tally.merge(std::move(share.tally));
+    warnings.insert(warnings.end(), share.warnings.begin(), share.warnings.end());
+    parts.insert(parts.end(), share.parts.begin(), share.parts.end());
+  }
+  return parts;
+}
+
 }  // namespace
 
 Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesystem::path& db_dir,
@@ -309,55 +475,48 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
   if (options.shards < 1 || options.shards > kMaxShards)
     return Status::InvalidArgument("shards: from 1 to " + std::to_string(kMaxShards));
   if (options.documents_per_commit < 1) return Status::InvalidArgument("documents_per_commit: at least 1");
+  if (options.documents_per_part < 1) return Status::InvalidArgument("documents_per_part: at least 1");
   const auto per_commit = static_cast<Xapian::doccount>(
       std::min<std::size_t>(options.documents_per_commit, std::numeric_limits<Xapian::doccount>::max()));
   const bool sharded = options.shards > 1;
+  const std::size_t records = record_count(atlas);
+  const bool parted = !sharded && records > options.documents_per_part;
 
   WriteSummary summary;
   try {
-    // The database holding vocabulary and metadata: the only one, or a sharded set's vocabulary.
-    if (sharded) std::filesystem::create_directory(db_dir);
-    const std::filesystem::path main_dir = sharded ? db_dir / kVocabularyName : db_dir;
+    // The database holding vocabulary and metadata: the only one, a sharded set's vocabulary, or the
+    // last of the parts merged into a parted build.
+    if (sharded || parted) std::filesystem::create_directory(db_dir);
+    if (parted) std::filesystem::create_directory(db_dir / kPartsName);
+    const std::filesystem::path main_dir = sharded  ? db_dir / kVocabularyName
+                                           : parted ? db_dir / kPartsName / kVocabularyName
+                                                    : db_dir;
     Xapian::WritableDatabase db(main_dir.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
-    std::unique_ptr<DocumentSink> sink;
-    ShardedSink* shard_sink = nullptr;
-    if (sharded) {
-      auto s = std::make_unique<ShardedSink>(db_dir, options.shards, db_dir.filename().string(), per_commit);
-      shard_sink = s.get();
-      sink = std::move(s);
-    } else {
-      sink = std::make_unique<SingleSink>(db, per_commit);
-    }
-    analysis::Analyzer analyzer;
     const model::LinkGraph graph(atlas);
     const FacetLabels labels = collect_labels(atlas);
-    const std::size_t total =
-        atlas.risks.size() + atlas.techniques.size() + atlas.mitigations.size() + atlas.case_studies.size();
-    std::unordered_set<std::string> ids;
-    std::unordered_set<std::string> spelling;
-
-    Diagnostics duplicates;  // the builder appends to `warnings` until joined
-    {
-      DocumentBuilder builder(atlas, graph, labels, analyzer, warnings);
-      while (auto built = builder.next()) {
-        if (!ids.insert(built->id).second) {
-          duplicates.push_back({"record " + built->id, "skipped: a record with this id was already indexed"});
-          continue;
-        }
-        sink->add(built->id, std::move(built->document));
-        for (auto& word : built->spelling_words) spelling.insert(std::move(word));
-        ++summary.documents;
-        ++summary.by_type[model::type_value(built->type)];
-        if (options.progress && summary.documents % options.progress_every == 0)
-          options.progress(summary.documents, total);
-      }
+    const BuildInputs inputs{atlas, graph, labels};
+    const std::vector<bool> repeated = repeated_ids(atlas, warnings);
+    const RecordSelection all{0, records, &repeated};
+    const std::atomic<bool> never{false};
+    Progress progress(options, records);
+    Tally tally;
+    std::vector<std::filesystem::path> parts;
+    if (parted) {
+      const std::size_t threads = std::min(cores(), (records + options.documents_per_part - 1) / options.documents_per_part);
+      parts = write_parts(inputs, repeated, db_dir / kPartsName, threads, options, per_commit, tally, progress, warnings);
+    } else if (sharded) {
+      ShardedSink sink(db_dir, options.shards, db_dir.filename().string(), per_commit);
+      write_documents(inputs, all, sink, tally, progress, warnings, never);
+      if (Status s = sink.finish(); !s.ok()) throw std::runtime_error(s.message());
+      summary.shard_documents = sink.counts();
+    } else {
+      SingleSink sink(db, per_commit);
+      write_documents(inputs, all, sink, tally, progress, warnings, never);
     }
-    warnings.insert(warnings.end(), duplicates.begin(), duplicates.end());
-    if (shard_sink != nullptr) {
-      if (Status s = shard_sink->finish(); !s.ok()) throw std::runtime_error(s.message());
-      summary.shard_documents = shard_sink->counts();
-    }
-    for (const auto& word : spelling) db.add_spelling(word);
+    summary.documents = tally.documents;
+    summary.by_type = std::move(tally.by_type);
+    for (const auto& word : tally.spelling) db.add_spelling(word);
+    analysis::Analyzer analyzer;
     add_vocabulary(db, atlas.synonyms, analyzer, warnings);
     for (std::size_t r = 0; r < atlas.risks.size(); ++r) summary.links += graph.techniques_of_risk(r).size();
 
@@ -376,7 +535,16 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
       db.set_metadata(schema::kMetaShard, shard_meta_text({db_dir.filename().string(), options.shards, std::nullopt, true}));
     db.commit();
     db.close();
-    sink.reset();
+    if (parted) {
+      // Xapian's compaction merges the parts, renumbering each one's documents after the last of the
+      // parts before it, and adds up their spelling frequencies; the vocabulary's database comes last.
+      Xapian::Database sources;
+      for (const auto& part : parts) sources.add_database(Xapian::Database(part.string()));
+      sources.add_database(Xapian::Database(main_dir.string()));
+      sources.compact(db_dir.string());
+      sources.close();
+      std::filesystem::remove_all(db_dir / kPartsName);
+    }
     if (sharded) {
       // Written last: until it exists the directory is not a database anyone can open.
       // Durable before publish() points live.stub at the generation (it fsyncs only the directory).

@@ -458,14 +458,14 @@ json case_study_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
 
 void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels,
                      analysis::Analyzer& analyzer, Diagnostics& warnings,
-                     const std::function<void(BuiltDocument&&)>& sink) {
+                     const std::function<void(BuiltDocument&&)>& sink, const RecordSelection& selection) {
   // The fields every record type shares; `extra` is the lowest-weighted text (quotes, use notes).
   auto build = [&](const std::string& id, model::RecordType type, const std::string& title,
                    const std::string& description, const std::vector<std::string_view>& extra,
                    const std::string& source, const std::vector<std::string>& id_aliases,
                    const FacetValues& facet_values, const json& data, const std::string& paper = {},
                    const std::string& indexed_title = {}) {
-    if (id.empty() || !term_fits(schema::kIdPrefix, id) || !term_fits(schema::kIdFieldPrefix, id)) {
+    if (!indexable_id(id)) {
       warnings.push_back({"record " + std::string(utf8::truncate(id, 80)), "skipped: id too long to index"});
       return;
     }
@@ -492,7 +492,7 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     sink(std::move(built));
   };
 
-  for (std::size_t r = 0; r < atlas.risks.size(); ++r) {
+  auto build_risk = [&](std::size_t r) {
     const auto& risk = atlas.risks[r];
     std::vector<std::string_view> extra;
     if (!risk.subcategory.empty()) extra.push_back(risk.category);
@@ -502,8 +502,8 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     build(risk.id, model::RecordType::kRisk, risk.title(), risk.description, extra,
           risk.source_title + " " + risk.quickref, aliases, risk_facets(atlas, graph, r),
           risk_json(atlas, graph, labels, r), risk.paper_key());
-  }
-  for (std::size_t t = 0; t < atlas.techniques.size(); ++t) {
+  };
+  auto build_technique = [&](std::size_t t) {
     const auto& tech = atlas.techniques[t];
     std::vector<std::string> tactic_names;
     for (const auto& tactic : tech.tactics)
@@ -513,21 +513,59 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     build(tech.id, model::RecordType::kTechnique, tech.name, tech.description, extra, "", {tech.id},
           technique_facets(atlas, graph, t), technique_json(atlas, graph, labels, t), {},
           technique_search_title(atlas, graph, t));
-  }
-  for (std::size_t m = 0; m < atlas.mitigations.size(); ++m) {
+  };
+  auto build_mitigation = [&](std::size_t m) {
     const auto& mit = atlas.mitigations[m];
     std::vector<std::string_view> extra;
     for (const auto& use : mit.techniques) extra.push_back(use.use);
     build(mit.id, model::RecordType::kMitigation, mit.name, mit.description, extra, "", {mit.id},
           mitigation_facets(atlas, m), mitigation_json(atlas, graph, labels, m));
-  }
-  for (std::size_t c = 0; c < atlas.case_studies.size(); ++c) {
+  };
+  auto build_case_study = [&](std::size_t c) {
     const auto& cs = atlas.case_studies[c];
     std::vector<std::string_view> extra;
     for (const auto& step : cs.procedure) extra.push_back(step.description);
     build(cs.id, model::RecordType::kCaseStudy, cs.name, cs.summary, extra, "", {cs.id},
           case_study_facets(atlas, graph, c), case_study_json(atlas, graph, labels, c));
+  };
+
+  const std::size_t end = std::min(selection.end, record_count(atlas));
+  for (std::size_t ordinal = selection.begin; ordinal < end; ++ordinal) {
+    if (selection.skip != nullptr && (*selection.skip)[ordinal]) continue;
+    switch (const RecordAt at = record_at(atlas, ordinal); at.type) {
+      case model::RecordType::kRisk: build_risk(at.index); break;
+      case model::RecordType::kTechnique: build_technique(at.index); break;
+      case model::RecordType::kMitigation: build_mitigation(at.index); break;
+      case model::RecordType::kCaseStudy: build_case_study(at.index); break;
+    }
   }
+}
+
+std::size_t record_count(const Atlas& atlas) {
+  return atlas.risks.size() + atlas.techniques.size() + atlas.mitigations.size() + atlas.case_studies.size();
+}
+
+RecordAt record_at(const Atlas& atlas, std::size_t ordinal) {
+  using model::RecordType;
+  if (ordinal < atlas.risks.size()) return {RecordType::kRisk, ordinal};
+  ordinal -= atlas.risks.size();
+  if (ordinal < atlas.techniques.size()) return {RecordType::kTechnique, ordinal};
+  ordinal -= atlas.techniques.size();
+  if (ordinal < atlas.mitigations.size()) return {RecordType::kMitigation, ordinal};
+  return {RecordType::kCaseStudy, ordinal - atlas.mitigations.size()};
+}
+
+const std::string& record_id(const Atlas& atlas, std::size_t ordinal) {
+  using model::RecordType;
+  const RecordAt at = record_at(atlas, ordinal);
+  if (at.type == RecordType::kRisk) return atlas.risks[at.index].id;
+  if (at.type == RecordType::kTechnique) return atlas.techniques[at.index].id;
+  if (at.type == RecordType::kMitigation) return atlas.mitigations[at.index].id;
+  return atlas.case_studies[at.index].id;
+}
+
+bool indexable_id(std::string_view id) {
+  return !id.empty() && term_fits(schema::kIdPrefix, id) && term_fits(schema::kIdFieldPrefix, id);
 }
 
 }  // namespace riskatlas::index

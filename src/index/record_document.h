@@ -4,8 +4,11 @@
 #pragma once
 
 #include <functional>
+#include <limits>
 #include <map>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 #include <xapian.h>
@@ -33,12 +36,32 @@ struct BuiltDocument {
   std::vector<std::string> spelling_words;  // words worth suggesting for "did you mean"
 };
 
-// Builds every record's document and hands it to `sink`, risks first, then techniques, then
-// mitigations, then case studies. A record whose id or facet values cannot be indexed (over Xapian's term limit) is
-// skipped with a Diagnostic, so it never reaches Xapian and never costs other records.
+// Records are built in one order: risks, then techniques, then mitigations, then case studies. A
+// record's ordinal is its place in it (from 0 to record_count() - 1).
+std::size_t record_count(const model::Atlas& atlas);
+struct RecordAt {
+  model::RecordType type;
+  std::size_t index;  // in the Atlas vector of that type
+};
+RecordAt record_at(const model::Atlas& atlas, std::size_t ordinal);
+const std::string& record_id(const model::Atlas& atlas, std::size_t ordinal);
+
+// Whether a record with this id can be indexed at all (not empty, within Xapian's term limit).
+bool indexable_id(std::string_view id);
+
+// The records build_documents() builds: the ordinals in [begin, end) that `skip` does not mark.
+struct RecordSelection {
+  std::size_t begin = 0;
+  std::size_t end = std::numeric_limits<std::size_t>::max();
+  const std::vector<bool>* skip = nullptr;  // by ordinal; none skipped when null
+};
+
+// Builds the selected records' documents in order and hands each to `sink`. A record whose id cannot
+// be indexed is skipped with a Diagnostic, and a facet value over Xapian's term limit is dropped with
+// one, so neither reaches Xapian nor costs other records.
 void build_documents(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
                      analysis::Analyzer& analyzer, Diagnostics& warnings,
-                     const std::function<void(BuiltDocument&&)>& sink);
+                     const std::function<void(BuiltDocument&&)>& sink, const RecordSelection& selection = {});
 
 // The record JSON stored as document data (exposed for tests).
 nlohmann::json risk_json(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
