@@ -35,7 +35,7 @@ struct WriteOptions {
   // One database of more records than this is built in parts of at most this many records, on
   // every core at once (each core a contiguous share, in parts of its own), then merged by Xapian's
   // compaction. A database that grows large makes every commit rewrite more of its B-trees: at 1M
-  // grown records one build wrote 78 GB for a 6.2 GB index and kept less than one core busy.
+  // grown records one build wrote 78 GB for a 6.6 GB index and kept less than one core busy.
   std::size_t documents_per_part = 25000;
 };
 
