@@ -38,7 +38,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 if [ -z "$(field Maintainer)" ] || [ -z "$(field Description)" ]; then fail "no Maintainer or Description"; fi
 depends=$(field Depends)
 # adduser for the maintainer scripts; the rest computed by dpkg-shlibdeps from the binaries.
-for dep in adduser 'libxapian[0-9]+' 'libicu[0-9]+' 'libyaml-0-[0-9]+' 'libstdc\+\+6' libc6; do
+for dep in adduser 'libxapian[0-9]+' 'libicu[0-9]+' 'libyaml-0-[0-9]+' 'libjemalloc[0-9]+' 'libstdc\+\+6' libc6; do
   grep -Eq "(^|, )$dep( |,|$)" <<<"$depends" || fail "Depends lacks $dep: $depends"
 done
 mkdir "$work/control"
