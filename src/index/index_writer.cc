@@ -152,6 +152,8 @@ class DocumentBuilder {
 
 std::size_t cores() { return std::max(1u, std::thread::hardware_concurrency()); }
 
+std::size_t ceil_div(std::size_t a, std::size_t b) { return (a + b - 1) / b; }
+
 void remove_partial(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
@@ -443,10 +445,14 @@ std::vector<std::filesystem::path> write_parts(const BuildInputs& in, const std:
   const std::size_t records = repeated.size();
   for (std::size_t k = 0; k < threads; ++k) {
     const RecordSelection selection{records * k / threads, records * (k + 1) / threads, &repeated};
-    shares[k].thread = std::thread([&, k, selection] {
+    // Parts of even size, none of a few stragglers.
+    const std::size_t share_records = selection.end - selection.begin;
+    const std::size_t share_parts = std::max<std::size_t>(1, ceil_div(share_records, options.documents_per_part));
+    const std::size_t per_part = ceil_div(share_records, share_parts);
+    shares[k].thread = std::thread([&, k, selection, per_part] {
       Share& share = shares[k];
       try {
-        PartSink sink(dir, std::to_string(k), options.documents_per_part, per_commit);
+        PartSink sink(dir, std::to_string(k), per_part, per_commit);
         write_documents(in, selection, sink, share.tally, progress, share.warnings, abandon);
         share.parts = sink.finish();
       } catch (...) {
@@ -502,7 +508,7 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     Tally tally;
     std::vector<std::filesystem::path> parts;
     if (parted) {
-      const std::size_t threads = std::min(cores(), (records + options.documents_per_part - 1) / options.documents_per_part);
+      const std::size_t threads = std::min(cores(), ceil_div(records, options.documents_per_part));
       parts = write_parts(inputs, repeated, db_dir / kPartsName, threads, options, per_commit, tally, progress, warnings);
     } else if (sharded) {
       ShardedSink sink(db_dir, options.shards, db_dir.filename().string(), per_commit);
