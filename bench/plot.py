@@ -69,7 +69,7 @@ def main():
     svg = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{2 * W}" height="{H}" font-family="sans-serif" font-size="11">',
            '<rect width="100%" height="100%" fill="white"/>',
            panel(0, "Full search latency (in-process)", "ms", latency),
-           panel(W, "Indexing rate (ours per CPU second)", "records/s", rate), "</svg>"]
+           panel(W, "Indexing rate (wall time)", "records/s", rate), "</svg>"]
     with open(dst, "w", encoding="utf-8") as f:
         f.write("\n".join(svg) + "\n")
 
