@@ -12,8 +12,8 @@
 #include <mutex>
 #include <optional>
 #include <stdexcept>
-#include <thread>
 #include <string_view>
+#include <thread>
 #include <unordered_set>
 
 #include <xapian.h>
@@ -204,7 +204,7 @@ class SingleSink : public DocumentSink {
 };
 
 // Writer threads, each owning the WritableDatabases of shards k with k % threads == its number; the
-// producer (build_documents, on the calling thread) hands documents over through bounded queues.
+// thread calling add() hands documents over through bounded queues.
 // Each record keeps the docid it would have in one database (shards.h, kGlobalDocids).
 class ShardedSink : public DocumentSink {
  public:
@@ -338,16 +338,14 @@ class Progress {
  public:
   Progress(const WriteOptions& options, std::size_t total) : options_(options), total_(total) {}
   void written() {
-    const std::size_t done = ++written_;
-    if (!options_.progress || done % options_.progress_every != 0) return;
-    std::lock_guard lock(mutex_);
-    options_.progress(done, total_);
+    std::lock_guard lock(mutex_);  // counted and reported under one lock: reports come in order
+    if (++written_ % options_.progress_every == 0 && options_.progress) options_.progress(written_, total_);
   }
 
  private:
   const WriteOptions& options_;
   const std::size_t total_;
-  std::atomic<std::size_t> written_{0};
+  std::size_t written_ = 0;
   std::mutex mutex_;
 };
 
@@ -426,9 +424,9 @@ class PartSink : public DocumentSink {
   std::size_t in_part_ = 0;
 };
 
-// A parted build: `threads` threads (one per core), each with a builder thread of its own, build a
-// contiguous share of the records each into parts under `dir`. Returns the parts in record order, so that merging
-// them in that order numbers every document as one database written in one go would.
+// A parted build: `threads` threads, each with a builder thread of its own, build a contiguous share
+// of the records each into parts under `dir`. Returns the parts in record order, so that merging them
+// in that order numbers every document as one database written in one go would.
 std::vector<std::filesystem::path> write_parts(const BuildInputs& in, const std::vector<bool>& repeated,
                                                const std::filesystem::path& dir, std::size_t threads,
                                                const WriteOptions& options, Xapian::doccount per_commit,
@@ -442,6 +440,10 @@ std::vector<std::filesystem::path> write_parts(const BuildInputs& in, const std:
   };
   std::vector<Share> shares(threads);
   std::atomic<bool> abandon{false};
+  const auto join_all = [&] {
+    for (auto& share : shares)
+      if (share.thread.joinable()) share.thread.join();
+  };
   const std::size_t records = repeated.size();
   for (std::size_t k = 0; k < threads; ++k) {
     const RecordSelection selection{records * k / threads, records * (k + 1) / threads, &repeated};
@@ -449,7 +451,7 @@ std::vector<std::filesystem::path> write_parts(const BuildInputs& in, const std:
     const std::size_t share_records = selection.end - selection.begin;
     const std::size_t share_parts = std::max<std::size_t>(1, ceil_div(share_records, options.documents_per_part));
     const std::size_t per_part = ceil_div(share_records, share_parts);
-    shares[k].thread = std::thread([&, k, selection, per_part] {
+    auto work = [&, k, selection, per_part] {
       Share& share = shares[k];
       try {
         PartSink sink(dir, std::to_string(k), per_part, per_commit);
@@ -459,9 +461,16 @@ std::vector<std::filesystem::path> write_parts(const BuildInputs& in, const std:
         share.error = std::current_exception();
         abandon = true;
       }
-    });
+    };
+    try {
+      shares[k].thread = std::thread(work);
+    } catch (...) {  // no thread to be had: stop the others before reporting it
+      abandon = true;
+      join_all();
+      throw;
+    }
   }
-  for (auto& share : shares) share.thread.join();
+  join_all();
   std::vector<std::filesystem::path> parts;
   for (auto& share : shares) {
     if (share.error) std::rethrow_exception(share.error);
@@ -508,7 +517,8 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     Tally tally;
     std::vector<std::filesystem::path> parts;
     if (parted) {
-      const std::size_t threads = std::min(cores(), ceil_div(records, options.documents_per_part));
+      const std::size_t threads =
+          std::min(options.threads > 0 ? options.threads : cores(), ceil_div(records, options.documents_per_part));
       parts = write_parts(inputs, repeated, db_dir / kPartsName, threads, options, per_commit, tally, progress, warnings);
     } else if (sharded) {
       ShardedSink sink(db_dir, options.shards, db_dir.filename().string(), per_commit);
@@ -543,7 +553,8 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     db.close();
     if (parted) {
       // Xapian's compaction merges the parts, renumbering each one's documents after the last of the
-      // parts before it, and adds up their spelling frequencies; the vocabulary's database comes last.
+      // parts before it; the vocabulary's database, the only one with spelling, synonyms and
+      // metadata, comes last and holds no documents.
       Xapian::Database sources;
       for (const auto& part : parts) sources.add_database(Xapian::Database(part.string()));
       sources.add_database(Xapian::Database(main_dir.string()));

@@ -19,7 +19,7 @@ namespace riskatlas::index {
 struct WriteOptions {
   // Extra facts stored in the build metadata (load statistics, source file names); shown by /healthz.
   nlohmann::json build_info = nlohmann::json::object();
-  // Called every `progress_every` documents with (written, total).
+  // Called every `progress_every` documents with (written, total), from any thread, one call at a time.
   std::function<void(std::size_t, std::size_t)> progress;
   std::size_t progress_every = 500;
   // 1: one database in `db_dir`. N > 1: a sharded generation (index/shards.h) whose shards are
@@ -37,6 +37,8 @@ struct WriteOptions {
   // compaction. A database that grows large makes every commit rewrite more of its B-trees: at 1M
   // grown records one build wrote 78 GB for a 6.6 GB index and kept less than one core busy.
   std::size_t documents_per_part = 25000;
+  // Threads writing the parts (each with a thread building its documents): 0 for one per core.
+  std::size_t threads = 0;
 };
 
 struct WriteSummary {
