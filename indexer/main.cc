@@ -51,6 +51,8 @@ Options:
   --shards N        write the generation as N shard databases (1-64, default 1), records assigned
                     by a stable hash of their id and written by one thread per core; a stub file
                     (GENERATION/XAPIANDB) lists them after the vocabulary database (README, "Sharding")
+  --jobs N          cores to build on (1-64, default all): one database of more than 25,000
+                    records is built in parts, a thread a core, then merged (README, "Indexing")
   --keep K          generations to keep, the live one included (default 2)
   --min-ratio R     refuse to publish when the new build has fewer than R x the live record
                     count (default 0.5); guards against truncated downloads
@@ -77,6 +79,7 @@ struct Options {
   fs::path index_root;
   std::size_t keep = 2;
   std::size_t shards = 1;
+  std::size_t jobs = 0;  // 0: every core
   double min_ratio = 0.5;
   bool force = false;
   bool check = false;
@@ -113,6 +116,8 @@ Options parse_args(int argc, char** argv) {
       o.corpus.synonyms_file = fs::path(args.value());
     } else if (args.is("--shards")) {
       o.shards = static_cast<std::size_t>(args.whole_number(1, 64));
+    } else if (args.is("--jobs")) {
+      o.jobs = static_cast<std::size_t>(args.whole_number(1, 64));
     } else if (args.is("--keep")) {
       o.keep = static_cast<std::size_t>(args.whole_number(1, 100));
     } else if (args.is("--min-ratio")) {
@@ -229,6 +234,7 @@ int run(const Options& opt) {
   index::WriteOptions write_options;
   write_options.build_info = build_info(report);
   write_options.shards = opt.shards;
+  write_options.threads = opt.jobs;
   if (!opt.quiet) {
     write_options.progress = [](std::size_t done, std::size_t total) {
       std::cerr << "indexed " << done << " / " << total << " records\n";

@@ -208,10 +208,10 @@ class SingleSink : public DocumentSink {
 // Each record keeps the docid it would have in one database (shards.h, kGlobalDocids).
 class ShardedSink : public DocumentSink {
  public:
-  ShardedSink(const std::filesystem::path& dir, std::size_t shards, const std::string& generation,
-              Xapian::doccount per_commit)
+  ShardedSink(const std::filesystem::path& dir, std::size_t shards, std::size_t threads,
+              const std::string& generation, Xapian::doccount per_commit)
       : shards_(shards), counts_(shards, 0), commits_(shards, CommitCounter(per_commit)) {
-    for (std::size_t w = std::min(shards, cores()); w > 0; --w) workers_.push_back(std::make_unique<Worker>());
+    for (std::size_t w = std::min(shards, threads); w > 0; --w) workers_.push_back(std::make_unique<Worker>());
     for (std::size_t k = 0; k < shards; ++k) {
       auto db = std::make_unique<Xapian::WritableDatabase>((dir / shard_name(k)).string(),
                                                             Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
@@ -496,6 +496,7 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
   const bool sharded = options.shards > 1;
   const std::size_t records = record_count(atlas);
   const bool parted = !sharded && records > options.documents_per_part;
+  const std::size_t threads = options.threads > 0 ? options.threads : cores();
 
   WriteSummary summary;
   try {
@@ -517,11 +518,11 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     Tally tally;
     std::vector<std::filesystem::path> parts;
     if (parted) {
-      const std::size_t threads =
-          std::min(options.threads > 0 ? options.threads : cores(), ceil_div(records, options.documents_per_part));
-      parts = write_parts(inputs, repeated, db_dir / kPartsName, threads, options, per_commit, tally, progress, warnings);
+      parts = write_parts(inputs, repeated, db_dir / kPartsName,
+                          std::min(threads, ceil_div(records, options.documents_per_part)), options, per_commit,
+                          tally, progress, warnings);
     } else if (sharded) {
-      ShardedSink sink(db_dir, options.shards, db_dir.filename().string(), per_commit);
+      ShardedSink sink(db_dir, options.shards, threads, db_dir.filename().string(), per_commit);
       write_documents(inputs, all, sink, tally, progress, warnings, never);
       if (Status s = sink.finish(); !s.ok()) throw std::runtime_error(s.message());
       summary.shard_documents = sink.counts();

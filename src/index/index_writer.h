@@ -23,7 +23,7 @@ struct WriteOptions {
   std::function<void(std::size_t, std::size_t)> progress;
   std::size_t progress_every = 500;
   // 1: one database in `db_dir`. N > 1: a sharded generation (index/shards.h) whose shards are
-  // written by min(N, cores) threads, each with its own WritableDatabases.
+  // written by min(N, threads) threads, each with its own WritableDatabases.
   std::size_t shards = 1;
   // Documents written between commits (each shard counts its own). Xapian buffers the postings of
   // added documents until a commit, which it makes by itself every 10,000; every 2,500 keeps that
@@ -37,7 +37,8 @@ struct WriteOptions {
   // compaction. A database that grows large makes every commit rewrite more of its B-trees: at 1M
   // grown records one build wrote 78 GB for a 6.6 GB index and kept less than one core busy.
   std::size_t documents_per_part = 25000;
-  // Threads writing the parts (each with a thread building its documents): 0 for one per core.
+  // Cores to build on: threads writing the parts (each with a thread building its documents) or the
+  // shards; 0 for every core.
   std::size_t threads = 0;
 };
 

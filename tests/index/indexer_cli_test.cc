@@ -166,6 +166,7 @@ TEST_CASE("a bad command line exits 1 and --help documents every flag", "[index]
   std::string out;
   CHECK(run_indexer({"--bogus"}, &out) == 1);
   CHECK(run_indexer({"--corpus", corpus(), "--keep", "0", "--index", "x"}) == 1);
+  CHECK(run_indexer({"--corpus", corpus(), "--jobs", "0", "--index", "x"}) == 1);
   CHECK(run_indexer({"--help"}, &out) == 0);
   for (const char* flag : {"--corpus", "--index", "--extra", "--links", "--keep", "--min-ratio", "--force", "--check",
                            "--quiet", "--if-missing", "--version"})
