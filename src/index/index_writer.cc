@@ -161,7 +161,7 @@ void remove_partial(const std::filesystem::path& dir) {
 
 std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
-// The metadata every reader checks (generation.cc): analyzer and schema; `labels` and `build` only
+// The metadata every reader checks (generation.cc): analyzer and schema; `labels`, `linked` and `build` only
 // in the database the server reads them from (the only one, or a sharded set's vocabulary).
 void set_common_metadata(Xapian::WritableDatabase& db) {
   db.set_metadata(schema::kMetaAnalyzer, analysis::analyzer_version());
@@ -547,6 +547,7 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     nlohmann::json labels_json = labels;
     db.set_metadata(schema::kMetaBuild, dump(build));
     db.set_metadata(schema::kMetaLabels, dump(labels_json));
+    db.set_metadata(schema::kMetaLinked, dump(linked_fields(atlas, labels)));
     set_common_metadata(db);
     if (sharded)
       db.set_metadata(schema::kMetaShard, shard_meta_text({db_dir.filename().string(), options.shards, std::nullopt, true}));

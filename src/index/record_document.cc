@@ -6,6 +6,7 @@
 
 #include "index/hit_summary.h"
 #include "index/schema.h"
+#include "index/stored_record.h"
 #include "index/text_keys.h"
 #include "model/taxonomy.h"
 #include "util/utf8.h"
@@ -226,6 +227,23 @@ json tactic_refs(const Atlas& atlas, const LinkGraph& graph, const std::vector<s
 }
 
 }  // namespace
+
+json linked_fields(const Atlas& atlas, const FacetLabels& labels) {
+  // The first of records sharing an id (dirty data): a link whose fields differ keeps its own.
+  json out = json::object();
+  for (const auto& t : atlas.tactics) out.emplace(t.id, json{{"name", t.name}});
+  for (const auto& t : atlas.techniques) out.emplace(t.id, json{{"name", t.name}});
+  for (const auto& m : atlas.mitigations)
+    out.emplace(m.id, json{{"name", m.name},
+                           {"categories", labelled_list(labels, "category", m.categories)},
+                           {"lifecycle", labelled_list(labels, "lifecycle", m.lifecycle)}});
+  for (const auto& cs : atlas.case_studies) {
+    json shared = case_study_ref(cs);
+    shared.erase("id");
+    out.emplace(cs.id, std::move(shared));
+  }
+  return out;
+}
 
 std::string technique_search_title(const Atlas& atlas, const LinkGraph& graph, std::size_t t) {
   const std::size_t parent = graph.parent_of(t);
@@ -459,11 +477,12 @@ json case_study_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
 void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels,
                      analysis::Analyzer& analyzer, Diagnostics& warnings,
                      const std::function<void(BuiltDocument&&)>& sink, const RecordSelection& selection) {
+  const json linked = linked_fields(atlas, labels);
   // The fields every record type shares; `extra` is the lowest-weighted text (quotes, use notes).
   auto build = [&](const std::string& id, model::RecordType type, const std::string& title,
                    const std::string& description, const std::vector<std::string_view>& extra,
                    const std::string& source, const std::vector<std::string>& id_aliases,
-                   const FacetValues& facet_values, const json& data, const std::string& paper = {},
+                   const FacetValues& facet_values, json data, const std::string& paper = {},
                    const std::string& indexed_title = {}) {
     if (!indexable_id(id)) {
       warnings.push_back({"record " + std::string(utf8::truncate(id, 80)), "skipped: id too long to index"});
@@ -487,8 +506,9 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     add_facets(doc, facet_values, id, warnings);
     doc.add_value(schema::kSlotSortId, natural_sort_key(id));
     doc.add_value(schema::kSlotSortTitle, std::string(utf8::truncate(analyzer.fold(title), schema::kSortTitleBytes)));
-    doc.set_data(dump(data));
     doc.add_value(schema::kSlotHit, pack_hit_summary(data));
+    strip_shared(data, linked, labels);
+    doc.set_data(dump(data));
     sink(std::move(built));
   };
 

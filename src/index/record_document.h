@@ -1,6 +1,6 @@
 // Turns the records of an Atlas into Xapian documents: weighted, positional text terms; stemmed
 // terms; field-scoped terms; one boolean filter term and one value slot per facet; a unique id term;
-// and the record as JSON for display (document data).
+// and the record as JSON for display (document data, its shared fields stripped: stored_record.h).
 #pragma once
 
 #include <functional>
@@ -63,7 +63,7 @@ void build_documents(const model::Atlas& atlas, const model::LinkGraph& graph, c
                      analysis::Analyzer& analyzer, Diagnostics& warnings,
                      const std::function<void(BuiltDocument&&)>& sink, const RecordSelection& selection = {});
 
-// The record JSON stored as document data (exposed for tests).
+// A record's JSON as shown, before strip_shared() (exposed for tests).
 nlohmann::json risk_json(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
                          std::size_t risk);
 nlohmann::json technique_json(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
@@ -72,6 +72,10 @@ nlohmann::json mitigation_json(const model::Atlas& atlas, const model::LinkGraph
                                const FacetLabels& labels, std::size_t mitigation);
 nlohmann::json case_study_json(const model::Atlas& atlas, const model::LinkGraph& graph,
                                const FacetLabels& labels, std::size_t case_study);
+
+// What a link to each ATLAS record shows of it, by id (index/stored_record.h): stored once, as
+// metadata, rather than in every record linking to it.
+nlohmann::json linked_fields(const model::Atlas& atlas, const FacetLabels& labels);
 
 // The title technique `t` is searched by: a sub-technique's after its parent's name, as ATLAS writes
 // it and people search for it ("LLM Prompt Injection: Indirect"). Only the index holds it; the

@@ -100,14 +100,16 @@ inline constexpr std::size_t kSortKeyDigits = 10;
 inline constexpr const char* kMetaAnalyzer = "riskatlas.analyzer";  // analysis::analyzer_version()
 inline constexpr const char* kMetaBuild = "riskatlas.build";        // JSON: built_at, versions, stats
 inline constexpr const char* kMetaLabels = "riskatlas.labels";      // JSON: facet -> {value: label}
+inline constexpr const char* kMetaLinked = "riskatlas.linked";      // JSON: ATLAS id -> shared fields (stored_record.h)
 inline constexpr const char* kMetaSchema = "riskatlas.schema";      // kSchemaVersion
 // JSON in each database of a sharded generation (index/shards.h): {"generation": its directory name,
 // "shards": N, "shard": K, "docids": kGlobalDocids} ("shard" absent in the vocabulary).
 inline constexpr const char* kMetaShard = "riskatlas.shard";
-// "3": hit summaries pack their facets (index/hit_summary.h). An index of "2" is still read (its
-// summaries are packed again when read); a binary of "2" refuses a "3" index instead of reading
-// summaries it does not know as no hits.
-inline constexpr const char* kSchemaVersion = "3";
+// "4": stored records hold links by id, their shared fields in kMetaLinked (index/stored_record.h).
+// "3": hit summaries pack their facets (index/hit_summary.h). Indexes of "2" and "3" are still read
+// (records stored whole; "2"'s summaries packed again when read); a binary refuses an index of a
+// schema newer than its own instead of misreading it.
+inline constexpr const char* kSchemaVersion = "4";
 inline constexpr const char* kOldestReadableSchema = "2";
 
 }  // namespace riskatlas::schema

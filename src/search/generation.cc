@@ -1,5 +1,6 @@
 #include "search/generation.h"
 
+#include <charconv>
 #include <cstdlib>
 #include <new>
 #include <string_view>
@@ -26,13 +27,19 @@ bool spies_can_run(const ShardSet& shards, const Xapian::Database& db) {
   return meta && meta->global_docids;
 }
 
-// Corruption unless `db` is an index of the schema this binary reads.
-Status check_schema(const Xapian::Database& db, const std::filesystem::path& dir) {
-  const std::string version = db.get_metadata(schema::kMetaSchema);
-  if (version != schema::kSchemaVersion && version != schema::kOldestReadableSchema)
+int schema_number(std::string_view text) {
+  int n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  return ec == std::errc() && end == text.data() + text.size() ? n : 0;
+}
+
+// The schema of `db`; Corruption unless this binary reads it (kOldestReadableSchema to kSchemaVersion).
+Result<int> readable_schema(const Xapian::Database& db, const std::filesystem::path& dir) {
+  const int version = schema_number(db.get_metadata(schema::kMetaSchema));
+  if (version < schema_number(schema::kOldestReadableSchema) || version > schema_number(schema::kSchemaVersion))
     return Status::Corruption(dir.string() + ": not a riskatlas index of schema " + schema::kOldestReadableSchema +
-                              " or " + schema::kSchemaVersion);
-  return Status();
+                              " to " + schema::kSchemaVersion);
+  return version;
 }
 
 }  // namespace
@@ -50,7 +57,8 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
     info.name = dir.filename().string();
     info.uuid = db->get_uuid();
     info.documents = db->get_doccount();
-    if (Status s = check_schema(*db, dir); !s.ok()) return s;
+    const auto version = readable_schema(*db, dir);
+    if (!version.ok()) return version.status();
     info.build = nlohmann::json::parse(db->get_metadata(schema::kMetaBuild), nullptr, false);
     if (info.build.is_discarded()) return Status::Corruption(dir.string() + ": build metadata is not JSON");
     const auto labels = nlohmann::json::parse(db->get_metadata(schema::kMetaLabels), nullptr, false);
@@ -59,6 +67,11 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
       if (!values.is_object()) continue;
       for (const auto& [value, label] : values.items())
         if (label.is_string()) info.labels[facet][value] = label.get<std::string>();
+    }
+    // Records of schema 4 on hold their links by id; older ones are stored whole.
+    if (*version >= 4) {
+      info.linked = nlohmann::json::parse(db->get_metadata(schema::kMetaLinked), nullptr, false);
+      if (!info.linked.is_object()) return Status::Corruption(dir.string() + ": linked records' fields are not JSON");
     }
     info.analyzer_version = db->get_metadata(schema::kMetaAnalyzer);
     info.analyzer_matches = info.analyzer_version == analysis::analyzer_version();
@@ -80,7 +93,7 @@ Result<std::string> Generation::build_uuid(const std::filesystem::path& dir, std
   try {
     auto db = shards->open();
     if (!db.ok()) return db.status();
-    if (Status s = check_schema(**db, dir); !s.ok()) return s;
+    if (const auto version = readable_schema(**db, dir); !version.ok()) return version.status();
     return (*db)->get_uuid();
   } catch (const Xapian::Error& e) {
     return Status::Unavailable(dir.string() + ": " + e.get_description());

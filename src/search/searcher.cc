@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "index/schema.h"
+#include "index/stored_record.h"
 #include "model/taxonomy.h"
 #include "search/completion.h"
 #include "search/facet_counter.h"
@@ -54,12 +55,20 @@ struct Searcher::Impl {
     return Status();
   }
 
-  // The document and stored record of an id; NotFound. REQUIRES: called inside guarded().
+  // A document's record as shown: its data with the fields shared with other records filled in;
+  // discarded when the data is not JSON.
+  json stored_record(const Xapian::Document& doc) const {
+    json record = json::parse(doc.get_data(), nullptr, false);
+    index::fill_shared(record, gen->info().linked, gen->info().labels);
+    return record;
+  }
+
+  // The document and record of an id; NotFound. REQUIRES: called inside guarded().
   Result<std::pair<Xapian::docid, json>> find_record(std::string_view id) {
     if (id.empty() || id.size() > 200 || !utf8::is_valid(id)) return Status::NotFound("no record with that id");
     const std::string term = std::string(schema::kIdPrefix) + std::string(id);
     for (auto p = db().postlist_begin(term); p != db().postlist_end(term); ++p) {
-      json record = json::parse(db().get_document(*p).get_data(), nullptr, false);
+      json record = stored_record(db().get_document(*p));
       if (record.is_object()) return std::pair{*p, std::move(record)};
     }
     return Status::NotFound("no record with id " + std::string(id));
@@ -344,7 +353,7 @@ Result<ExportedMatches> Searcher::export_matches(const SearchRequest& request, s
     if (resolved->correction) out.suggestion = resolved->correction->text;
     out.corrected = resolved->corrected;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      json record = json::parse(it.get_document().get_data(), nullptr, false);
+      json record = impl_->stored_record(it.get_document());
       if (record.is_object()) out.records.push_back(std::move(record));
     }
     return out;

@@ -1,0 +1,106 @@
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "index/record_document.h"
+#include "index/stored_record.h"
+#include "load/corpus.h"
+#include "test_support.h"
+
+using namespace riskatlas;
+using nlohmann::json;
+
+namespace {
+
+json whole_record(const model::Atlas& atlas, const model::LinkGraph& graph, const index::FacetLabels& labels,
+                  std::size_t ordinal) {
+  const auto at = index::record_at(atlas, ordinal);
+  switch (at.type) {
+    case model::RecordType::kRisk: return index::risk_json(atlas, graph, labels, at.index);
+    case model::RecordType::kTechnique: return index::technique_json(atlas, graph, labels, at.index);
+    case model::RecordType::kMitigation: return index::mitigation_json(atlas, graph, labels, at.index);
+    case model::RecordType::kCaseStudy: return index::case_study_json(atlas, graph, labels, at.index);
+  }
+  return json();
+}
+
+// Every record of `atlas`, stripped as stored and filled as read, is the record as built; the
+// stored bytes are returned against the whole records' bytes.
+std::pair<std::size_t, std::size_t> check_round_trip(const model::Atlas& atlas) {
+  const model::LinkGraph graph(atlas);
+  const index::FacetLabels labels = index::collect_labels(atlas);
+  const json linked = index::linked_fields(atlas, labels);
+  std::size_t stored_bytes = 0, whole_bytes = 0;
+  for (std::size_t i = 0; i < index::record_count(atlas); ++i) {
+    const json whole = whole_record(atlas, graph, labels, i);
+    json stored = whole;
+    index::strip_shared(stored, linked, labels);
+    stored_bytes += stored.dump().size();
+    whole_bytes += whole.dump().size();
+    json read = stored;
+    index::fill_shared(read, linked, labels);
+    INFO(index::record_id(atlas, i));
+    CHECK(read == whole);
+  }
+  return {stored_bytes, whole_bytes};
+}
+
+model::Atlas load_with_links(const std::filesystem::path& dir) {
+  load::CorpusOptions options;
+  options.corpus_dir = dir;
+  if (!std::filesystem::exists(dir / "links.yaml") && !std::filesystem::exists(dir / "links.csv"))
+    options.links_file = testing::corpus_dir() / "links.yaml";
+  auto loaded = load::load_corpus(options);
+  REQUIRE(loaded.ok());
+  return std::move(loaded->atlas);
+}
+
+}  // namespace
+
+TEST_CASE("a record is stored without what it shares and read back whole: the default corpus", "[index]") {
+  const model::Atlas atlas = load_with_links(testing::corpus_dir());
+  REQUIRE_FALSE(atlas.case_studies.empty());
+  const auto [stored, whole] = check_round_trip(atlas);
+  CHECK(stored < whole * 3 / 4);
+}
+
+TEST_CASE("a record is stored without what it shares and read back whole: the real data", "[index][real]") {
+  const model::Atlas atlas = load_with_links(testing::require_real_data());
+  const auto [stored, whole] = check_round_trip(atlas);
+  CHECK(stored < whole * 3 / 4);
+}
+
+TEST_CASE("only what equals the shared copy is stripped, and only what is missing filled in", "[index]") {
+  const json linked = {{"AML.T0001", {{"name", "Shared Name"}}},
+                       {"AML.M0001", {{"name", "Guard"}, {"lifecycle", json::array({"x"})}}}};
+  const index::ValueLabels labels = {{"domain", {{"1", "1. One"}}}};
+  const json whole = {
+      {"id", "AML.T0001"},  // the record itself keeps its own name
+      {"name", "Shared Name"},
+      {"facets", {{"domain", {{"value", "1"}, {"label", "1. One"}}}, {"intent", {{"value", "x"}, {"label", "X"}}}}},
+      {"techniques",
+       {{{"id", "AML.T0001"}, {"name", "Another Name"}},  // differs (dirty data): kept
+        {{"id", "AML.T0001"}, {"name", "Shared Name"}, {"origin", "links.yaml"}},
+        {{"id", "AML.T9999"}, {"name", "Unknown"}}}},
+      {"case_studies", {{{"id", "AML.CS0001"}, {"techniques", {{{"id", "AML.T0001"}, {"name", "Shared Name"}}}}}}},
+      {"mitigations", {{{"id", "AML.M0001"}, {"name", "Guard"}, {"lifecycle", json::array({"x"})}}}},
+      {"evidence", {{{"id", "AML.T0001"}, {"name", "Shared Name"}}}},  // not a link
+  };
+  json stored = whole;
+  index::strip_shared(stored, linked, labels);
+  CHECK(stored["name"] == "Shared Name");
+  CHECK(stored["facets"]["domain"] == json{{"value", "1"}});
+  CHECK(stored["facets"]["intent"]["label"] == "X");  // no shared label for it
+  CHECK(stored["techniques"][0]["name"] == "Another Name");
+  CHECK(stored["techniques"][1] == json{{"id", "AML.T0001"}, {"origin", "links.yaml"}});
+  CHECK(stored["techniques"][2]["name"] == "Unknown");
+  CHECK(stored["case_studies"][0]["techniques"][0] == json{{"id", "AML.T0001"}});
+  CHECK(stored["mitigations"][0] == json{{"id", "AML.M0001"}});
+  CHECK(stored["evidence"] == whole["evidence"]);
+  json read = stored;
+  index::fill_shared(read, linked, labels);
+  CHECK(read == whole);
+  // A record stored whole (an index before schema 4) reads as it is.
+  json old = whole;
+  index::fill_shared(old, linked, labels);
+  CHECK(old == whole);
+}
