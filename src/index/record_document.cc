@@ -230,19 +230,23 @@ json tactic_refs(const Atlas& atlas, const LinkGraph& graph, const std::vector<s
 
 json linked_fields(const Atlas& atlas, const FacetLabels& labels) {
   // The first of records sharing an id (dirty data): a link whose fields differ keeps its own.
-  json out = json::object();
-  for (const auto& t : atlas.tactics) out.emplace(t.id, json{{"name", t.name}});
-  for (const auto& t : atlas.techniques) out.emplace(t.id, json{{"name", t.name}});
+  json tactics = json::object(), techniques = json::object(), mitigations = json::object(),
+       case_studies = json::object();
+  for (const auto& t : atlas.tactics) tactics.emplace(t.id, json{{"name", t.name}});
+  for (const auto& t : atlas.techniques) techniques.emplace(t.id, json{{"name", t.name}});
   for (const auto& m : atlas.mitigations)
-    out.emplace(m.id, json{{"name", m.name},
-                           {"categories", labelled_list(labels, "category", m.categories)},
-                           {"lifecycle", labelled_list(labels, "lifecycle", m.lifecycle)}});
+    mitigations.emplace(m.id, json{{"name", m.name},
+                                   {"categories", labelled_list(labels, "category", m.categories)},
+                                   {"lifecycle", labelled_list(labels, "lifecycle", m.lifecycle)}});
   for (const auto& cs : atlas.case_studies) {
     json shared = case_study_ref(cs);
     shared.erase("id");
-    out.emplace(cs.id, std::move(shared));
+    case_studies.emplace(cs.id, std::move(shared));
   }
-  return out;
+  return {{"tactic", std::move(tactics)},
+          {"technique", std::move(techniques)},
+          {"mitigation", std::move(mitigations)},
+          {"case_study", std::move(case_studies)}};
 }
 
 std::string technique_search_title(const Atlas& atlas, const LinkGraph& graph, std::size_t t) {

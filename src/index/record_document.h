@@ -73,8 +73,8 @@ nlohmann::json mitigation_json(const model::Atlas& atlas, const model::LinkGraph
 nlohmann::json case_study_json(const model::Atlas& atlas, const model::LinkGraph& graph,
                                const FacetLabels& labels, std::size_t case_study);
 
-// What a link to each ATLAS record shows of it, by id (index/stored_record.h): stored once, as
-// metadata, rather than in every record linking to it.
+// What a link to each ATLAS record shows of it, by kind and id (index/stored_record.h): stored
+// once, as metadata, rather than in every record linking to it.
 nlohmann::json linked_fields(const model::Atlas& atlas, const FacetLabels& labels);
 
 // The title technique `t` is searched by: a sub-technique's after its parent's name, as ATLAS writes

@@ -111,5 +111,6 @@ inline constexpr const char* kMetaShard = "riskatlas.shard";
 // schema newer than its own instead of misreading it.
 inline constexpr const char* kSchemaVersion = "4";
 inline constexpr const char* kOldestReadableSchema = "2";
+inline constexpr int kFirstSchemaSharingLinked = 4;  // records stored without kMetaLinked's fields
 
 }  // namespace riskatlas::schema

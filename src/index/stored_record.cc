@@ -1,6 +1,5 @@
 #include "index/stored_record.h"
 
-#include <array>
 #include <string_view>
 
 namespace riskatlas::index {
@@ -8,26 +7,38 @@ namespace {
 
 using nlohmann::json;
 
-// The keys under which a record (or a case study's procedure step) lists records it links to.
-bool is_link_key(std::string_view key) {
-  static constexpr std::array<std::string_view, 9> kKeys{"parent",  "subtechniques", "techniques",
-                                                          "mitigations", "case_studies", "tactics",
-                                                          "tactic",  "technique",     "procedure"};
-  for (std::string_view k : kKeys)
-    if (k == key) return true;
-  return false;
+// The kind of record listed under `key` of a record (or of a case study's procedure step), as
+// linked_fields() groups them; empty for a key that lists no links ("procedure" lists steps, which
+// hold links). By kind, because a link may name an id of another kind (a step's unknown technique).
+std::string_view linked_kind(std::string_view key) {
+  if (key == "parent" || key == "subtechniques" || key == "techniques" || key == "technique") return "technique";
+  if (key == "tactics" || key == "tactic") return "tactic";
+  if (key == "mitigations") return "mitigation";
+  if (key == "case_studies") return "case_study";
+  return {};
 }
 
-// Calls `fn` on every object listed under a link key of `node`, and on those listed in turn under
-// theirs (a case study's techniques, a step's technique).
+// The shared fields of the `kind` record `link` names; null when `linked` holds none.
+const json* shared_of(const json& link, const json& linked, std::string_view kind) {
+  const auto id = link.find("id");
+  const auto of_kind = linked.find(kind);
+  if (id == link.end() || !id->is_string() || of_kind == linked.end() || !of_kind->is_object()) return nullptr;
+  const auto found = of_kind->find(id->get_ref<const std::string&>());
+  return found == of_kind->end() || !found->is_object() ? nullptr : &*found;
+}
+
+// Calls `fn(link, shared)` on every object listed under a link key of `node`, and on those listed in
+// turn under theirs (a case study's techniques, a step's technique); `shared` is the shared copy of
+// the record the link names, null when `linked` has none.
 template <typename Fn>
-void each_link(json& node, const Fn& fn) {
+void each_link(json& node, const json& linked, const Fn& fn) {
   for (auto& [key, value] : node.items()) {
-    if (!is_link_key(key)) continue;
+    const std::string_view kind = linked_kind(key);
+    if (kind.empty() && key != "procedure") continue;
     auto visit = [&](json& item) {
       if (!item.is_object()) return;
-      fn(item);
-      each_link(item, fn);
+      if (!kind.empty()) fn(item, shared_of(item, linked, kind));
+      each_link(item, linked, fn);
     };
     if (value.is_array()) {
       for (auto& item : value) visit(item);
@@ -35,14 +46,6 @@ void each_link(json& node, const Fn& fn) {
       visit(value);
     }
   }
-}
-
-// The shared fields of the record `link` points to; null when it is not one `linked` holds.
-const json* shared_of(const json& link, const json& linked) {
-  const auto id = link.find("id");
-  if (id == link.end() || !id->is_string()) return nullptr;
-  const auto found = linked.find(id->get_ref<const std::string&>());
-  return found == linked.end() || !found->is_object() ? nullptr : &*found;
 }
 
 // Calls `fn(value_object, label)` for each {value, label?} of the record's facets, `label` the
@@ -75,8 +78,7 @@ void each_facet_value(json& record, const ValueLabels& labels, const Fn& fn) {
 
 void strip_shared(json& record, const json& linked, const ValueLabels& labels) {
   if (!record.is_object()) return;
-  each_link(record, [&](json& link) {
-    const json* shared = shared_of(link, linked);
+  each_link(record, linked, [](json& link, const json* shared) {
     if (shared == nullptr) return;
     for (const auto& [key, value] : shared->items())
       if (const auto it = link.find(key); it != link.end() && *it == value) link.erase(it);
@@ -88,8 +90,7 @@ void strip_shared(json& record, const json& linked, const ValueLabels& labels) {
 
 void fill_shared(json& record, const json& linked, const ValueLabels& labels) {
   if (!record.is_object()) return;
-  each_link(record, [&](json& link) {
-    const json* shared = shared_of(link, linked);
+  each_link(record, linked, [](json& link, const json* shared) {
     if (shared == nullptr) return;
     for (const auto& [key, value] : shared->items())
       if (!link.contains(key)) link[key] = value;

@@ -27,6 +27,7 @@ bool spies_can_run(const ShardSet& shards, const Xapian::Database& db) {
   return meta && meta->global_docids;
 }
 
+// A schema version as a number; 0, older than any, when it is missing or not a number.
 int schema_number(std::string_view text) {
   int n = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
@@ -68,8 +69,8 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
       for (const auto& [value, label] : values.items())
         if (label.is_string()) info.labels[facet][value] = label.get<std::string>();
     }
-    // Records of schema 4 on hold their links by id; older ones are stored whole.
-    if (*version >= 4) {
+    // Older records are stored whole.
+    if (*version >= schema::kFirstSchemaSharingLinked) {
       info.linked = nlohmann::json::parse(db->get_metadata(schema::kMetaLinked), nullptr, false);
       if (!info.linked.is_object()) return Status::Corruption(dir.string() + ": linked records' fields are not JSON");
     }

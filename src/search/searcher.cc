@@ -57,7 +57,7 @@ struct Searcher::Impl {
 
   // A document's record as shown: its data with the fields shared with other records filled in;
   // discarded when the data is not JSON.
-  json stored_record(const Xapian::Document& doc) const {
+  json shown_record(const Xapian::Document& doc) const {
     json record = json::parse(doc.get_data(), nullptr, false);
     index::fill_shared(record, gen->info().linked, gen->info().labels);
     return record;
@@ -68,7 +68,7 @@ struct Searcher::Impl {
     if (id.empty() || id.size() > 200 || !utf8::is_valid(id)) return Status::NotFound("no record with that id");
     const std::string term = std::string(schema::kIdPrefix) + std::string(id);
     for (auto p = db().postlist_begin(term); p != db().postlist_end(term); ++p) {
-      json record = stored_record(db().get_document(*p));
+      json record = shown_record(db().get_document(*p));
       if (record.is_object()) return std::pair{*p, std::move(record)};
     }
     return Status::NotFound("no record with id " + std::string(id));
@@ -353,7 +353,7 @@ Result<ExportedMatches> Searcher::export_matches(const SearchRequest& request, s
     if (resolved->correction) out.suggestion = resolved->correction->text;
     out.corrected = resolved->corrected;
     for (auto it = mset.begin(); it != mset.end(); ++it) {
-      json record = impl_->stored_record(it.get_document());
+      json record = impl_->shown_record(it.get_document());
       if (record.is_object()) out.records.push_back(std::move(record));
     }
     return out;

@@ -3,7 +3,9 @@
 
 #include "index/record_document.h"
 #include "index/stored_record.h"
-#include "load/corpus.h"
+#include "index/index_writer.h"
+#include "search/fixture.h"
+#include "search/searcher.h"
 #include "test_support.h"
 
 using namespace riskatlas;
@@ -44,34 +46,48 @@ std::pair<std::size_t, std::size_t> check_round_trip(const model::Atlas& atlas) 
   return {stored_bytes, whole_bytes};
 }
 
-model::Atlas load_with_links(const std::filesystem::path& dir) {
-  load::CorpusOptions options;
-  options.corpus_dir = dir;
-  if (!std::filesystem::exists(dir / "links.yaml") && !std::filesystem::exists(dir / "links.csv"))
-    options.links_file = testing::corpus_dir() / "links.yaml";
-  auto loaded = load::load_corpus(options);
-  REQUIRE(loaded.ok());
-  return std::move(loaded->atlas);
-}
-
 }  // namespace
 
 TEST_CASE("a record is stored without what it shares and read back whole: the default corpus", "[index]") {
-  const model::Atlas atlas = load_with_links(testing::corpus_dir());
+  const model::Atlas atlas = testing::load_linked_corpus(testing::corpus_dir());
   REQUIRE_FALSE(atlas.case_studies.empty());
   const auto [stored, whole] = check_round_trip(atlas);
   CHECK(stored < whole * 3 / 4);
 }
 
 TEST_CASE("a record is stored without what it shares and read back whole: the real data", "[index][real]") {
-  const model::Atlas atlas = load_with_links(testing::require_real_data());
+  const model::Atlas atlas = testing::load_linked_corpus(testing::require_real_data());
   const auto [stored, whole] = check_round_trip(atlas);
   CHECK(stored < whole * 3 / 4);
 }
 
-TEST_CASE("only what equals the shared copy is stripped, and only what is missing filled in", "[index]") {
-  const json linked = {{"AML.T0001", {{"name", "Shared Name"}}},
-                       {"AML.M0001", {{"name", "Guard"}, {"lifecycle", json::array({"x"})}}}};
+TEST_CASE("every record of an index of the default corpus is read back as built", "[index]") {
+  const model::Atlas atlas = testing::load_linked_corpus(testing::corpus_dir());
+  testing::ScratchDir dir("stored-read");
+  Diagnostics warnings;
+  REQUIRE(index::write_database(atlas, dir.path() / "db", {}, warnings).ok());
+  auto gen = search::Generation::open(dir.path() / "db");
+  REQUIRE(gen.ok());
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(std::move(gen).value(), analyzer);
+  const model::LinkGraph graph(atlas);
+  const index::FacetLabels labels = index::collect_labels(atlas);
+  for (std::size_t i = 0; i < index::record_count(atlas); ++i) {
+    INFO(index::record_id(atlas, i));
+    const auto read = searcher.record(index::record_id(atlas, i));
+    REQUIRE(read.ok());
+    CHECK(*read == whole_record(atlas, graph, labels, i));
+  }
+}
+
+TEST_CASE("only what equals the shared copy of a record of the link's kind is stripped, and only what is missing filled in",
+          "[index]") {
+  const json linked = {
+      {"technique", {{"AML.T0001", {{"name", "Shared Name"}}}}},
+      {"mitigation", {{"AML.M0001", {{"name", "Guard"}, {"lifecycle", json::array({"x"})}}}}},
+      {"case_study", {{"AML.CS0001", {{"name", "Incident"}, {"kind", "incident"}}}}},
+      {"tactic", json::object()},
+  };
   const index::ValueLabels labels = {{"domain", {{"1", "1. One"}}}};
   const json whole = {
       {"id", "AML.T0001"},  // the record itself keeps its own name
@@ -81,8 +97,13 @@ TEST_CASE("only what equals the shared copy is stripped, and only what is missin
        {{{"id", "AML.T0001"}, {"name", "Another Name"}},  // differs (dirty data): kept
         {{"id", "AML.T0001"}, {"name", "Shared Name"}, {"origin", "links.yaml"}},
         {{"id", "AML.T9999"}, {"name", "Unknown"}}}},
-      {"case_studies", {{{"id", "AML.CS0001"}, {"techniques", {{{"id", "AML.T0001"}, {"name", "Shared Name"}}}}}}},
+      {"case_studies", {{{"id", "AML.CS0001"}, {"name", "Incident"}, {"kind", "incident"},
+                         {"techniques", {{{"id", "AML.T0001"}, {"name", "Shared Name"}}}}}}},
       {"mitigations", {{{"id", "AML.M0001"}, {"name", "Guard"}, {"lifecycle", json::array({"x"})}}}},
+      // A step naming ids of other kinds as its technique and tactic: not links to those records.
+      {"procedure", {{{"step", 1},
+                      {"technique", {{"id", "AML.M0001"}, {"name", "AML.M0001"}, {"known", false}}},
+                      {"tactic", {{"id", "AML.CS0001"}, {"name", "AML.CS0001"}}}}}},
       {"evidence", {{{"id", "AML.T0001"}, {"name", "Shared Name"}}}},  // not a link
   };
   json stored = whole;
@@ -93,8 +114,9 @@ TEST_CASE("only what equals the shared copy is stripped, and only what is missin
   CHECK(stored["techniques"][0]["name"] == "Another Name");
   CHECK(stored["techniques"][1] == json{{"id", "AML.T0001"}, {"origin", "links.yaml"}});
   CHECK(stored["techniques"][2]["name"] == "Unknown");
-  CHECK(stored["case_studies"][0]["techniques"][0] == json{{"id", "AML.T0001"}});
+  CHECK(stored["case_studies"][0] == json{{"id", "AML.CS0001"}, {"techniques", {{{"id", "AML.T0001"}}}}});
   CHECK(stored["mitigations"][0] == json{{"id", "AML.M0001"}});
+  CHECK(stored["procedure"] == whole["procedure"]);
   CHECK(stored["evidence"] == whole["evidence"]);
   json read = stored;
   index::fill_shared(read, linked, labels);

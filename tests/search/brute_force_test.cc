@@ -8,8 +8,8 @@
 #include <catch2/catch.hpp>
 
 #include "index/index_writer.h"
-#include "load/corpus.h"
 #include "search/facet_counter.h"
+#include "search/fixture.h"
 #include "search/ranking.h"
 #include "search/searcher.h"
 #include "test_support.h"
@@ -133,20 +133,15 @@ bool has_word(const std::vector<std::string>& words, const std::string& text, co
 }
 
 void check_against_model(const std::filesystem::path& corpus, const std::string& name, int rounds) {
-  load::CorpusOptions options;
-  options.corpus_dir = corpus;
-  if (!std::filesystem::exists(corpus / "links.yaml") && !std::filesystem::exists(corpus / "links.csv"))
-    options.links_file = testing::corpus_dir() / "links.yaml";
-  auto loaded = load::load_corpus(options);
-  REQUIRE(loaded.ok());
+  model::Atlas atlas = testing::load_linked_corpus(corpus);
   // Synonyms widen words in ways this model does not follow; the words below have none anyway.
-  loaded->atlas.synonyms.clear();
+  atlas.synonyms.clear();
   testing::ScratchDir dir("brute-" + name);
   Diagnostics warnings;
-  REQUIRE(index::write_database(loaded->atlas, dir.path() / "db", {}, warnings).ok());
+  REQUIRE(index::write_database(atlas, dir.path() / "db", {}, warnings).ok());
   auto gen = search::Generation::open(dir.path() / "db");
   REQUIRE(gen.ok());
-  const Model model = build_model(loaded->atlas);
+  const Model model = build_model(atlas);
 
   // All values that occur, per facet, to draw filters from.
   std::map<std::string, std::vector<std::string>> universe;

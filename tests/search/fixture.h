@@ -6,6 +6,7 @@
 #include <string>
 
 #include "index/index_writer.h"
+#include "load/corpus.h"
 #include "model/record.h"
 #include "search/generation.h"
 #include "search/searcher.h"
@@ -103,6 +104,18 @@ inline model::Atlas tiny_atlas() {
                 {{"denial", "samples before training"}, "test"}};
   a.versions["atlas_version"] = "test";
   return a;
+}
+
+// A corpus folder loaded as the indexer loads it; one without a links file (the published exports)
+// takes corpus/'s. Throws when it does not load.
+inline model::Atlas load_linked_corpus(const std::filesystem::path& dir) {
+  load::CorpusOptions options;
+  options.corpus_dir = dir;
+  if (!std::filesystem::exists(dir / "links.yaml") && !std::filesystem::exists(dir / "links.csv"))
+    options.links_file = corpus_dir() / "links.yaml";
+  auto loaded = load::load_corpus(options);
+  if (!loaded.ok()) throw std::runtime_error(loaded.status().to_string());
+  return std::move(loaded->atlas);
 }
 
 // Builds the tiny atlas once per test process and opens it.

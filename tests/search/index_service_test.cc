@@ -199,6 +199,16 @@ TEST_CASE("an index of an older schema is served and one of an unknown or newer 
   const auto refused = search::Generation::open(gen);
   REQUIRE_FALSE(refused.ok());
   CHECK(refused.status().message().find("not a riskatlas index of schema") != std::string::npos);
+  {  // a schema-4 index without the fields its records share cannot show them
+    Xapian::WritableDatabase db(gen.string(), Xapian::DB_OPEN);
+    const std::string linked = db.get_metadata(schema::kMetaLinked);
+    db.set_metadata(schema::kMetaLinked, "");
+    db.commit();
+    const auto opened = search::Generation::open(gen);
+    CHECK_FALSE(opened.ok());
+    db.set_metadata(schema::kMetaLinked, linked);
+    db.commit();
+  }
   stamp("5");  // written by a newer binary: refused rather than misread
   CHECK_FALSE(search::Generation::open(gen).ok());
   stamp(schema::kSchemaVersion);
