@@ -424,6 +424,37 @@ class PartSink : public DocumentSink {
   std::size_t in_part_ = 0;
 };
 
+// Compacts `sources` into a new database `out`, in order: each one's documents numbered after the
+// last of those before it.
+void compact_in_order(const std::vector<std::filesystem::path>& sources, const std::filesystem::path& out) {
+  Xapian::Database all;
+  for (const auto& source : sources) all.add_database(Xapian::Database(source.string()));
+  all.compact(out.string());
+}
+
+// Merges `sources`, in order, into `out`. Compaction opens every source at once (about four files
+// each), so more than `fan_in` are first merged in runs of `fan_in` under `scratch`, stage by stage,
+// each source removed once merged (which also frees its disk before the last stage).
+void merge_in_order(std::vector<std::filesystem::path> sources, const std::filesystem::path& out,
+                    const std::filesystem::path& scratch, std::size_t fan_in) {
+  for (std::size_t stage = 0; sources.size() > fan_in; ++stage) {
+    std::vector<std::filesystem::path> merged;
+    for (std::size_t begin = 0; begin < sources.size(); begin += fan_in) {
+      const std::size_t end = std::min(sources.size(), begin + fan_in);
+      if (end - begin == 1) {
+        merged.push_back(sources[begin]);
+        continue;
+      }
+      const std::vector<std::filesystem::path> run(sources.begin() + begin, sources.begin() + end);
+      merged.push_back(scratch / ("merged-" + std::to_string(stage) + "-" + std::to_string(merged.size())));
+      compact_in_order(run, merged.back());
+      for (const auto& source : run) std::filesystem::remove_all(source);
+    }
+    sources = std::move(merged);
+  }
+  compact_in_order(sources, out);
+}
+
 // A parted build: `threads` threads, each with a builder thread of its own, build a contiguous share
 // of the records each into parts under `dir`. Returns the parts in record order, so that merging them
 // in that order numbers every document as one database written in one go would.
@@ -491,6 +522,7 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     return Status::InvalidArgument("shards: from 1 to " + std::to_string(kMaxShards));
   if (options.documents_per_commit < 1) return Status::InvalidArgument("documents_per_commit: at least 1");
   if (options.documents_per_part < 1) return Status::InvalidArgument("documents_per_part: at least 1");
+  if (options.parts_per_merge < 2) return Status::InvalidArgument("parts_per_merge: at least 2");
   const auto per_commit = static_cast<Xapian::doccount>(
       std::min<std::size_t>(options.documents_per_commit, std::numeric_limits<Xapian::doccount>::max()));
   const bool sharded = options.shards > 1;
@@ -557,11 +589,8 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
       // Xapian's compaction merges the parts, renumbering each one's documents after the last of the
       // parts before it; the vocabulary's database, the only one with spelling, synonyms and
       // metadata, comes last and holds no documents.
-      Xapian::Database sources;
-      for (const auto& part : parts) sources.add_database(Xapian::Database(part.string()));
-      sources.add_database(Xapian::Database(main_dir.string()));
-      sources.compact(db_dir.string());
-      sources.close();
+      parts.push_back(main_dir);
+      merge_in_order(std::move(parts), db_dir, db_dir / kPartsName, options.parts_per_merge);
       std::filesystem::remove_all(db_dir / kPartsName);
     }
     if (sharded) {

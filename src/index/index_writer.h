@@ -37,6 +37,9 @@ struct WriteOptions {
   // compaction. A database that grows large makes every commit rewrite more of its B-trees: at 1M
   // grown records one build wrote 78 GB for a 6.6 GB index and kept less than one core busy.
   std::size_t documents_per_part = 25000;
+  // Parts merged by one compaction at most (each holds about four files open while it merges): more
+  // are merged in stages, so 25M records do not need 4,000 open files.
+  std::size_t parts_per_merge = 64;
   // Cores to build on: threads writing the parts (each with a thread building its documents) or the
   // shards; 0 for every core.
   std::size_t threads = 0;

@@ -254,10 +254,13 @@ TEST_CASE("a build in parts merged by compaction is the same index as one writte
   REQUIRE(built_once->documents == 72);
   REQUIRE(once_warnings.size() == 1);
   const auto expected = contents(once);
-  for (const std::size_t per_part : {7, 40, 71}) {
-    DYNAMIC_SECTION("documents per part: " << per_part) {
+  // 12 parts of 7 and the vocabulary, merged 64 at a time (one stage) or 3 (13 -> 5 -> 2 -> 1).
+  const std::vector<std::pair<std::size_t, std::size_t>> layouts{{7, 64}, {7, 3}, {40, 64}, {71, 64}};
+  for (const auto& [per_part, per_merge] : layouts) {
+    DYNAMIC_SECTION("documents per part: " << per_part << ", parts per merge: " << per_merge) {
       index::WriteOptions options;
       options.documents_per_part = per_part;
+      options.parts_per_merge = per_merge;
       options.documents_per_commit = 3;
       options.threads = 2;  // whatever the machine: the repeated id below then crosses shares
       std::vector<std::pair<std::size_t, std::size_t>> reports;  // (written, total), from the writing threads
@@ -268,7 +271,7 @@ TEST_CASE("a build in parts merged by compaction is the same index as one writte
         reports.emplace_back(written, total);
       };
       Diagnostics warnings;
-      const auto parted = dir.path() / ("parted-" + std::to_string(per_part));
+      const auto parted = dir.path() / ("parted-" + std::to_string(per_part) + "-" + std::to_string(per_merge));
       auto built = index::write_database(atlas, parted, options, warnings);
       REQUIRE(built.ok());
       CHECK(built->documents == 72);
@@ -290,6 +293,9 @@ TEST_CASE("a build in parts merged by compaction is the same index as one writte
   none.documents_per_part = 0;
   Diagnostics warnings;
   CHECK_FALSE(index::write_database(atlas, dir.path() / "none", none, warnings).ok());
+  index::WriteOptions one_at_a_time;
+  one_at_a_time.parts_per_merge = 1;
+  CHECK_FALSE(index::write_database(atlas, dir.path() / "one", one_at_a_time, warnings).ok());
 }
 
 TEST_CASE("a second record with an id already indexed is skipped with a warning", "[index]") {
