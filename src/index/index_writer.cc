@@ -112,17 +112,25 @@ class Handover {
   std::exception_ptr error_;
 };
 
+// Where build_documents' records come from.
+struct BuildInputs {
+  const model::Atlas& atlas;
+  const model::LinkGraph& graph;
+  const FacetLabels& labels;
+  const nlohmann::json& linked;  // linked_fields(atlas, labels)
+};
+
 // Runs build_documents() on a thread of its own; the documents come out of pop() in order.
 class DocumentBuilder {
  public:
-  DocumentBuilder(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
-                  analysis::Analyzer& analyzer, Diagnostics& warnings, const RecordSelection& selection)
+  DocumentBuilder(const BuildInputs& in, analysis::Analyzer& analyzer, Diagnostics& warnings,
+                  const RecordSelection& selection)
       : thread_([&, selection, this] {
           struct Stopped {};
           std::exception_ptr error;
           try {
             build_documents(
-                atlas, graph, labels, analyzer, warnings,
+                in.atlas, in.graph, in.labels, in.linked, analyzer, warnings,
                 [this](BuiltDocument&& built) {
                   if (!handover_.push(std::move(built))) throw Stopped{};
                 },
@@ -308,12 +316,6 @@ class ShardedSink : public DocumentSink {
   std::vector<std::unique_ptr<Worker>> workers_;  // all made before any thread starts
 };
 
-// Where build_documents' records come from.
-struct BuildInputs {
-  const model::Atlas& atlas;
-  const model::LinkGraph& graph;
-  const FacetLabels& labels;
-};
 
 // What the written documents add up to (one per thread of a parted build, then merged).
 struct Tally {
@@ -368,7 +370,7 @@ std::vector<bool> repeated_ids(const model::Atlas& atlas, Diagnostics& warnings)
 void write_documents(const BuildInputs& in, const RecordSelection& selection, DocumentSink& sink, Tally& tally,
                      Progress& progress, Diagnostics& warnings, const std::atomic<bool>& abandon) {
   analysis::Analyzer analyzer;
-  DocumentBuilder builder(in.atlas, in.graph, in.labels, analyzer, warnings, selection);
+  DocumentBuilder builder(in, analyzer, warnings, selection);
   while (auto built = builder.next()) {
     if (abandon) return;
     sink.add(built->id, std::move(built->document));
@@ -542,7 +544,8 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     Xapian::WritableDatabase db(main_dir.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
     const model::LinkGraph graph(atlas);
     const FacetLabels labels = collect_labels(atlas);
-    const BuildInputs inputs{atlas, graph, labels};
+    const nlohmann::json linked = linked_fields(atlas, labels);
+    const BuildInputs inputs{atlas, graph, labels, linked};
     const std::vector<bool> repeated = repeated_ids(atlas, warnings);
     const RecordSelection all{0, records, &repeated};
     const std::atomic<bool> never{false};
@@ -579,7 +582,7 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     nlohmann::json labels_json = labels;
     db.set_metadata(schema::kMetaBuild, dump(build));
     db.set_metadata(schema::kMetaLabels, dump(labels_json));
-    db.set_metadata(schema::kMetaLinked, dump(linked_fields(atlas, labels)));
+    db.set_metadata(schema::kMetaLinked, dump(linked));
     set_common_metadata(db);
     if (sharded)
       db.set_metadata(schema::kMetaShard, shard_meta_text({db_dir.filename().string(), options.shards, std::nullopt, true}));

@@ -478,10 +478,9 @@ json case_study_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
   };
 }
 
-void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels,
+void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels, const json& linked,
                      analysis::Analyzer& analyzer, Diagnostics& warnings,
                      const std::function<void(BuiltDocument&&)>& sink, const RecordSelection& selection) {
-  const json linked = linked_fields(atlas, labels);
   // The fields every record type shares; `extra` is the lowest-weighted text (quotes, use notes).
   auto build = [&](const std::string& id, model::RecordType type, const std::string& title,
                    const std::string& description, const std::vector<std::string_view>& extra,

@@ -56,11 +56,12 @@ struct RecordSelection {
   const std::vector<bool>* skip = nullptr;  // by ordinal; none skipped when null
 };
 
-// Builds the selected records' documents in order and hands each to `sink`. A record whose id cannot
+// Builds the selected records' documents in order and hands each to `sink`; `linked` is
+// linked_fields(atlas, labels), the fields the stored records leave out. A record whose id cannot
 // be indexed is skipped with a Diagnostic, and a facet value over Xapian's term limit is dropped with
 // one, so neither reaches Xapian nor costs other records.
 void build_documents(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
-                     analysis::Analyzer& analyzer, Diagnostics& warnings,
+                     const nlohmann::json& linked, analysis::Analyzer& analyzer, Diagnostics& warnings,
                      const std::function<void(BuiltDocument&&)>& sink, const RecordSelection& selection = {});
 
 // A record's JSON as shown, before strip_shared() (exposed for tests).
