@@ -14,14 +14,14 @@
 #include <xapian.h>
 
 #include "analysis/analyzer.h"
+#include "index/stored_record.h"
 #include "model/link_graph.h"
 #include "model/record.h"
 #include "util/diagnostic.h"
 
 namespace riskatlas::index {
 
-// facet name -> value -> display label, for every value that occurs in the atlas.
-using FacetLabels = std::map<std::string, std::map<std::string, std::string>>;
+// The label of every facet value that occurs in the atlas (FacetLabels: stored_record.h).
 FacetLabels collect_labels(const model::Atlas& atlas);
 
 // Facet values of one record, by facet name.

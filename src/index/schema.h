@@ -100,7 +100,7 @@ inline constexpr std::size_t kSortKeyDigits = 10;
 inline constexpr const char* kMetaAnalyzer = "riskatlas.analyzer";  // analysis::analyzer_version()
 inline constexpr const char* kMetaBuild = "riskatlas.build";        // JSON: built_at, versions, stats
 inline constexpr const char* kMetaLabels = "riskatlas.labels";      // JSON: facet -> {value: label}
-inline constexpr const char* kMetaLinked = "riskatlas.linked";      // JSON: ATLAS id -> shared fields (stored_record.h)
+inline constexpr const char* kMetaLinked = "riskatlas.linked";      // JSON: kind -> ATLAS id -> shared fields (stored_record.h)
 inline constexpr const char* kMetaSchema = "riskatlas.schema";      // kSchemaVersion
 // JSON in each database of a sharded generation (index/shards.h): {"generation": its directory name,
 // "shards": N, "shard": K, "docids": kGlobalDocids} ("shard" absent in the vocabulary).

@@ -51,7 +51,7 @@ void each_link(json& node, const json& linked, const Fn& fn) {
 // Calls `fn(value_object, label)` for each {value, label?} of the record's facets, `label` the
 // shared label of that value or null.
 template <typename Fn>
-void each_facet_value(json& record, const ValueLabels& labels, const Fn& fn) {
+void each_facet_value(json& record, const FacetLabels& labels, const Fn& fn) {
   const auto facets = record.find("facets");
   if (facets == record.end() || !facets->is_object()) return;
   for (auto& [facet, values] : facets->items()) {
@@ -76,7 +76,7 @@ void each_facet_value(json& record, const ValueLabels& labels, const Fn& fn) {
 
 }  // namespace
 
-void strip_shared(json& record, const json& linked, const ValueLabels& labels) {
+void strip_shared(json& record, const json& linked, const FacetLabels& labels) {
   if (!record.is_object()) return;
   each_link(record, linked, [](json& link, const json* shared) {
     if (shared == nullptr) return;
@@ -88,7 +88,7 @@ void strip_shared(json& record, const json& linked, const ValueLabels& labels) {
   });
 }
 
-void fill_shared(json& record, const json& linked, const ValueLabels& labels) {
+void fill_shared(json& record, const json& linked, const FacetLabels& labels) {
   if (!record.is_object()) return;
   each_link(record, linked, [](json& link, const json* shared) {
     if (shared == nullptr) return;

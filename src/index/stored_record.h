@@ -12,15 +12,15 @@
 
 namespace riskatlas::index {
 
-// facet name -> value -> display label (as index::FacetLabels and search::FacetLabels).
-using ValueLabels = std::map<std::string, std::map<std::string, std::string>>;
+// facet name -> value -> display label, for every value that occurs in the atlas.
+using FacetLabels = std::map<std::string, std::map<std::string, std::string>>;
 
 // `linked`: by kind ("technique", "tactic", "mitigation", "case_study"), ATLAS id -> the fields a
 // link to that record shows (record_document.h, linked_fields()). Stripping removes from `record`'s
 // links and facet values only what equals the shared copy, and filling adds only what is missing, so
 // fill_shared(strip_shared(r)) == r, and filling a record stored whole (an index of schema 2 or 3)
 // changes nothing.
-void strip_shared(nlohmann::json& record, const nlohmann::json& linked, const ValueLabels& labels);
-void fill_shared(nlohmann::json& record, const nlohmann::json& linked, const ValueLabels& labels);
+void strip_shared(nlohmann::json& record, const nlohmann::json& linked, const FacetLabels& labels);
+void fill_shared(nlohmann::json& record, const nlohmann::json& linked, const FacetLabels& labels);
 
 }  // namespace riskatlas::index

@@ -21,6 +21,7 @@
 
 #include <xapian.h>
 
+#include "index/stored_record.h"
 #include "model/taxonomy.h"
 #include "search/request.h"
 
@@ -98,7 +99,7 @@ ValueCounts count_values(Xapian::Database& db, const Xapian::Query& query, const
                          const FacetTable* table = nullptr);
 
 // Value labels by facet, then by value; a value without one is shown as itself.
-using FacetLabels = std::map<std::string, std::map<std::string, std::string>>;
+using FacetLabels = index::FacetLabels;
 
 // The match a search answers: its text query (MatchAll when empty) and its filters.
 struct MatchSet {

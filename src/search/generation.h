@@ -28,7 +28,7 @@ struct GenerationInfo {
   std::size_t documents = 0;
   nlohmann::json build;  // the indexer's build metadata (built_at, versions, load statistics)
   FacetLabels labels;
-  nlohmann::json linked = nlohmann::json::object();  // ATLAS id -> shared fields (index/stored_record.h)
+  nlohmann::json linked = nlohmann::json::object();  // kind -> ATLAS id -> shared fields (index/stored_record.h)
   std::string analyzer_version;  // the analyzer that built the index
   bool analyzer_matches = true;  // false when this binary's analyzer differs: queries may not match
 };

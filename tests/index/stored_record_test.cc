@@ -88,7 +88,7 @@ TEST_CASE("only what equals the shared copy of a record of the link's kind is st
       {"case_study", {{"AML.CS0001", {{"name", "Incident"}, {"kind", "incident"}}}}},
       {"tactic", json::object()},
   };
-  const index::ValueLabels labels = {{"domain", {{"1", "1. One"}}}};
+  const index::FacetLabels labels = {{"domain", {{"1", "1. One"}}}};
   const json whole = {
       {"id", "AML.T0001"},  // the record itself keeps its own name
       {"name", "Shared Name"},
