@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "analysis/ascii_words.h"
 #include "util/text.h"
 #include "util/utf8.h"
 
@@ -56,6 +57,7 @@ struct Prototypes {
   const icu::Normalizer2* nfkc_cf = nullptr;
   std::unique_ptr<icu::BreakIterator> words;
   std::unique_ptr<icu::Transliterator> fold;
+  bool ascii_words_agree = false;  // ascii_words() finds what `words` does (checked below)
 
   Prototypes() {
     UErrorCode status = U_ZERO_ERROR;
@@ -109,6 +111,30 @@ struct Prototypes {
     probe->setText(warm_up);
     while (probe->next() != icu::BreakIterator::DONE) {
     }
+
+    ascii_words_agree = agrees_with_ascii_words(*probe);
+  }
+
+  // Whether ICU, on every ASCII character between two letters, two digits and a letter and a digit,
+  // and on runs of "_", finds the words ascii_words() finds (tests/analysis check much more): a
+  // newer ICU whose rules differ is used alone.
+  static bool agrees_with_ascii_words(icu::BreakIterator& it) {
+    std::string probe = "_ __ a_ _1 1_ a_1 ";
+    for (int c = 1; c < 0x80; ++c)
+      for (const char* pair : {"ab", "12", "a1", "1a"}) {
+        probe += pair[0];
+        probe += static_cast<char>(c);
+        probe += pair[1];
+        probe += ' ';
+      }
+    const UnicodeString text = UnicodeString::fromUTF8(probe);
+    it.setText(text);
+    std::vector<WordRange> found;
+    int32_t start = it.first();
+    for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next())
+      if (it.getRuleStatus() >= UBRK_WORD_NONE_LIMIT)
+        found.push_back({static_cast<std::size_t>(start), static_cast<std::size_t>(end)});
+    return found == ascii_words(probe);
   }
 };
 
@@ -280,13 +306,18 @@ struct Analyzer::Impl {
   const icu::Normalizer2* nfkc_cf = nullptr;
   WordBreaker words;       // used by analysis
   WordBreaker span_words;  // iterates the original text in spans()
+  const bool ascii_fast;   // ASCII text is segmented by ascii_words(), not ICU
   std::unique_ptr<icu::Transliterator> fold;
   Xapian::Stem stemmer;
   // Stems of recent words: snippets stem the same words of many records again and again.
   std::unordered_map<std::string, std::string> stem_cache;
   std::size_t dropped = 0;
 
-  Impl() : nfkc_cf(prototypes().nfkc_cf), words(*prototypes().words), span_words(*prototypes().words) {
+  Impl()
+      : nfkc_cf(prototypes().nfkc_cf),
+        words(*prototypes().words),
+        span_words(*prototypes().words),
+        ascii_fast(prototypes().ascii_words_agree) {
     fold.reset(prototypes().fold->clone());
     if (!fold) throw std::runtime_error("analyzer: cannot clone ICU transliterator");
     try {
@@ -345,8 +376,9 @@ struct Analyzer::Impl {
   // characters also give overlapping bigrams.
   std::vector<Token> analyze(std::string_view text, std::size_t& dropped_count);
   // The word segments of normalized text, each folded; segments without a letter or digit stay,
-  // with empty text, so positions and hyphen joins see them.
-  std::vector<Segment> word_segments(const UnicodeString& norm);
+  // with empty text, so positions and hyphen joins see them. `ascii` is the same text when it is
+  // ASCII, segmented without ICU; else empty.
+  std::vector<Segment> word_segments(const UnicodeString& norm, std::string_view ascii);
   // Adds one token unless it is empty, too long (counted as dropped) or invalid; words get a stem.
   void emit(TokenSink& sink, const std::string& t, TokenKind kind, unsigned position);
   // Every segment's tokens, and before a run joined only by hyphens ("gpt-4", "state-of-the-art")
@@ -360,15 +392,22 @@ struct Analyzer::Impl {
   void emit_cjk_bigrams(const UnicodeString& norm, const std::vector<Segment>& segs, TokenSink& sink);
 
   std::vector<Span> spans(std::string_view text, const std::function<bool(std::string_view)>& stem_if);
+  // The span of the word at [b, e) of `text`, if it analyses to anything. `word`: ICU took it for a
+  // word (rather than a symbol that may normalize to one).
+  void add_span(std::vector<Span>& out, std::string_view text, std::size_t b, std::size_t e, bool word,
+                const std::function<bool(std::string_view)>& stem_if);
   std::string fold_text(std::string_view text);
 };
 
 std::vector<Token> Analyzer::Impl::analyze(std::string_view text, std::size_t& dropped_count) {
   dropped_count = 0;
-  const std::string cleaned = utf8::clean(text).text;
+  std::string cleaned = utf8::clean(text).text;
   if (cleaned.empty()) return {};
-  const UnicodeString norm = normalize(from_utf8(cleaned));
-  std::vector<Segment> segs = word_segments(norm);
+  const bool ascii = ascii_fast && is_ascii(cleaned);
+  if (ascii)
+    for (char& c : cleaned) c = text::ascii_lower(c);  // NFKC_Casefold of ASCII is its lower case
+  const UnicodeString norm = ascii ? from_utf8(cleaned) : normalize(from_utf8(cleaned));
+  std::vector<Segment> segs = word_segments(norm, ascii ? std::string_view(cleaned) : std::string_view());
   TokenSink sink;
   emit_words(norm, segs, sink);
   emit_cjk_bigrams(norm, segs, sink);
@@ -378,19 +417,24 @@ std::vector<Token> Analyzer::Impl::analyze(std::string_view text, std::size_t& d
   return std::move(sink.tokens);
 }
 
-std::vector<Segment> Analyzer::Impl::word_segments(const UnicodeString& norm) {
+std::vector<Segment> Analyzer::Impl::word_segments(const UnicodeString& norm, std::string_view ascii) {
   std::vector<Segment> segs;
-  icu::BreakIterator& it = words.start(norm);
-  int32_t start = it.first();
-  for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next()) {
-    if (it.getRuleStatus() < UBRK_WORD_NONE_LIMIT) continue;
+  const auto add = [&](int32_t start, int32_t end) {
     Segment seg;
     seg.start = start;
     seg.end = end;
     seg.text = fold_word(norm, start, end);
     seg.cjk = !seg.text.empty() && is_cjk_text(seg.text);
     segs.push_back(std::move(seg));
+  };
+  if (!ascii.empty()) {
+    for (const WordRange& w : ascii_words(ascii)) add(static_cast<int32_t>(w.begin), static_cast<int32_t>(w.end));
+    return segs;
   }
+  icu::BreakIterator& it = words.start(norm);
+  int32_t start = it.first();
+  for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next())
+    if (it.getRuleStatus() >= UBRK_WORD_NONE_LIMIT) add(start, end);
   return segs;
 }
 
@@ -484,6 +528,13 @@ void Analyzer::Impl::emit_cjk_bigrams(const UnicodeString& norm, const std::vect
 std::vector<Span> Analyzer::Impl::spans(std::string_view text, const std::function<bool(std::string_view)>& stem_if) {
   std::vector<Span> out;
   if (text.size() > static_cast<std::size_t>(INT32_MAX / 4)) text = text.substr(0, INT32_MAX / 4);
+  // ASCII without the controls left out below: its words are those of ascii_words(), offsets and all.
+  if (ascii_fast && is_ascii(text) && !utf8::has_control(text)) {
+    const std::vector<WordRange> words = ascii_words(text);
+    out.reserve(words.size());
+    for (const WordRange& w : words) add_span(out, text, w.begin, w.end, true, stem_if);
+    return out;
+  }
 
   // UTF-16 view of the original bytes with, per UTF-16 unit, the byte range of its character. Ill-formed
   // sequences become U+FFFD (never part of a word); characters the analyzer removes anyway (controls,
@@ -533,31 +584,35 @@ std::vector<Span> Analyzer::Impl::spans(std::string_view text, const std::functi
       }
       if (!candidate) continue;
     }
-    const std::size_t b = byte_begin[static_cast<std::size_t>(start)];
-    const std::size_t e = byte_end[static_cast<std::size_t>(end - 1)];
-    // Fast path with the same result: a word of ASCII letters and digits only normalizes to its
-    // lower case and has no parts; letters make it a stemmed word, digits alone a number.
-    const std::string_view segment = text.substr(b, e - b);
-    if (word && segment.size() <= kMaxTokenBytes && std::all_of(segment.begin(), segment.end(), text::is_ascii_alnum)) {
-      std::string lower(segment);
-      for (char& c : lower) c = text::ascii_lower(c);
-      const bool number = std::all_of(lower.begin(), lower.end(), [](char c) { return c >= '0' && c <= '9'; });
-      Span span{b, e, {lower}};
-      if (!number && (!stem_if || stem_if(lower))) add_unique(span.terms, stem_of(lower));
-      out.push_back(std::move(span));
-      continue;
-    }
-    std::size_t ignored = 0;
-    const std::vector<Token> tokens = analyze(text.substr(b, e - b), ignored);
-    if (tokens.empty()) continue;  // nothing to match (e.g. "___")
-    Span span{b, e, {}};
-    for (const Token& t : tokens) {
-      add_unique(span.terms, t.text);
-      add_unique(span.terms, t.stem);
-    }
-    out.push_back(std::move(span));
+    add_span(out, text, byte_begin[static_cast<std::size_t>(start)], byte_end[static_cast<std::size_t>(end - 1)],
+             word, stem_if);
   }
   return out;
+}
+
+void Analyzer::Impl::add_span(std::vector<Span>& out, std::string_view text, std::size_t b, std::size_t e, bool word,
+                              const std::function<bool(std::string_view)>& stem_if) {
+  // Fast path with the same result: a word of ASCII letters and digits only normalizes to its
+  // lower case and has no parts; letters make it a stemmed word, digits alone a number.
+  const std::string_view segment = text.substr(b, e - b);
+  if (word && segment.size() <= kMaxTokenBytes && std::all_of(segment.begin(), segment.end(), text::is_ascii_alnum)) {
+    std::string lower(segment);
+    for (char& c : lower) c = text::ascii_lower(c);
+    const bool number = std::all_of(lower.begin(), lower.end(), [](char c) { return c >= '0' && c <= '9'; });
+    Span span{b, e, {lower}};
+    if (!number && (!stem_if || stem_if(lower))) add_unique(span.terms, stem_of(lower));
+    out.push_back(std::move(span));
+    return;
+  }
+  std::size_t ignored = 0;
+  const std::vector<Token> tokens = analyze(segment, ignored);
+  if (tokens.empty()) return;  // nothing to match (e.g. "___")
+  Span span{b, e, {}};
+  for (const Token& t : tokens) {
+    add_unique(span.terms, t.text);
+    add_unique(span.terms, t.stem);
+  }
+  out.push_back(std::move(span));
 }
 
 std::string Analyzer::Impl::fold_text(std::string_view text) {
