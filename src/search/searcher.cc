@@ -238,23 +238,27 @@ struct Searcher::Impl {
 
   bool matches_nothing(const Match& m) { return count_below(m, 1) == 0; }
 
-  // Relaxes `m` when fewer than ranking::kRelaxBelow records hold every word.
-  void settle(Match& m) {
-    if (!m.parsed.has_text() || !can_relax(m.parsed)) return;
-    const std::size_t strict = count_below(m, ranking::kRelaxBelow);
-    if (strict < ranking::kRelaxBelow) relax(m, strict);
+  // Relaxes `m` when fewer than ranking::kRelaxBelow records hold every word: `strict`, or counted
+  // here when not given. Returns whether it did.
+  bool settle(Match& m, std::optional<std::size_t> strict = std::nullopt) {
+    if (m.relaxed || !m.parsed.has_text() || !can_relax(m.parsed)) return false;
+    const std::size_t held = strict ? *strict : count_below(m, ranking::kRelaxBelow);
+    return held < ranking::kRelaxBelow && relax(m, held);
   }
 
   struct Resolved {
     Match match;
     std::optional<Correction> correction;  // "did you mean"
     bool corrected = false;                // `match` is the correction's
+    bool settled = true;                   // else the caller settles `match` (settle_later)
   };
 
   // What q answers, for search and export alike: q as typed, relaxed when too few records hold
   // every word; or its spelling correction, unasked when only plain words changed, else when q as
-  // typed matched nothing.
-  Result<Resolved> resolve(const std::string& q, const FacetFilters& filters) {
+  // typed matched nothing. With settle_later, q as typed without a correction is left for the
+  // caller to settle with the size of its strict answer, known once it has matched: most queries
+  // need no relaxation, and counting first was a match of its own (search()).
+  Result<Resolved> resolve(const std::string& q, const FacetFilters& filters, bool settle_later = false) {
     auto prepared = prepare(q, filters);
     if (!prepared.ok()) return prepared.status();
     Resolved out{std::move(prepared.value()), std::nullopt, false};
@@ -269,6 +273,10 @@ struct Searcher::Impl {
       return true;
     };
     if (out.correction && out.correction->unasked && use_correction()) return out;
+    if (settle_later && !out.correction) {
+      out.settled = false;
+      return out;
+    }
     settle(out.match);
     if (out.correction && !out.correction->unasked && matches_nothing(out.match)) use_correction();
     return out;
@@ -293,9 +301,11 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   if (Status s = validate(request); !s.ok()) return s;
   auto result = impl_->guarded([&]() -> Result<SearchResponse> {
-    auto resolved = impl_->resolve(request.q, request.filters);
+    auto resolved = impl_->resolve(request.q, request.filters, true);
     if (!resolved.ok()) return resolved.status();
     SearchResponse r = impl_->run(request, resolved->match);
+    // The main match counts exactly: its total is the strict answer's size.
+    if (!resolved->settled && impl_->settle(resolved->match, r.total)) r = impl_->run(request, resolved->match);
     if (resolved->correction) r.suggestion = resolved->correction->text;
     r.corrected = resolved->corrected;
     return r;
