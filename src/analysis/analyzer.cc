@@ -391,11 +391,11 @@ struct Analyzer::Impl {
   // word is found whatever the dictionary segmentation of the record and of the query.
   void emit_cjk_bigrams(const UnicodeString& norm, const std::vector<Segment>& segs, TokenSink& sink);
 
-  std::vector<Span> spans(std::string_view text, const std::function<bool(std::string_view)>& stem_if);
+  std::vector<Span> spans(std::string_view text, const std::function<bool(std::string_view)>& wanted);
   // The span of the word at [b, e) of `text`, if it analyses to anything. `word`: ICU took it for a
   // word (rather than a symbol that may normalize to one).
   void add_span(std::vector<Span>& out, std::string_view text, std::size_t b, std::size_t e, bool word,
-                const std::function<bool(std::string_view)>& stem_if);
+                const std::function<bool(std::string_view)>& wanted);
   std::string fold_text(std::string_view text);
 };
 
@@ -525,14 +525,14 @@ void Analyzer::Impl::emit_cjk_bigrams(const UnicodeString& norm, const std::vect
   if (!run.empty()) flush();
 }
 
-std::vector<Span> Analyzer::Impl::spans(std::string_view text, const std::function<bool(std::string_view)>& stem_if) {
+std::vector<Span> Analyzer::Impl::spans(std::string_view text, const std::function<bool(std::string_view)>& wanted) {
   std::vector<Span> out;
   if (text.size() > static_cast<std::size_t>(INT32_MAX / 4)) text = text.substr(0, INT32_MAX / 4);
   // ASCII without the controls left out below: its words are those of ascii_words(), offsets and all.
   if (ascii_fast && is_ascii(text) && !utf8::has_control(text)) {
     const std::vector<WordRange> words = ascii_words(text);
     out.reserve(words.size());
-    for (const WordRange& w : words) add_span(out, text, w.begin, w.end, true, stem_if);
+    for (const WordRange& w : words) add_span(out, text, w.begin, w.end, true, wanted);
     return out;
   }
 
@@ -585,22 +585,33 @@ std::vector<Span> Analyzer::Impl::spans(std::string_view text, const std::functi
       if (!candidate) continue;
     }
     add_span(out, text, byte_begin[static_cast<std::size_t>(start)], byte_end[static_cast<std::size_t>(end - 1)],
-             word, stem_if);
+             word, wanted);
   }
   return out;
 }
 
 void Analyzer::Impl::add_span(std::vector<Span>& out, std::string_view text, std::size_t b, std::size_t e, bool word,
-                              const std::function<bool(std::string_view)>& stem_if) {
+                              const std::function<bool(std::string_view)>& wanted) {
+  const std::string_view segment = text.substr(b, e - b);
+  // ASCII without controls, in lower case: what every term of the word is a piece of (its stem, of
+  // its word but for the last letter). Empty for other text.
+  std::string lower;
+  if (segment.size() <= kMaxTokenBytes && is_ascii(segment) && !utf8::has_control(segment)) {
+    lower.assign(segment);
+    for (char& c : lower) c = text::ascii_lower(c);
+  }
+  const bool alnum_only = !lower.empty() && std::all_of(lower.begin(), lower.end(), text::is_ascii_alnum);
+  // A word holding a letter or digit analyses to a token at least: unwanted, it is a span without terms.
+  if (wanted && std::any_of(lower.begin(), lower.end(), text::is_ascii_alnum) && !wanted(lower)) {
+    out.push_back(Span{b, e, {}});
+    return;
+  }
   // Fast path with the same result: a word of ASCII letters and digits only normalizes to its
   // lower case and has no parts; letters make it a stemmed word, digits alone a number.
-  const std::string_view segment = text.substr(b, e - b);
-  if (word && segment.size() <= kMaxTokenBytes && std::all_of(segment.begin(), segment.end(), text::is_ascii_alnum)) {
-    std::string lower(segment);
-    for (char& c : lower) c = text::ascii_lower(c);
+  if (word && alnum_only) {
     const bool number = std::all_of(lower.begin(), lower.end(), [](char c) { return c >= '0' && c <= '9'; });
     Span span{b, e, {lower}};
-    if (!number && (!stem_if || stem_if(lower))) add_unique(span.terms, stem_of(lower));
+    if (!number) add_unique(span.terms, stem_of(lower));
     out.push_back(std::move(span));
     return;
   }
@@ -644,8 +655,8 @@ std::vector<Token> Analyzer::analyze(std::string_view text) { return impl_->anal
 
 std::string Analyzer::fold(std::string_view text) { return impl_->fold_text(text); }
 
-std::vector<Span> Analyzer::spans(std::string_view text, const std::function<bool(std::string_view)>& stem_if) {
-  return impl_->spans(text, stem_if);
+std::vector<Span> Analyzer::spans(std::string_view text, const std::function<bool(std::string_view)>& wanted) {
+  return impl_->spans(text, wanted);
 }
 
 std::string Analyzer::stem(std::string_view folded_word) {

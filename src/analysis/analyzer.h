@@ -65,9 +65,10 @@ class Analyzer {
   std::string fold(std::string_view text);
 
   // Words of `text` with their byte ranges in `text` (not normalized first), for highlighting. With
-  // `stem_if`, a word of ASCII letters is stemmed only when it holds for the word's lower case: a
-  // snippet knows which words cannot have a stem it marks, and stemming was most of their cost.
-  std::vector<Span> spans(std::string_view text, const std::function<bool(std::string_view)>& stem_if = {});
+  // `wanted`, a word of ASCII text (without controls) whose lower case it rejects is a span without
+  // terms, neither analysed nor stemmed: a snippet knows which words cannot hold a term it marks,
+  // and their analysis was most of its cost.
+  std::vector<Span> spans(std::string_view text, const std::function<bool(std::string_view)>& wanted = {});
 
   // English stem of an already folded word.
   std::string stem(std::string_view folded_word);

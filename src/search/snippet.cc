@@ -134,7 +134,7 @@ std::string make_snippet(const std::vector<std::string_view>& fields, const High
     c.full_size = text.size();
     if (unmarked) text = utf8::truncate(text, max_words * 24);
     c.text = text;
-    // A word without a needle has no stem to mark either.
+    // A word without a needle has no term to mark: it is only counted.
     c.spans = analyzer.spans(text, [&](std::string_view lower) { return holds_any(lower, marked); });
     c.matched.resize(c.spans.size());
     for (std::size_t i = 0; i < c.spans.size(); ++i) c.matched[i] = terms.matches(c.spans[i].terms);
