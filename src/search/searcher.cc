@@ -173,8 +173,10 @@ struct Searcher::Impl {
     return false;
   }
 
-  // One page of hits and the facet counts for a prepared match.
-  SearchResponse run(const SearchRequest& request, const Match& m) {
+  // One page of hits and the facet counts for a prepared match. `unsettled`: the caller settles `m`
+  // on this run's total and runs it again when it is under ranking::kRelaxBelow, so the run then
+  // ends at the total.
+  SearchResponse run(const SearchRequest& request, const Match& m, bool unsettled = false) {
     SearchResponse r;
     r.query = request.q;
     r.page = request.page;
@@ -203,6 +205,7 @@ struct Searcher::Impl {
                                                db().get_doccount());
     if (count_apart) counting.get_mset(0, 0, db().get_doccount());
     r.total = m.relaxed ? m.relaxed->total : mset.get_matches_estimated();
+    if (unsettled && r.total < ranking::kRelaxBelow) return r;
     if (m.relaxed) r.relaxation = m.relaxed->relaxation;
 
     std::vector<Xapian::docid> docs;
@@ -303,9 +306,12 @@ Result<SearchResponse> Searcher::search(const SearchRequest& request) {
   auto result = impl_->guarded([&]() -> Result<SearchResponse> {
     auto resolved = impl_->resolve(request.q, request.filters, true);
     if (!resolved.ok()) return resolved.status();
-    SearchResponse r = impl_->run(request, resolved->match);
     // The main match counts exactly: its total is the strict answer's size.
-    if (!resolved->settled && impl_->settle(resolved->match, r.total)) r = impl_->run(request, resolved->match);
+    SearchResponse r = impl_->run(request, resolved->match, !resolved->settled);
+    if (!resolved->settled && r.total < ranking::kRelaxBelow) {
+      impl_->settle(resolved->match, r.total);
+      r = impl_->run(request, resolved->match);
+    }
     if (resolved->correction) r.suggestion = resolved->correction->text;
     r.corrected = resolved->corrected;
     return r;
