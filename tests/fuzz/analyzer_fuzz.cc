@@ -1,9 +1,12 @@
 // Fuzzes the ICU analyzer (analysis/analyzer.h) with any bytes, checking what the index and the
 // snippets rely on: tokens valid UTF-8, non-empty, within kMaxTokenBytes, positions in order;
-// the same tokens every time; spans inside the text, in order; fold() valid UTF-8 and idempotent.
+// the same tokens every time; spans inside the text, in order; fold() valid UTF-8 and idempotent;
+// on ASCII text, the path without ICU (ascii_words.h) gives what the ICU path gives.
+#include <string>
 #include <vector>
 
 #include "analysis/analyzer.h"
+#include "analysis/ascii_words.h"
 #include "fuzz_support.h"
 
 namespace {
@@ -13,6 +16,13 @@ bool same_tokens(const std::vector<riskatlas::analysis::Token>& a, const std::ve
   for (std::size_t i = 0; i < a.size(); ++i)
     if (a[i].text != b[i].text || a[i].stem != b[i].stem || a[i].position != b[i].position || a[i].kind != b[i].kind)
       return false;
+  return true;
+}
+
+bool same_spans(const std::vector<riskatlas::analysis::Span>& a, const std::vector<riskatlas::analysis::Span>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].begin != b[i].begin || a[i].end != b[i].end || a[i].terms != b[i].terms) return false;
   return true;
 }
 
@@ -40,6 +50,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     check(s.begin >= last_end, "spans are in order and do not overlap");
     last_end = s.end;
     for (const auto& term : s.terms) check(utf8::is_valid(term), "span terms are valid UTF-8");
+  }
+
+  // A bullet after ASCII text sends it down ICU's path and adds no token or span.
+  if (analysis::is_ascii(text)) {
+    const std::string icu_path = std::string(text) + " \xE2\x80\xA2";
+    check(same_tokens(tokens, analyzer.analyze(icu_path)), "ASCII text analyses as on the ICU path");
+    check(same_spans(analyzer.spans(text), analyzer.spans(icu_path)), "ASCII text has the spans of the ICU path");
   }
 
   const std::string folded = analyzer.fold(text);
