@@ -242,11 +242,11 @@ struct Searcher::Impl {
   bool matches_nothing(const Match& m) { return count_below(m, 1) == 0; }
 
   // Relaxes `m` when fewer than ranking::kRelaxBelow records hold every word: `strict`, or counted
-  // here when not given. Returns whether it did.
-  bool settle(Match& m, std::optional<std::size_t> strict = std::nullopt) {
-    if (m.relaxed || !m.parsed.has_text() || !can_relax(m.parsed)) return false;
+  // here when not given.
+  void settle(Match& m, std::optional<std::size_t> strict = std::nullopt) {
+    if (!m.parsed.has_text() || !can_relax(m.parsed)) return;
     const std::size_t held = strict ? *strict : count_below(m, ranking::kRelaxBelow);
-    return held < ranking::kRelaxBelow && relax(m, held);
+    if (held < ranking::kRelaxBelow) relax(m, held);
   }
 
   struct Resolved {
