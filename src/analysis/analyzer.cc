@@ -51,6 +51,15 @@ constexpr char kFoldRules[] =
     "\\u0167 > t;\n"    // ŧ
     ":: NFC;\n";
 
+// Calls f(start, end), UTF-16 offsets, for each segment of the iterator's text that ICU's rules
+// mark as a word.
+template <typename F>
+void each_icu_word(icu::BreakIterator& it, F&& f) {
+  int32_t start = it.first();
+  for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next())
+    if (it.getRuleStatus() >= UBRK_WORD_NONE_LIMIT) f(start, end);
+}
+
 // Built once per process. BreakIterator and Transliterator are not thread-safe: each Analyzer clones them
 // (clone() is a const operation and may run concurrently). The Normalizer2 is an immutable ICU singleton.
 struct Prototypes {
@@ -91,8 +100,7 @@ struct Prototypes {
     const UnicodeString sample(u"hello world");
     probe->setText(sample);
     int word_count = 0;
-    for (int32_t end = probe->next(); end != icu::BreakIterator::DONE; end = probe->next())
-      if (probe->getRuleStatus() >= UBRK_WORD_NONE_LIMIT) ++word_count;
+    each_icu_word(*probe, [&](int32_t, int32_t) { ++word_count; });
     if (word_count != 2) throw std::runtime_error("analyzer: ICU word break rules are missing or broken");
 
     // ICU loads the dictionary break engines lazily into a process-wide cache, and until the CJK engine is
@@ -130,10 +138,9 @@ struct Prototypes {
     const UnicodeString text = UnicodeString::fromUTF8(probe);
     it.setText(text);
     std::vector<WordRange> found;
-    int32_t start = it.first();
-    for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next())
-      if (it.getRuleStatus() >= UBRK_WORD_NONE_LIMIT)
-        found.push_back({static_cast<std::size_t>(start), static_cast<std::size_t>(end)});
+    each_icu_word(it, [&](int32_t start, int32_t end) {
+      found.push_back({static_cast<std::size_t>(start), static_cast<std::size_t>(end)});
+    });
     return found == ascii_words(probe);
   }
 };
@@ -431,10 +438,7 @@ std::vector<Segment> Analyzer::Impl::word_segments(const UnicodeString& norm, st
     for (const WordRange& w : ascii_words(ascii)) add(static_cast<int32_t>(w.begin), static_cast<int32_t>(w.end));
     return segs;
   }
-  icu::BreakIterator& it = words.start(norm);
-  int32_t start = it.first();
-  for (int32_t end = it.next(); end != icu::BreakIterator::DONE; start = end, end = it.next())
-    if (it.getRuleStatus() >= UBRK_WORD_NONE_LIMIT) add(start, end);
+  each_icu_word(words.start(norm), add);
   return segs;
 }
 

@@ -316,7 +316,6 @@ class ShardedSink : public DocumentSink {
   std::vector<std::unique_ptr<Worker>> workers_;  // all made before any thread starts
 };
 
-
 // What the written documents add up to (one per thread of a parted build, then merged).
 struct Tally {
   std::size_t documents = 0;
