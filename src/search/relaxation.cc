@@ -178,6 +178,14 @@ std::vector<std::string> optional_words(const ParsedQuery& parsed) {
   return words;
 }
 
+// The most words a record must hold for the records holding at least that many (`counts`: records by
+// words held) to number `enough`; `fewest` when even that many give fewer.
+std::size_t tier(const std::vector<std::size_t>& counts, std::size_t fewest, std::size_t enough) {
+  std::size_t k = counts.size() - 1, at_least = counts[k];
+  while (k > fewest && at_least < enough) at_least += counts[--k];
+  return k;
+}
+
 }  // namespace
 
 Xapian::Query case_study_query() {
@@ -190,8 +198,12 @@ bool can_relax(const ParsedQuery& parsed) {
 }
 
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total, bool without_spies) {
-  if (!can_relax(parsed) || strict_total >= ranking::kRelaxBelow) return std::nullopt;
+                                  const StrictTotals& strict, bool without_spies) {
+  if (!can_relax(parsed) || strict.filtered >= ranking::kRelaxBelow) return std::nullopt;
+  const bool filtered = has_filters(filters);
+  // The words decide how wide the answer is; filters only narrow it, so that the count beside a facet
+  // value is what ticking it shows. Only when nothing is left under the filters do they widen it.
+  if (strict.unfiltered >= ranking::kRelaxBelow && strict.filtered > 0) return std::nullopt;
   const std::size_t words = parsed.counted_count();
   // Beside required clauses a record may hold none of the plain words; alone, at least one.
   const std::size_t fewest = has_required(parsed) ? 0 : 1;
@@ -199,31 +211,27 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   const Xapian::Query query = parsed.exclude(core);
 
   Coverage coverage;
-  std::vector<std::size_t> counts;
+  std::vector<std::size_t> counts, counts_unfiltered;
   if (without_spies) {
     counts = remote_histogram(db, query, filters, words);
+    counts_unfiltered = filtered ? remote_histogram(db, query, {}, words) : counts;
   } else {
     coverage = count_words_held(db, parsed, words);
-    counts = coverage.counts;
+    counts = counts_unfiltered = coverage.counts;
     // Under filters, a second pass counts the filtered match by words held.
-    if (has_filters(filters)) {
+    if (filtered) {
       HistogramSpy histogram(coverage.held, words);
       run_unweighted(db, filtered_query(query, filters), &histogram);
       counts = histogram.counts();
     }
   }
 
-  std::size_t min_matched = fewest, at_least = counts[words];
-  for (std::size_t k = words; k-- > fewest;) {
-    at_least += counts[k];
-    if (at_least >= ranking::kRelaxBelow) {
-      min_matched = k;
-      break;
-    }
-  }
+  const std::size_t min_matched =
+      std::min(strict.unfiltered >= ranking::kRelaxBelow ? words : tier(counts_unfiltered, fewest, ranking::kRelaxBelow),
+               tier(counts, fewest, 1));
   RelaxedMatch relaxed;
   for (std::size_t k = min_matched; k <= words; ++k) relaxed.total += counts[k];
-  if (relaxed.total <= strict_total) return std::nullopt;
+  if (relaxed.total <= strict.filtered) return std::nullopt;
 
   if (without_spies) {
     const Xapian::Query enough = enough_words(parsed, min_matched);

@@ -4,8 +4,8 @@
 // Each plain word's clause is AND-ed with a constant weight (ranking::kCoverageBonus) far above any
 // BM25 sum, so a record's weight divided by the bonus is the number of words it holds. One unweighted
 // pass per word over its postings records that number per document (and one over the case studies
-// applies the rule below); under filters another pass counts the filtered match by it to choose
-// `min_matched`; one probe per word finds the words no record holds. The
+// applies the rule below), which chooses `min_matched`; under filters another pass counts the
+// filtered match by it; one probe per word finds the words no record holds. The
 // answer is then the weighted query FILTER-ed by the sorted list of the documents holding at least
 // `min_matched` words (a posting source): every count made on it, disjunctive facet counts too,
 // describes exactly the answer shown, and the match weighs only the documents of the answer. A
@@ -41,16 +41,26 @@ Xapian::Query case_study_query();
 // Whether relaxing can change anything: two counted plain words, or one beside a required clause.
 bool can_relax(const ParsedQuery& parsed);
 
-// Widens `parsed` under `filters` when fewer than ranking::kRelaxBelow records hold every word:
+// How many records hold every word of the query (up to ranking::kRelaxBelow: a count may stop there),
+// under the request's filters and without them.
+struct StrictTotals {
+  std::size_t filtered = 0;
+  std::size_t unfiltered = 0;
+};
+
+// Widens `parsed` when fewer than ranking::kRelaxBelow records hold every word, whatever the filters:
 // the fewest words a record must hold is the largest number that gives at least that many records
-// (down to one word, or to none beside the required clauses). nullopt when widening finds no more
-// records than the strict query (`strict_total`).
+// (down to one word, or to none beside the required clauses). The filters then narrow that answer,
+// so that a facet value's count is what ticking it shows (ticking another value of the same facet
+// adds its records); only when they leave no record is the answer widened further, to the most
+// words a record under them holds. nullopt when widening finds no more records under the filters
+// than the strict query.
 // `without_spies`: no spy or posting source of ours can run on `db` (Generation::spies_run: remote
 // shards). The words held are then read from the weights of a full MSet, and the answer is `query`
 // narrowed by "holds at least min_matched words" spelled as a boolean query (remote_relaxation.h)
 // instead of a document list: the same documents, weights and order.
 std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  std::size_t strict_total, bool without_spies = false);
+                                  const StrictTotals& strict, bool without_spies = false);
 
 // For each document of `docs` (whose record ids are `ids`), the plain words of `parsed` (as typed)
 // that it does not hold.

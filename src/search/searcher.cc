@@ -137,8 +137,8 @@ struct Searcher::Impl {
   }
 
   // Widens `m` to records holding fewer of its words when fewer than ranking::kRelaxBelow hold all.
-  bool relax(Match& m, std::size_t strict_total) {
-    auto relaxed = search::relax(db(), m.parsed, m.filters, strict_total, !gen->spies_run());
+  bool relax(Match& m, const StrictTotals& strict) {
+    auto relaxed = search::relax(db(), m.parsed, m.filters, strict, !gen->spies_run());
     if (!relaxed) return false;
     m.core = relaxed->query;
     m.relaxed = std::move(relaxed);
@@ -232,21 +232,26 @@ struct Searcher::Impl {
   // counting at `limit`, so a broad match costs no more than a narrow one here. Exact below the limit
   // because nothing else cuts the match short (no collapse key, cutoff or time limit).
   std::size_t count_below(const Match& m, std::size_t limit) {
-    if (m.relaxed) return m.relaxed->total;
+    return m.relaxed ? m.relaxed->total : count_below(filtered_query(m.text(), m.filters), limit);
+  }
+  std::size_t count_below(const Xapian::Query& query, std::size_t limit) {
     Xapian::Enquire enquire(db());
-    enquire.set_query(filtered_query(m.text(), m.filters));
+    enquire.set_query(query);
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     return enquire.get_mset(0, 0, static_cast<Xapian::doccount>(limit)).get_matches_lower_bound();
   }
 
   bool matches_nothing(const Match& m) { return count_below(m, 1) == 0; }
 
-  // Relaxes `m` when fewer than ranking::kRelaxBelow records hold every word: `strict`, or counted
-  // here when not given.
+  // Relaxes `m` when fewer than ranking::kRelaxBelow records hold every word (search::relax): `strict`,
+  // the size of its filtered strict answer, or counted here when not given.
   void settle(Match& m, std::optional<std::size_t> strict = std::nullopt) {
     if (!m.parsed.has_text() || !can_relax(m.parsed)) return;
-    const std::size_t held = strict ? *strict : count_below(m, ranking::kRelaxBelow);
-    if (held < ranking::kRelaxBelow) relax(m, held);
+    StrictTotals totals;
+    totals.filtered = strict ? *strict : count_below(m, ranking::kRelaxBelow);
+    if (totals.filtered >= ranking::kRelaxBelow) return;
+    totals.unfiltered = m.filters.empty() ? totals.filtered : count_below(m.text(), ranking::kRelaxBelow);
+    relax(m, totals);
   }
 
   struct Resolved {

@@ -164,10 +164,11 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
   auto lease = gen.value()->lease();
   REQUIRE(lease.ok());
   // Several words: when fewer than kRelaxBelow records hold them all, the answer is the records
-  // holding at least k of them, k the largest giving that many (at least one word).
+  // holding at least k of them, k the largest giving that many over every record (at least one word).
   const std::vector<std::string> queries{"",           "",          "model ",         "data ",
                                          "attack ",    "privacy ",  "model privacy ", "attack hiring qqqxv ",
-                                         "data bias ", "poisoning deployment model "};
+                                         "data bias ", "poisoning deployment model ",
+                                         "poisoning training backdoor ", "extraction queries weights "};
   std::size_t compared = 0, relaxed_rounds = 0;
 
   for (int round = 0; round < rounds; ++round) {
@@ -207,21 +208,32 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
       // A case study holding only some of the words counts as holding none (relaxation.h).
       if (held[i] < ncounted && model.records[i].at("type").count("case-study")) held[i] = 0;
     }
+    // The words decide the widest answer, over every record; the filters narrow it, widening it
+    // further only when they leave nothing (`forced`).
     std::size_t min_held = 0;
-    bool relaxed = false;
+    bool relaxed = false, forced = false;
     if (tokens.size() > 1) {
-      std::size_t strict = 0;
-      std::vector<std::size_t> by_held(ncounted + 1);
-      for (std::size_t i = 0; i < model.records.size(); ++i)
+      std::size_t strict = 0, strict_unfiltered = 0;
+      std::vector<std::size_t> by_held(ncounted + 1), by_held_unfiltered(ncounted + 1);
+      for (std::size_t i = 0; i < model.records.size(); ++i) {
+        ++by_held_unfiltered[held[i]];
+        strict_unfiltered += held[i] == ncounted;
         if (passes(model.records[i], request.filters, "")) {
           ++by_held[held[i]];
           strict += held[i] == ncounted;
         }
-      if (strict < search::ranking::kRelaxBelow) {
-        std::size_t k = ncounted, at_least = by_held[ncounted];
-        while (k > 1 && at_least < search::ranking::kRelaxBelow) at_least += by_held[--k];
+      }
+      const std::size_t enough = search::ranking::kRelaxBelow;
+      if (strict < enough && (strict_unfiltered < enough || strict == 0)) {
+        std::size_t k = ncounted, at_least = by_held_unfiltered[ncounted];
+        if (strict_unfiltered < enough)
+          while (k > 1 && at_least < enough) at_least += by_held_unfiltered[--k];
         std::size_t widened = 0;
         for (std::size_t c = k; c <= ncounted; ++c) widened += by_held[c];
+        while (k > 1 && widened == 0) {
+          widened += by_held[--k];
+          forced = true;
+        }
         if (widened > strict) {
           relaxed = true;
           min_held = k;
@@ -273,6 +285,22 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
       std::size_t listed = 0;
       for (const auto& v : f.values) listed += v.count > 0;
       CHECK(listed == nonzero);
+    }
+
+    // A facet value's count is what ticking it shows, unless the filters already had to widen the answer.
+    std::vector<std::pair<std::string, search::FacetValueCount>> tickable;
+    for (const auto& f : response->facets)
+      if (!request.filters.count(f.name))
+        for (const auto& v : f.values)
+          if (v.count > 0) tickable.emplace_back(f.name, v);
+    if (!forced && !tickable.empty()) {
+      const auto& [facet, value] = tickable[rng() % tickable.size()];
+      search::SearchRequest ticked = request;
+      ticked.filters[facet].push_back(value.value);
+      const auto narrowed = searcher.search(ticked);
+      REQUIRE(narrowed.ok());
+      INFO("ticked " << facet << "=" << value.value);
+      CHECK(narrowed->total == value.count);
     }
 
     // The value-slot spies, the path that also works over the remote backend, count exactly what the
