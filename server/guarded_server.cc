@@ -10,7 +10,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iostream>
 #include <string>
+#include <system_error>
+#include <utility>
 
 namespace riskatlas::server {
 namespace {
@@ -281,8 +284,21 @@ ElasticPool::ElasticPool(std::size_t min_threads, std::size_t max_threads)
 void ElasticPool::enqueue(std::function<void()> fn) {
   std::lock_guard lock(mutex_);
   tasks_.push_back(std::move(fn));
-  if (tasks_.size() > idle_ && threads_.size() < max_threads_) threads_.emplace_back([this] { work(); });
+  if (tasks_.size() > idle_ && threads_.size() < max_threads_) start_thread();
   ready_.notify_one();
+}
+
+// A thread the system refuses (the process's thread budget: ulimit -u, a container's pids limit,
+// systemd's TasksMax, memory for stacks) leaves the connection queued for the threads there are, to
+// be answered when one is free, instead of ending the server through the library's accept loop.
+void ElasticPool::start_thread() {
+  try {
+    threads_.emplace_back([this] { work(); });
+  } catch (const std::system_error& e) {
+    if (!std::exchange(refused_logged_, true))
+      std::cerr << "riskatlas-serve: cannot start another connection thread (" << e.what() << ", " << threads_.size()
+                << " running): new connections wait for a free one\n";
+  }
 }
 
 void ElasticPool::shutdown() {

@@ -56,9 +56,11 @@ class ElasticPool : public httplib::TaskQueue {
   void shutdown() override;
 
  private:
+  void start_thread();  // REQUIRES: mutex_ held
   void work();
 
   const std::size_t max_threads_;
+  bool refused_logged_ = false;  // under mutex_
   std::mutex mutex_;
   std::condition_variable ready_;
   std::deque<std::function<void()>> tasks_;
