@@ -255,6 +255,14 @@ Grouped group_items(std::vector<Item>& items, ParsedQuery& out) {
     return item.kind == ItemKind::kOr || item.kind == ItemKind::kAnd || item.kind == ItemKind::kNot;
   });
   Grouped g;
+  if (only_operators && !items.empty()) {
+    out.literal = true;
+    for (Item& item : items) {
+      item.kind = ItemKind::kWord;
+      g.positive.push_back({{&item}, false});
+    }
+    return g;
+  }
   bool pending_or = false, pending_not = false, pending_and = false;
   for (std::size_t i = 0; i < items.size(); ++i) {
     Item& item = items[i];
@@ -277,10 +285,8 @@ Grouped group_items(std::vector<Item>& items, ParsedQuery& out) {
         break;
     }
     if (item.kind != ItemKind::kWord && item.kind != ItemKind::kPhrase) {
-      if (!dangling) continue;
-      out.literal = true;
-      if (!only_operators) continue;
-      item.kind = ItemKind::kWord;
+      out.literal = out.literal || dangling;
+      continue;
     }
     const bool negative = item.negate || pending_not;
     if (item.facet && !negative) {

@@ -279,6 +279,8 @@ TEST_CASE("ordinary typing that is not valid syntax is read as words", "[search]
       {"((poisoning", true, false, poisoning},     // parentheses do not group
       {")", true, false, everything},              // nothing left to search: browse
       {"AND OR (", true, false, {"02.02.00", "AML.T0018"}},  // only operators: read as the words "and or"
+      {"OR AND", true, false, {"02.02.00", "AML.T0018"}},
+      {"NOT NOT", true, false, {}},  // the word "not", held by none: no NOT excludes it from everything
       {"-", false, false, {}},                     // a word of symbols only cannot match
       {"+", false, false, {}},
       {"*", false, false, {}},
