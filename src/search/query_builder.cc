@@ -531,6 +531,16 @@ const Item* partial_word(std::string_view q, const std::vector<Item>& items, ana
   return nullptr;
 }
 
+// The words of a phrase, which a correction may only offer: a phrase is never changed unasked.
+void add_phrase_spell_words(const Item& phrase, analysis::Analyzer& analyzer, ParsedQuery& out) {
+  const std::size_t offset = phrase.text_begin + 1;  // after the opening quote
+  for (const auto& span : analyzer.spans(phrase.text)) {
+    const auto tokens = analyzer.analyze(phrase.text.substr(span.begin, span.end - span.begin));
+    if (const Token* word = single_word(tokens))
+      out.spell_words.push_back({offset + span.begin, offset + span.end, word->text, word->stem, false, false});
+  }
+}
+
 // One clause per group that matches anything (its members ORed), and the words a spelling correction
 // may replace; returns the groups that made a clause, aligned with out.clauses.
 std::vector<GroupText> build_clauses(std::string_view q, std::vector<GroupText> groups, const Item* partial,
@@ -545,6 +555,8 @@ std::vector<GroupText> build_clauses(std::string_view q, std::vector<GroupText> 
         if (const Token* word = single_word(tokens))
           out.spell_words.push_back(
               {item->text_begin, item->end, word->text, word->stem, item == partial, g.group->plain()});
+      } else if (item->kind == ItemKind::kPhrase && item->field.empty()) {
+        add_phrase_spell_words(*item, analyzer, out);
       }
       if (!query.empty()) alternatives.push_back(std::move(query));
     }

@@ -208,6 +208,12 @@ TEST_CASE("a misspelt plain word is corrected even when the other words match", 
   CHECK_FALSE(ored.corrected);
   REQUIRE(ored.suggestion);
   CHECK(*ored.suggestion == "evasion OR poisoning");
+  // A phrase that matches nothing as typed is answered by its correction.
+  const auto phrase = run("\"data poisning\"");
+  CHECK(phrase.corrected);
+  REQUIRE(phrase.suggestion);
+  CHECK(*phrase.suggestion == "\"data poisoning\"");
+  CHECK(phrase.total > 0);
 }
 
 TEST_CASE("a query that is a record's whole title ranks that record first", "[search]") {

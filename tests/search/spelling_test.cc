@@ -30,6 +30,12 @@ TEST_CASE("a misspelt plain word is corrected unasked; a required one only with 
   REQUIRE(required);
   CHECK(required->text == "+poisoning samples");
   CHECK_FALSE(required->unasked);
+
+  // Words of a phrase, in place inside its quotes; only with asking.
+  const auto phrase = correct("\"trainng data poisning\" attack");
+  REQUIRE(phrase);
+  CHECK(phrase->text == "\"training data poisoning\" attack");
+  CHECK_FALSE(phrase->unasked);
 }
 
 TEST_CASE("words the index or its vocabulary holds, and acronyms as typed, are never corrected", "[search]") {
