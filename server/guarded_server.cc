@@ -118,7 +118,8 @@ class GuardedStream : public httplib::Stream {
     if (failed_) return;
     const std::string body = std::string(R"({"error":{"code":")") + code + R"(","message":")" + message + "\"}}";
     std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n";
-    head += "Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\n";
+    head += "Content-Type: application/json; charset=utf-8\r\n";
+    for (const auto& [name, value] : kSecurityHeaders) head += std::string(name) + ": " + value + "\r\n";
     if (retry_after) head += "Retry-After: 1\r\n";
     head += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
     send_all(head + body);

@@ -30,11 +30,21 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <httplib.h>
 
 namespace riskatlas::server {
+
+// Headers of every answer, the connection layer's own refusals included.
+inline constexpr std::pair<const char*, const char*> kSecurityHeaders[] = {
+    {"Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+     "base-uri 'none'; frame-ancestors 'none'"},
+    {"X-Content-Type-Options", "nosniff"},
+    {"Referrer-Policy", "no-referrer"},
+};
 
 struct ConnectionLimits {
   std::size_t max_connections = 4096;  // open connections; past it a new one gets a fast 503

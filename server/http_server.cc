@@ -34,10 +34,6 @@ using httplib::Request;
 using httplib::Response;
 using HandlerResponse = httplib::Server::HandlerResponse;
 
-constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
-    "base-uri 'none'; frame-ancestors 'none'";
-
 // Per worker thread: the request being answered (a connection's requests run on one thread).
 struct RequestContext {
   std::uint64_t id = 0;
@@ -275,9 +271,9 @@ void HttpServer::Impl::configure() {
   });
   svr.set_tcp_nodelay(true);
   svr.set_payload_max_length(0);
-  svr.set_default_headers({{"Content-Security-Policy", kContentSecurityPolicy},
-                           {"X-Content-Type-Options", "nosniff"},
-                           {"Referrer-Policy", "no-referrer"}});
+  httplib::Headers security;
+  for (const auto& [name, value] : kSecurityHeaders) security.emplace(name, value);
+  svr.set_default_headers(std::move(security));
   if (!web_root.empty() && !svr.set_mount_point("/", web_root.string(), {{"Cache-Control", "no-cache"}}))
     web_root.clear();
   if (web_root.empty())

@@ -71,6 +71,10 @@ TEST_CASE("requests past the size limit are refused before they are read whole",
                    kHangGuard);
   CHECK(status_of(long_header) == 431);
   CHECK(long_header.find("headers_too_large") != std::string::npos);
+  // The connection layer's own answers carry the headers of every answer.
+  CHECK(long_header.find("\r\nContent-Security-Policy: default-src 'self';") != std::string::npos);
+  CHECK(long_header.find("\r\nReferrer-Policy: no-referrer\r\n") != std::string::npos);
+  CHECK(long_header.find("\r\nX-Content-Type-Options: nosniff\r\n") != std::string::npos);
 
   std::string many = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
   for (int i = 0; i < 2000; ++i) many += "X-H" + std::to_string(i) + ": " + std::string(100, 'b') + "\r\n";
