@@ -21,7 +21,8 @@ constexpr std::size_t kMinExpandedPrefix = 3;
 // The word being typed at the end of a search box, apart from what precedes it and from its
 // operator ('-', '+', '"', "title:"); empty when the text ends in white space.
 struct TypedWord {
-  std::string_view head;  // kept as typed in completions
+  std::string_view before;  // the words before it
+  std::string_view head;    // kept as typed in completions: `before` and the word's operator
   std::string_view word;
 };
 
@@ -33,7 +34,30 @@ TypedWord typed_word(std::string_view text) {
   std::size_t field = op;
   while (field < text.size() && (std::islower(static_cast<unsigned char>(text[field])) || text[field] == '_')) ++field;
   if (field > op && field < text.size() && text[field] == ':') op = field + 1;
-  return {text.substr(0, op), text.substr(op)};
+  return {text.substr(0, start), text.substr(0, op), text.substr(op)};
+}
+
+// Completions checked against the words before them at most, so a keystroke costs a bounded number
+// of small matches.
+constexpr std::size_t kCheckedCompletions = 24;
+
+// What the words before a plain word being typed ask for (their synonyms, phrases and exclusions
+// included), for keeping only completions some record holds beside them: "emergent beh" completes
+// to "behaviour", not to the more frequent "behind" that no record holds with "emergent". Empty
+// (nothing to check) when there are no such words, or the word being typed has an operator.
+Xapian::Query words_before(const Xapian::Database& db, analysis::Analyzer& analyzer, const TypedWord& typed) {
+  if (typed.head.size() != typed.before.size()) return {};
+  const auto parsed = parse_query(typed.before, analyzer, QueryOptions{&db, false});
+  if (!parsed.ok()) return {};
+  const Xapian::Query strict = parsed->strict();
+  return strict.empty() ? strict : parsed->exclude(strict);
+}
+
+bool held_beside(const Xapian::Database& db, const Xapian::Query& before, const std::string& term) {
+  Xapian::Enquire enquire(db);
+  enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, before, Xapian::Query(term)));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  return enquire.get_mset(0, 0, 1).get_matches_lower_bound() > 0;
 }
 
 // The index word to complete: an identifier whole ("aml.t00"), else the last word.
@@ -90,8 +114,14 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
   std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
   });
+  const Xapian::Query before = words_before(db, analyzer, typed);
+  std::size_t checked = 0;
   for (const auto& [freq, term] : terms) {
     if (out.size() >= limit) break;
+    if (!before.empty()) {
+      if (checked++ == kCheckedCompletions) break;
+      if (!held_beside(db, before, term)) continue;
+    }
     out.push_back({std::string(typed.head) + term, "term", "", ""});
   }
   return out;

@@ -422,6 +422,11 @@ TEST_CASE("suggest keeps operators and identifiers and completes only a word bei
   REQUIRE_FALSE(negated.empty());
   for (const auto& t : negated) CHECK(t.rfind("data -poi", 0) == 0);
   CHECK(terms("poison ").empty());
+  // Beside other words, only completions some record holds with them: of the words starting "tr"
+  // ("training", "triggers", ...), only "trusted" stands beside "chatbot".
+  CHECK(terms("chatbot tr") == std::vector<std::string>{"chatbot trusted"});
+  // A word being excluded is completed whatever the words before it.
+  CHECK(terms("chatbot -tr").size() > 1);
 }
 
 TEST_CASE("a sub-technique is found by its parent's name, as ATLAS writes it", "[search]") {
