@@ -129,6 +129,17 @@ TEST_CASE("a request the server cannot parse is answered and its connection clos
   CHECK(count_of(answer, "HTTP/1.1 ") == 1);
   CHECK(answer.find("<timeout>") == std::string::npos);
 
+  // A method the HTTP library does not know is not a malformed request: 405 like any but GET and HEAD.
+  for (const char* method : {"PROPFIND", "FOO", "get"}) {
+    INFO(method);
+    const std::string unknown =
+        raw_exchange(server.port(), std::string(method) + " /healthz HTTP/1.1\r\nHost: x\r\n\r\n", kHangGuard);
+    CHECK(status_of(unknown) == 405);
+    CHECK(unknown.find("\r\nAllow: GET, HEAD\r\n") != std::string::npos);
+    CHECK(unknown.find("method_not_allowed") != std::string::npos);
+    CHECK(unknown.find("<timeout>") == std::string::npos);
+  }
+
   const std::string spaced =
       raw_exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length : 40\r\n\r\n", kHangGuard);
   CHECK(status_of(spaced) == 400);
