@@ -567,15 +567,19 @@ test('a relaxed answer says how many of the words its records hold and strikes o
     assert.ok(shown.some((h) => h.missing.length === 2), 'others lack two words');
     assert.equal((await page.locator('#hits .hit').first().locator('.hit-missing').textContent()).trim(), 'Missing: zzzqq');
 
-    // A filter changes which words no record holds.
+    // A filter narrows the answer the words chose (records with 2 or more of them: the count beside
+    // the value is what ticking it shows), and changes which words no record holds.
+    const techniques = (await facetSnapshot(page)).type.find((v) => v.value === 'technique').count;
     await checkbox(page, 'type', 'technique').check();
     await page.waitForURL(/type=technique/);
     await searchSettled(page);
     const filtered = await searchApi(`q=${encodeURIComponent(q)}&type=technique`);
     assert.deepEqual(filtered.relaxation, {
-      words: ['prompt', 'injection', 'invoices', 'zzzqq'], min_matched: 1, best_matched: 2, dropped_words: ['invoices', 'zzzqq'],
+      words: ['prompt', 'injection', 'invoices', 'zzzqq'], min_matched: 2, best_matched: 2, dropped_words: ['invoices', 'zzzqq'],
     });
-    assert.equal((await notice.textContent()).trim(), 'No record has all 4 words; showing records with 1–2 of them. '
+    assert.equal(filtered.total, techniques);
+    assert.equal(await total(page), techniques);
+    assert.equal((await notice.textContent()).trim(), 'No record has all 4 words; showing records with 2 of them. '
       + 'invoices and zzzqq are in no record that matches the filters.');
     assert.deepEqual(await notice.locator('s').allTextContents(), ['invoices', 'zzzqq']);
     assert.deepEqual(await hitsWithMissingWords(page), filtered.hits.map((h) => ({ id: h.id, missing: h.missing_words })));
@@ -651,6 +655,13 @@ test('an empty result says why and drops one filter with one click', async () =>
     assert.ok(await total(page) > 0);
     assert.ok(!page.url().includes('domain='));
     assert.ok(page.url().includes('type=technique'));
+
+    // Words alone, no filter to drop: the box says so and holds nothing else.
+    await openAndSettle(page, '/?q=qqqzzzxv');
+    assert.equal(await total(page), 0);
+    const text = await empty.innerText();
+    assert.match(text, /No records match “qqqzzzxv”/);
+    assert.ok(!/null|undefined/.test(text), text);
   });
 });
 
@@ -660,12 +671,40 @@ test('keyboard: "/" focuses the search box and Enter opens the first hit', async
     await page.locator('body').click({ position: { x: 5, y: 300 } });
     await page.keyboard.press('/');
     assert.ok(await page.evaluate(() => document.activeElement.id === 'q'));
+    // From a facet checkbox too: it takes no typing.
+    await checkbox(page, 'type', 'risk').focus();
+    await page.keyboard.press('/');
+    assert.ok(await page.evaluate(() => document.activeElement.id === 'q'));
     await page.keyboard.type('poisoning');
     await page.keyboard.press('Enter');
     await page.waitForURL(/record=/);
     await page.locator('#record-title').waitFor();
     const api = await (await fetch(`${server.baseUrl}/api/search?q=poisoning`)).json();
     assert.equal(new URL(page.url()).searchParams.get('record'), api.hits[0].id);
+  });
+});
+
+test('suggestions belong to the text in the box: none after Back changed it, none asked past the API limit', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=poisoning');
+    const input = page.locator('#q');
+    await input.fill('');
+    await input.pressSequentially('deepfake', { delay: 20 });
+    const listbox = page.getByRole('listbox');
+    await listbox.waitFor({ state: 'visible' });
+    await searchSettled(page);
+    await page.goBack();
+    await page.waitForFunction(() => document.querySelector('#q').value === 'poisoning');
+    await input.focus();
+    await page.keyboard.press('ArrowDown');
+    assert.ok(await listbox.isHidden(), 'suggestions for "deepfake" are not shown for "poisoning"');
+
+    const refused = [];
+    page.on('response', (r) => { if (r.url().includes('/api/suggest') && r.status() >= 400) refused.push(r.status()); });
+    await input.fill('a'.repeat(205));
+    await input.pressSequentially('bc', { delay: 200 });
+    await page.waitForTimeout(400);
+    assert.deepEqual(refused, [], 'no suggestion asked for a query the API refuses');
   });
 });
 
@@ -742,6 +781,15 @@ test('record pages have a permalink and copy a citation', async () => {
     assert.ok(copied.includes(rec.source.title), copied);
     assert.ok(copied.includes(rec.source.quickref), copied);
     assert.ok(copied.includes(`record=${POISONING_RISK}`), copied);
+    // A description that comes in quotes of its own is quoted once.
+    const quoted = await page.evaluate(async () => (await import('/js/record.js')).citationFor(
+      { type: 'risk', id: 'X', title: 'T', description: '"Models leak data."', source: {} }, 'P'));
+    assert.ok(quoted.includes(' "Models leak data." ') || quoted.startsWith('"Models leak data." '), quoted);
+    assert.ok(!quoted.includes('""'), quoted);
+    // The permalink is followed: the page of the record alone, not the record inside this search.
+    await page.locator('.record-actions a', { hasText: 'Permalink' }).click();
+    await page.waitForURL((url) => url.search === `?record=${POISONING_RISK}`);
+    await page.locator('#record-title').waitFor();
   });
 });
 
@@ -799,6 +847,20 @@ test('layout: facets beside the results on a desktop, behind a Filters button on
     await page.locator('#record-title').waitFor();
     assert.ok(await toggle.isHidden(), 'no Filters button on a record page');
     assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling on a record page at phone width');
+    // A wide code block (ATLAS texts hold some) scrolls by itself, not the page.
+    await page.evaluate(() => {
+      const pre = document.createElement('pre');
+      pre.textContent = 'x'.repeat(400);
+      const box = document.createElement('div');
+      box.className = 'record-description';
+      box.append(pre);
+      document.querySelector('.record-section').append(box);
+    });
+    assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling beside a wide code block');
+
+    // A long unbroken query wraps.
+    await openAndSettle(page, `/?q=${'x'.repeat(300)}`);
+    assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling with a long unbroken query');
   }, { viewport: { width: 390, height: 844 } });
 });
 

@@ -402,9 +402,12 @@ function formatDate(value) {
   return date.toISOString().replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
 }
 
+// Fields that take typing ("/" is a character there); a checkbox or a button does not.
+const UNTYPED_INPUTS = ['checkbox', 'radio', 'button', 'submit', 'reset', 'range', 'color', 'file', 'image'];
 function isEditable(target) {
   if (!target || !(target instanceof Element)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+  if (target.tagName === 'INPUT') return !UNTYPED_INPUTS.includes(target.type);
+  return target.isContentEditable || ['TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
 // ---- events ------------------------------------------------------------------------

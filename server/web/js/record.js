@@ -31,7 +31,8 @@ export function citationFor(rec, permalink, versions) {
     const parts = [];
     if (source.title) parts.push(`${source.title}.`);
     if (source.quickref) parts.push(`QuickRef: ${source.quickref}.`);
-    if (quote) parts.push(`"${quote}"`);
+    // Most of the repository's descriptions come in quotes of their own.
+    if (quote) parts.push(`"${quote.trim().replace(/^["“]([\s\S]*)["”]$/, '$1')}"`);
     if (page) parts.push(`(p. ${page}).`);
     parts.push(`AI Risk Repository, risk ${rec.id} (${rec.title}). ${permalink}`);
     return parts.join(' ');
@@ -51,7 +52,8 @@ function header(rec, ctx, extra) {
     extra.tags && extra.tags.length ? el('ul', { class: 'tag-list record-tags', 'aria-label': 'Classification' },
       extra.tags.map((t) => el('li', { class: 'tag' }, t))) : null,
     el('div', { class: 'record-actions' },
-      el('a', { class: 'button button-quiet', href: ctx.permalink(rec.id), 'data-record': rec.id }, 'Permalink'),
+      // No data-record: the permalink is followed, not opened inside the current search.
+      el('a', { class: 'button button-quiet', href: ctx.permalink(rec.id) }, 'Permalink'),
       el('button', {
         type: 'button',
         class: 'button button-quiet',

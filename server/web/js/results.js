@@ -195,10 +195,11 @@ export function renderEmpty(container, state, chips, { onRemove, onClearAll, onC
     actions.push(el('li', null, el('button', { type: 'button', class: 'button button-quiet', onclick: onClearQuery },
       `Search all records without “${state.q}”`)));
   }
+  // replaceChildren() would write a null as the text "null".
   container.replaceChildren(
     el('h2', { class: 'empty-title' }, 'No results'),
     ...reasons,
-    actions.length ? el('ul', { class: 'empty-actions' }, actions) : null,
+    ...(actions.length ? [el('ul', { class: 'empty-actions' }, actions)] : []),
   );
 }
 

@@ -5,6 +5,9 @@ import { el, clear } from './dom.js';
 import * as api from './api.js';
 
 const DELAY_MS = 150;
+// The API refuses a longer q (400): past it nothing is asked.
+const MAX_QUERY_BYTES = 200;
+const encoder = new TextEncoder();
 
 export class SuggestBox {
   // onPick({text, kind, id, type}) is called when the user picks a suggestion.
@@ -13,6 +16,7 @@ export class SuggestBox {
     this.listbox = listbox;
     this.onPick = onPick;
     this.items = [];
+    this.itemsFor = '';  // the text the items were suggested for
     this.active = -1;
     this.timer = 0;
     this.controller = null;
@@ -33,7 +37,7 @@ export class SuggestBox {
   update(q) {
     clearTimeout(this.timer);
     const text = q.trim();
-    if (text.length < 2) {
+    if (text.length < 2 || encoder.encode(text).length > MAX_QUERY_BYTES) {
       this.cancel();
       this.close();
       return;
@@ -64,6 +68,7 @@ export class SuggestBox {
 
   show(items, text) {
     this.items = items.slice(0, 10);
+    this.itemsFor = text;
     this.active = -1;
     clear(this.listbox);
     if (this.items.length === 0) {
@@ -103,7 +108,9 @@ export class SuggestBox {
   // Returns true when the key was used by the suggestion list.
   handleKeydown(event) {
     if (!this.isOpen()) {
-      if (event.key === 'ArrowDown' && this.items.length > 0 && this.input.value.trim().length >= 2) {
+      // Reopened only for the text they were suggested for: the box may have been changed since by
+      // code (Back, "Did you mean") without a new suggestion.
+      if (event.key === 'ArrowDown' && this.items.length > 0 && this.input.value.trim() === this.itemsFor) {
         this.listbox.hidden = false;
         this.input.setAttribute('aria-expanded', 'true');
         this.move(0);
