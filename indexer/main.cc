@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <thread>
 #include <cstdlib>
+#include <exception>
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -186,6 +188,32 @@ std::function<void(std::size_t, std::size_t)> fault_hook() {
   };
 }
 
+// The generation being written, for on_terminate(); empty outside write_database().
+fs::path g_building;
+
+// Xapian 1.4.22 can end the process from inside WritableDatabase::commit() when the disk fills during
+// a build on several threads: its exception unwinds through a frame of the library that allows none,
+// and std::terminate runs. What a failed build does is then done here: the partial generation is
+// removed, the cause said, and the exit status is a failed build's; the live index is untouched.
+[[noreturn]] void on_terminate() {
+  std::string why = "the index writer ended unexpectedly";
+  if (const std::exception_ptr error = std::current_exception()) {
+    try {
+      std::rethrow_exception(error);
+    } catch (const Xapian::Error& e) {
+      why = e.get_description();
+    } catch (const std::exception& e) {
+      why = e.what();
+    } catch (...) {
+    }
+  }
+  std::error_code ec;
+  if (!g_building.empty()) fs::remove_all(g_building, ec);
+  std::cerr << "riskatlas-index: building the new generation failed: " << why << "\nthe live index was not changed"
+            << std::endl;
+  ::_exit(kBuildFailed);
+}
+
 int run(const Options& opt) {
   const auto started = std::chrono::steady_clock::now();
   if (opt.if_missing && !opt.check) {
@@ -245,7 +273,11 @@ int run(const Options& opt) {
     write_options.progress_every = 1;
   }
   Diagnostics index_warnings;
+  g_building = generation.path();
+  const std::terminate_handler previous = std::set_terminate(on_terminate);
   auto written = index::write_database(report.atlas, generation.path(), write_options, index_warnings);
+  std::set_terminate(previous);
+  g_building.clear();
   for (const auto& w : index_warnings) std::cerr << "warning: " << w.to_string() << '\n';
   if (!written.ok()) {
     std::cerr << "riskatlas-index: building the new generation failed: " << written.status().message()
