@@ -29,6 +29,18 @@ TEST_CASE("a freshly written generation verifies", "[index][verify]") {
   CHECK(index::verify_generation(dir.path() / "gen", written, testing::tiny_atlas()).ok());
 }
 
+TEST_CASE("a generation whose first record was skipped for its id verifies", "[index][verify]") {
+  ScratchDir dir("verify-skipped");
+  model::Atlas atlas = testing::tiny_atlas();
+  atlas.risks.front().id = std::string(300, 'x');  // too long to be a term: skipped with a warning
+  atlas.mitigations.front().id = std::string(300, 'y');
+  Diagnostics warnings;
+  auto written = index::write_database(atlas, dir.path() / "gen", {}, warnings);
+  REQUIRE(written.ok());
+  CHECK(warnings.size() == 2);
+  CHECK(index::verify_generation(dir.path() / "gen", *written, atlas).ok());
+}
+
 TEST_CASE("verification names a document count that differs from what was written", "[index][verify]") {
   ScratchDir dir("verify-count");
   auto written = write_tiny(dir.path() / "gen");
