@@ -1,6 +1,7 @@
 // load_corpus: every loadable file of a corpus folder, then the extra JSONL files, then the links.
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -58,13 +59,19 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   if (!fs::is_directory(st)) return Status::InvalidArgument(dir.string() + ": not a folder");
 
   std::vector<fs::path> csv, yaml, jsonl;
+  // The links and synonyms files, by their lower-case names ("Links.yaml" is links.yaml).
+  std::vector<fs::path> vocabulary_files;
+  std::map<std::string, fs::path> named;
   fs::directory_iterator it(dir, ec);
   if (ec) return Status::IOError(dir.string() + ": cannot list: " + ec.message());
   for (const fs::directory_entry& entry : it) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name.front() == '.') continue;  // hidden files, editor backups
     const std::string lname = lower(name);
-    if (is_links_name(lname) || is_synonyms_name(lname)) continue;
+    if (is_links_name(lname) || is_synonyms_name(lname)) {
+      vocabulary_files.push_back(entry.path());
+      continue;
+    }
     const std::string ext = lower(entry.path().extension().string());
     if (ext == ".csv") csv.push_back(entry.path());
     else if (ext == ".yaml" || ext == ".yml") yaml.push_back(entry.path());
@@ -76,8 +83,13 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   std::sort(csv.begin(), csv.end(), by_name);
   std::sort(yaml.begin(), yaml.end(), by_name);
   std::sort(jsonl.begin(), jsonl.end(), by_name);
+  std::sort(vocabulary_files.begin(), vocabulary_files.end(), by_name);
 
   LoadReport report;
+  for (const auto& f : vocabulary_files) {
+    const auto [kept, added] = named.emplace(lower(f.filename().string()), f);
+    if (!added) detail::warn(report, f.filename().string(), "ignored: " + kept->second.filename().string() + " is read instead");
+  }
   for (const auto& f : csv)
     if (Status s = load_risk_repository_csv(f, report); !s.ok()) return s;
   for (const auto& f : yaml)
@@ -91,12 +103,13 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   std::optional<fs::path> links = options.links_file;
   if (!links) {
     for (const char* candidate : {"links.yaml", "links.yml", "links.csv"}) {
-      const fs::path p = dir / candidate;
-      if (!fs::exists(fs::symlink_status(p, ec))) continue;
+      const auto found = named.find(candidate);
+      if (found == named.end()) continue;
       if (!links) {
-        links = p;
+        links = found->second;
       } else {
-        detail::warn(report, candidate, "ignored: " + links->filename().string() + " is read instead");
+        detail::warn(report, found->second.filename().string(),
+                     "ignored: " + links->filename().string() + " is read instead");
       }
     }
   }
@@ -106,7 +119,18 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   detail::dedupe_links(report);
 
   std::optional<fs::path> synonyms = options.synonyms_file;
-  if (!synonyms && fs::exists(fs::symlink_status(dir / "synonyms.yaml", ec))) synonyms = dir / "synonyms.yaml";
+  if (!synonyms) {
+    for (const char* candidate : {"synonyms.yaml", "synonyms.yml"}) {
+      const auto found = named.find(candidate);
+      if (found == named.end()) continue;
+      if (!synonyms) {
+        synonyms = found->second;
+      } else {
+        detail::warn(report, found->second.filename().string(),
+                     "ignored: " + synonyms->filename().string() + " is read instead");
+      }
+    }
+  }
   if (synonyms) {
     if (Status s = load_synonyms(*synonyms, report); !s.ok()) return s;
   }

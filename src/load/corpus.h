@@ -55,10 +55,11 @@ Status load_links(const std::filesystem::path& file, LoadReport& report);
 Status load_synonyms(const std::filesystem::path& file, LoadReport& report);
 
 struct CorpusOptions {
-  std::filesystem::path corpus_dir;                  // *.csv, *.yaml/*.yml, *.jsonl, links.yaml|links.csv, synonyms.yaml
+  std::filesystem::path corpus_dir;                  // *.csv, *.yaml/*.yml, *.jsonl, links.{yaml,yml,csv}, synonyms.{yaml,yml}
+                                                     // (those two names in any case)
   std::vector<std::filesystem::path> extra_jsonl;    // --extra files
   std::optional<std::filesystem::path> links_file;   // --links; else corpus_dir/links.{yaml,yml,csv} if present
-  std::optional<std::filesystem::path> synonyms_file;  // --synonyms; else corpus_dir/synonyms.yaml if present
+  std::optional<std::filesystem::path> synonyms_file;  // --synonyms; else corpus_dir/synonyms.{yaml,yml} if present
 };
 
 // Loads a whole corpus folder. Fatal if the folder is missing or holds no loadable file.

@@ -81,6 +81,27 @@ TEST_CASE("load_corpus reads extra JSONL files and an explicit links file", "[lo
   CHECK(result->stats.links == 2);
 }
 
+TEST_CASE("load_corpus finds the links and synonyms files whatever the case of their names", "[load][corpus]") {
+  ScratchDir dir("load_corpus_names");
+  for (const char* f : {"risks.csv", "atlas.yaml", "org.jsonl"}) fs::copy_file(load_fixture("corpus") / f, dir.path() / f);
+  fs::copy_file(load_fixture("corpus/links.yaml"), dir.path() / "Links.YAML");
+  write_file(dir.path(), "SYNONYMS.yml", "version: 1\nsynonyms:\n  - [llm, large language model]\n");
+  load::CorpusOptions options;
+  options.corpus_dir = dir.path();
+  auto result = load::load_corpus(options);
+  REQUIRE(result.ok());
+  CHECK(result->stats.links == 7);
+  CHECK(result->stats.synonym_groups == 1);
+  CHECK_FALSE(has_warning(result->warnings, "is read instead"));
+
+  // Two spellings of one name: one is read, the other named in a warning.
+  fs::copy_file(load_fixture("corpus/links.yaml"), dir.path() / "links.yaml");
+  auto twice = load::load_corpus(options);
+  REQUIRE(twice.ok());
+  CHECK(twice->stats.links == 7);
+  CHECK(has_warning(twice->warnings, "links.yaml", "ignored: Links.YAML is read instead"));
+}
+
 TEST_CASE("load_corpus fails on a missing folder, a file, an empty folder and unusable files", "[load][corpus]") {
   CHECK_THAT(refusal("/nonexistent/riskatlas/corpus"),
              Catch::StartsWith("not found: ") && Catch::EndsWith("corpus folder not found"));
