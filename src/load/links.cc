@@ -11,6 +11,7 @@
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -59,21 +60,44 @@ class LinkResolver {
       }
     }
     std::size_t matched = 0;
-    for (const auto& r : report_.atlas.risks) {
-      const bool hit = selector == "subdomain" ? r.subdomain == value
-                       : selector == "domain"  ? r.domain == value
-                                               : (r.id == value || r.ev_id == value);
-      if (!hit || (!source.empty() && r.quickref != source)) continue;
-      ++matched;
-      for (const auto& t : known) report_.atlas.links.push_back({r.id, t, origin});
+    const auto& chosen = risks_by(selector);
+    if (const auto found = chosen.find(value); found != chosen.end()) {
+      for (const std::size_t i : found->second) {
+        const model::Risk& r = report_.atlas.risks[i];
+        if (!source.empty() && r.quickref != source) continue;
+        ++matched;
+        for (const auto& t : known) report_.atlas.links.push_back({r.id, t, origin});
+      }
     }
     if (matched == 0)
       warn(report_, line_where, selector + " '" + value + "'" + (source.empty() ? "" : " of " + source) + " matches no risk");
   }
 
  private:
+  using RisksByValue = std::unordered_map<std::string, std::vector<std::size_t>>;
+
+  // The risks (ordinals, in load order) by the value of a selector, made on first use: a links file
+  // with a line per risk would otherwise read every risk once per line.
+  const RisksByValue& risks_by(const std::string& selector) {
+    RisksByValue& by = selector == "subdomain" ? by_subdomain_ : selector == "domain" ? by_domain_ : by_id_;
+    if (!by.empty() || report_.atlas.risks.empty()) return by;
+    for (std::size_t i = 0; i < report_.atlas.risks.size(); ++i) {
+      const model::Risk& r = report_.atlas.risks[i];
+      if (&by == &by_subdomain_) {
+        by[r.subdomain].push_back(i);
+      } else if (&by == &by_domain_) {
+        by[r.domain].push_back(i);
+      } else {
+        by[r.id].push_back(i);
+        if (r.ev_id != r.id) by[r.ev_id].push_back(i);
+      }
+    }
+    return by;
+  }
+
   LoadReport& report_;
   std::unordered_set<std::string> techniques_;
+  RisksByValue by_subdomain_, by_domain_, by_id_;
 };
 
 std::string text_of(const YamlNode& n) {
