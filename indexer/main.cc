@@ -257,6 +257,10 @@ int run(const Options& opt) {
     return lock.status().code() == StatusCode::kUnavailable ? kBusy : kBuildFailed;
   }
   root.remove_stale(opt.keep);
+  // While nothing is live, the generations there are were left by interrupted runs (kept until now
+  // for an operator to inspect): once this one is live, none of them is one to roll back to.
+  std::vector<fs::path> never_live;
+  if (!root.live_generation().ok()) never_live = root.generations();
 
   index::PendingGeneration generation(root);  // removed on every return below but the last
   index::WriteOptions write_options;
@@ -306,7 +310,7 @@ int run(const Options& opt) {
     std::cerr << "riskatlas-index: publishing failed: " << s.message() << "\nthe live index was not changed\n";
     return kBuildFailed;
   }
-  const auto removed = root.remove_stale(opt.keep);
+  const auto removed = root.remove_stale(opt.keep, never_live);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!opt.quiet) {

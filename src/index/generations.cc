@@ -105,7 +105,7 @@ Status IndexRoot::publish(const fs::path& generation) const {
   return fsync_path(root_, O_RDONLY | O_DIRECTORY);
 }
 
-std::vector<fs::path> IndexRoot::remove_stale(std::size_t keep) const {
+std::vector<fs::path> IndexRoot::remove_stale(std::size_t keep, const std::vector<fs::path>& never_live) const {
   std::vector<fs::path> removed;
   std::error_code ec;
   const auto live = live_generation();
@@ -121,7 +121,7 @@ std::vector<fs::path> IndexRoot::remove_stale(std::size_t keep) const {
     bool remove = false;
     if (!live.ok()) {
       remove = false;  // nothing is live: leave the directories for an operator to inspect
-    } else if (!seen_live) {
+    } else if (!seen_live || std::find(never_live.begin(), never_live.end(), *it) != never_live.end()) {
       remove = true;
     } else if (kept_older + 1 < keep) {
       ++kept_older;

@@ -43,9 +43,12 @@ class IndexRoot {
   Status publish(const std::filesystem::path& generation) const;
 
   // Keeps the live generation and the `keep - 1` newest generations older than it; removes older
-  // ones, every generation newer than the live one (left by interrupted runs) and stale *.tmp files.
+  // ones, every generation newer than the live one (left by interrupted runs), those of
+  // `never_live` (left by interrupted runs while nothing was live: never a generation to roll back
+  // to) and stale *.tmp files. While nothing is live, removes only the *.tmp files.
   // REQUIRES: the caller holds the ReindexLock. Returns the paths removed.
-  std::vector<std::filesystem::path> remove_stale(std::size_t keep) const;
+  std::vector<std::filesystem::path> remove_stale(std::size_t keep,
+                                                  const std::vector<std::filesystem::path>& never_live = {}) const;
 
  private:
   std::filesystem::path root_;

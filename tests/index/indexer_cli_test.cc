@@ -104,6 +104,24 @@ TEST_CASE("a reindex killed mid-build leaves the live generation and the next ru
   CHECK(live_of(root) != live);
 }
 
+TEST_CASE("a first build killed mid-way is removed once the next run is live, never kept to roll back to", "[index][cli][slow]") {
+  ScratchDir dir("cli-killed-first");
+  const fs::path root = dir.path() / "index";
+  {
+    Process p({indexer_path(), "--corpus", corpus(), "--index", root.string()}, {{"RISKATLAS_FAULT=pause-after:20"}});
+    REQUIRE(p.wait_for_output("paused after 20 documents"));
+    p.kill(SIGKILL);
+    CHECK(p.wait() == 128 + SIGKILL);
+  }
+  const auto left = index::IndexRoot(root).generations();
+  REQUIRE(left.size() == 1);
+  REQUIRE(run_indexer({"--corpus", corpus(), "--index", root.string()}) == 0);  // --keep 2
+  const auto now = index::IndexRoot(root).generations();
+  REQUIRE(now.size() == 1);
+  CHECK(now[0] == live_of(root));
+  CHECK(now[0] != left[0]);
+}
+
 TEST_CASE("a full disk fails the build with a clear message and leaves the live generation", "[index][cli][slow]") {
   ScratchDir dir("cli-full");
   const fs::path root = dir.path() / "index";
