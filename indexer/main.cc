@@ -57,7 +57,8 @@ Options:
                     records is built in parts, a thread a core, then merged (README, "Indexing")
   --keep K          generations to keep, the live one included (default 2)
   --min-ratio R     refuse to publish when the new build has fewer than R x the live record
-                    count (default 0.5); guards against truncated downloads
+                    count, or of any type the live index holds 20 or more of (default 0.5);
+                    guards against truncated downloads
   --force           publish even when --min-ratio would refuse
   --if-missing      build only when ROOT has no live index yet (no live.stub); otherwise exit 0
                     at once, touching nothing. For a service's first start
@@ -302,6 +303,15 @@ int run(const Options& opt) {
     if (static_cast<double>(written->documents) < opt.min_ratio * static_cast<double>(live)) {
       std::cerr << "riskatlas-index: refusing to publish: the new build has " << written->documents
                 << " records, the live index " << live << " (below --min-ratio " << opt.min_ratio
+                << "); use --force if this is intended\n";
+      return kShrinkRefused;
+    }
+    const auto live_by_type = index::live_counts_by_type(root);
+    if (const auto type = index::shrunk_type(written->by_type, live_by_type, opt.min_ratio)) {
+      const auto built = written->by_type.find(*type);
+      std::cerr << "riskatlas-index: refusing to publish: the new build has "
+                << (built == written->by_type.end() ? 0 : built->second) << " records of type " << *type
+                << ", the live index " << live_by_type.at(*type) << " (below --min-ratio " << opt.min_ratio
                 << "); use --force if this is intended\n";
       return kShrinkRefused;
     }

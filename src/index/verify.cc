@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include <xapian.h>
 
 #include "index/record_document.h"
@@ -53,6 +54,34 @@ Result<std::optional<std::size_t>> live_document_count(const IndexRoot& root) {
   } catch (const Xapian::Error& e) {
     return Status::Corruption(live->string() + ": " + e.get_description());
   }
+}
+
+std::map<std::string, std::size_t> live_counts_by_type(const IndexRoot& root) {
+  std::map<std::string, std::size_t> counts;
+  const auto live = root.live_generation();
+  if (!live.ok()) return counts;
+  try {
+    const auto build =
+        nlohmann::json::parse(Xapian::Database(live->string()).get_metadata(schema::kMetaBuild), nullptr, false);
+    if (!build.is_object()) return counts;
+    const auto by_type = build.find("by_type");
+    if (by_type == build.end() || !by_type->is_object()) return counts;
+    for (const auto& [type, n] : by_type->items())
+      if (n.is_number_unsigned()) counts[type] = n.get<std::size_t>();
+  } catch (const Xapian::Error&) {
+  }
+  return counts;
+}
+
+std::optional<std::string> shrunk_type(const std::map<std::string, std::size_t>& built,
+                                       const std::map<std::string, std::size_t>& live, double min_ratio) {
+  for (const auto& [type, was] : live) {
+    if (was < kGuardedTypeCount) continue;
+    const auto now = built.find(type);
+    const std::size_t is = now == built.end() ? 0 : now->second;
+    if (static_cast<double>(is) < min_ratio * static_cast<double>(was)) return type;
+  }
+  return std::nullopt;
 }
 
 }  // namespace riskatlas::index

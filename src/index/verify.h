@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <string>
 
 #include "index/generations.h"
 #include "index/index_writer.h"
@@ -22,5 +24,16 @@ Status verify_generation(const std::filesystem::path& dir, const WriteSummary& w
 // Records in the live generation of `root`: nullopt when nothing is live yet; Corruption when
 // live.stub or the generation it names cannot be read (a shrink guard cannot compare then).
 Result<std::optional<std::size_t>> live_document_count(const IndexRoot& root);
+
+// Records of each type ("risk", "technique", ...) in the live generation of `root`, from its build
+// metadata; empty when nothing is live, it cannot be read or it does not say.
+std::map<std::string, std::size_t> live_counts_by_type(const IndexRoot& root);
+
+// The shrink guard by type: the first type of which `live` holds at least kGuardedTypeCount records
+// and `built` fewer than `min_ratio` times as many (a truncated ATLAS file loses its mitigations and
+// case studies, a small share of all records); nullopt when there is none.
+inline constexpr std::size_t kGuardedTypeCount = 20;
+std::optional<std::string> shrunk_type(const std::map<std::string, std::size_t>& built,
+                                       const std::map<std::string, std::size_t>& live, double min_ratio);
 
 }  // namespace riskatlas::index

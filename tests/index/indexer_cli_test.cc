@@ -71,6 +71,30 @@ TEST_CASE("a much smaller build is refused unless forced", "[index][cli][slow]")
   CHECK(documents(live_of(root)) == 15);
 }
 
+TEST_CASE("a build that lost most records of one type is refused whatever its total", "[index][cli][slow]") {
+  ScratchDir dir("cli-shrink-type");
+  const fs::path root = dir.path() / "index";
+  index_corpus(root);
+  const fs::path live = live_of(root);
+  // corpus/ with its ATLAS file cut before the mitigations, as a truncated download would be: 20
+  // mitigations and 5 case studies fewer, about a tenth of the records.
+  const fs::path cut = dir.path() / "cut";
+  fs::create_directories(cut);
+  for (const auto& entry : fs::directory_iterator(corpus()))
+    if (entry.path().filename() != "atlas.yaml" && entry.is_regular_file()) fs::copy_file(entry.path(), cut / entry.path().filename());
+  {
+    std::ifstream in(fs::path(corpus()) / "atlas.yaml");
+    std::ofstream out(cut / "atlas.yaml");
+    for (std::string line; std::getline(in, line) && line != "  mitigations:";) out << line << '\n';
+  }
+  std::string out;
+  CHECK(run_indexer({"--corpus", cut.string(), "--index", root.string()}, &out) == 4);
+  CHECK(out.find("records of type mitigation") != std::string::npos);
+  CHECK(live_of(root) == live);
+  CHECK(run_indexer({"--corpus", cut.string(), "--index", root.string(), "--force"}) == 0);
+  CHECK(live_of(root) != live);
+}
+
 TEST_CASE("a second reindex on the same root exits at once", "[index][cli][slow]") {
   ScratchDir dir("cli-busy");
   const fs::path root = dir.path() / "index";
