@@ -12,8 +12,9 @@ IdRegistry::IdRegistry(const model::Atlas& atlas) {
 
 std::string IdRegistry::claim(const std::string& base) {
   if (ids_.insert(base).second) return base;
-  for (std::size_t n = 2;; ++n) {
-    std::string id = base + "-" + std::to_string(n);
+  std::size_t& n = next_suffix_.try_emplace(base, 2).first->second;
+  for (;;) {
+    std::string id = base + "-" + std::to_string(n++);
     if (ids_.insert(id).second) return id;
   }
 }

@@ -1,7 +1,9 @@
 // Record ids unique across the atlas (internal to src/load).
 #pragma once
 
+#include <cstddef>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "model/record.h"
@@ -18,6 +20,9 @@ class IdRegistry {
 
  private:
   std::unordered_set<std::string> ids_;
+  // The suffix to try first for a base claimed before: thousands of one id would otherwise each
+  // count up from 2 again.
+  std::unordered_map<std::string, std::size_t> next_suffix_;
 };
 
 }  // namespace riskatlas::load::detail
