@@ -58,10 +58,11 @@ class RecordReader {
     const auto it = j_.find(key);
     if (it == j_.end() || it->is_null()) return out;
     if (!it->is_array()) throw BadRecord{std::string("\"") + key + "\" must be a list of strings"};
+    std::unordered_set<std::string> seen;  // a list may be long: no scan of the kept ones per item
     for (const auto& v : *it) {
       if (!v.is_string()) throw BadRecord{std::string("\"") + key + "\" must be a list of strings"};
       std::string s = detail::clean_text(v.get_ref<const std::string&>(), counts_);
-      if (!s.empty() && std::find(out.begin(), out.end(), s) == out.end()) out.push_back(std::move(s));
+      if (!s.empty() && seen.insert(s).second) out.push_back(std::move(s));
     }
     return out;
   }
