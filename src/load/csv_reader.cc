@@ -161,6 +161,10 @@ CsvReader::Outcome CsvReader::parse_record(CsvRecord& record, bool& malformed) {
   return Outcome::kRecord;
 }
 
+void CsvReader::warn(std::size_t line, std::string message) {
+  if (++warned_ <= kMaxWarnings) warnings_.push_back({at(name_, line), std::move(message)});
+}
+
 bool CsvReader::next(CsvRecord& record) {
   if (!status_.ok()) return false;
   if (!bom_checked_) {
@@ -175,7 +179,12 @@ bool CsvReader::next(CsvRecord& record) {
     bool malformed = false;
     const Outcome outcome = parse_record(record, malformed);
     if (!status_.ok()) return false;  // a read error: what was parsed may be cut short
-    if (outcome == Outcome::kEnd) return false;
+    if (outcome == Outcome::kEnd) {
+      if (warned_ > kMaxWarnings)
+        warnings_.push_back({name_, std::to_string(warned_ - kMaxWarnings) + " more warnings like those above"});
+      warned_ = 0;
+      return false;
+    }
     if (outcome == Outcome::kBlank) continue;
     ++records_read_;
     if (outcome == Outcome::kOpenQuote || outcome == Outcome::kTooLong) {
@@ -189,8 +198,7 @@ bool CsvReader::next(CsvRecord& record) {
       const std::string why = outcome == Outcome::kOpenQuote
                                   ? "a quoted field opened in this record is never closed"
                                   : "record longer than " + std::to_string(limits_.max_record_bytes) + " bytes";
-      warnings_.push_back({at(name_, start_line),
-                           "skipped: " + why + "; reading resumes on line " + std::to_string(start_line + 1)});
+      warn(start_line, "skipped: " + why + "; reading resumes on line " + std::to_string(start_line + 1));
       ++skipped_;
       // Resume on the line after the one the record started on: its bytes are still buffered.
       pos_ = start_pos;
@@ -200,13 +208,13 @@ bool CsvReader::next(CsvRecord& record) {
       continue;
     }
     if (expected_columns_ != 0 && record.fields.size() != expected_columns_) {
-      warnings_.push_back({at(name_, record.line), "skipped: " + std::to_string(record.fields.size()) +
-                                                       " columns, expected " + std::to_string(expected_columns_)});
+      warn(record.line, "skipped: " + std::to_string(record.fields.size()) + " columns, expected " +
+                            std::to_string(expected_columns_));
       ++skipped_;
       continue;
     }
     if (malformed)
-      warnings_.push_back({at(name_, record.line), "repaired: stray quote character kept as text"});
+      warn(record.line, "repaired: stray quote character kept as text");
     return true;
   }
 }

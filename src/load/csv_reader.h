@@ -58,6 +58,8 @@ class CsvReader {
   // (then status() is not OK: Corruption for a file that looks corrupt, IOError for a read error).
   bool next(CsvRecord& record);
   const Status& status() const { return status_; }
+  // Warnings of one file kept whole; the rest are counted in one last warning.
+  static constexpr std::size_t kMaxWarnings = 100;
   // Records read, including the ones skipped for their column count, length or an open quote.
   std::size_t records_read() const { return records_read_; }
   // The most bytes held at once: at most the longest record (capped by max_record_bytes) and two
@@ -76,6 +78,9 @@ class CsvReader {
   void end_line();      // consumes one CRLF, LF or CR at pos_
   void skip_to_next_line();  // from pos_, past the next line break (or to the end)
   void drop_consumed();  // forgets the bytes before pos_
+  // Adds a warning, or counts it past kMaxWarnings: a long quoted field skipped for its length is
+  // read again line by line, and each of its lines would otherwise be a warning of its own.
+  void warn(std::size_t line, std::string message);
 
   std::optional<detail::FileChunks> file_;  // none: the text was given whole
   std::string buf_;  // the unread part of the input, from a record's start
@@ -88,6 +93,7 @@ class CsvReader {
   std::size_t line_ = 1;
   std::size_t records_read_ = 0;
   std::size_t peak_buffered_ = 0;
+  std::size_t warned_ = 0;  // warnings of this file, those counted past kMaxWarnings included
   bool bom_checked_ = false;
   Status status_;
 };

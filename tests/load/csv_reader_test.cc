@@ -124,6 +124,19 @@ TEST_CASE("CSV skips a record with the wrong column count and names its line", "
   CHECK(has_warning(p.warnings, "t.csv:4", "4 columns, expected 3"));
 }
 
+TEST_CASE("CSV says what it skipped past the first hundred warnings in one line", "[load][csv]") {
+  // A long field read again line by line after it was skipped for its length looks like this.
+  std::string text = "a,b,c\n1,2,3\n";
+  for (int i = 0; i < 150; ++i) text += "word word word\n";
+  text += "4,5,6\n";
+  const auto p = parse(text, 3);
+  REQUIRE(p.records.size() == 3);  // the header, then 1,2,3 and 4,5,6
+  CHECK(p.skipped == 150);
+  REQUIRE(p.warnings.size() == CsvReader::kMaxWarnings + 1);
+  CHECK(has_warning(p.warnings, "t.csv:3", "1 columns, expected 3"));
+  CHECK(p.warnings.back().to_string() == "t.csv: 50 more warnings like those above");
+}
+
 TEST_CASE("CSV skips a record whose quote is never closed at end of file", "[load][csv]") {
   const auto p = parse("a,b\n1,2\n3,\"never closed\n", 2);
   REQUIRE(p.status.ok());
