@@ -101,6 +101,10 @@ bool AtlasReader::identify(const YamlNode& item, const char* what, std::string& 
                  std::string(what) + " without " + (id.empty() ? "an id" : "a name"));
     return false;
   }
+  if (!detail::is_url_safe_id(id)) {
+    detail::skip(report_, at(item), std::string(what) + " id '" + id.substr(0, 64) + "' must be " + detail::kIdRule);
+    return false;
+  }
   const std::string unique = ids_.claim(id);
   if (unique != id) warn(report_, at(item), "duplicate id '" + id + "': kept both, this one is '" + unique + "'");
   id = unique;

@@ -1,6 +1,15 @@
 #include "load/id_registry.h"
 
+#include <algorithm>
+#include <cctype>
+
 namespace riskatlas::load::detail {
+
+bool is_url_safe_id(std::string_view id) {
+  return !id.empty() && id.size() <= 128 && id.front() != '.' && std::all_of(id.begin(), id.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '~' || c == '-';
+  });
+}
 
 IdRegistry::IdRegistry(const model::Atlas& atlas) {
   for (const auto& r : atlas.risks) ids_.insert(r.id);

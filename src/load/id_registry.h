@@ -3,12 +3,18 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "model/record.h"
 
 namespace riskatlas::load::detail {
+
+// Ids appear in URLs (/api/records/{id}, permalinks): 1 to 128 of A-Z a-z 0-9 . _ ~ -, not starting
+// with a dot (the server answers no path segment starting with one). kIdRule says so in words.
+bool is_url_safe_id(std::string_view id);
+inline constexpr const char* kIdRule = "1 to 128 of A-Z a-z 0-9 . _ ~ -, not starting with a dot";
 
 // The ids of risks, techniques, mitigations, tactics and case studies, one namespace for all.
 class IdRegistry {

@@ -162,13 +162,6 @@ json parse_record(std::string_view line) {
   return j;
 }
 
-// Ids appear in URLs (/api/records/{id}, permalinks): keep them to what a path segment holds.
-bool is_url_safe_id(const std::string& id) {
-  return !id.empty() && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '~' || c == '-';
-  });
-}
-
 // Adds the record of one line to the atlas. Every field is read (and may reject the line with
 // BadRecord) before the record's id is claimed, so a rejected line takes no id.
 class RecordLoader {
@@ -180,7 +173,7 @@ class RecordLoader {
     RecordReader r(j, report_, at);
     const std::string type = r.str("type", true);
     const std::string raw_id = r.str("id", true);
-    if (!is_url_safe_id(raw_id)) throw BadRecord{"id must be 1 to 128 of A-Z a-z 0-9 . _ ~ -"};
+    if (!detail::is_url_safe_id(raw_id)) throw BadRecord{std::string("id must be ") + detail::kIdRule};
     if (type == "risk") {
       add_risk(r, raw_id, at);
     } else if (type == "technique") {

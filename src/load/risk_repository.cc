@@ -184,6 +184,10 @@ class RepositoryReader {
 
   void add_risk(const Row& row, const std::string& at, const std::string& at_rec) {
     const std::string& ev_id = row.f[kEvId];
+    if (!detail::is_url_safe_id(ev_id)) {
+      detail::skip(report_, at_rec, "Ev_ID '" + ev_id.substr(0, 64) + "' must be " + detail::kIdRule);
+      return;
+    }
     model::Risk r;
     const std::size_t seen = ++ev_id_count_[ev_id];
     r.id = ids_.claim(ev_id);

@@ -118,11 +118,13 @@ TEST_CASE("a JSON Lines id that no URL path could carry is skipped", "[load][jso
   ScratchDir dir("load_jsonl_ids");
   const LoadReport report = load_ok(load_jsonl, write_file(dir.path(), "ids.jsonl",
                                                            "{\"type\":\"risk\",\"id\":\"ORG 9/\xC3\xBC\",\"title\":\"Bad id\"}\n"
-                                                           "{\"type\":\"risk\",\"id\":\"ORG-9.a_b~c\",\"title\":\"Good id\"}\n"));
+                                                           "{\"type\":\"risk\",\"id\":\"ORG-9.a_b~c\",\"title\":\"Good id\"}\n"
+                                                           "{\"type\":\"risk\",\"id\":\".hidden\",\"title\":\"Dot id\"}\n"));
   REQUIRE(report.atlas.risks.size() == 1);
   CHECK(report.atlas.risks[0].id == "ORG-9.a_b~c");
-  CHECK(report.stats.skipped == 1);
+  CHECK(report.stats.skipped == 2);
   CHECK(has_warning(report.warnings, "ids.jsonl:1", "id must be"));
+  CHECK(has_warning(report.warnings, "ids.jsonl:3", "not starting with a dot"));
 }
 
 TEST_CASE("a JSON Lines file larger than the read buffer streams: every record, the bad one named by its line",

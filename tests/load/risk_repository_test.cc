@@ -169,12 +169,14 @@ TEST_CASE("risk repository skips bad rows with a warning and keeps the rest", "[
                            row("01.01.02", "1", "1", "2", "Risk Thing", "Alpha", "Gamma", "q") +  // 4: unknown level
                            "too,few,columns\n" +                                                 // 5
                            row("09.01.00.a", "9", "1", "0", "Additional evidence", "Zeta", "", "orphan") +  // 6
-                           row("01.02.00", "1", "2", "0", "Risk Category", "Delta", "", "q");   // 7
+                           row("01.02.00", "1", "2", "0", "Risk Category", "Delta", "", "q") +  // 7
+                           row("01.02.01/x", "1", "2", "1", "Risk Sub-Category", "Delta", "Eps", "q");  // 8: no URL
   LoadReport report = load_ok(load_risk_repository_csv, write_file(dir.path(), "b.csv", text));
   CHECK(report.atlas.risks.size() == 2);
-  CHECK(report.stats.skipped == 4);
-  CHECK(report.stats.csv_rows == 6);
+  CHECK(report.stats.skipped == 5);
+  CHECK(report.stats.csv_rows == 7);
   CHECK(has_warning(report.warnings, "b.csv:3", "empty Ev_ID"));
+  CHECK(has_warning(report.warnings, "b.csv:8", "Ev_ID '01.02.01/x' must be"));
   CHECK(has_warning(report.warnings, "b.csv:4", "unknown 'Category level'"));
   CHECK(has_warning(report.warnings, "b.csv:5", "3 columns, expected 19"));
   CHECK(has_warning(report.warnings, "b.csv:6", "not in the file"));
