@@ -220,6 +220,19 @@ test('clicking a bar of the domain chart toggles that domain filter', async () =
     await page.locator(`#chart .chart-row[data-value="${value}"]`).click();
     await searchSettled(page);
     assert.ok(!page.url().includes('domain='));
+
+    // From the keyboard, the focus stays on the bar, redrawn with the answer.
+    await page.locator(`#chart .chart-row[data-value="${value}"]`).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(new RegExp(`domain=${encodeURIComponent(value)}`));
+    await searchSettled(page);
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.value), value);
+    // Removing the filter by its chip: the chip goes, the focus goes to the results, not the page.
+    await page.locator('#chips .chip').first().focus();
+    await page.keyboard.press('Enter');
+    await searchSettled(page);
+    assert.ok(!page.url().includes('domain='));
+    assert.notEqual(await page.evaluate(() => document.activeElement.tagName), 'BODY');
   });
 });
 

@@ -213,8 +213,25 @@ function showSearchError(err) {
   });
 }
 
+// The focused control, when an answer redraws it (a chart bar, a filter chip, a button of the notices
+// or of the empty box): its element is replaced, and the focus would fall to the page. Restored to
+// the control that takes its place, else to the results.
+function keepRedrawnFocus() {
+  const active = document.activeElement;
+  const box = [ui.chips, ui.chart, ui.empty, ui.notices].find((b) => b.contains(active) && b !== active);
+  if (!box) return () => {};
+  const keyOf = (e) => (e.dataset && e.dataset.value) || e.getAttribute('aria-label') || e.textContent;
+  const key = keyOf(active);
+  return () => {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const same = [...box.querySelectorAll('button, [role="button"], a')].find((e) => keyOf(e) === key);
+    (same || document.getElementById('main')).focus({ preventScroll: true });
+  };
+}
+
 function renderAnswer(result) {
   if (!result) return;
+  const restoreFocus = keepRedrawnFocus();
   ui.status.textContent = statusText(result, state);
   ui.status.dataset.total = String(result.total);
   renderNotices(ui.notices, result, state, { onSearch: searchFor });
@@ -244,6 +261,7 @@ function renderAnswer(result) {
     href: (page) => `${window.location.pathname}${stateToQuery({ ...state, page })}`,
     onPage: goToPage,
   });
+  restoreFocus();
 }
 
 function drawChart() {
