@@ -125,6 +125,21 @@ test('ticking facet values narrows the total and refreshes the other facets; unt
   });
 });
 
+test('a facet value typed in the query shows ticked, and unticking it takes it out of the query', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, `/?q=${encodeURIComponent('domain:2 poisoning')}`);
+    assert.ok(await checkbox(page, 'domain', '2').isChecked());
+    assert.equal(await page.locator('#chart .chart-row[data-value="2"]').getAttribute('aria-pressed'), 'true');
+    await checkbox(page, 'domain', '2').uncheck();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'poisoning');
+    await searchSettled(page);
+    assert.equal(await page.locator('#q').inputValue(), 'poisoning');
+    assert.ok(!(await checkbox(page, 'domain', '2').isChecked()));
+    const all = await searchApi('q=poisoning');
+    assert.equal(await total(page), all.total);
+  });
+});
+
 test('a ticked value stays in place and visible while other filters change its count', async () => {
   await withPage(async (page) => {
     await openAndSettle(page, '/');

@@ -73,7 +73,8 @@ export class FacetPanel {
     const shown = [];
     for (const name of FACET_NAMES) {
       const values = (facets && facets[name]) || [];
-      const selected = new Set(filters[name] || []);
+      // Ticked here, or typed in the query ("domain:2"): the server marks those selected too.
+      const selected = new Set([...(filters[name] || []), ...values.filter((v) => v.selected).map((v) => v.value)]);
       const items = this.arrange(name, values, selected);
       const section = this.section(name);
       if (items.length === 0) {

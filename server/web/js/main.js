@@ -88,9 +88,18 @@ function toggleFilter(name, value, checked) {
     const values = next.filters[name].filter((v) => v !== value);
     if (checked) values.push(value);
     next.filters[name] = values;
+    // A value typed in the query ("domain:2 poisoning") is unticked by taking it out of the query.
+    if (!checked) next.q = withoutScope(next.q, name, value);
     next.page = 1;
     next.record = '';
   }));
+}
+
+function withoutScope(q, name, value) {
+  const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const scope = new RegExp(`(^|\\s)${escape(name)}:"?${escape(value)}"?(?=\\s|$)`, 'gi');
+  const out = q.replace(scope, '$1');
+  return out === q ? q : out.replace(/\s+/g, ' ').trim();
 }
 
 function clearFilters() {
@@ -271,7 +280,8 @@ function drawChart() {
     return;
   }
   ui.chartBox.hidden = false;
-  renderDomainChart(ui.chart, domain, new Set(state.filters.domain), (value, on) => toggleFilter('domain', value, on));
+  const selected = new Set([...state.filters.domain, ...domain.filter((v) => v.selected).map((v) => v.value)]);
+  renderDomainChart(ui.chart, domain, selected, (value, on) => toggleFilter('domain', value, on));
   if (ui.chart.hidden) ui.chartBox.hidden = true;
 }
 
