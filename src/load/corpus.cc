@@ -1,6 +1,7 @@
 // load_corpus: every loadable file of a corpus folder, then the extra JSONL files, then the links.
 #include <algorithm>
 #include <cctype>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <unordered_set>
@@ -47,6 +48,22 @@ void drop_unknown_technique_links(LoadReport& report) {
     }
   }
   links = std::move(kept);
+}
+
+// The first of `candidates` (lower-case names) the folder holds; a warning names each other one found.
+std::optional<fs::path> first_found(const std::map<std::string, fs::path>& named,
+                                    std::initializer_list<const char*> candidates, LoadReport& report) {
+  std::optional<fs::path> first;
+  for (const char* candidate : candidates) {
+    const auto found = named.find(candidate);
+    if (found == named.end()) continue;
+    if (!first) {
+      first = found->second;
+    } else {
+      detail::warn(report, found->second.filename().string(), "ignored: " + first->filename().string() + " is read instead");
+    }
+  }
+  return first;
 }
 
 }  // namespace
@@ -100,37 +117,15 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
     if (Status s = load_jsonl(f, report); !s.ok()) return s;
   drop_unknown_technique_links(report);
 
-  std::optional<fs::path> links = options.links_file;
-  if (!links) {
-    for (const char* candidate : {"links.yaml", "links.yml", "links.csv"}) {
-      const auto found = named.find(candidate);
-      if (found == named.end()) continue;
-      if (!links) {
-        links = found->second;
-      } else {
-        detail::warn(report, found->second.filename().string(),
-                     "ignored: " + links->filename().string() + " is read instead");
-      }
-    }
-  }
+  const std::optional<fs::path> links =
+      options.links_file ? options.links_file : first_found(named, {"links.yaml", "links.yml", "links.csv"}, report);
   if (links) {
     if (Status s = load_links(*links, report); !s.ok()) return s;
   }
   detail::dedupe_links(report);
 
-  std::optional<fs::path> synonyms = options.synonyms_file;
-  if (!synonyms) {
-    for (const char* candidate : {"synonyms.yaml", "synonyms.yml"}) {
-      const auto found = named.find(candidate);
-      if (found == named.end()) continue;
-      if (!synonyms) {
-        synonyms = found->second;
-      } else {
-        detail::warn(report, found->second.filename().string(),
-                     "ignored: " + synonyms->filename().string() + " is read instead");
-      }
-    }
-  }
+  const std::optional<fs::path> synonyms =
+      options.synonyms_file ? options.synonyms_file : first_found(named, {"synonyms.yaml", "synonyms.yml"}, report);
   if (synonyms) {
     if (Status s = load_synonyms(*synonyms, report); !s.ok()) return s;
   }
