@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <cctype>
 #include <initializer_list>
-#include <map>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -50,19 +49,20 @@ void drop_unknown_technique_links(LoadReport& report) {
   links = std::move(kept);
 }
 
-// The first of `candidates` (lower-case names) the folder holds; a warning names each other one found.
-std::optional<fs::path> first_found(const std::map<std::string, fs::path>& named,
-                                    std::initializer_list<const char*> candidates, LoadReport& report) {
+// The first of `files` named one of `candidates` (lower-case names, in order of preference; a file's
+// name in any case); a warning names each other one found.
+std::optional<fs::path> first_found(const std::vector<fs::path>& files, std::initializer_list<const char*> candidates,
+                                    LoadReport& report) {
   std::optional<fs::path> first;
-  for (const char* candidate : candidates) {
-    const auto found = named.find(candidate);
-    if (found == named.end()) continue;
-    if (!first) {
-      first = found->second;
-    } else {
-      detail::warn(report, found->second.filename().string(), "ignored: " + first->filename().string() + " is read instead");
+  for (const char* candidate : candidates)
+    for (const auto& f : files) {
+      if (lower(f.filename().string()) != candidate) continue;
+      if (!first) {
+        first = f;
+      } else {
+        detail::warn(report, f.filename().string(), "ignored: " + first->filename().string() + " is read instead");
+      }
     }
-  }
   return first;
 }
 
@@ -76,9 +76,7 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   if (!fs::is_directory(st)) return Status::InvalidArgument(dir.string() + ": not a folder");
 
   std::vector<fs::path> csv, yaml, jsonl;
-  // The links and synonyms files, by their lower-case names ("Links.yaml" is links.yaml).
-  std::vector<fs::path> vocabulary_files;
-  std::map<std::string, fs::path> named;
+  std::vector<fs::path> vocabulary_files;  // links and synonyms files
   fs::directory_iterator it(dir, ec);
   if (ec) return Status::IOError(dir.string() + ": cannot list: " + ec.message());
   for (const fs::directory_entry& entry : it) {
@@ -103,10 +101,6 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   std::sort(vocabulary_files.begin(), vocabulary_files.end(), by_name);
 
   LoadReport report;
-  for (const auto& f : vocabulary_files) {
-    const auto [kept, added] = named.emplace(lower(f.filename().string()), f);
-    if (!added) detail::warn(report, f.filename().string(), "ignored: " + kept->second.filename().string() + " is read instead");
-  }
   for (const auto& f : csv)
     if (Status s = load_risk_repository_csv(f, report); !s.ok()) return s;
   for (const auto& f : yaml)
@@ -118,14 +112,14 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   drop_unknown_technique_links(report);
 
   const std::optional<fs::path> links =
-      options.links_file ? options.links_file : first_found(named, {"links.yaml", "links.yml", "links.csv"}, report);
+      options.links_file ? options.links_file : first_found(vocabulary_files, {"links.yaml", "links.yml", "links.csv"}, report);
   if (links) {
     if (Status s = load_links(*links, report); !s.ok()) return s;
   }
   detail::dedupe_links(report);
 
   const std::optional<fs::path> synonyms =
-      options.synonyms_file ? options.synonyms_file : first_found(named, {"synonyms.yaml", "synonyms.yml"}, report);
+      options.synonyms_file ? options.synonyms_file : first_found(vocabulary_files, {"synonyms.yaml", "synonyms.yml"}, report);
   if (synonyms) {
     if (Status s = load_synonyms(*synonyms, report); !s.ok()) return s;
   }
