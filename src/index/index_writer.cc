@@ -14,6 +14,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <xapian.h>
@@ -320,17 +321,19 @@ class ShardedSink : public DocumentSink {
 struct Tally {
   std::size_t documents = 0;
   std::map<std::string, std::size_t> by_type;
-  std::unordered_set<std::string> spelling;
+  // Each word worth suggesting and how often the records use it: of two equally close corrections,
+  // Xapian suggests the more frequent ("modle" -> "model", not "mode").
+  std::unordered_map<std::string, Xapian::termcount> spelling;
 
   void add(BuiltDocument& built) {
-    for (auto& word : built.spelling_words) spelling.insert(std::move(word));
+    for (auto& word : built.spelling_words) ++spelling[std::move(word)];
     ++documents;
     ++by_type[model::type_value(built.type)];
   }
   void merge(Tally&& other) {
     documents += other.documents;
     for (const auto& [type, count] : other.by_type) by_type[type] += count;
-    spelling.merge(other.spelling);
+    for (auto& [word, uses] : other.spelling) spelling[word] += uses;
   }
 };
 
@@ -566,7 +569,7 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     }
     summary.documents = tally.documents;
     summary.by_type = std::move(tally.by_type);
-    for (const auto& word : tally.spelling) db.add_spelling(word);
+    for (const auto& [word, uses] : tally.spelling) db.add_spelling(word, uses);
     analysis::Analyzer analyzer;
     add_vocabulary(db, atlas.synonyms, analyzer, warnings);
     for (std::size_t r = 0; r < atlas.risks.size(); ++r) summary.links += graph.techniques_of_risk(r).size();

@@ -9,13 +9,28 @@ using namespace riskatlas;
 
 namespace {
 
-std::optional<search::Correction> correct(const std::string& q) {
+std::optional<search::Correction> correct(const std::string& q, const Xapian::Database& db) {
   analysis::Analyzer analyzer;
+  auto parsed = search::parse_query(q, analyzer, {&db, false});
+  REQUIRE(parsed.ok());
+  return search::correct_spelling(db, q, parsed.value());
+}
+
+std::optional<search::Correction> correct(const std::string& q) {
   auto lease = testing::tiny_generation()->lease();
   REQUIRE(lease.ok());
-  auto parsed = search::parse_query(q, analyzer, {&lease->db(), false});
-  REQUIRE(parsed.ok());
-  return search::correct_spelling(lease->db(), q, parsed.value());
+  return correct(q, lease->db());
+}
+
+// An index of one risk per text, each text its title.
+Xapian::Database index_of_texts(const std::filesystem::path& dir, const std::vector<std::string>& texts) {
+  model::Atlas atlas;
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    atlas.risks.push_back(testing::make_risk("01.01." + std::to_string(10 + i), texts[i], "", "", "1", "1.1", "ai",
+                                             "unintentional", "post-deployment"));
+  Diagnostics warnings;
+  REQUIRE(index::write_database(atlas, dir, {}, warnings).ok());
+  return Xapian::Database(dir.string());
 }
 
 }  // namespace
@@ -49,6 +64,37 @@ TEST_CASE("a short word is at most one edit from its correction", "[search]") {
   REQUIRE(one_edit);
   CHECK(one_edit->text == "model");
   CHECK_FALSE(correct("moxxl"));  // two edits from "model"
+}
+
+TEST_CASE("of two equally close spellings, the one the records use more", "[search]") {
+  // "modle" is one swap from "model", one deletion from "mode"; "bais" one swap from "bias", one
+  // substitution from "bait".
+  testing::ScratchDir dir("spelling-frequency");
+  const Xapian::Database db = index_of_texts(dir.path() / "db", {"model", "model", "model", "mode", "bait", "bias", "bias"});
+  CHECK(correct("modle drift", db).value_or(search::Correction{}).text == "model drift");
+  CHECK(correct("bais scores", db).value_or(search::Correction{}).text == "bias scores");
+}
+
+TEST_CASE("a word of four letters or fewer keeps its first letter", "[search]") {
+  REQUIRE_FALSE(analysis::is_english_word("xata"));
+  CHECK_FALSE(correct("xata poisoning"));  // one edit from "data", but a lower-case acronym as likely
+  const auto last_letter = correct("datx poisoning");
+  REQUIRE(last_letter);
+  CHECK(last_letter->text == "data poisoning");
+}
+
+TEST_CASE("a word held only through its stem is corrected when a far commoner word is as close", "[search]") {
+  // "bais" stems to "bai", the stem of an author's name one record holds.
+  testing::ScratchDir dir("spelling-stem");
+  std::vector<std::string> texts(10, "Hiring bias");
+  texts.push_back("As Bai notes");
+  const auto swapped = correct("bais in hiring", index_of_texts(dir.path() / "ten", texts));
+  REQUIRE(swapped);
+  CHECK(swapped->text == "bias in hiring");
+  // Held through its stem, with no far commoner word as close: left alone.
+  CHECK_FALSE(correct("bais in hiring", index_of_texts(dir.path() / "two", {"Hiring bias", "Hiring bias", "As Bai notes"})));
+  // An inflection shares its stem with its closest spelling, never more common than the stem.
+  CHECK_FALSE(correct("deepfakes", index_of_texts(dir.path() / "fakes", {"deepfake", "deepfake", "deepfaked"})));
 }
 
 TEST_CASE("an English word the records do not hold is what the user meant, never a misspelling", "[search]") {
