@@ -13,6 +13,11 @@ namespace riskatlas::load::detail {
 // Warns when a parent is not found.
 void inherit_parent_tactics(model::Atlas& atlas, std::size_t first, LoadReport& report);
 
+// Warns about the tactics and techniques that techniques[first_technique..], mitigations[first_mitigation..]
+// and case_studies[first_case_study..] name but no record loaded so far is; they are kept.
+void warn_unknown_references(LoadReport& report, std::size_t first_technique, std::size_t first_mitigation,
+                             std::size_t first_case_study);
+
 // Adds `value` to versions[key], joined with ", " when the key already holds another value.
 void add_version(model::Atlas& atlas, const std::string& key, const std::string& value);
 

@@ -4,7 +4,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -327,33 +326,8 @@ void AtlasReader::read_case_study(const YamlNode& item) {
 }
 
 void AtlasReader::finish(std::size_t first_technique, std::size_t first_mitigation, std::size_t first_case_study) {
-  model::Atlas& atlas = report_.atlas;
-  detail::inherit_parent_tactics(atlas, first_technique, report_);
-  std::unordered_set<std::string> tactics, techniques;
-  for (const auto& t : atlas.tactics) tactics.insert(t.id);
-  for (const auto& t : atlas.techniques) techniques.insert(t.id);
-  for (std::size_t i = first_technique; i < atlas.techniques.size(); ++i) {
-    const auto& t = atlas.techniques[i];
-    for (const auto& ta : t.tactics)
-      if (!tactics.count(ta)) warn(report_, t.origin + " (" + t.id + ")", "unknown tactic '" + ta + "' (kept)");
-  }
-  for (std::size_t i = first_mitigation; i < atlas.mitigations.size(); ++i) {
-    const auto& m = atlas.mitigations[i];
-    for (const auto& u : m.techniques)
-      if (!techniques.count(u.technique_id))
-        warn(report_, m.origin + " (" + m.id + ")", "unknown technique '" + u.technique_id + "' (use kept)");
-  }
-  for (std::size_t i = first_case_study; i < atlas.case_studies.size(); ++i) {
-    const auto& cs = atlas.case_studies[i];
-    for (std::size_t s = 0; s < cs.procedure.size(); ++s) {
-      const auto& step = cs.procedure[s];
-      const std::string where = cs.origin + " (" + cs.id + " step " + std::to_string(s + 1) + ")";
-      if (!techniques.count(step.technique))
-        warn(report_, where, "unknown technique '" + step.technique + "' (step kept, not linked)");
-      if (!step.tactic.empty() && !tactics.count(step.tactic))
-        warn(report_, where, "unknown tactic '" + step.tactic + "' (kept)");
-    }
-  }
+  detail::inherit_parent_tactics(report_.atlas, first_technique, report_);
+  detail::warn_unknown_references(report_, first_technique, first_mitigation, first_case_study);
 }
 
 }  // namespace

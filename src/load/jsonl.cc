@@ -258,6 +258,7 @@ Status load_jsonl(const std::filesystem::path& file, LoadReport& report) {
   if (!reader.ok()) return reader.status();
   RecordLoader loader(report);
   const std::size_t first_technique = report.atlas.techniques.size();
+  const std::size_t first_mitigation = report.atlas.mitigations.size();
   std::string_view line;
   while (reader->next(line)) {
     const std::string at = detail::where(reader->name(), reader->line_number());
@@ -279,6 +280,7 @@ Status load_jsonl(const std::filesystem::path& file, LoadReport& report) {
   }
   if (!reader->status().ok()) return reader->status();
   detail::inherit_parent_tactics(report.atlas, first_technique, report);
+  detail::warn_unknown_references(report, first_technique, first_mitigation, report.atlas.case_studies.size());
   return Status::OK();
 }
 

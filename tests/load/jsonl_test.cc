@@ -105,6 +105,22 @@ TEST_CASE("JSONL ids colliding with loaded records get a suffix", "[load][jsonl]
   CHECK(has_warning(report.warnings, "c.jsonl:1", "already taken"));
 }
 
+TEST_CASE("JSONL techniques and tactics no loaded record is are warned about, and kept", "[load][jsonl]") {
+  ScratchDir dir("load_jsonl_unknown");
+  LoadReport report = load_ok(load::load_atlas_yaml, load_fixture("corpus/atlas.yaml"));
+  const auto f = write_file(dir.path(), "u.jsonl",
+                            "{\"type\":\"technique\",\"id\":\"ORG-T9\",\"name\":\"Mine\",\"tactics\":[\"AML.TA9999\"]}\n"
+                            "{\"type\":\"mitigation\",\"id\":\"ORG-M9\",\"name\":\"Guard\",\"techniques\":"
+                            "[{\"id\":\"AML.T9999\",\"use\":\"x\"},{\"id\":\"ORG-T9\",\"use\":\"y\"}]}\n");
+  REQUIRE(load_jsonl(f, report).ok());
+  CHECK(has_warning(report.warnings, "u.jsonl:1 (ORG-T9)", "unknown tactic 'AML.TA9999'"));
+  CHECK(has_warning(report.warnings, "u.jsonl:2 (ORG-M9)", "unknown technique 'AML.T9999'"));
+  CHECK_FALSE(has_warning(report.warnings, "u.jsonl:2", "'ORG-T9'"));
+  const auto* m = find_mitigation(report.atlas, "ORG-M9");
+  REQUIRE(m != nullptr);
+  CHECK(m->techniques.size() == 2);
+}
+
 TEST_CASE("JSONL control characters in strings are removed with a warning", "[load][jsonl]") {
   ScratchDir dir("load_jsonl_ctrl");
   const LoadReport report =
