@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "load/corpus.h"
@@ -138,6 +139,7 @@ class RepositoryReader {
 
   // Counts, the one summary warning, versions; InvalidArgument when the file gave no records.
   Status finish() {
+    take_paper_quickrefs();
     if (derived_domains_ > 0)
       detail::warn(report_, source_.name,
                    "repaired: " + std::to_string(derived_domains_) +
@@ -236,6 +238,27 @@ class RepositoryReader {
   }
 
   // The file name, and the data rows summed over every export file loaded.
+  // A risk row whose QuickRef is not its paper row's (the published export has one G'sell2025 among
+  // the G'sell2024 rows of Paper_ID 47) would make its paper two sources: the source facet, the
+  // citation and the related records' same-paper rule all go by QuickRef.
+  void take_paper_quickrefs() {
+    const auto& sources = report_.atlas.sources;
+    std::unordered_map<std::string_view, std::string_view> quickref_of;  // Paper_ID -> its Paper row's QuickRef
+    for (std::size_t i = sources.size() - sources_added_; i < sources.size(); ++i)
+      if (!sources[i].paper_id.empty() && !sources[i].quickref.empty())
+        quickref_of.emplace(sources[i].paper_id, sources[i].quickref);
+    auto& risks = report_.atlas.risks;
+    for (std::size_t i = risks_before_; i < risks.size(); ++i) {
+      model::Risk& r = risks[i];
+      const auto it = quickref_of.find(r.paper_id);
+      if (it == quickref_of.end() || it->second == r.quickref) continue;
+      warn(report_, r.origin + " (record " + r.ev_id + ")",
+           "repaired: QuickRef '" + r.quickref + "' is not its paper's: took '" + std::string(it->second) +
+               "' of Paper_ID " + r.paper_id);
+      r.quickref = it->second;
+    }
+  }
+
   void record_version() {
     auto& versions = report_.atlas.versions;
     detail::add_version(report_.atlas, "risk_repository_file", source_.name);

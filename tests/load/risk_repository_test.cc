@@ -182,6 +182,23 @@ TEST_CASE("risk repository skips bad rows with a warning and keeps the rest", "[
   CHECK(has_warning(report.warnings, "b.csv:6", "not in the file"));
 }
 
+TEST_CASE("risk repository gives a risk whose QuickRef is not its paper's the paper's, with a warning", "[load][csv]") {
+  ScratchDir dir("load_csv_quickref");
+  std::string typo = row("01.01.01", "1", "1", "1", "Risk Sub-Category", "Alpha", "Beta", "q");  // line 4
+  typo.replace(typo.find("Ref2020"), 7, "Ref2021");
+  std::string other_paper = row("02.01.00", "2", "1", "0", "Risk Category", "Gamma", "", "q");  // line 5
+  other_paper.replace(other_paper.find("Ref2020"), 7, "Other2019");  // no Paper row: kept as written
+  const std::string text = std::string(kRiskHeader) + "\n" + row("01.00.00", "1", "", "", "Paper", "", "", "") +
+                           row("01.01.00", "1", "1", "0", "Risk Category", "Alpha", "", "q") + typo + other_paper;
+  LoadReport report = load_ok(load_risk_repository_csv, write_file(dir.path(), "r.csv", text));
+  REQUIRE(report.atlas.risks.size() == 3);
+  CHECK(report.atlas.risks[0].quickref == "Ref2020");
+  CHECK(report.atlas.risks[1].quickref == "Ref2020");
+  CHECK(report.atlas.risks[2].quickref == "Other2019");
+  CHECK(has_warning(report.warnings, "r.csv:4 (record 01.01.01)", "QuickRef 'Ref2021' is not its paper's: took 'Ref2020'"));
+  CHECK_FALSE(has_warning(report.warnings, "r.csv:5"));
+}
+
 TEST_CASE("risk repository evidence prefers the risk whose Ev_ID prefixes the row's", "[load][csv]") {
   ScratchDir dir("load_csv_prefix");
   const std::string text = std::string(kRiskHeader) + "\n" +
