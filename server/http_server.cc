@@ -286,7 +286,13 @@ void HttpServer::Impl::configure() {
   // shape; a body a handler already wrote is kept.
   svr.set_error_handler(httplib::Server::HandlerWithResponse([](const Request&, Response& res) {
     if (!res.body.empty() || res.content_length_ > 0 || res.content_provider_) return HandlerResponse::Unhandled;
-    send_error(res, api_error_for_http_status(res.status));
+    // The library answers 400 and 414 only to a request it could not read, after which the connection
+    // closes (GuardedServer): the answer says so rather than offering keep-alive.
+    if (res.status == 400 || res.status == 414) {
+      send_error_and_close(res, api_error_for_http_status(res.status));
+    } else {
+      send_error(res, api_error_for_http_status(res.status));
+    }
     return HandlerResponse::Handled;
   }));
   svr.set_exception_handler(

@@ -160,6 +160,16 @@ TEST_CASE("refusals say Connection: close once, and a HEAD refusal has no body",
   CHECK(status_of(head) == 413);
   CHECK(count_of(head, "Connection: close") == 1);
   CHECK(head.substr(head.find("\r\n\r\n") + 4).empty());
+
+  // What the library itself cannot read: an answer, then the connection closes, as the answer says.
+  const std::string long_uri =
+      raw_exchange(server.port(), "GET /api/search?q=" + std::string(10000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", kHangGuard);
+  CHECK(status_of(long_uri) == 414);
+  CHECK(count_of(long_uri, "Connection: close") == 1);
+  const std::string garbage = raw_exchange(server.port(), "GARBAGE\r\n\r\n", kHangGuard);
+  CHECK(status_of(garbage) == 400);
+  CHECK(count_of(garbage, "Connection: close") == 1);
+  CHECK(garbage.find("<timeout>") == std::string::npos);
 }
 
 TEST_CASE("a Range header, valid or not, is ignored: whole answers, never 206 or 416", "[http][slow]") {
