@@ -146,6 +146,13 @@ class Builder {
     if (positive) remember(tokens, item.field);
 
     if (item.wildcard) {
+      // An identifier or dotted number typed whole ("01.01*", "aml.t0051*") begins the whole terms
+      // it names; its last part alone ("01*") would match any number.
+      if (const std::string whole = prefix + tokens.front().text;
+          is_whole(tokens.front()) && db_ != nullptr && db_->allterms_begin(whole) != db_->allterms_end(whole)) {
+        if (positive) out_.highlight.prefixes.push_back(tokens.front().text);
+        return expand_wildcard(db_, whole, kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_ERROR);
+      }
       // Moved out, not referenced: pop_back() destroys the element (its text freed when long).
       const Token last = std::move(tokens.back());
       tokens.pop_back();

@@ -87,6 +87,22 @@ TEST_CASE("a wildcard that completes no word matches no record alone or beside a
   CHECK(run("poison*").total > 0);
 }
 
+TEST_CASE("an identifier or dotted number before a wildcard begins the ids it names", "[search]") {
+  // "01.0*" once became "01" and "0*": any record with a part "01" and a number.
+  const auto risks = run("01.0*");
+  CHECK(risks.total == 2);
+  CHECK(has(risks, "01.01.00"));
+  CHECK(has(risks, "01.02.00"));
+  const auto scoped = run("id:03.0*");
+  CHECK(scoped.total == 2);
+  CHECK(has(scoped, "03.01.00"));
+  CHECK(has(scoped, "03.02.00"));
+  const auto technique = run("aml.t0018*");
+  CHECK(technique.total == 2);
+  CHECK(has(technique, "AML.T0018"));
+  CHECK(has(technique, "AML.T0018.000"));
+}
+
 TEST_CASE("OR matches either word", "[search]") {
   const auto r = run("chatbot OR hiring");
   CHECK(r.total == 2);
