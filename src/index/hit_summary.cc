@@ -143,7 +143,7 @@ std::vector<SummaryFacet> facets_of(const json& record) {
 
 }  // namespace
 
-std::string pack_hit_summary(const json& record) {
+std::string pack_hit_summary(const json& record, std::string_view title) {
   std::vector<std::string_view> text;
   auto add = [&](const json& object, const char* key) {
     const auto it = object.find(key);
@@ -160,8 +160,8 @@ std::string pack_hit_summary(const json& record) {
     if (const auto steps = record.find("procedure"); steps != record.end() && steps->is_array())
       for (const auto& step : *steps) add(step, "description");
   if (text.empty()) add(record, "title");
-  return pack_hit_summary(
-      HitSummary{string_at(record, "id"), type, string_at(record, "title"), facets_of(record), std::move(text)});
+  if (title.empty()) title = string_at(record, "title");
+  return pack_hit_summary(HitSummary{string_at(record, "id"), type, title, facets_of(record), std::move(text)});
 }
 
 std::string pack_hit_summary(const HitSummary& summary) {

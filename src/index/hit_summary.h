@@ -30,8 +30,8 @@ struct HitSummary {
 
 // The summary of a stored record (the JSON of risk_json and its kin): its id, type, title and facets,
 // and as text its description, quoted evidence, mitigation uses or case-study steps (its title only
-// when it has no other text).
-std::string pack_hit_summary(const nlohmann::json& record);
+// when it has no other text). `title`, when given, is listed instead of the record's own.
+std::string pack_hit_summary(const nlohmann::json& record, std::string_view title = {});
 
 // Packs a summary from its parts (tests, and summaries of older indexes packed again).
 std::string pack_hit_summary(const HitSummary& summary);

@@ -502,14 +502,21 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     terms.field(source, schema::kDescriptionWdf, schema::kSourcePrefix);
     for (auto text : extra) terms.field(text, schema::kQuoteWdf);
     doc.add_boolean_term(std::string(schema::kIdPrefix) + id);
-    if (const std::string key = title_key(analyzer.analyze(title)); !key.empty())
-      doc.add_term(std::string(schema::kExactTitlePrefix) + key);
+    // A sub-technique is listed and sorted by its full name ("LLM Prompt Injection: Direct"): alone,
+    // "Direct" says nothing in a list of hits or suggestions. Either name typed whole ranks it first.
+    const std::string& listed_title = indexed_title.empty() ? title : indexed_title;
+    for (const std::string* name : {&title, &listed_title}) {
+      if (name == &listed_title && listed_title == title) break;
+      if (const std::string key = title_key(analyzer.analyze(*name)); !key.empty())
+        doc.add_term(std::string(schema::kExactTitlePrefix) + key);
+    }
     if (!paper.empty() && term_fits(schema::kSourcePaperPrefix, paper))
       doc.add_boolean_term(std::string(schema::kSourcePaperPrefix) + paper);
     add_facets(doc, facet_values, id, warnings);
     doc.add_value(schema::kSlotSortId, natural_sort_key(id));
-    doc.add_value(schema::kSlotSortTitle, std::string(utf8::truncate(analyzer.fold(title), schema::kSortTitleBytes)));
-    doc.add_value(schema::kSlotHit, pack_hit_summary(data));
+    doc.add_value(schema::kSlotSortTitle,
+                  std::string(utf8::truncate(analyzer.fold(listed_title), schema::kSortTitleBytes)));
+    doc.add_value(schema::kSlotHit, pack_hit_summary(data, listed_title));
     strip_shared(data, linked, labels);
     doc.set_data(dump(data));
     sink(std::move(built));

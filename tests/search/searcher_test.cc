@@ -453,3 +453,20 @@ TEST_CASE("a sub-technique is found by its parent's name, as ATLAS writes it", "
   REQUIRE(r.relaxation);
   CHECK(r.relaxation->best_matched == 2);
 }
+
+TEST_CASE("a sub-technique is listed by its full name, in hits and suggestions", "[search]") {
+  // Alone, "Poison AI Model" reads as its own technique; ATLAS lists it under its parent.
+  const auto r = run("AML.T0018.000");
+  REQUIRE(!r.hits.empty());
+  CHECK(r.hits[0].id == "AML.T0018.000");
+  CHECK(r.hits[0].title == "Manipulate AI Model: Poison AI Model");
+  CHECK(run("manipulate ai model poison ai model").hits.at(0).id == "AML.T0018.000");  // the full name typed
+
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  const auto s = searcher.suggest("poison ai");
+  REQUIRE(s.ok());
+  const auto sub = std::find_if(s->begin(), s->end(), [](const auto& x) { return x.id == "AML.T0018.000"; });
+  REQUIRE(sub != s->end());
+  CHECK(sub->text == "Manipulate AI Model: Poison AI Model");
+}
