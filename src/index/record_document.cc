@@ -505,11 +505,12 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     // A sub-technique is listed and sorted by its full name ("LLM Prompt Injection: Direct"): alone,
     // "Direct" says nothing in a list of hits or suggestions. Either name typed whole ranks it first.
     const std::string& listed_title = indexed_title.empty() ? title : indexed_title;
-    for (const std::string* name : {&title, &listed_title}) {
-      if (name == &listed_title && listed_title == title) break;
-      if (const std::string key = title_key(analyzer.analyze(*name)); !key.empty())
+    const auto add_exact_title = [&](const std::string& name) {
+      if (const std::string key = title_key(analyzer.analyze(name)); !key.empty())
         doc.add_term(std::string(schema::kExactTitlePrefix) + key);
-    }
+    };
+    add_exact_title(title);
+    if (listed_title != title) add_exact_title(listed_title);
     if (!paper.empty() && term_fits(schema::kSourcePaperPrefix, paper))
       doc.add_boolean_term(std::string(schema::kSourcePaperPrefix) + paper);
     add_facets(doc, facet_values, id, warnings);

@@ -61,6 +61,25 @@ TEST_CASE("every facet has a filter term and a value slot", "[index]") {
   CHECK(technique.get_value(model::find_facet("tactic")->slot) == "AML.TA0003");
 }
 
+TEST_CASE("every record's whole title is one term; a sub-technique's full name is another", "[index]") {
+  ScratchDir dir("index-titles");
+  Diagnostics warnings;
+  REQUIRE(index::write_database(testing::tiny_atlas(), dir.path() / "db", {}, warnings).ok());
+  Xapian::Database db((dir.path() / "db").string());
+  const auto title_terms = [&](const std::string& id) {
+    std::vector<std::string> out;
+    const Xapian::Document doc = document_of(db, id);
+    const std::string prefix(schema::kExactTitlePrefix);
+    for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t)
+      if ((*t).rfind(prefix, 0) == 0 && (*t).size() > prefix.size() && !std::isupper(static_cast<unsigned char>((*t)[prefix.size()])))
+        out.push_back((*t).substr(prefix.size()));
+    return out;
+  };
+  CHECK(title_terms("01.02.00") == std::vector<std::string>{"model evasion"});
+  CHECK(title_terms("AML.T0018") == std::vector<std::string>{"manipulate ai model"});
+  CHECK(title_terms("AML.T0018.000") == std::vector<std::string>{"manipulate ai model poison ai model", "poison ai model"});
+}
+
 TEST_CASE("stored record JSON round-trips with id and type at the top", "[index]") {
   ScratchDir dir("index-json");
   Diagnostics warnings;
