@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -38,22 +39,29 @@ class AtlasReader {
   std::string text(const YamlNode& map, std::string_view key, const std::string& rec);
   // The Markdown text of `map[key]`; its links are numbered into `references`.
   detail::MarkdownText markdown(const YamlNode& map, std::string_view key, const std::string& rec,
-                                std::vector<model::Reference>& references) {
+                                detail::ReferenceNumbers& references) {
     return detail::read_markdown(text(map, key, rec), references);
   }
   // A value of a fixed set (`allowed`, as slugs): "" with a warning for anything else.
   std::string choice(const YamlNode& map, std::string_view key, const std::string& rec,
                      std::initializer_list<std::pair<std::string_view, std::string_view>> allowed);
-  void read_references(const YamlNode& item, model::CaseStudy& cs, const std::string& rec);
-  void read_step(const YamlNode& item, model::CaseStudy& cs, const std::string& rec);
+  void read_references(const YamlNode& item, detail::ReferenceNumbers& references, const std::string& rec);
+  void read_step(const YamlNode& item, model::CaseStudy& cs, detail::ReferenceNumbers& references,
+                 const std::string& rec);
   std::vector<const YamlNode*> list(const YamlNode& map, std::string_view key, const std::string& rec);
   bool identify(const YamlNode& item, const char* what, std::string& id, std::string& name);
   void read_tactic(const YamlNode& item);
   void read_technique(const YamlNode& item);
   void read_mitigation(const YamlNode& item);
+  // A mitigation being read, with lookups that keep a mitigation of many uses or links linear.
+  struct MitigationDraft {
+    model::Mitigation m;
+    detail::ReferenceNumbers references{m.references};
+    std::unordered_map<std::string, std::size_t> use_of;  // technique id -> index into m.techniques
+  };
   void read_values(const YamlNode& map, const char* key, ParseFn parse, std::vector<std::string>& out,
-                   model::Mitigation& m, const std::string& rec);
-  void add_use(model::Mitigation& m, std::string id, const std::string& use);
+                   MitigationDraft& draft, const std::string& rec);
+  void add_use(MitigationDraft& draft, std::string id, const std::string& use);
 
   LoadReport& report_;
   std::string name_;
@@ -141,7 +149,8 @@ void AtlasReader::read_tactic(const YamlNode& item) {
   if (!identify(item, "tactic", t.id, t.name)) return;
   const std::string rec = " (" + t.id + ")";
   std::vector<model::Reference> unshown;  // a tactic is a label, its description is not displayed
-  t.description = markdown(item, "description", rec, unshown).plain;
+  detail::ReferenceNumbers unshown_numbers(unshown);
+  t.description = markdown(item, "description", rec, unshown_numbers).plain;
   t.origin = at(item);
   report_.atlas.tactics.push_back(std::move(t));
   ++report_.stats.tactics;
@@ -151,7 +160,8 @@ void AtlasReader::read_technique(const YamlNode& item) {
   model::Technique t;
   if (!identify(item, "technique", t.id, t.name)) return;
   const std::string rec = " (" + t.id + ")";
-  auto description = markdown(item, "description", rec, t.references);
+  detail::ReferenceNumbers references(t.references);
+  auto description = markdown(item, "description", rec, references);
   t.description = std::move(description.plain);
   t.description_doc = std::move(description.rich);
   for (const YamlNode* n : list(item, "tactics", rec)) {
@@ -173,26 +183,27 @@ void AtlasReader::read_technique(const YamlNode& item) {
 }
 
 // `use` is Markdown; its links are numbered into the mitigation's references.
-void AtlasReader::add_use(model::Mitigation& m, std::string id, const std::string& use) {
-  for (auto& u : m.techniques) {
-    if (u.technique_id == id) {
-      if (u.use.empty()) {
-        auto text = detail::read_markdown(use, m.references);
-        u.use = std::move(text.plain);
-        u.use_doc = std::move(text.rich);
-      }
-      return;
+void AtlasReader::add_use(MitigationDraft& draft, std::string id, const std::string& use) {
+  auto& uses = draft.m.techniques;
+  const auto [it, added] = draft.use_of.emplace(id, uses.size());
+  if (!added) {
+    auto& u = uses[it->second];
+    if (u.use.empty()) {
+      auto text = detail::read_markdown(use, draft.references);
+      u.use = std::move(text.plain);
+      u.use_doc = std::move(text.rich);
     }
+    return;
   }
-  auto text = detail::read_markdown(use, m.references);
-  m.techniques.push_back({std::move(id), std::move(text.plain), std::move(text.rich)});
+  auto text = detail::read_markdown(use, draft.references);
+  uses.push_back({std::move(id), std::move(text.plain), std::move(text.rich)});
 }
 
 // A list of taxonomy values (ml-lifecycle, category). Unknown spellings are dropped with a warning.
 // A stray {id, use} mapping in the list (a technique use that slipped out of 'techniques') is moved
 // into the mitigation's techniques.
 void AtlasReader::read_values(const YamlNode& map, const char* key, ParseFn parse, std::vector<std::string>& out,
-                              model::Mitigation& m, const std::string& rec) {
+                              MitigationDraft& draft, const std::string& rec) {
   for (const YamlNode* n : list(map, key, rec)) {
     if (n->is_scalar()) {
       if (n->is_null()) continue;
@@ -210,7 +221,7 @@ void AtlasReader::read_values(const YamlNode& map, const char* key, ParseFn pars
       std::string tid = detail::clean_text(id->value, counts);
       warn(report_, at(*n) + rec,
            std::string("repaired: technique ") + tid + " found inside '" + key + "' moved to the techniques");
-      add_use(m, std::move(tid), use != nullptr && use->is_scalar() ? detail::clean_text(use->value, counts) : "");
+      add_use(draft, std::move(tid), use != nullptr && use->is_scalar() ? detail::clean_text(use->value, counts) : "");
       continue;
     }
     warn(report_, at(*n) + rec, std::string("a ") + n->kind_name() + " inside '" + key + "': ignored");
@@ -218,16 +229,17 @@ void AtlasReader::read_values(const YamlNode& map, const char* key, ParseFn pars
 }
 
 void AtlasReader::read_mitigation(const YamlNode& item) {
-  model::Mitigation m;
+  MitigationDraft draft;
+  model::Mitigation& m = draft.m;
   if (!identify(item, "mitigation", m.id, m.name)) return;
   const std::string rec = " (" + m.id + ")";
-  auto description = markdown(item, "description", rec, m.references);
+  auto description = markdown(item, "description", rec, draft.references);
   m.description = std::move(description.plain);
   m.description_doc = std::move(description.rich);
   for (const YamlNode* n : list(item, "techniques", rec)) {
     detail::CleanCounts counts;
     if (n->is_scalar() && !n->is_null()) {  // a bare id
-      add_use(m, detail::clean_text(n->value, counts), "");
+      add_use(draft, detail::clean_text(n->value, counts), "");
       continue;
     }
     const YamlNode* id = n->find("id");
@@ -235,10 +247,10 @@ void AtlasReader::read_mitigation(const YamlNode& item) {
       warn(report_, at(*n) + rec, "a technique use without an id: ignored");
       continue;
     }
-    add_use(m, detail::clean_text(id->value, counts), text(*n, "use", rec));
+    add_use(draft, detail::clean_text(id->value, counts), text(*n, "use", rec));
   }
-  read_values(item, "ml-lifecycle", model::parse_lifecycle, m.lifecycle, m, rec);
-  read_values(item, "category", model::parse_category, m.categories, m, rec);
+  read_values(item, "ml-lifecycle", model::parse_lifecycle, m.lifecycle, draft, rec);
+  read_values(item, "category", model::parse_category, m.categories, draft, rec);
   m.created = text(item, "created_date", rec);
   m.modified = text(item, "modified_date", rec);
   m.origin = at(item);
@@ -258,7 +270,7 @@ std::string AtlasReader::choice(const YamlNode& map, std::string_view key, const
 }
 
 // The listed references, numbered first so the summary's citations of them share their numbers.
-void AtlasReader::read_references(const YamlNode& item, model::CaseStudy& cs, const std::string& rec) {
+void AtlasReader::read_references(const YamlNode& item, detail::ReferenceNumbers& references, const std::string& rec) {
   for (const YamlNode* n : list(item, "references", rec)) {
     if (!n->is_mapping()) {
       warn(report_, at(*n) + rec, std::string("a reference given as a ") + n->kind_name() + ": ignored");
@@ -272,14 +284,15 @@ void AtlasReader::read_references(const YamlNode& item, model::CaseStudy& cs, co
     }
     if (title.empty() && url.empty()) continue;
     if (url.empty()) {
-      cs.references.push_back({static_cast<int>(cs.references.size()) + 1, title, ""});
+      references.add_unlinked(title);
     } else {
-      detail::cite(cs.references, url, title);
+      references.cite(url, title);
     }
   }
 }
 
-void AtlasReader::read_step(const YamlNode& item, model::CaseStudy& cs, const std::string& rec) {
+void AtlasReader::read_step(const YamlNode& item, model::CaseStudy& cs, detail::ReferenceNumbers& references,
+                            const std::string& rec) {
   const std::string where = rec.substr(0, rec.size() - 1) + " step " + std::to_string(cs.procedure.size() + 1) + ")";
   if (!item.is_mapping()) {
     warn(report_, at(item) + where, std::string("a procedure step given as a ") + item.kind_name() + ": ignored");
@@ -292,7 +305,7 @@ void AtlasReader::read_step(const YamlNode& item, model::CaseStudy& cs, const st
     warn(report_, at(item) + where, "a procedure step without a technique: ignored");
     return;
   }
-  auto description = markdown(item, "description", where, cs.references);
+  auto description = markdown(item, "description", where, references);
   step.description = std::move(description.plain);
   step.description_doc = std::move(description.rich);
   cs.procedure.push_back(std::move(step));
@@ -302,8 +315,9 @@ void AtlasReader::read_case_study(const YamlNode& item) {
   model::CaseStudy cs;
   if (!identify(item, "case study", cs.id, cs.name)) return;
   const std::string rec = " (" + cs.id + ")";
-  read_references(item, cs, rec);
-  auto summary = markdown(item, "summary", rec, cs.references);
+  detail::ReferenceNumbers references(cs.references);
+  read_references(item, references, rec);
+  auto summary = markdown(item, "summary", rec, references);
   cs.summary = std::move(summary.plain);
   cs.summary_doc = std::move(summary.rich);
   cs.incident_date = text(item, "incident-date", rec);
@@ -318,7 +332,7 @@ void AtlasReader::read_case_study(const YamlNode& item) {
   cs.target = text(item, "target", rec);
   cs.actor = text(item, "actor", rec);
   cs.reporter = text(item, "reporter", rec);
-  for (const YamlNode* step : list(item, "procedure", rec)) read_step(*step, cs, rec);
+  for (const YamlNode* step : list(item, "procedure", rec)) read_step(*step, cs, references, rec);
   cs.origin = at(item);
   report_.stats.procedure_steps += cs.procedure.size();
   report_.atlas.case_studies.push_back(std::move(cs));

@@ -79,7 +79,7 @@ void add_text(std::vector<TextNode>& out, std::string text) {
 
 class Converter {
  public:
-  explicit Converter(std::vector<model::Reference>& references) : references_(references) {}
+  explicit Converter(ReferenceNumbers& references) : references_(references) {}
 
   void blocks(cmark_node* parent, std::vector<TextNode>& out, int depth) {
     for (cmark_node* n = cmark_node_first_child(parent); n != nullptr; n = cmark_node_next(n)) block(n, out, depth);
@@ -151,7 +151,7 @@ class Converter {
         const bool citation = is_citation_text(words);
         std::string ref_title = title != nullptr && *title != '\0' ? title : citation ? "" : words;
         node.url = url;
-        node.number = cite(references_, node.url, ref_title);
+        node.number = references_.cite(node.url, ref_title);
         if (citation) {
           node.kind = Kind::kCitation;
           node.children.clear();
@@ -166,7 +166,7 @@ class Converter {
     out.push_back(std::move(node));
   }
 
-  std::vector<model::Reference>& references_;
+  ReferenceNumbers& references_;
 };
 
 }  // namespace
@@ -184,18 +184,26 @@ bool is_web_url(std::string_view url) {
   return true;
 }
 
-int cite(std::vector<model::Reference>& references, const std::string& url, const std::string& title) {
-  for (auto& r : references) {
-    if (r.url != url) continue;
-    if (r.title.empty()) r.title = title;
-    return r.number;
-  }
-  const int number = static_cast<int>(references.size()) + 1;
-  references.push_back({number, title, url});
-  return number;
+ReferenceNumbers::ReferenceNumbers(std::vector<model::Reference>& references) : references_(references) {
+  for (std::size_t i = 0; i < references_.size(); ++i)
+    if (!references_[i].url.empty()) by_url_.emplace(references_[i].url, i);
 }
 
-MarkdownText read_markdown(std::string_view markdown, std::vector<model::Reference>& references) {
+int ReferenceNumbers::cite(const std::string& url, const std::string& title) {
+  const auto [it, added] = by_url_.emplace(url, references_.size());
+  if (added) {
+    references_.push_back({static_cast<int>(references_.size()) + 1, title, url});
+  } else if (references_[it->second].title.empty()) {
+    references_[it->second].title = title;
+  }
+  return references_[it->second].number;
+}
+
+void ReferenceNumbers::add_unlinked(const std::string& title) {
+  references_.push_back({static_cast<int>(references_.size()) + 1, title, ""});
+}
+
+MarkdownText read_markdown(std::string_view markdown, ReferenceNumbers& references) {
   MarkdownText out;
   if (markdown.empty()) return out;
   std::unique_ptr<cmark_node, decltype(&cmark_node_free)> doc(

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "model/rich_text.h"
@@ -20,12 +21,26 @@ struct MarkdownText {
   model::RichText rich;   // for display
 };
 
-// REQUIRES: `markdown` is valid UTF-8 (clean_text() output).
-MarkdownText read_markdown(std::string_view markdown, std::vector<model::Reference>& references);
+// A record's references, numbered by URL in the order first seen. Looking a URL up takes constant
+// time, so a record of many links loads in time linear in them.
+class ReferenceNumbers {
+ public:
+  // Numbers further references after those `references` holds; keeps a reference to it.
+  explicit ReferenceNumbers(std::vector<model::Reference>& references);
 
-// The number of the reference to `url` in `references`, adding it (with `title`) when new; a title
-// fills in an earlier entry that had none.
-int cite(std::vector<model::Reference>& references, const std::string& url, const std::string& title);
+  // The number of the reference to `url`, adding it (with `title`) when new; a title fills in an
+  // earlier entry that had none.
+  int cite(const std::string& url, const std::string& title);
+  // A reference with no link: always a new number.
+  void add_unlinked(const std::string& title);
+
+ private:
+  std::vector<model::Reference>& references_;
+  std::unordered_map<std::string, std::size_t> by_url_;  // index into references_
+};
+
+// REQUIRES: `markdown` is valid UTF-8 (clean_text() output).
+MarkdownText read_markdown(std::string_view markdown, ReferenceNumbers& references);
 
 // http:// or https:// and nothing that could break out of a URL (white space, control characters).
 bool is_web_url(std::string_view url);

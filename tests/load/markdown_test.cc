@@ -6,11 +6,15 @@
 #include "load/markdown.h"
 
 using namespace riskatlas;
-using load::detail::read_markdown;
 using model::TextNode;
 using Kind = TextNode::Kind;
 
 namespace {
+
+load::detail::MarkdownText read_markdown(std::string_view markdown, std::vector<model::Reference>& refs) {
+  load::detail::ReferenceNumbers numbers(refs);
+  return load::detail::read_markdown(markdown, numbers);
+}
 
 // Every node of `text`, depth first.
 void walk(const model::RichText& text, const std::function<void(const TextNode&)>& visit) {
@@ -109,4 +113,26 @@ TEST_CASE("markdown nested deeper than the limit is kept as text without deep re
   const std::string deep = std::string(100000, '>') + " bottom";
   const auto md = read_markdown(deep, refs);
   CHECK(md.plain.find("bottom") != std::string::npos);
+}
+
+TEST_CASE("references are numbered by URL across texts, a later title filling in a missing one", "[load][markdown]") {
+  std::vector<model::Reference> refs{{1, "", "https://example.org/a"}, {2, "Unlinked book", ""}};
+  load::detail::ReferenceNumbers numbers(refs);
+  CHECK(numbers.cite("https://example.org/b", "") == 3);
+  CHECK(numbers.cite("https://example.org/a", "Now titled") == 1);
+  CHECK(numbers.cite("https://example.org/a", "Not this one") == 1);
+  numbers.add_unlinked("Another book");
+  // A text with thousands of links: each numbered once, in order.
+  std::string many;
+  for (int i = 0; i < 5000; ++i) many += "[\\[" + std::to_string(i % 9) + "\\]](https://example.org/" + std::to_string(i / 2) + ") ";
+  const auto md = load::detail::read_markdown(many, numbers);
+  REQUIRE(refs.size() == 4 + 2500);  // "/0" to "/2499", each cited twice
+  CHECK(refs[0].title == "Now titled");
+  CHECK(refs[1].url.empty());
+  CHECK(refs[3].title == "Another book");
+  CHECK(refs[4].url == "https://example.org/0");
+  CHECK(refs[4].number == 5);
+  CHECK(refs.back().url == "https://example.org/2499");
+  CHECK(refs.back().number == static_cast<int>(refs.size()));
+  CHECK(count(md.rich, Kind::kCitation) == 5000);
 }
