@@ -24,6 +24,13 @@ std::vector<std::size_t> remote_histogram(Xapian::Database& db, const Xapian::Qu
 // Xapian::UnimplementedError (a 503) when the sets of words to spell out exceed kMaxWordSets.
 Xapian::Query enough_words(const ParsedQuery& parsed, std::size_t min_matched);
 
-inline constexpr std::size_t kMaxWordSets = 5000;
+// The words a record must hold over remote shards: `min_matched` when enough_words() can spell it
+// out, else the nearest tier it can, the narrower first while records under the filters hold that
+// many (`counts`: records by words held, of remote_histogram). Every set of 6 of 12 words is 924
+// ANDs, which took the shards seconds; 10 words or fewer are always spelt out exactly.
+std::size_t spellable_tier(const std::vector<std::size_t>& counts, std::size_t min_matched);
+
+// C(10, 5): up to ten counted words relax over remote shards as they do in one database.
+inline constexpr std::size_t kMaxWordSets = 252;
 
 }  // namespace riskatlas::search

@@ -446,6 +446,31 @@ TEST_CASE("remote shards on xapian-tcpsrv answer exactly as one database", "[sha
   CHECK(compare_all(single, sharded, queries) >= 300 / every);
 }
 
+TEST_CASE("a relaxed query of many words over remote shards answers at a tier it can spell out", "[shards][remote]") {
+  require_tcpsrv();
+  ScratchDir dir("shards-remote-long");
+  const fs::path gen = dir.path() / "gen-sharded";
+  build(load(corpus_dir()), gen, 2);
+  ShardServer s0(gen / index::shard_name(0), free_port()), s1(gen / index::shard_name(1), free_port());
+  analysis::Analyzer analyzer;
+  search::Searcher remote(open_generation(write_front_stub(dir.path(), gen, {&s0, &s1})), analyzer);
+  // Thirteen counted words; one database answers those holding 3 or more. Over remote shards "at least
+  // 3 of 13" is 286 sets of words to spell out, past kMaxWordSets, and no record holds the 11 that
+  // would take fewer: the answer widens to 2 of 13 (78 sets) and says so.
+  search::SearchRequest request;
+  request.q = "membership inference extraction leakage privacy personal voice clone deepfake backdoor trigger "
+              "poisoning dataset";
+  request.per_page = 100;
+  const auto r = remote.search(request);
+  REQUIRE(r.ok());
+  REQUIRE(r->relaxation);
+  REQUIRE(r->relaxation->words.size() == 13);
+  CHECK(r->relaxation->min_matched == 2);
+  REQUIRE(r->total <= 100);
+  CHECK(r->hits.size() == r->total);
+  for (const auto& hit : r->hits) CHECK(hit.missing_words.size() <= 11);
+}
+
 TEST_CASE("records of equal weight come in build order over remote shards", "[shards][remote][search]") {
   require_tcpsrv();
   std::vector<std::string> built;
