@@ -229,7 +229,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   std::size_t min_matched =
       std::min(strict.unfiltered >= ranking::kRelaxBelow ? words : tier(counts_unfiltered, fewest, ranking::kRelaxBelow),
                tier(counts, fewest, 1));
-  if (without_spies) min_matched = spellable_tier(counts, min_matched);
+  if (without_spies) min_matched = spellable_tier(words, min_matched);
   RelaxedMatch relaxed;
   for (std::size_t k = min_matched; k <= words; ++k) relaxed.total += counts[k];
   if (relaxed.total <= strict.filtered) return std::nullopt;

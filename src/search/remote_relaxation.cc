@@ -44,20 +44,9 @@ std::vector<std::size_t> remote_histogram(Xapian::Database& db, const Xapian::Qu
   return counts;
 }
 
-std::size_t spellable_tier(const std::vector<std::size_t>& counts, std::size_t min_matched) {
-  const std::size_t words = counts.size() - 1;
-  const auto spellable = [&](std::size_t k) { return choose(words, k, kMaxWordSets) <= kMaxWordSets; };
-  if (spellable(min_matched)) return min_matched;
-  std::size_t at_least = 0;  // records holding k or more words, k from the top down
-  std::size_t narrower = 0;
-  for (std::size_t k = words; k > min_matched; --k) {
-    at_least += counts[k];
-    if (spellable(k) && at_least > 0) narrower = k;
-  }
-  if (narrower > 0) return narrower;
-  std::size_t wider = min_matched;
-  while (!spellable(wider)) --wider;  // ends at 1 at the latest: C(n, 1) = n
-  return wider;
+std::size_t spellable_tier(std::size_t words, std::size_t min_matched) {
+  while (choose(words, min_matched, kMaxWordSets) > kMaxWordSets) --min_matched;  // C(n, 1) = n fits
+  return min_matched;
 }
 
 Xapian::Query enough_words(const ParsedQuery& parsed, std::size_t min_matched) {

@@ -25,10 +25,10 @@ std::vector<std::size_t> remote_histogram(Xapian::Database& db, const Xapian::Qu
 Xapian::Query enough_words(const ParsedQuery& parsed, std::size_t min_matched);
 
 // The words a record must hold over remote shards: `min_matched` when enough_words() can spell it
-// out, else the nearest tier it can, the narrower first while records under the filters hold that
-// many (`counts`: records by words held, of remote_histogram). Every set of 6 of 12 words is 924
-// ANDs, which took the shards seconds; 10 words or fewer are always spelt out exactly.
-std::size_t spellable_tier(const std::vector<std::size_t>& counts, std::size_t min_matched);
+// out, else the nearest smaller number it can. Every set of 7 of 12 words is 792 ANDs, which took the
+// shards seconds. Wider, not narrower: records are ranked by words held first, so the top of the
+// answer is the one database's; only more records follow.
+std::size_t spellable_tier(std::size_t words, std::size_t min_matched);
 
 // C(10, 5): up to ten counted words relax over remote shards as they do in one database.
 inline constexpr std::size_t kMaxWordSets = 252;

@@ -232,20 +232,11 @@ TEST_CASE("a query that is a record's whole title ranks that record first", "[se
   for (const auto& e : r->hits[0].explain) CHECK(e.term.rfind("XT", 0) != 0);
 }
 
-TEST_CASE("over remote shards a tier too costly to spell out gives way to the nearest one that is not", "[search]") {
+TEST_CASE("over remote shards a tier too costly to spell out gives way to the nearest wider one", "[search]") {
   using search::spellable_tier;
-  // Ten words: every tier spelt out (C(10, 5) = 252 sets at most).
-  CHECK(spellable_tier(std::vector<std::size_t>(11, 1), 5) == 5);
-  // Twelve words: 6 of 12 is 924 sets; 9 of 12 (220) is the nearest narrower tier, if records hold 9.
-  std::vector<std::size_t> counts(13, 0);
-  counts[6] = 4;
-  counts[9] = 1;
-  CHECK(spellable_tier(counts, 6) == 9);
-  CHECK(spellable_tier(counts, 12) == 12);
-  CHECK(spellable_tier(counts, 2) == 2);
-  // Nobody holds 9 or more: the nearest wider tier, 3 of 12 (220 sets).
-  counts[9] = 0;
-  counts[8] = 2;
-  CHECK(spellable_tier(counts, 6) == 3);
-  CHECK(spellable_tier(counts, 0) == 0);
+  CHECK(spellable_tier(10, 5) == 5);   // ten words: every tier spelt out (C(10, 5) = 252 sets at most)
+  CHECK(spellable_tier(12, 7) == 3);   // 7 of 12 is 792 sets, 4 of 12 495, 3 of 12 220
+  CHECK(spellable_tier(12, 10) == 10);  // 66 sets
+  CHECK(spellable_tier(64, 2) == 1);   // C(64, 2) = 2016: any one word
+  CHECK(spellable_tier(12, 0) == 0);
 }

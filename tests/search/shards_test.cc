@@ -455,8 +455,8 @@ TEST_CASE("a relaxed query of many words over remote shards answers at a tier it
   analysis::Analyzer analyzer;
   search::Searcher remote(open_generation(write_front_stub(dir.path(), gen, {&s0, &s1})), analyzer);
   // Thirteen counted words; one database answers those holding 3 or more. Over remote shards "at least
-  // 3 of 13" is 286 sets of words to spell out, past kMaxWordSets, and no record holds the 11 that
-  // would take fewer: the answer widens to 2 of 13 (78 sets) and says so.
+  // 3 of 13" is 286 sets of words to spell out, past kMaxWordSets: the answer widens to 2 of 13 (78
+  // sets) and says so, the one database's answer first, in its order.
   search::SearchRequest request;
   request.q = "membership inference extraction leakage privacy personal voice clone deepfake backdoor trigger "
               "poisoning dataset";
@@ -469,6 +469,14 @@ TEST_CASE("a relaxed query of many words over remote shards answers at a tier it
   REQUIRE(r->total <= 100);
   CHECK(r->hits.size() == r->total);
   for (const auto& hit : r->hits) CHECK(hit.missing_words.size() <= 11);
+  build(load(corpus_dir()), dir.path() / "single", 1);
+  search::Searcher single(open_generation(dir.path() / "single"), analyzer);
+  const auto one = single.search(request);
+  REQUIRE(one.ok());
+  REQUIRE(one->relaxation);
+  CHECK(one->relaxation->min_matched == 3);
+  REQUIRE(one->hits.size() < r->hits.size());
+  for (std::size_t i = 0; i < one->hits.size(); ++i) CHECK(r->hits[i].id == one->hits[i].id);
 }
 
 TEST_CASE("records of equal weight come in build order over remote shards", "[shards][remote][search]") {
