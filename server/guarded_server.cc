@@ -92,6 +92,23 @@ std::string ip_and_port(const sockaddr_storage& addr, int& port) {
   return text;
 }
 
+// The head of an answer of the library without the headers it gets wrong here: "Accept-Ranges: bytes"
+// on a HEAD answer (Range is never honoured) and "Keep-Alive" beside "Connection: close". `head`
+// ends with the CRLF of its last header.
+std::string tidy_head(std::string_view head) {
+  const bool closing = head.find("\r\nConnection: close\r\n") != std::string_view::npos;
+  std::string out;
+  out.reserve(head.size());
+  for (std::size_t at = 0; at < head.size();) {
+    std::size_t next = head.find("\r\n", at);
+    next = next == std::string_view::npos ? head.size() : next + 2;
+    const std::string_view line = head.substr(at, next - at);
+    if (!line.starts_with("Accept-Ranges:") && !(closing && line.starts_with("Keep-Alive:"))) out += line;
+    at = next;
+  }
+  return out;
+}
+
 // A connection's socket as the library's Stream, with a read-ahead buffer (pipelined requests stay in
 // it for the next one), a deadline and a byte budget per request. When a request breaks either, the
 // stream answers it itself (408, 431), and every later read or write fails, so the library gives up
@@ -186,12 +203,18 @@ class GuardedStream : public httplib::Stream {
   ssize_t write(const char* ptr, size_t size) override {
     if (failed_) return -1;
     // The library writes an answer's status line and headers in one piece, first.
+    std::string tidied;
     if (!answer_started_) {
       answer_started_ = true;
-      const std::string_view head(ptr, size);
-      close_after_answer_ = head.substr(0, head.find("\r\n\r\n")).find("\r\nConnection: close\r\n") != std::string_view::npos;
+      const std::string_view written(ptr, size);
+      const std::size_t end = written.find("\r\n\r\n");
+      const std::string_view head = written.substr(0, end == std::string_view::npos ? 0 : end + 2);
+      close_after_answer_ = head.find("\r\nConnection: close\r\n") != std::string_view::npos;
+      if (head.find("\r\nAccept-Ranges:") != std::string_view::npos ||
+          (close_after_answer_ && head.find("\r\nKeep-Alive:") != std::string_view::npos))
+        tidied = tidy_head(head) + std::string(written.substr(head.size()));
     }
-    if (!send_all(std::string_view(ptr, size))) {
+    if (!send_all(tidied.empty() ? std::string_view(ptr, size) : std::string_view(tidied))) {
       failed_ = true;
       return -1;
     }

@@ -169,6 +169,7 @@ TEST_CASE("refusals say Connection: close once, and a HEAD refusal has no body",
   const std::string garbage = raw_exchange(server.port(), "GARBAGE\r\n\r\n", kHangGuard);
   CHECK(status_of(garbage) == 400);
   CHECK(count_of(garbage, "Connection: close") == 1);
+  CHECK(garbage.find("Keep-Alive") == std::string::npos);
   CHECK(garbage.find("<timeout>") == std::string::npos);
 }
 
@@ -188,6 +189,17 @@ TEST_CASE("a Range header, valid or not, is ignored: whole answers, never 206 or
     CHECK(status_of(page) == 200);
     CHECK(page.find("Content-Range") == std::string::npos);
     CHECK(page.find("</html>") != std::string::npos);
+  }
+  // Nor does a HEAD answer offer ranges (the library adds "Accept-Ranges: bytes" to those alone).
+  for (const char* target : {"/api/facets", "/api/export?format=csv", "/"}) {
+    INFO(target);
+    const std::string head =
+        raw_exchange(server.port(), std::string("HEAD ") + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                     kHangGuard);
+    CHECK(status_of(head) == 200);
+    CHECK(head.find("Accept-Ranges") == std::string::npos);
+    CHECK(head.find("Content-Length: ") != std::string::npos);
+    CHECK(head.find("Keep-Alive") == std::string::npos);  // beside "Connection: close"
   }
 }
 
