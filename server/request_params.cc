@@ -13,11 +13,13 @@ namespace {
 
 using search::SearchRequest;
 
-// How a parameter name may be shown back in a message: printable ASCII only, bounded.
+// How a parameter name may be shown back after "unknown parameter": printable ASCII only, bounded;
+// else what kind of name it was.
 std::string shown_name(std::string_view name) {
   const bool printable = !name.empty() && name.size() <= 64 &&
                          std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7f; });
-  return printable ? "'" + std::string(name) + "'" : "a parameter";
+  return printable ? " '" + std::string(name) + "'"
+                   : " (its name is empty, over 64 bytes, or holds spaces, control characters or non-ASCII bytes)";
 }
 
 bool has_any_control(std::string_view s) {
@@ -35,7 +37,7 @@ std::optional<ApiError> check_params(const Params& params, std::initializer_list
     const bool is_single = std::find(single.begin(), single.end(), name) != single.end();
     const bool is_facet = facets && model::find_facet(name) != nullptr;
     if (!is_single && !is_facet) {
-      std::string msg = "unknown parameter " + shown_name(name);
+      std::string msg = "unknown parameter" + shown_name(name);
       if (!facets) return ApiError::bad_parameter("unknown_parameter", msg);
       std::string names;
       for (const auto& facet : model::facets()) names.append(names.empty() ? "" : ", ").append(facet.name);

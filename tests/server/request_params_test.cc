@@ -88,6 +88,8 @@ TEST_CASE("an unknown parameter name is shown only when it is printable", "[http
   const ApiError e = error_of(parse_search_params({{"a\r\nSet-Cookie: x", "1"}}));
   CHECK(e.message.find('\n') == std::string::npos);
   CHECK(e.message.find("Set-Cookie") == std::string::npos);
+  CHECK_THAT(e.message, Catch::StartsWith("unknown parameter (its name is empty"));
+  CHECK_THAT(error_of(parse_search_params({{"\xff", "1"}})).message, Catch::StartsWith("unknown parameter (its name"));
 }
 
 TEST_CASE("filters take 64 values across facets and refuse the 65th", "[http]") {
