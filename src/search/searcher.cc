@@ -55,10 +55,13 @@ struct Searcher::Impl {
     return Status();
   }
 
-  // A document's record as shown: its data with the fields shared with other records filled in;
-  // discarded when the data is not JSON.
+  // A document's record as shown: its data with the fields shared with other records filled in.
+  // Throws Xapian::DatabaseCorruptError when the data is not a JSON object, as the indexer writes
+  // it: a damaged index (guarded() answers 503 and reports it), not a record that is not there.
   json shown_record(const Xapian::Document& doc) const {
     json record = json::parse(doc.get_data(), nullptr, false);
+    if (!record.is_object())
+      throw Xapian::DatabaseCorruptError("the data of document " + std::to_string(doc.get_docid()) + " is not a record");
     index::fill_shared(record, gen->info().linked, gen->info().labels);
     return record;
   }
@@ -67,10 +70,8 @@ struct Searcher::Impl {
   Result<std::pair<Xapian::docid, json>> find_record(std::string_view id) {
     if (id.empty() || id.size() > 200 || !utf8::is_valid(id)) return Status::NotFound("no record with that id");
     const std::string term = std::string(schema::kIdPrefix) + std::string(id);
-    for (auto p = db().postlist_begin(term); p != db().postlist_end(term); ++p) {
-      json record = shown_record(db().get_document(*p));
-      if (record.is_object()) return std::pair{*p, std::move(record)};
-    }
+    if (auto p = db().postlist_begin(term); p != db().postlist_end(term))
+      return std::pair{*p, shown_record(db().get_document(*p))};
     return Status::NotFound("no record with id " + std::string(id));
   }
 
@@ -373,10 +374,7 @@ Result<ExportedMatches> Searcher::export_matches(const SearchRequest& request, s
     out.total = m.relaxed ? m.relaxed->total : mset.get_matches_estimated();
     if (resolved->correction) out.suggestion = resolved->correction->text;
     out.corrected = resolved->corrected;
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      json record = impl_->shown_record(it.get_document());
-      if (record.is_object()) out.records.push_back(std::move(record));
-    }
+    for (auto it = mset.begin(); it != mset.end(); ++it) out.records.push_back(impl_->shown_record(it.get_document()));
     return out;
   });
 }

@@ -122,6 +122,30 @@ TEST_CASE("with no index the service has no generation and reports the problem",
   CHECK_FALSE(service.status().problem.empty());
 }
 
+TEST_CASE("a record whose stored data is not a record is damage, not a record that is not there", "[search][reload]") {
+  ScratchDir dir("service-bad-data");
+  const index::IndexRoot root{dir.path()};
+  const fs::path gen = build(root, "gen-1");
+  {
+    // Its terms stay, its data is garbage: what a damaged docdata table reads as.
+    Xapian::WritableDatabase db(gen.string(), Xapian::DB_OPEN);
+    const Xapian::docid did = *db.postlist_begin("Q01.01.00");
+    Xapian::Document doc = db.get_document(did);
+    doc.set_data("\x01garbage");
+    db.replace_document(did, doc);
+    db.commit();
+  }
+  REQUIRE(root.publish(gen).ok());
+  search::IndexService service{dir.path(), std::chrono::milliseconds(0)};
+  REQUIRE(service.current());
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(service.current(), analyzer);
+  CHECK(searcher.record("01.01.00").status().code() == StatusCode::kUnavailable);
+  CHECK(searcher.record("no-such-id").status().code() == StatusCode::kNotFound);
+  CHECK(searcher.record("01.02.00").ok());
+  CHECK_FALSE(service.status().damage.empty());
+}
+
 TEST_CASE_METHOD(LiveRoot, "a damaged live generation answers Unavailable and is unhealthy until a rebuild replaces it",
                  "[search][reload]") {
   // Truncate every table of the live generation under the open handles, as a full disk or a bad
