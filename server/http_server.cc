@@ -178,6 +178,10 @@ struct HttpServer::Impl {
   Metrics metrics;
   ResponseCache cache{options.cache_bytes};
   SearchGate gate{search_slots(options), options.search_wait};
+  // Exports, a slot a core: one may hold its slot for seconds (10,000 records of a large index take
+  // 10-16 s to write), so a client asking for many at once takes at most half the cores, never the
+  // search gate's slots.
+  SearchGate export_gate{std::max<std::size_t>(1, search_slots(options) / 4), options.search_wait};
   std::atomic<std::uint64_t> request_counter{0};
   int port = -1;
 
@@ -187,10 +191,18 @@ struct HttpServer::Impl {
   void on_exception(Response& res, std::exception_ptr ep);
   void on_response(const Request& req, const Response& res);
 
-  // Answers with a Searcher on the current generation, or 503 when no index is open. Not through the
-  // gate: for exports, which can hold a slot for long (up to kMaxExport records) and are rare.
+  // Answers with a Searcher on the current generation once the export gate admits the request; 503
+  // when no index is open, or with Retry-After when no slot came in time.
   template <typename Fn>
-  void with_searcher(Response& res, Fn&& answer) {
+  void with_export_searcher(Response& res, Fn&& answer) {
+    if (!service.current()) return send_error(res, ApiError::index_unavailable());
+    std::uint64_t& admitted = index_work_on_this_connection();
+    const auto pass = export_gate.enter(admitted);
+    if (!pass) {
+      res.set_header("Retry-After", "1");
+      return send_error(res, ApiError::overloaded());
+    }
+    ++admitted;
     const auto generation = service.current();
     if (!generation) return send_error(res, ApiError::index_unavailable());
     search::Searcher searcher(generation, thread_analyzer());
@@ -423,7 +435,7 @@ void HttpServer::Impl::handle_export(const Request& req, Response& res) {
   auto parsed = parse_export_params(query_params(req));
   if (const auto* error = std::get_if<ApiError>(&parsed)) return send_error(res, *error);
   const auto& request = std::get<ExportRequest>(parsed);
-  with_searcher(res, [&](search::Searcher& searcher) {
+  with_export_searcher(res, [&](search::Searcher& searcher) {
     auto exported = searcher.export_matches(request.search, search::kMaxExport);
     if (!exported.ok()) return send_status_error(res, exported.status());
     if (request.format == ExportFormat::kJson)
