@@ -22,8 +22,12 @@ Status validate(const SearchRequest& r) {
     return Status::InvalidArgument("per_page: must be from 1 to " + std::to_string(kMaxPerPage));
   if (r.page > kMaxResultWindow / r.per_page)
     return Status::InvalidArgument("page: page x per_page may not exceed " + std::to_string(kMaxResultWindow));
+  return validate_filters(r.filters);
+}
+
+Status validate_filters(const FacetFilters& filters) {
   std::size_t values = 0;
-  for (const auto& [facet, selected] : r.filters) {
+  for (const auto& [facet, selected] : filters) {
     if (model::find_facet(facet) == nullptr) return Status::InvalidArgument(facet + ": not a facet");
     values += selected.size();
     for (const auto& v : selected) {

@@ -43,6 +43,10 @@ struct SearchRequest {
 // out of range, ...). Called by Searcher::search; exposed so the server can reject early.
 Status validate(const SearchRequest& request);
 
+// The part of validate() on filters: known facets, values of valid UTF-8 text up to 200 bytes, at
+// most kMaxFilterValues in all. Also applied to the filters typed in q ("year:2021").
+Status validate_filters(const FacetFilters& filters);
+
 // Parses "relevance" | "id" | "title".
 std::optional<SortOrder> parse_sort(std::string_view text);
 

@@ -133,6 +133,8 @@ struct Searcher::Impl {
         auto& list = m.filters[facet];
         if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(v);
       }
+    // The limits of the request's filters hold for those typed in q ("year:2021") too.
+    if (Status s = validate_filters(m.filters); !s.ok()) return s;
     m.core = m.parsed.strict();
     return m;
   }

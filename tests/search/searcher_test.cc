@@ -103,6 +103,20 @@ TEST_CASE("an identifier or dotted number before a wildcard begins the ids it na
   CHECK(has(technique, "AML.T0018.000"));
 }
 
+TEST_CASE("facet values typed in q are held to the limits of the request's filters", "[search]") {
+  const auto too_long = testing::search_tiny({.q = "year:" + std::string(201, '1'), .filters = {}});
+  CHECK(too_long.status().code() == StatusCode::kInvalidArgument);
+  std::string scopes;
+  for (int i = 0; i < 40; ++i) scopes += "year:" + std::to_string(1990 + i) + " ";
+  search::FacetFilters filters;
+  for (int i = 0; i < 30; ++i) filters["domain"].push_back(std::to_string(i));
+  const auto too_many = testing::search_tiny({.q = scopes, .filters = filters});
+  CHECK(too_many.status().code() == StatusCode::kInvalidArgument);
+  CHECK_THAT(too_many.status().message(), Catch::Contains("too many filter values"));
+  filters["domain"].resize(20);
+  CHECK(testing::search_tiny({.q = scopes, .filters = filters}).ok());  // 60 in all
+}
+
 TEST_CASE("OR matches either word", "[search]") {
   const auto r = run("chatbot OR hiring");
   CHECK(r.total == 2);
