@@ -71,6 +71,25 @@ void escape_extra_question_marks(std::string& request_line) {
   request_line = std::move(escaped);
 }
 
+// A request target in absolute form ("GET http://host/api/facets HTTP/1.1"), which HTTP/1.1 servers
+// must accept (RFC 9112, 3.2.2) and cpp-httplib 0.11 routes as a path (404), becomes its path and query
+// ("/api/facets"). The host named there serves nothing here: one server answers every name.
+void strip_absolute_form(std::string& request_line) {
+  const std::size_t target = request_line.find(' ');
+  if (target == std::string::npos) return;
+  const std::size_t end = std::min(request_line.find(' ', target + 1), request_line.size());
+  const std::string_view uri = std::string_view(request_line).substr(target + 1, end - target - 1);
+  std::size_t authority = 0;
+  for (const std::string_view scheme : {"http://", "https://"})
+    if (uri.size() >= scheme.size() && ::strncasecmp(uri.data(), scheme.data(), scheme.size()) == 0)
+      authority = scheme.size();
+  if (authority == 0) return;
+  const std::size_t path = uri.find_first_of("/?", authority);
+  std::string origin_form = path == std::string_view::npos ? "/" : std::string(uri.substr(path));
+  if (origin_form.front() == '?') origin_form.insert(0, "/");
+  request_line.replace(target + 1, end - target - 1, origin_form);
+}
+
 // The server never sends partial content, but cpp-httplib 0.11 answers a Range it cannot parse
 // ("Range: junk") with 416 before any hook of ours runs. A header line named Range is dropped.
 bool is_range_header(std::string_view line) {
@@ -113,8 +132,8 @@ std::string tidy_head(std::string_view head) {
 // it for the next one), a deadline and a byte budget per request. When a request breaks either, the
 // stream answers it itself (408, 431), and every later read or write fails, so the library gives up
 // on the request without writing anything more. The request head is handed to the library a line at
-// a time, so the two lines it would wrongly refuse can be rewritten first (escape_extra_question_marks,
-// is_range_header).
+// a time, so the lines it would wrongly refuse or route can be rewritten first (strip_absolute_form,
+// escape_extra_question_marks, is_range_header).
 class GuardedStream : public httplib::Stream {
  public:
   GuardedStream(socket_t sock, const ConnectionLimits& limits) : sock_(sock), limits_(limits) {}
@@ -279,6 +298,7 @@ class GuardedStream : public httplib::Stream {
         if (newline) break;
       }
       if (part_ == Part::kRequestLine) {
+        strip_absolute_form(line_);
         escape_extra_question_marks(line_);
         part_ = Part::kHeaders;
         // The library answers a method it does not know ("PROPFIND", "get") with a bare 400; the

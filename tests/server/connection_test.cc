@@ -203,6 +203,23 @@ TEST_CASE("a Range header, valid or not, is ignored: whole answers, never 206 or
   }
 }
 
+TEST_CASE("a request target in absolute form is served as its path and query", "[http][slow]") {
+  TestServer server;
+  const std::string facets = raw_exchange(
+      server.port(), "GET http://riskatlas.example/api/facets HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", kHangGuard);
+  CHECK(status_of(facets) == 200);
+  CHECK(facets.find("\"facets\"") != std::string::npos);
+  const std::string search = raw_exchange(
+      server.port(), "GET HTTPS://x:8080/api/search?q=poisoning&per_page=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      kHangGuard);
+  CHECK(status_of(search) == 200);
+  CHECK(search.find("\"query\":\"poisoning\"") != std::string::npos);
+  const std::string root =
+      raw_exchange(server.port(), "GET http://x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", kHangGuard);
+  CHECK(status_of(root) == 200);
+  CHECK(root.find("</html>") != std::string::npos);
+}
+
 TEST_CASE("a '?' inside the query string is part of the query, not a malformed target", "[http][slow]") {
   TestServer server;
   const std::string answer = raw_exchange(
