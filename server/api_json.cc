@@ -124,7 +124,8 @@ OrderedJson facets_json(const std::vector<search::FacetCounts>& facets, const st
   return {{"facets", facet_counts_json(facets)}, {"generation", generation}};
 }
 
-OrderedJson suggest_json(std::string_view query, const std::vector<search::Suggestion>& suggestions) {
+OrderedJson suggest_json(std::string_view query, const std::vector<search::Suggestion>& suggestions,
+                         const std::string& generation) {
   OrderedJson list = OrderedJson::array();
   for (const auto& s : suggestions) {
     OrderedJson one{{"text", s.text}, {"kind", s.kind}};
@@ -132,7 +133,7 @@ OrderedJson suggest_json(std::string_view query, const std::vector<search::Sugge
     if (!s.type.empty()) one["type"] = s.type;
     list.push_back(std::move(one));
   }
-  return {{"query", query}, {"suggestions", std::move(list)}};
+  return {{"query", query}, {"suggestions", std::move(list)}, {"generation", generation}};
 }
 
 OrderedJson record_json(const nlohmann::json& record, const std::string& generation) {

@@ -35,7 +35,8 @@ OrderedJson facet_counts_json(const std::vector<search::FacetCounts>& facets);
 OrderedJson facets_json(const std::vector<search::FacetCounts>& facets, const std::string& generation);
 
 // /api/suggest
-OrderedJson suggest_json(std::string_view query, const std::vector<search::Suggestion>& suggestions);
+OrderedJson suggest_json(std::string_view query, const std::vector<search::Suggestion>& suggestions,
+                         const std::string& generation);
 
 // /api/records/{id}: the stored record plus "generation".
 OrderedJson record_json(const nlohmann::json& record, const std::string& generation);

@@ -418,7 +418,7 @@ void HttpServer::Impl::handle_suggest(const Request& req, Response& res) {
   with_cached_searcher(req, res, [&](search::Searcher& searcher) {
     auto suggestions = searcher.suggest(request.q, request.limit);
     if (!suggestions.ok()) return send_status_error(res, suggestions.status());
-    send_json(res, 200, suggest_json(request.q, *suggestions));
+    send_json(res, 200, suggest_json(request.q, *suggestions, searcher.info().name));
   });
 }
 

@@ -107,7 +107,7 @@ struct Answers {
   }
   std::string suggest(const std::string& prefix) {
     auto r = searcher.suggest(prefix);
-    return r.ok() ? comparable(server::suggest_json(prefix, *r)) : "error: " + r.status().to_string();
+    return r.ok() ? comparable(server::suggest_json(prefix, *r, "")) : "error: " + r.status().to_string();
   }
 };
 

@@ -200,8 +200,9 @@ TEST_CASE_METHOD(ServerTest, "a relaxed search says which words it counted and w
 
 TEST_CASE_METHOD(ServerTest, "suggest completes a prefix", "[http][slow]") {
   const Json body = body_of(cli->Get("/api/suggest?q=poi&limit=4"));
-  CHECK(keys_of(body) == std::vector<std::string>{"query", "suggestions"});
+  CHECK(keys_of(body) == std::vector<std::string>{"query", "suggestions", "generation"});
   CHECK(body["query"] == "poi");
+  CHECK(body["generation"].get<std::string>().starts_with("gen-"));
   REQUIRE_FALSE(body["suggestions"].empty());
   CHECK(body["suggestions"].size() <= 4);
   for (const auto& s : body["suggestions"]) {
