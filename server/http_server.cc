@@ -191,18 +191,27 @@ struct HttpServer::Impl {
   void on_exception(Response& res, std::exception_ptr ep);
   void on_response(const Request& req, const Response& res);
 
+  // A slot of `to` for this connection's request, counted as its index work; nothing, with the 503
+  // answered, when no slot came in time.
+  std::optional<SearchGate::Pass> admit(SearchGate& to, Response& res) {
+    std::uint64_t& admitted = index_work_on_this_connection();
+    auto pass = to.enter(admitted);
+    if (!pass) {
+      res.set_header("Retry-After", "1");
+      send_error(res, ApiError::overloaded());
+      return std::nullopt;
+    }
+    ++admitted;
+    return pass;
+  }
+
   // Answers with a Searcher on the current generation once the export gate admits the request; 503
   // when no index is open, or with Retry-After when no slot came in time.
   template <typename Fn>
   void with_export_searcher(Response& res, Fn&& answer) {
     if (!service.current()) return send_error(res, ApiError::index_unavailable());
-    std::uint64_t& admitted = index_work_on_this_connection();
-    const auto pass = export_gate.enter(admitted);
-    if (!pass) {
-      res.set_header("Retry-After", "1");
-      return send_error(res, ApiError::overloaded());
-    }
-    ++admitted;
+    const auto pass = admit(export_gate, res);
+    if (!pass) return;
     const auto generation = service.current();
     if (!generation) return send_error(res, ApiError::index_unavailable());
     search::Searcher searcher(generation, thread_analyzer());
@@ -216,13 +225,8 @@ struct HttpServer::Impl {
   template <typename Fn>
   void with_cached_searcher(const Request& req, Response& res, Fn&& answer) {
     if (answer_from_cache(service.current(), req, res)) return;
-    std::uint64_t& admitted = index_work_on_this_connection();
-    const auto pass = gate.enter(admitted);
-    if (!pass) {
-      res.set_header("Retry-After", "1");
-      return send_error(res, ApiError::overloaded());
-    }
-    ++admitted;
+    const auto pass = admit(gate, res);
+    if (!pass) return;
     // While this request waited, a new generation may have come, or another request answered it.
     const auto generation = service.current();
     if (answer_from_cache(generation, req, res)) return;
