@@ -1,6 +1,7 @@
 // Relaxed matching (relaxation.h) over shards: those served by xapian-tcpsrv run only Xapian's own
 // match spies and no posting source of ours, and over several databases a spy sees docids within each shard.
-// Same answer as the one-database path: same documents, weights and order, the same counts by words held.
+// Same answer as the one-database path for up to ten counted words: same documents, weights and order,
+// the same counts by words held (more words: spellable_tier()).
 #pragma once
 
 #include <cstddef>
