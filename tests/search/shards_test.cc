@@ -262,6 +262,23 @@ fs::path write_front_stub(const fs::path& dir, const fs::path& generation, const
   return stub;
 }
 
+// An atlas built as two shards in a scratch directory, each shard served by its own xapian-tcpsrv, and
+// the front stub naming them (the generation standing for its vocabulary).
+struct RemoteShards {
+  RemoteShards(const std::string& name, const model::Atlas& atlas)
+      : dir(name), gen(built(atlas, dir.path() / "gen-sharded")), s0(gen / index::shard_name(0), free_port()),
+        s1(gen / index::shard_name(1), free_port()), stub(write_front_stub(dir.path(), gen, {&s0, &s1})) {}
+  // The shards exist before their servers start.
+  static fs::path built(const model::Atlas& atlas, fs::path gen) {
+    build(atlas, gen, 2);
+    return gen;
+  }
+  ScratchDir dir;
+  fs::path gen;
+  ShardServer s0, s1;
+  fs::path stub;
+};
+
 }  // namespace
 
 TEST_CASE("shard_of is FNV-1a with stable values and every shard used", "[shards]") {
@@ -428,18 +445,14 @@ TEST_CASE("a front stub must list exactly the vocabulary's shards", "[shards]") 
 
 TEST_CASE("remote shards on xapian-tcpsrv answer exactly as one database", "[shards][remote]") {
   require_tcpsrv();
-  ScratchDir dir("shards-remote");
   const model::Atlas atlas = load(corpus_dir());
-  build(atlas, dir.path() / "single", 1);
-  const fs::path gen = dir.path() / "gen-sharded";
-  build(atlas, gen, 2);
-  ShardServer s0(gen / index::shard_name(0), free_port()), s1(gen / index::shard_name(1), free_port());
-  const fs::path stub = write_front_stub(dir.path(), gen, {&s0, &s1});
-  const auto remote = open_generation(stub);
+  RemoteShards shards("shards-remote", atlas);
+  build(atlas, shards.dir.path() / "single", 1);
+  const auto remote = open_generation(shards.stub);
   CHECK_FALSE(remote->spies_run());
   CHECK(remote->facet_table() == nullptr);  // counted over value slots, inside xapian-tcpsrv
   analysis::Analyzer analyzer;
-  search::Searcher single(open_generation(dir.path() / "single"), analyzer);
+  search::Searcher single(open_generation(shards.dir.path() / "single"), analyzer);
   search::Searcher sharded(remote, analyzer);
   std::size_t every = 1;
   const auto queries = sampled(eval_queries(source_dir() / "tests/eval/corpus-queries.tsv"), every);
@@ -448,12 +461,10 @@ TEST_CASE("remote shards on xapian-tcpsrv answer exactly as one database", "[sha
 
 TEST_CASE("a relaxed query of many words over remote shards answers at a tier it can spell out", "[shards][remote]") {
   require_tcpsrv();
-  ScratchDir dir("shards-remote-long");
-  const fs::path gen = dir.path() / "gen-sharded";
-  build(load(corpus_dir()), gen, 2);
-  ShardServer s0(gen / index::shard_name(0), free_port()), s1(gen / index::shard_name(1), free_port());
+  const model::Atlas atlas = load(corpus_dir());
+  RemoteShards shards("shards-remote-long", atlas);
   analysis::Analyzer analyzer;
-  search::Searcher remote(open_generation(write_front_stub(dir.path(), gen, {&s0, &s1})), analyzer);
+  search::Searcher remote(open_generation(shards.stub), analyzer);
   // Thirteen counted words; one database answers those holding 3 or more. Over remote shards "at least
   // 3 of 13" is 286 sets of words to spell out, past kMaxWordSets: the answer widens to 2 of 13 (78
   // sets) and says so, the one database's answer first, in its order.
@@ -469,8 +480,8 @@ TEST_CASE("a relaxed query of many words over remote shards answers at a tier it
   REQUIRE(r->total <= 100);
   CHECK(r->hits.size() == r->total);
   for (const auto& hit : r->hits) CHECK(hit.missing_words.size() <= 11);
-  build(load(corpus_dir()), dir.path() / "single", 1);
-  search::Searcher single(open_generation(dir.path() / "single"), analyzer);
+  build(atlas, shards.dir.path() / "single", 1);
+  search::Searcher single(open_generation(shards.dir.path() / "single"), analyzer);
   const auto one = single.search(request);
   REQUIRE(one.ok());
   REQUIRE(one->relaxation);
@@ -482,25 +493,19 @@ TEST_CASE("a relaxed query of many words over remote shards answers at a tier it
 TEST_CASE("records of equal weight come in build order over remote shards", "[shards][remote][search]") {
   require_tcpsrv();
   std::vector<std::string> built;
-  const model::Atlas atlas = tied_atlas(built);
-  ScratchDir dir("shards-ties-remote");
-  const fs::path gen = dir.path() / "gen-sharded";
-  build(atlas, gen, 2);
-  ShardServer s0(gen / index::shard_name(0), free_port()), s1(gen / index::shard_name(1), free_port());
+  RemoteShards shards("shards-ties-remote", tied_atlas(built));
   analysis::Analyzer analyzer;
-  search::Searcher remote(open_generation(write_front_stub(dir.path(), gen, {&s0, &s1})), analyzer);
+  search::Searcher remote(open_generation(shards.stub), analyzer);
   CHECK(tied_order(remote, 12, built.size()) == built);
   CHECK(tied_order(remote, 5, built.size()) == built);
 }
 
 TEST_CASE("a remote shard down gives 503 and /healthz names it and once back it answers without a restart", "[shards][remote]") {
   require_tcpsrv();
-  ScratchDir dir("shards-failover");
-  const fs::path gen = dir.path() / "gen-sharded";
-  build(load(corpus_dir()), gen, 2);
-  ShardServer s0(gen / index::shard_name(0), free_port()), s1(gen / index::shard_name(1), free_port());
+  RemoteShards shards("shards-failover", load(corpus_dir()));
+  ShardServer& s1 = shards.s1;
   auto options = TestServer::default_options();
-  options.index = write_front_stub(dir.path(), gen, {&s0, &s1});
+  options.index = shards.stub;
   options.remote_timeout = std::chrono::milliseconds(2000);
   TestServer server(options);
   httplib::Client client("127.0.0.1", server.port());
@@ -549,20 +554,17 @@ TEST_CASE("a remote shard down gives 503 and /healthz names it and once back it 
 TEST_CASE("local and remote shards of the real data answer exactly as one database", "[shards][remote][real]") {
   const fs::path real = require_real_data();
   require_tcpsrv();
-  ScratchDir dir("shards-real");
   const model::Atlas atlas = load(real, corpus_dir() / "links.yaml");
-  build(atlas, dir.path() / "single", 1);
-  const fs::path gen = dir.path() / "gen-sharded";
-  build(atlas, gen, 2);
-  ShardServer s0(gen / index::shard_name(0), free_port()), s1(gen / index::shard_name(1), free_port());
+  RemoteShards shards("shards-real", atlas);
+  build(atlas, shards.dir.path() / "single", 1);
   analysis::Analyzer analyzer;
-  search::Searcher single(open_generation(dir.path() / "single"), analyzer);
+  search::Searcher single(open_generation(shards.dir.path() / "single"), analyzer);
   std::size_t every = 1;
   const auto queries = sampled(eval_queries(source_dir() / "tests/eval/real-queries.tsv"), every);
   // Local shards count with the facet table and our spies; remote ones over value slots.
-  search::Searcher local(open_generation(gen), analyzer);
+  search::Searcher local(open_generation(shards.gen), analyzer);
   CHECK(compare_all(single, local, queries) >= 300 / every);
-  search::Searcher remote(open_generation(write_front_stub(dir.path(), gen, {&s0, &s1})), analyzer);
+  search::Searcher remote(open_generation(shards.stub), analyzer);
   CHECK(compare_all(single, remote, queries) >= 300 / every);
 }
 
