@@ -112,10 +112,9 @@ std::string ip_and_port(const sockaddr_storage& addr, int& port) {
 }
 
 // The head of an answer of the library without the headers it gets wrong here: "Accept-Ranges: bytes"
-// on a HEAD answer (Range is never honoured) and "Keep-Alive" beside "Connection: close". `head`
-// ends with the CRLF of its last header.
-std::string tidy_head(std::string_view head) {
-  const bool closing = head.find("\r\nConnection: close\r\n") != std::string_view::npos;
+// on a HEAD answer (Range is never honoured) and "Keep-Alive" beside "Connection: close" (`closing`).
+// `head` ends with the CRLF of its last header.
+std::string tidy_head(std::string_view head, bool closing) {
   std::string out;
   out.reserve(head.size());
   for (std::size_t at = 0; at < head.size();) {
@@ -231,7 +230,7 @@ class GuardedStream : public httplib::Stream {
       close_after_answer_ = head.find("\r\nConnection: close\r\n") != std::string_view::npos;
       if (head.find("\r\nAccept-Ranges:") != std::string_view::npos ||
           (close_after_answer_ && head.find("\r\nKeep-Alive:") != std::string_view::npos))
-        tidied = tidy_head(head) + std::string(written.substr(head.size()));
+        tidied = tidy_head(head, close_after_answer_) + std::string(written.substr(head.size()));
     }
     if (!send_all(tidied.empty() ? std::string_view(ptr, size) : std::string_view(tidied))) {
       failed_ = true;
