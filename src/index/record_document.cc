@@ -131,7 +131,7 @@ class TermWriter {
       if (!token.stem.empty()) {
         doc_.add_term(std::string(schema::kStemPrefix) + token.stem, wdf);
         if (!field_prefix.empty())
-          doc_.add_term(std::string(schema::kStemPrefix) + std::string(field_prefix) + token.stem, wdf);
+          doc_.add_term(std::string(schema::kStemPrefix).append(field_prefix).append(token.stem), wdf);
       }
       if (spell && token.kind == analysis::TokenKind::kWord && token.text.size() >= 4 &&
           std::none_of(token.text.begin(), token.text.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))

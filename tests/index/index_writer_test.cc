@@ -188,10 +188,11 @@ std::vector<std::string> contents(const std::filesystem::path& path) {
   std::vector<std::string> out;
   for (auto d = db.postlist_begin(""); d != db.postlist_end(""); ++d) {
     const Xapian::Document doc = db.get_document(*d);
-    std::string line = std::to_string(*d) + " " + doc.get_data();
+    std::string line = std::to_string(*d);
+    line.append(" ").append(doc.get_data());
     for (auto t = doc.termlist_begin(); t != doc.termlist_end(); ++t) {
-      line += " " + *t + ":" + std::to_string(t.get_wdf());
-      for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) line += "," + std::to_string(*p);
+      line.append(" ").append(*t).append(":").append(std::to_string(t.get_wdf()));
+      for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p) line.append(",").append(std::to_string(*p));
     }
     out.push_back(std::move(line));
   }

@@ -106,7 +106,7 @@ TEST_CASE("every facet is found by name and laid out as the index schema says", 
   std::set<unsigned> slots;
   for (const FacetSpec& f : facets()) {
     CHECK(find_facet(f.name) == &f);
-    CHECK(std::string(f.term_prefix) == std::string(schema::kFacetPrefix) + std::string(f.name) + ":");
+    CHECK(std::string(f.term_prefix) == std::string(schema::kFacetPrefix).append(f.name).append(":"));
     CHECK(slots.insert(f.slot).second);
     CHECK(f.slot != schema::kSlotSortId);
     CHECK(f.slot != schema::kSlotSortTitle);
