@@ -7,7 +7,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <fcntl.h>
 #include <fstream>
 #include <sstream>
@@ -47,6 +49,9 @@ class Process {
       for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
       ::execv(argv[0], argv.data());
+      // Said in the captured output, so a test that fails for it names the cause.
+      const std::string why = std::string("cannot run ") + argv[0] + ": " + std::strerror(errno) + "\n";
+      [[maybe_unused]] const auto written = ::write(2, why.data(), why.size());
       ::_exit(127);
     }
   }

@@ -26,8 +26,8 @@ namespace riskatlas::testing {
 // Builds an index root of the default corpus at `root` with the real riskatlas-index; throws if it fails.
 inline std::filesystem::path build_index(const std::filesystem::path& root) {
   std::string output;
-  if (run_indexer({"--quiet", "--corpus", corpus_dir().string(), "--index", root.string()}, &output) != 0)
-    throw std::runtime_error("riskatlas-index failed: " + output);
+  const int code = run_indexer({"--quiet", "--corpus", corpus_dir().string(), "--index", root.string()}, &output);
+  if (code != 0) throw std::runtime_error("riskatlas-index exited " + std::to_string(code) + ": " + output);
   return root;
 }
 
