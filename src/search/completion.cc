@@ -68,6 +68,20 @@ std::string word_to_complete(std::string_view typed, analysis::Analyzer& analyze
   return tokens.front().kind == analysis::TokenKind::kCompound ? tokens.front().text : tokens.back().text;
 }
 
+// Moves a parent technique offered after its sub-technique (AML.T0051 after AML.T0051.000) to just
+// before it, as ATLAS lists them. A sub-technique's title holds its parent's name and its record is
+// shorter, so BM25 ranks it first.
+void parents_first(std::vector<Suggestion>& records) {
+  const auto is_parent_of = [](const Suggestion& parent, const Suggestion& child) {
+    return parent.type == "technique" && child.type == "technique" && child.id.size() > parent.id.size() &&
+           child.id.starts_with(parent.id) && child.id[parent.id.size()] == '.';
+  };
+  for (auto child = records.begin(); child != records.end(); ++child) {
+    const auto parent = std::find_if(child + 1, records.end(), [&](const Suggestion& s) { return is_parent_of(s, *child); });
+    if (parent != records.end()) std::rotate(child, parent, parent + 1);
+  }
+}
+
 }  // namespace
 
 std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer& analyzer, std::string_view prefix,
@@ -105,6 +119,7 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
       if (!record) continue;
       out.push_back({std::string(record->title), "record", std::string(record->id), std::string(record->type)});
     }
+    parents_first(out);
   }
   if (completing.empty()) return out;
   // Then index words that complete the word being typed, most frequent first.

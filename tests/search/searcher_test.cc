@@ -484,3 +484,17 @@ TEST_CASE("a sub-technique is listed by its full name, in hits and suggestions",
   REQUIRE(sub != s->end());
   CHECK(sub->text == "Manipulate AI Model: Poison AI Model");
 }
+
+TEST_CASE("suggest offers a parent technique before its sub-techniques", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  for (const std::string_view q : {"manipulate ai", "manipulate ai mod", "manip"}) {
+    INFO(q);
+    const auto s = searcher.suggest(q);
+    REQUIRE(s.ok());
+    std::vector<std::string> ids;
+    for (const auto& x : *s)
+      if (x.kind == "record") ids.push_back(x.id);
+    CHECK(ids == std::vector<std::string>{"AML.T0018", "AML.T0018.000"});
+  }
+}
