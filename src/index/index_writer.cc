@@ -118,7 +118,7 @@ struct BuildInputs {
   const model::Atlas& atlas;
   const model::LinkGraph& graph;
   const FacetLabels& labels;
-  const nlohmann::json& linked;  // linked_fields(atlas, labels)
+  const nlohmann::json& linked;  // linked_fields(atlas, graph, labels)
 };
 
 // Runs build_documents() on a thread of its own; the documents come out of pop() in order.
@@ -546,7 +546,7 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     Xapian::WritableDatabase db(main_dir.string(), Xapian::DB_CREATE | Xapian::DB_BACKEND_GLASS);
     const model::LinkGraph graph(atlas);
     const FacetLabels labels = collect_labels(atlas);
-    const nlohmann::json linked = linked_fields(atlas, labels);
+    const nlohmann::json linked = linked_fields(atlas, graph, labels);
     const BuildInputs inputs{atlas, graph, labels, linked};
     const std::vector<bool> repeated = repeated_ids(atlas, warnings);
     const RecordSelection all{0, records, &repeated};

@@ -228,12 +228,13 @@ json tactic_refs(const Atlas& atlas, const LinkGraph& graph, const std::vector<s
 
 }  // namespace
 
-json linked_fields(const Atlas& atlas, const FacetLabels& labels) {
+json linked_fields(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels) {
   // The first of records sharing an id (dirty data): a link whose fields differ keeps its own.
   json tactics = json::object(), techniques = json::object(), mitigations = json::object(),
        case_studies = json::object();
   for (const auto& t : atlas.tactics) tactics.emplace(t.id, json{{"name", t.name}});
-  for (const auto& t : atlas.techniques) techniques.emplace(t.id, json{{"name", t.name}});
+  for (std::size_t t = 0; t < atlas.techniques.size(); ++t)
+    techniques.emplace(atlas.techniques[t].id, json{{"name", technique_full_name(atlas, graph, t)}});
   for (const auto& m : atlas.mitigations)
     mitigations.emplace(m.id, json{{"name", m.name},
                                    {"categories", labelled_list(labels, "category", m.categories)},
@@ -249,7 +250,7 @@ json linked_fields(const Atlas& atlas, const FacetLabels& labels) {
           {"case_study", std::move(case_studies)}};
 }
 
-std::string technique_search_title(const Atlas& atlas, const LinkGraph& graph, std::size_t t) {
+std::string technique_full_name(const Atlas& atlas, const LinkGraph& graph, std::size_t t) {
   const std::size_t parent = graph.parent_of(t);
   if (parent == LinkGraph::npos) return atlas.techniques[t].name;
   return atlas.techniques[parent].name + ": " + atlas.techniques[t].name;
@@ -328,14 +329,17 @@ json risk_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& la
   json techniques = json::array();
   for (const auto& rt : graph.techniques_of_risk(r)) {
     const auto& t = atlas.techniques[rt.technique];
-    techniques.push_back(
-        {{"id", t.id}, {"name", t.name}, {"tactics", tactic_refs(atlas, graph, t.tactics)}, {"origin", rt.origin}});
+    techniques.push_back({{"id", t.id},
+                          {"name", technique_full_name(atlas, graph, rt.technique)},
+                          {"tactics", tactic_refs(atlas, graph, t.tactics)},
+                          {"origin", rt.origin}});
   }
   json case_studies = json::array();
   for (const auto& tie : graph.case_studies_of_risk(r)) {
     json ref = case_study_ref(atlas.case_studies[tie.case_study]);
     json through = json::array();
-    for (std::size_t t : tie.techniques) through.push_back({{"id", atlas.techniques[t].id}, {"name", atlas.techniques[t].name}});
+    for (std::size_t t : tie.techniques)
+      through.push_back({{"id", atlas.techniques[t].id}, {"name", technique_full_name(atlas, graph, t)}});
     ref["techniques"] = std::move(through);
     case_studies.push_back(std::move(ref));
   }
@@ -416,7 +420,7 @@ json mitigation_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
   json techniques = json::array();
   for (const auto& [t, use] : graph.techniques_of_mitigation(m))
     techniques.push_back({{"id", atlas.techniques[t].id},
-                          {"name", atlas.techniques[t].name},
+                          {"name", technique_full_name(atlas, graph, t)},
                           {"use", use},
                           {"use_doc", use_doc(mit, atlas.techniques[t].id)}});
   json risks = json::array();
@@ -453,7 +457,7 @@ json case_study_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
                          {"tactic", std::move(tactic)},
                          {"technique",
                           {{"id", step.technique},
-                           {"name", t == LinkGraph::npos ? step.technique : atlas.techniques[t].name},
+                           {"name", t == LinkGraph::npos ? step.technique : technique_full_name(atlas, graph, t)},
                            {"known", t != LinkGraph::npos}}},
                          {"description", step.description},
                          {"description_doc", rich_json(step.description_doc)}});
@@ -543,7 +547,7 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     std::vector<std::string_view> extra(tactic_names.begin(), tactic_names.end());
     build(tech.id, model::RecordType::kTechnique, tech.name, tech.description, extra, "", {tech.id},
           technique_facets(atlas, graph, t), technique_json(atlas, graph, labels, t), {},
-          technique_search_title(atlas, graph, t));
+          technique_full_name(atlas, graph, t));
   };
   auto build_mitigation = [&](std::size_t m) {
     const auto& mit = atlas.mitigations[m];

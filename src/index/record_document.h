@@ -57,7 +57,7 @@ struct RecordSelection {
 };
 
 // Builds the selected records' documents in order and hands each to `sink`; `linked` is
-// linked_fields(atlas, labels), the fields the stored records leave out. A record whose id cannot
+// linked_fields(atlas, graph, labels), the fields the stored records leave out. A record whose id cannot
 // be indexed is skipped with a Diagnostic, and a facet value over Xapian's term limit is dropped with
 // one, so neither reaches Xapian nor costs other records.
 void build_documents(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels,
@@ -76,12 +76,13 @@ nlohmann::json case_study_json(const model::Atlas& atlas, const model::LinkGraph
 
 // What a link to each ATLAS record shows of it, by kind and id (index/stored_record.h): stored
 // once, as metadata, rather than in every record linking to it.
-nlohmann::json linked_fields(const model::Atlas& atlas, const FacetLabels& labels);
+nlohmann::json linked_fields(const model::Atlas& atlas, const model::LinkGraph& graph, const FacetLabels& labels);
 
-// The title technique `t` is searched by: a sub-technique's after its parent's name, as ATLAS writes
-// it and people search for it ("LLM Prompt Injection: Indirect"). Only the index holds it; the
-// record's title stays its own name.
-std::string technique_search_title(const model::Atlas& atlas, const model::LinkGraph& graph, std::size_t t);
+// The name technique `t` is searched and listed by (hits, suggestions, links from other records): a
+// sub-technique's after its parent's name, as ATLAS writes it and people search for it ("LLM Prompt
+// Injection: Indirect"). Its own record's title, and its parent's list of sub-techniques, keep its
+// own name.
+std::string technique_full_name(const model::Atlas& atlas, const model::LinkGraph& graph, std::size_t t);
 
 // Formatted text as JSON for the UI to build with DOM calls: an array of nodes
 // {"type": "paragraph" | "heading" | "list" | "item" | "quote" | "code_block" | "rule" | "text" | "code" |

@@ -153,7 +153,7 @@ Result<std::unique_ptr<Fts5Peer>> Fts5Peer::build(const model::Atlas& atlas, boo
   // A sub-technique's title after its parent's name, as riskatlas indexes it.
   const model::LinkGraph graph(atlas);
   for (std::size_t t = 0; t < atlas.techniques.size(); ++t)
-    ok = ok && add(atlas.techniques[t].id, index::technique_search_title(atlas, graph, t),
+    ok = ok && add(atlas.techniques[t].id, index::technique_full_name(atlas, graph, t),
                    atlas.techniques[t].description, "");
   for (const auto& mit : atlas.mitigations) {
     std::vector<std::string_view> uses;

@@ -30,7 +30,7 @@ json whole_record(const model::Atlas& atlas, const model::LinkGraph& graph, cons
 std::pair<std::size_t, std::size_t> check_round_trip(const model::Atlas& atlas) {
   const model::LinkGraph graph(atlas);
   const index::FacetLabels labels = index::collect_labels(atlas);
-  const json linked = index::linked_fields(atlas, labels);
+  const json linked = index::linked_fields(atlas, graph, labels);
   std::size_t stored_bytes = 0, whole_bytes = 0;
   for (std::size_t i = 0; i < index::record_count(atlas); ++i) {
     const json whole = whole_record(atlas, graph, labels, i);

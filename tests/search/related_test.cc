@@ -56,7 +56,7 @@ TEST_CASE("a risk's linked techniques and mitigations are ordered by what they s
   const auto r = related("03.02.00");
   REQUIRE(ids(r.techniques) == std::vector<std::string>{"AML.T0018.000", "AML.T0018"});
   CHECK(has(r.techniques[0].words, "backdoor"));
-  CHECK(r.techniques[0].title == "Poison AI Model");
+  CHECK(r.techniques[0].title == "Manipulate AI Model: Poison AI Model");
   CHECK(r.techniques[0].score > r.techniques[1].score);
   // AML.M0007's note "Check data for planted triggers." shares "triggers"; Code Signing shares less.
   REQUIRE(ids(r.mitigations) == std::vector<std::string>{"AML.M0007", "AML.M0013"});

@@ -52,7 +52,7 @@ TEST_CASE_METHOD(ServerTest, "a case study record holds its procedure as an atta
   CHECK(step["tactic"]["id"] == "AML.TA0004");
   CHECK(step["tactic"]["name"] == "Initial Access");
   CHECK(step["technique"]["id"] == "AML.T0052.001");
-  CHECK(step["technique"]["name"] == "Deepfake-Assisted Phishing");
+  CHECK(step["technique"]["name"] == "Phishing: Deepfake-Assisted Phishing");  // a sub-technique, by its full name
   CHECK(step["technique"]["known"] == true);
   // The listed reference and the summary's citation of it are one entry; a step's link adds one.
   REQUIRE(cs["references"].size() == 2);
@@ -70,6 +70,14 @@ TEST_CASE_METHOD(ServerTest, "a technique lists the case studies that used it, i
   const Json phishing = get_json(*cli, "/api/records/AML.T0052.001");
   REQUIRE(phishing["case_studies"].size() == 1);
   CHECK(phishing["case_studies"][0]["kind"] == "incident");
+  // Its own page and its parent's list of sub-techniques name it alone; both show the parent.
+  CHECK(phishing["title"] == "Deepfake-Assisted Phishing");
+  CHECK(phishing["parent"]["name"] == "Phishing");
+  const Json parent = get_json(*cli, "/api/records/AML.T0052");
+  bool listed = false;
+  for (const auto& sub : parent["subtechniques"])
+    if (sub["id"] == "AML.T0052.001") listed = sub["name"] == "Deepfake-Assisted Phishing";
+  CHECK(listed);
 }
 
 TEST_CASE_METHOD(ServerTest, "a risk names the case studies that used its techniques and which ones", "[http][slow]") {
