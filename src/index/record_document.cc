@@ -147,6 +147,18 @@ class TermWriter {
   unsigned position_ = 0;
 };
 
+// A citation key is one word to the analyzer ("NIST2024"); its name and its year are indexed apart
+// too, so "nist ai rmf" or "weidinger 2022" find the paper's risks. Empty when it has no such parts.
+std::string citation_parts(std::string_view key) {
+  const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  std::string out;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    if (i > 0 && digit(key[i]) != digit(key[i - 1])) out += ' ';
+    out += key[i];
+  }
+  return out.size() == key.size() ? std::string() : out;
+}
+
 bool term_fits(std::string_view prefix, std::string_view value) {
   return prefix.size() + value.size() <= schema::kMaxXapianTermBytes && value.find('\0') == std::string_view::npos;
 }
@@ -535,7 +547,8 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     std::vector<std::string> aliases{risk.id};
     if (risk.ev_id != risk.id) aliases.push_back(risk.ev_id);
     build(risk.id, model::RecordType::kRisk, risk.title(), risk.description, extra,
-          risk.source_title + " " + risk.quickref, aliases, risk_facets(atlas, graph, r),
+          risk.source_title + " " + risk.quickref + " " + citation_parts(risk.quickref), aliases,
+          risk_facets(atlas, graph, r),
           risk_json(atlas, graph, labels, r), risk.paper_key());
   };
   auto build_technique = [&](std::size_t t) {

@@ -498,3 +498,16 @@ TEST_CASE("suggest offers a parent technique before its sub-techniques", "[searc
     CHECK(ids == std::vector<std::string>{"AML.T0018", "AML.T0018.000"});
   }
 }
+
+TEST_CASE("a source paper's citation key is searchable by its name and its year", "[search]") {
+  // Beta2022 is one word to the analyzer: "beta", typed whole, found nothing before.
+  const auto beta = run("beta ");
+  CHECK(beta.total == 2);
+  CHECK(has(beta, "02.01.00"));
+  CHECK(has(beta, "02.02.00"));
+  const auto delta = run("delta 2021 ");
+  REQUIRE_FALSE(delta.hits.empty());
+  CHECK(delta.hits[0].id == "03.02.00");
+  CHECK(delta.hits[0].missing_words.empty());  // it holds both words
+  CHECK(run("gamma2024 ").total == 1);  // the key as written still matches
+}
