@@ -8,8 +8,10 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace riskatlas::index {
@@ -24,6 +26,21 @@ bool is_generation_name(std::string_view name) {
 }
 
 std::string errno_text() { return std::strerror(errno); }
+
+using Millis = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
+
+// The build time a generation's name records (gen-<UTC time with ms>-<pid>); nullopt for another name.
+std::optional<Millis> generation_time(const std::string& name) {
+  std::tm tm{};
+  int ms = 0;
+  if (std::sscanf(name.c_str(), "gen-%4d%2d%2dT%2d%2d%2d.%3dZ-", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+                  &tm.tm_min, &tm.tm_sec, &ms) != 7)
+    return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::from_time_t(timegm(&tm))) +
+         std::chrono::milliseconds(ms);
+}
 
 Status fsync_path(const fs::path& p, int flags) {
   const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
@@ -80,9 +97,14 @@ std::vector<fs::path> IndexRoot::generations() const {
 }
 
 fs::path IndexRoot::new_generation_path() const {
-  const auto now = std::chrono::system_clock::now();
-  const std::time_t secs = std::chrono::system_clock::to_time_t(now);
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto when = std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  // After a clock stepped back (NTP, a restored VM) the new name must still sort last: remove_stale()
+  // takes a generation sorting after the live one for an interrupted build's, and would remove the
+  // one to roll back to. So it is never earlier than the newest name here.
+  for (const auto& g : generations())
+    if (const auto t = generation_time(g.filename().string()); t && *t >= when) when = *t + std::chrono::milliseconds(1);
+  const std::time_t secs = std::chrono::system_clock::to_time_t(when);
+  const auto ms = when.time_since_epoch().count() % 1000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char stamp[40];

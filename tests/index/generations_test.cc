@@ -117,3 +117,20 @@ TEST_CASE("new generation paths sort by time and are unique", "[index][generatio
   CHECK(made[1].filename().string() < made[2].filename().string());
   CHECK(root.generations() == made);
 }
+
+TEST_CASE("after the clock steps back, a new generation still sorts last and clean-up keeps the one before", "[index][generations]") {
+  ScratchDir dir("gen-clock");
+  const index::IndexRoot root(dir.path());
+  // Built while the clock ran a few years fast, then corrected.
+  const auto ahead = make_generation(root, "gen-20991231T235959.999Z-7");
+  REQUIRE(root.publish(ahead).ok());
+  const fs::path next = root.new_generation_path();
+  INFO(next.string());
+  CHECK(next.filename().string().rfind("gen-21000101T000000.000Z-", 0) == 0);
+  fs::create_directories(next);
+  REQUIRE(root.publish(next).ok());
+  root.remove_stale(2);
+  CHECK(fs::exists(ahead));  // the generation to roll back to
+  CHECK(*root.live_generation() == next);
+  CHECK(root.generations() == std::vector<fs::path>{ahead, next});
+}
