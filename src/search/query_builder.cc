@@ -162,10 +162,14 @@ class Builder {
     }
     Xapian::Query q = words_query(tokens, prefix, item.kind == ItemKind::kPhrase);
     if (item.field == "id") q = any_of({q, exact_id});
-    if (partial && tokens.size() == 1 && tokens[0].kind == TokenKind::kWord && tokens[0].text.size() >= 2) {
-      out_.highlight.prefixes.push_back(tokens[0].text);
-      Xapian::Query completions =
-          expand_wildcard(db_, prefix + tokens[0].text, kMaxPartialTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    // A word still being typed matches its completions too; an identifier or hyphenated word
+    // ("aml.t005", "fine-tun") is completed whole, as a wildcard would be.
+    const bool completable = tokens.size() == 1 ? tokens[0].kind == TokenKind::kWord && tokens[0].text.size() >= 2
+                                                : is_whole(tokens.front());
+    if (partial && completable) {
+      out_.highlight.prefixes.push_back(tokens.front().text);
+      Xapian::Query completions = expand_wildcard(db_, prefix + tokens.front().text, kMaxPartialTerms,
+                                                  Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
       q = Xapian::Query(Xapian::Query::OP_OR, q, completions);
     }
     return q;
@@ -506,7 +510,8 @@ std::vector<Xapian::Query> proximity(const std::vector<GroupText>& groups, const
 bool complete_word(const Xapian::Database* db, analysis::Analyzer& analyzer, const std::string& text) {
   if (db == nullptr) return false;
   const auto tokens = analyzer.analyze(text);
-  return tokens.size() == 1 && db->get_termfreq(tokens[0].text) > 0;
+  if (tokens.empty() || (tokens.size() > 1 && !is_whole(tokens.front()))) return false;
+  return db->get_termfreq(tokens.front().text) > 0;
 }
 
 // The words of each positive group, and which are function words or hold nothing searchable.

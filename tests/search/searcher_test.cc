@@ -511,3 +511,15 @@ TEST_CASE("a source paper's citation key is searchable by its name and its year"
   CHECK(delta.hits[0].missing_words.empty());  // it holds both words
   CHECK(run("gamma2024 ").total == 1);  // the key as written still matches
 }
+
+TEST_CASE("an identifier still being typed matches the ids it begins", "[search]") {
+  for (const std::string typed : {"AML.T001", "aml.t00", "AML.T0018"}) {
+    INFO(typed);
+    const auto r = run(typed);
+    CHECK(has(r, "AML.T0018"));
+    CHECK(has(r, "AML.T0018.000"));
+    CHECK_FALSE(has(r, "AML.M0007"));
+  }
+  CHECK(run("01.0").total == 2);    // 01.01.00 and 01.02.00
+  CHECK(run("AML.T001 ").total == 0);  // typed whole (a space after it): an id no record has
+}
