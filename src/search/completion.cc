@@ -60,12 +60,30 @@ bool held_beside(const Xapian::Database& db, const Xapian::Query& before, const 
   return enquire.get_mset(0, 0, 1).get_matches_lower_bound() > 0;
 }
 
-// The index word to complete: an identifier whole ("aml.t00"), else the last word.
+// The index word to complete: an identifier or dotted number whole ("aml.t00", "02.1"), else the
+// last word.
 std::string word_to_complete(std::string_view typed, analysis::Analyzer& analyzer) {
   if (typed.empty()) return {};
   const auto tokens = analyzer.analyze(typed);
   if (tokens.empty()) return {};
-  return tokens.front().kind == analysis::TokenKind::kCompound ? tokens.front().text : tokens.back().text;
+  return is_whole(tokens.front()) ? tokens.front().text : tokens.back().text;
+}
+
+// Records whose id begins with `prefix` (an identifier being typed: "aml.t005", "02.1"), in id order.
+void add_records_by_id(const Xapian::Database& db, const std::string& prefix, std::size_t limit,
+                       std::vector<Suggestion>& out) {
+  const std::string id_term = std::string(schema::kIdFieldPrefix) + prefix;
+  if (db.allterms_begin(id_term) == db.allterms_end(id_term)) return;
+  Xapian::Enquire enquire(db);
+  enquire.set_query(expand_wildcard(&db, id_term, kMaxPartialTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+  enquire.set_weighting_scheme(Xapian::BoolWeight());
+  enquire.set_sort_by_value(schema::kSlotSortId, false);
+  const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    const std::string packed = read_hit_summary(it.get_document());
+    if (const auto record = index::unpack_hit_summary(packed))
+      out.push_back({std::string(record->title), "record", std::string(record->id), std::string(record->type)});
+  }
 }
 
 // Moves a parent technique offered after its sub-technique (AML.T0051 after AML.T0051.000) to just
@@ -91,6 +109,11 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
   const TypedWord typed = typed_word(prefix);
   const std::string completing = word_to_complete(typed.word, analyzer);
   std::vector<Suggestion> out;
+  // An identifier typed alone: the records it begins, rather than words.
+  if (typed.before.empty() && typed.head.empty() && !completing.empty() && is_whole(tokens.front())) {
+    add_records_by_id(db, completing, limit, out);
+    if (!out.empty()) return out;
+  }
   const std::string title(schema::kTitlePrefix);
   // Records whose title holds every word, the one being typed as a prefix.
   std::vector<Xapian::Query> words;

@@ -118,13 +118,6 @@ std::vector<Item> lex(std::string_view q, bool& literal) {
   return items;
 }
 
-// A token the analyzer also split into parts that follow it: an identifier ("aml.t0018", "gpt-4")
-// or a dotted number ("01.02.00"). Queries match it whole or as a phrase of its parts.
-bool is_whole(const Token& t) {
-  if (t.kind == TokenKind::kCompound) return true;
-  return t.kind == TokenKind::kNumber && t.text.find_first_of(".,") != std::string::npos;
-}
-
 // A whole token that names one thing (digits or dots: "aml.t0018", "gpt-4", "01.02.00"), unlike a
 // hyphenated word ("fine-tuning").
 bool is_identifier(const Token& t) {
@@ -344,6 +337,11 @@ Xapian::Query synonym_query(const std::vector<Token>& tokens) {
 }
 
 }  // namespace
+
+bool is_whole(const Token& t) {
+  if (t.kind == TokenKind::kCompound) return true;
+  return t.kind == TokenKind::kNumber && t.text.find_first_of(".,") != std::string::npos;
+}
 
 bool HighlightTerms::matches(const std::vector<std::string>& span_terms) const {
   for (const auto& t : span_terms) {

@@ -99,6 +99,10 @@ inline Xapian::Query match_nothing() { return Xapian::Query(Xapian::Query::OP_AN
 // child holds.
 Xapian::Query any_of(const std::vector<Xapian::Query>& queries);
 
+// A token the analyzer also split into parts that follow it: an identifier ("aml.t0018", "gpt-4")
+// or a dotted number ("01.02.00"). Queries match it whole or as a phrase of its parts.
+bool is_whole(const analysis::Token& t);
+
 // Wildcards expand to at most this many words before the search is refused.
 inline constexpr Xapian::termcount kMaxWildcardTerms = 1000;
 // The partial last word expands to this many of its most frequent completions.

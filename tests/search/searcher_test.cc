@@ -443,8 +443,9 @@ TEST_CASE("suggest keeps operators and identifiers and completes only a word bei
       if (x.kind == "term") out.push_back(x.text);
     return out;
   };
-  const auto ids = terms("aml.t001");
-  CHECK(std::find(ids.begin(), ids.end(), "aml.t0018") != ids.end());
+  // An identifier alone completes to records (the test below); after an operator, to terms.
+  const auto ids = terms("-aml.t001");
+  CHECK(std::find(ids.begin(), ids.end(), "-aml.t0018") != ids.end());
   const auto scoped = terms("title:poi");
   REQUIRE_FALSE(scoped.empty());
   for (const auto& t : scoped) CHECK(t.rfind("title:poi", 0) == 0);
@@ -522,4 +523,24 @@ TEST_CASE("an identifier still being typed matches the ids it begins", "[search]
   }
   CHECK(run("01.0").total == 2);    // 01.01.00 and 01.02.00
   CHECK(run("AML.T001 ").total == 0);  // typed whole (a space after it): an id no record has
+}
+
+TEST_CASE("suggest completes an identifier or dotted number being typed with the records it begins", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  const auto records = [&](std::string_view q) {
+    const auto s = searcher.suggest(q);
+    REQUIRE(s.ok());
+    std::vector<std::string> ids;
+    for (const auto& x : *s) {
+      CHECK(x.kind == "record");
+      ids.push_back(x.id);
+    }
+    return ids;
+  };
+  CHECK(records("AML.T00") == std::vector<std::string>{"AML.T0015", "AML.T0018", "AML.T0018.000", "AML.T0020"});
+  CHECK(records("aml.t001") == std::vector<std::string>{"AML.T0015", "AML.T0018", "AML.T0018.000"});
+  CHECK(records("aml.m") == std::vector<std::string>{"AML.M0007", "AML.M0013", "AML.M0015"});
+  // "01.0" is one number: not its last part "0", which would complete to any number.
+  CHECK(records("01.0") == std::vector<std::string>{"01.01.00", "01.02.00"});
 }
