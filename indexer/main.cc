@@ -1,6 +1,7 @@
 // riskatlas-index: loads a corpus, builds a new index generation, verifies it and makes it live.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -257,7 +258,7 @@ int run(const Options& opt) {
     std::cerr << "riskatlas-index: " << lock.status().message() << '\n';
     return lock.status().code() == StatusCode::kUnavailable ? kBusy : kBuildFailed;
   }
-  root.remove_stale(opt.keep);
+  std::vector<fs::path> removed = root.remove_stale(opt.keep);
   // While nothing is live, the generations there are were left by interrupted runs (kept until now
   // for an operator to inspect): once this one is live, none of them is one to roll back to.
   std::vector<fs::path> never_live;
@@ -320,7 +321,11 @@ int run(const Options& opt) {
     std::cerr << "riskatlas-index: publishing failed: " << s.message() << "\nthe live index was not changed\n";
     return kBuildFailed;
   }
-  const auto removed = root.remove_stale(opt.keep, never_live);
+  const auto removed_after = root.remove_stale(opt.keep, never_live);
+  removed.insert(removed.end(), removed_after.begin(), removed_after.end());
+  const auto old_generations = std::count_if(removed.begin(), removed.end(), [](const fs::path& p) {
+    return p.extension() != ".tmp";  // the rest are generation directories
+  });
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!opt.quiet) {
@@ -337,7 +342,7 @@ int run(const Options& opt) {
     }
     std::cout << "\n"
               << "live: " << generation.path().filename().string() << " (uuid " << written->uuid << "), "
-              << removed.size() << " old generations removed, " << seconds << " s\n";
+              << old_generations << " old generations removed, " << seconds << " s\n";
   }
   return kOk;
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -26,6 +27,19 @@ bool is_generation_name(std::string_view name) {
 }
 
 std::string errno_text() { return std::strerror(errno); }
+
+// A name new_generation_path() makes, gen-YYYYMMDDTHHMMSS.mmmZ-PID: the only directories clean-up
+// removes. Another gen-* directory (an operator's "gen-backup") is followed when live.stub names
+// it, and never deleted.
+bool is_built_generation_name(std::string_view name) {
+  const std::string_view shape = "gen-00000000T000000.000Z-0";
+  if (name.size() < shape.size()) return false;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char expected = i < shape.size() ? shape[i] : '0';
+    if (expected == '0' ? !std::isdigit(static_cast<unsigned char>(name[i])) : name[i] != expected) return false;
+  }
+  return true;
+}
 
 using Millis = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
 
@@ -141,7 +155,9 @@ std::vector<fs::path> IndexRoot::remove_stale(std::size_t keep, const std::vecto
       continue;
     }
     bool remove = false;
-    if (!live.ok()) {
+    if (!is_built_generation_name(it->filename().string())) {
+      remove = false;
+    } else if (!live.ok()) {
       remove = false;  // nothing is live: leave the directories for an operator to inspect
     } else if (!seen_live || std::find(never_live.begin(), never_live.end(), *it) != never_live.end()) {
       remove = true;

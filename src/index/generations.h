@@ -45,7 +45,8 @@ class IndexRoot {
   // Keeps the live generation and the `keep - 1` newest generations older than it; removes older
   // ones, every generation newer than the live one (left by interrupted runs), those of
   // `never_live` (left by interrupted runs while nothing was live: never a generation to roll back
-  // to) and stale *.tmp files. While nothing is live, removes only the *.tmp files.
+  // to) and stale *.tmp files. While nothing is live, removes only the *.tmp files. Removes only
+  // directories named as new_generation_path() names them.
   // REQUIRES: the caller holds the ReindexLock. Returns the paths removed.
   std::vector<std::filesystem::path> remove_stale(std::size_t keep,
                                                   const std::vector<std::filesystem::path>& never_live = {}) const;

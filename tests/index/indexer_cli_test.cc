@@ -47,6 +47,18 @@ TEST_CASE("a reindex publishes a verified generation and keeps the newest K", "[
   CHECK(gens.size() == 2);
   CHECK(live_of(root) == gens.back());
   CHECK_FALSE(fs::exists(first));
+
+  // Every generation removed is counted, those removed before the build too; a gen-* directory
+  // the indexer did not name is an operator's and stays.
+  const fs::path backup = root / "gen-operator-backup";
+  fs::create_directories(backup);
+  std::ofstream(backup / "note") << "kept by hand";
+  REQUIRE(run_indexer({"--corpus", corpus(), "--index", root.string(), "--keep", "4"}) == 0);
+  REQUIRE(run_indexer({"--corpus", corpus(), "--index", root.string(), "--keep", "4"}) == 0);
+  REQUIRE(run_indexer({"--corpus", corpus(), "--index", root.string(), "--keep", "1"}, &out) == 0);
+  CHECK(out.find(", 4 old generations removed") != std::string::npos);
+  CHECK(index::IndexRoot(root).generations() == std::vector<fs::path>{live_of(root), backup});
+  CHECK(fs::exists(backup / "note"));
 }
 
 TEST_CASE("a much smaller build is refused unless forced", "[index][cli][slow]") {
