@@ -97,7 +97,8 @@ OrderedJson facet_counts_json(const std::vector<search::FacetCounts>& facets) {
 
 OrderedJson search_json(const search::SearchResponse& r, bool explain) {
   OrderedJson hits = OrderedJson::array();
-  for (const auto& hit : r.hits) hits.push_back(hit_json(hit, explain, r.relaxation.has_value()));
+  for (std::size_t i = 0; i < r.hits.size(); ++i)
+    hits.push_back(hit_json(r.hits[i], explain && i < search::kMaxExplainedHits, r.relaxation.has_value()));
   OrderedJson out = object_with_room(14);
   out["query"] = r.query;
   out["total"] = r.total;

@@ -88,6 +88,10 @@ TEST_CASE_METHOD(ServerTest, "search explains matches on request", "[http][slow]
   const Json& terms = body["hits"][0]["explain"];
   REQUIRE_FALSE(terms.empty());
   CHECK(keys_of(terms[0]) == std::vector<std::string>{"field", "term", "weight"});
+  // Only the first 20 hits of a page are explained, and only they carry the key.
+  const Json page = body_of(cli->Get("/api/search?q=model&explain=1&per_page=30"));
+  REQUIRE(page["hits"].size() == 30);
+  for (std::size_t i = 0; i < 30; ++i) CHECK(page["hits"][i].contains("explain") == (i < 20));
 }
 
 TEST_CASE_METHOD(ServerTest, "snippets escape record text as HTML", "[http][slow]") {
