@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <initializer_list>
+#include <limits>
 #include <string_view>
 
 #include "model/taxonomy.h"
@@ -75,7 +76,8 @@ std::optional<std::size_t> parse_count(std::string_view text, std::size_t min, s
 std::optional<ApiError> fill_search_request(const Params& params, SearchRequest& r) {
   if (const auto* q = find_param(params, "q")) r.q = *q;
   if (const auto* page = find_param(params, "page")) {
-    const auto n = parse_count(*page, 1, search::kMaxResultWindow);
+    // Any whole number parses here; one too large for the window gets the window's message below.
+    const auto n = parse_count(*page, 1, std::numeric_limits<std::size_t>::max());
     if (!n) return ApiError::bad_parameter("invalid_parameter", "page: must be a whole number from 1");
     r.page = *n;
   }
