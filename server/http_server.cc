@@ -495,4 +495,6 @@ std::size_t HttpServer::open_connections() const { return impl_->svr.open_connec
 
 int HttpServer::port() const { return impl_->port; }
 
+const std::filesystem::path& HttpServer::web_root() const { return impl_->web_root; }
+
 }  // namespace riskatlas::server

@@ -67,6 +67,7 @@ class HttpServer {
   bool is_running() const;
   std::size_t open_connections() const;  // connections being served now
   int port() const;  // the bound port, or -1
+  const std::filesystem::path& web_root() const;  // the web UI's directory; empty when there is none
 
  private:
   struct Impl;

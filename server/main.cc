@@ -148,7 +148,7 @@ int main(int argc, char** argv) {
     server.stop();
   });
   std::cerr << "riskatlas-serve " << riskatlas::version() << ": listening on http://" << options.host << ":"
-            << options.port << (options.web_dir.empty() ? "" : ", web UI from " + options.web_dir.string()) << '\n';
+            << options.port << (server.web_root().empty() ? "" : ", web UI from " + server.web_root().string()) << '\n';
   const bool clean = server.listen_after_bind();
   // Wake the signal thread if listen ended for another reason; harmless when it already returned.
   pthread_kill(signal_thread.native_handle(), SIGTERM);

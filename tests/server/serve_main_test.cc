@@ -129,6 +129,17 @@ TEST_CASE("riskatlas-serve run from its build directory without --web serves the
   CHECK_THAT(read_file(dir.path() / "out.txt"), Catch::Contains("web UI from " + (source_dir() / "server" / "web").string()));
 }
 
+TEST_CASE("riskatlas-serve with a --web folder that is not there says so and claims no UI", "[http][slow]") {
+  ScratchDir dir("serve-noweb-" + std::to_string(::getpid()));
+  const int port = free_port();
+  Child child({"--index", shared_index().string(), "--port", std::to_string(port), "--web", "/nonexistent"},
+              dir.path() / "out.txt");
+  REQUIRE(wait_healthy(port));
+  const std::string out = read_file(dir.path() / "out.txt");
+  CHECK_THAT(out, Catch::Contains("warning: no web UI: /nonexistent is not a readable directory"));
+  CHECK(out.find("web UI from") == std::string::npos);
+}
+
 TEST_CASE("riskatlas-serve refuses a bad command line", "[http][slow]") {
   ScratchDir dir("serve-usage-" + std::to_string(::getpid()));
   for (const std::vector<std::string>& args :
