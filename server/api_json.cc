@@ -95,6 +95,21 @@ OrderedJson facet_counts_json(const std::vector<search::FacetCounts>& facets) {
   return out;
 }
 
+namespace {
+
+// "relaxed", and "relaxation" when the answer was widened to records missing some words.
+void add_relaxation(const std::optional<search::Relaxation>& relaxation, OrderedJson& out) {
+  out["relaxed"] = relaxation.has_value();
+  if (relaxation) {
+    out["relaxation"] = {{"words", relaxation->words},
+                         {"min_matched", relaxation->min_matched},
+                         {"best_matched", relaxation->best_matched},
+                         {"dropped_words", relaxation->dropped_words}};
+  }
+}
+
+}  // namespace
+
 OrderedJson search_json(const search::SearchResponse& r, bool explain) {
   OrderedJson hits = OrderedJson::array();
   for (std::size_t i = 0; i < r.hits.size(); ++i)
@@ -109,13 +124,7 @@ OrderedJson search_json(const search::SearchResponse& r, bool explain) {
   if (r.suggestion) out["suggestion"] = *r.suggestion;
   out["corrected"] = r.corrected;
   out["interpreted_literally"] = r.interpreted_literally;
-  out["relaxed"] = r.relaxation.has_value();
-  if (r.relaxation) {
-    out["relaxation"] = {{"words", r.relaxation->words},
-                         {"min_matched", r.relaxation->min_matched},
-                         {"best_matched", r.relaxation->best_matched},
-                         {"dropped_words", r.relaxation->dropped_words}};
-  }
+  add_relaxation(r.relaxation, out);
   out["generation"] = r.generation;
   out["took_ms"] = rounded(r.took_ms, 1000.0);
   return out;
@@ -179,6 +188,7 @@ OrderedJson export_json(std::string_view query, const search::ExportedMatches& e
   OrderedJson out{{"query", query}, {"total", exported.total}, {"exported", exported.records.size()}};
   if (exported.suggestion) out["suggestion"] = *exported.suggestion;
   out["corrected"] = exported.corrected;
+  add_relaxation(exported.relaxation, out);
   out["generation"] = generation;
   out["records"] = std::move(list);
   return out;

@@ -447,6 +447,9 @@ void HttpServer::Impl::handle_export(const Request& req, Response& res) {
                        export_json(request.search.q, *exported, searcher.info().name));
     res.status = 200;
     res.set_header("Content-Disposition", "attachment; filename=\"riskatlas-export.csv\"");
+    // What the JSON export says in its body: a CSV cut at kMaxExport shows it only here.
+    res.set_header("X-Total-Count", std::to_string(exported->total));
+    res.set_header("X-Exported-Count", std::to_string(exported->records.size()));
     res.set_content(export_csv(exported->records), kCsvContentType);
   });
 }

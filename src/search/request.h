@@ -135,6 +135,7 @@ struct ExportedMatches {
   std::vector<nlohmann::json> records;
   std::optional<std::string> suggestion;  // as in SearchResponse
   bool corrected = false;                 // the records are for `suggestion`
+  std::optional<Relaxation> relaxation;   // as in SearchResponse
 };
 
 struct Suggestion {

@@ -374,6 +374,7 @@ Result<ExportedMatches> Searcher::export_matches(const SearchRequest& request, s
     const Xapian::MSet mset = impl_->all_matches(m, request.sort, std::min(limit, kMaxExport));
     ExportedMatches out;
     out.total = m.relaxed ? m.relaxed->total : mset.get_matches_estimated();
+    if (m.relaxed) out.relaxation = m.relaxed->relaxation;
     if (resolved->correction) out.suggestion = resolved->correction->text;
     out.corrected = resolved->corrected;
     for (auto it = mset.begin(); it != mset.end(); ++it) out.records.push_back(impl_->shown_record(it.get_document()));

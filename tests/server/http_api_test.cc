@@ -266,11 +266,20 @@ TEST_CASE("without an index the API answers 503", "[http][slow]") {
 
 TEST_CASE_METHOD(ServerTest, "export answers the whole match set as JSON", "[http][slow]") {
   const Json body = body_of(cli->Get("/api/export?type=risk"));
-  CHECK(keys_of(body) == std::vector<std::string>{"query", "total", "exported", "corrected", "generation", "records"});
+  CHECK(keys_of(body) ==
+        std::vector<std::string>{"query", "total", "exported", "corrected", "relaxed", "generation", "records"});
+  CHECK(body["relaxed"] == false);
   CHECK(body["total"].get<int>() > 20);  // more than one search page
   CHECK(body["exported"] == body["total"]);
   CHECK(body["records"].size() == body["total"].get<std::size_t>());
   CHECK(body["records"][0]["type"] == "risk");
+  // A widened search is exported widened, and says so as the search does.
+  const Json search = body_of(cli->Get("/api/search?q=poisoning%20qqqxv"));
+  const Json widened = body_of(cli->Get("/api/export?q=poisoning%20qqqxv"));
+  REQUIRE(search["relaxed"] == true);
+  CHECK(widened["relaxed"] == true);
+  CHECK(widened["relaxation"] == search["relaxation"]);
+  CHECK(widened["total"] == search["total"]);
 }
 
 TEST_CASE_METHOD(ServerTest, "export answers CSV as an attachment with RFC 4180 quoting", "[http][slow]") {
@@ -279,6 +288,10 @@ TEST_CASE_METHOD(ServerTest, "export answers CSV as an attachment with RFC 4180 
   CHECK(r->status == 200);
   CHECK(r->get_header_value("Content-Type") == "text/csv; charset=utf-8");
   CHECK(r->get_header_value("Content-Disposition") == "attachment; filename=\"riskatlas-export.csv\"");
+  // The counts the JSON export gives in its body (a CSV cut at 10000 records says so only here).
+  const Json counted = body_of(cli->Get("/api/export?q=display%20name%20admin%20console"));
+  CHECK(r->get_header_value("X-Total-Count") == counted["total"].dump());
+  CHECK(r->get_header_value("X-Exported-Count") == counted["exported"].dump());
   CHECK(r->body.rfind("id,type,title,domain,subdomain,entity,intent,timing,lifecycle,category,tactic,description,"
                       "source,quickref,kind,year,incident_date\r\n",
                       0) == 0);
