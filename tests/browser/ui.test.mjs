@@ -428,7 +428,7 @@ test('a record page renders fully without its related records when /related fail
     assert.equal(await page.locator('#record-title').textContent(), rec.title);
     assert.deepEqual(await page.locator('.record-section h2').allTextContents(), [
       'Record summary', 'Risk profile', 'Source',
-      `Seen in real incidents (${rec.case_studies.filter((c) => c.kind === 'incident').length})`,
+      `Seen in case studies (${rec.case_studies.length}: ${rec.case_studies.filter((c) => c.kind === 'incident').length} incident${rec.case_studies.filter((c) => c.kind === 'incident').length === 1 ? '' : 's'})`,
       `Suggested mitigations (${rec.mitigations.length})`, `Linked techniques (${rec.techniques.length})`,
     ], 'every section but Related risks');
     assert.equal(await page.locator('.record-related').count(), 0);
@@ -913,6 +913,16 @@ test('a case-study page shows its procedure as an attack chain linking each tech
     await third.locator('a[data-record]').click();
     await page.waitForURL(/record=AML\.T0052\.001/);
     await page.locator('.case-item[data-id="AML.CS0000"]').waitFor();
+
+    // A tactic of the chain browses that tactic in place, without reloading the page.
+    await page.goBack();
+    await page.locator('#attack-chain').waitFor();
+    await page.evaluate(() => { window.stayedLoaded = true; });
+    await page.locator('#attack-chain .chain-step').nth(2).locator('.chain-tactic').click();
+    await page.waitForURL((url) => url.searchParams.get('tactic') === 'AML.TA0004' && !url.searchParams.has('record'));
+    await searchSettled(page);
+    assert.equal(await page.evaluate(() => window.stayedLoaded), true, 'no reload');
+    assert.deepEqual((await facetSnapshot(page)).tactic.filter((v) => v.checked).map((v) => v.value), ['AML.TA0004']);
   });
 });
 
@@ -933,7 +943,11 @@ test('a risk page shows the case studies seen using its techniques, with the tec
     await page.goto('/?record=ORG-004');
     await page.locator('#record-title').waitFor();
     const section = page.locator('#seen-in-incidents');
-    assert.match(await section.locator('h2').textContent(), /^Seen in real incidents \(\d+\)$/);
+    const heading = await section.locator('h2').textContent();
+    const counts = heading.match(/^Seen in case studies \((\d+): (\d+) incidents?\)$/);
+    assert.ok(counts, heading);
+    assert.equal(Number(counts[1]), await section.locator('.case-item').count(), 'the heading counts the list');
+    assert.equal(Number(counts[2]), await section.locator('.case-item[data-kind="incident"]').count());
     const first = section.locator('.case-item').first();
     assert.equal(await first.getAttribute('data-id'), 'AML.CS0000');
     assert.equal(await first.getAttribute('data-kind'), 'incident');
@@ -995,5 +1009,76 @@ test('the source facet narrows risks to one paper and its values can be searched
     await page.waitForURL(/source=OrgRegister2026/);
     await searchSettled(page);
     assert.equal(await total(page), 4);
+  });
+});
+
+test('history: each submitted search has its own entry, Back to results goes back, sort keys make one entry', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/');
+    const search = async (q) => {
+      await page.locator('#q').fill(q);
+      await page.locator('#search-form button[type=submit]').click();
+      await page.waitForURL((url) => url.searchParams.get('q') === q);
+      await searchSettled(page);
+    };
+    await search('poisoning');
+    await search('evasion');
+    await page.goBack();
+    await searchSettled(page);
+    assert.equal(new URL(page.url()).searchParams.get('q'), 'poisoning', 'Back shows the previous search');
+
+    // A record opened from the results: "Back to results" is Back, not a new entry.
+    const first = page.locator('#hits .hit a[data-record]').first();
+    const id = await first.getAttribute('data-record');
+    await first.click();
+    await page.locator('#record-title').waitFor();
+    const depth = await page.evaluate(() => window.history.length);
+    await page.locator('#record-view .back-button').first().click();
+    await page.waitForURL((url) => !url.searchParams.has('record'));
+    await searchSettled(page);
+    assert.equal(await page.evaluate(() => window.history.length), depth, 'no entry added');
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.record), id, 'focus back on the hit');
+    await page.goForward();
+    await page.locator('#record-title').waitFor();
+    assert.equal(new URL(page.url()).searchParams.get('record'), id);
+
+    // Arrow keys on the sort menu change the order a step at a time: one entry for them all.
+    await openAndSettle(page, '/?q=poisoning');
+    const before = await page.evaluate(() => window.history.length);
+    await page.locator('#sort').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await searchSettled(page);
+    assert.equal(new URL(page.url()).searchParams.get('sort'), 'title');
+    assert.equal(await page.evaluate(() => window.history.length), before + 1);
+  });
+});
+
+test('a search that failed runs again when submitted, and the error goes', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=poisoning');
+    let failing = true;
+    await page.route('**/api/search?**', (route) => (failing ? route.abort('connectionrefused') : route.continue()));
+    await page.locator('#q').fill('poisoning attack');
+    await page.locator('#error').waitFor();
+    failing = false;
+    await page.locator('#search-form button[type=submit]').click();
+    await page.locator('#error').waitFor({ state: 'hidden' });
+    await searchSettled(page);
+    assert.ok(await total(page) > 0);
+    assert.ok(await page.locator('#hits .hit').count() > 0);
+  });
+});
+
+test('a query pasted with tabs, and a page or page size past the API limits, still search', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=training%09data%0Apoisoning');
+    assert.ok(await page.locator('#error').isHidden(), 'no error');
+    assert.equal(await page.locator('#q').inputValue(), 'training data poisoning');
+    assert.ok(await total(page) > 0);
+    await page.goto('/?q=attack&per_page=500&page=999');
+    await page.locator('#result-status[data-total]').waitFor();
+    assert.ok(await page.locator('#error').isHidden(), 'no error');
+    assert.ok(await page.locator('#pagination').isHidden(), 'no pager naming a page not shown');
   });
 });

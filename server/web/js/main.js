@@ -15,10 +15,13 @@ import {
 import { SuggestBox } from './suggest.js';
 import { copyText } from './clipboard.js';
 import {
-  parseState, stateToQuery, cloneState, searchKey, recordHref, hasFilters, emptyState,
+  parseState, stateToQuery, cloneState, searchKey, recordHref, hasFilters, emptyState, cleanQuery,
 } from './url-state.js';
 
 const TYPING_DELAY_MS = 150;
+// Typing after a pause this long starts a history entry of its own: the results read meanwhile stay
+// in Back's reach.
+const TYPING_ENTRY_MS = 2000;
 const $ = (id) => document.getElementById(id);
 
 const ui = {
@@ -48,9 +51,14 @@ const ui = {
   toast: $('toast'),
 };
 
-let state = parseState(window.location.search);
-let typingEntry = false;     // the current history entry was made by typing in the box
+let state = urlState();
+// What made the current history entry: 'typing' (the box, as it is typed) or 'sort' (the menu, whose
+// arrow keys change it a step at a time). The next change of the same kind replaces the entry rather
+// than piling one up per keystroke; a submitted search or any other change makes an entry of its own.
+let entryKind = '';
 let typingTimer = 0;
+let lastTypingEntry = 0;       // when a typing entry was last made or replaced
+let restoringHistory = false;  // sync() runs for Back or Forward: the browser restores the scroll
 
 let answer = null;           // the last search answer shown
 let answerKey = null;        // searchKey() of the state that answer belongs to
@@ -68,13 +76,27 @@ const suggestBox = new SuggestBox(ui.input, ui.suggestions, { onPick: pickSugges
 
 // ---- navigation ----------------------------------------------------------------
 
-function navigate(next, { replace = false, fromTyping = false } = {}) {
+function navigate(next, { replace = false, kind = '' } = {}) {
+  // A record opened over the results it was found in: "Back to results" then goes back to them.
+  const overResults = Boolean(next.record) && !state.record && searchKey(next) === searchKey(state);
   state = next;
-  typingEntry = fromTyping;
+  entryKind = kind;
   const url = `${window.location.pathname}${stateToQuery(state)}`;
-  if (replace) window.history.replaceState(null, '', url);
-  else window.history.pushState(null, '', url);
+  const entry = overResults ? { overResults: true } : null;
+  if (replace) window.history.replaceState(entry, '', url);
+  else window.history.pushState(entry, '', url);
   sync();
+}
+
+// The state the address holds. An address the state cannot hold as it is (a tab in q, a page past the
+// API's window) is replaced by the one it is read as, so the address and the page agree.
+function urlState() {
+  const read = parseState(window.location.search);
+  const canonical = `${window.location.pathname}${stateToQuery(read)}`;
+  if (canonical !== `${window.location.pathname}${window.location.search}`) {
+    window.history.replaceState(window.history.state, '', `${canonical}${window.location.hash}`);
+  }
+  return read;
 }
 
 function withChanges(change) {
@@ -125,9 +147,18 @@ function openRecord(id) {
 
 function closeRecord() {
   const id = state.record;
+  const focusHit = () => {
+    const link = [...ui.hits.querySelectorAll('a[data-record]')].find((a) => a.dataset.record === id);
+    (link || ui.input).focus();
+  };
+  if (window.history.state && window.history.state.overResults) {
+    // The entry below is those results: going back to it keeps history as the user made it.
+    window.addEventListener('popstate', () => setTimeout(focusHit), { once: true });
+    window.history.back();
+    return;
+  }
   navigate(withChanges((next) => { next.record = ''; }));
-  const link = [...ui.hits.querySelectorAll('a[data-record]')].find((a) => a.dataset.record === id);
-  (link || ui.input).focus();
+  focusHit();
 }
 
 function recordLinkHref(id) {
@@ -294,20 +325,31 @@ function goToPage(page) {
 // Enter in the search box: run the typed query now and open its first hit.
 async function openFirstHit() {
   clearTimeout(typingTimer);
-  if (ui.input.value !== state.q || state.record) commitQuery({ leaveRecord: true });
+  commitQuery({ leaveRecord: true, submitted: true });
   const result = pendingSearch ? await pendingSearch : answer;
   const first = result && result.hits && result.hits[0];
   if (first && searchKey(state) === answerKey) openRecord(first.id);
 }
 
-function commitQuery({ leaveRecord = false } = {}) {
-  const q = ui.input.value;
-  if (q === state.q && !(leaveRecord && state.record)) return;
+// The box's text as the state's query. `submitted`: Enter or the Search button, which make a history
+// entry of their own and run again a search that failed.
+function commitQuery({ leaveRecord = false, submitted = false } = {}) {
+  const q = cleanQuery(ui.input.value);
+  if (q === state.q && !(leaveRecord && state.record)) {
+    if (submitted) {
+      entryKind = '';
+      if (!state.record && !pendingSearch && answerKey !== searchKey(state)) runSearch();
+    }
+    return;
+  }
+  const now = Date.now();
+  const replace = entryKind === 'typing' && now - lastTypingEntry < TYPING_ENTRY_MS;
+  lastTypingEntry = now;
   navigate(withChanges((next) => {
     next.q = q;
     next.page = 1;
     next.record = '';
-  }), { replace: typingEntry, fromTyping: true });
+  }), { replace, kind: submitted ? '' : 'typing' });
 }
 
 function pickSuggestion(item) {
@@ -332,6 +374,7 @@ function pickSuggestion(item) {
 async function showRecord(id) {
   if (id === shownRecordId) return;
   shownRecordId = id;
+  const fromHistory = restoringHistory;
   const seq = ++recordSeq;
   if (recordController) recordController.abort();
   const controller = new AbortController();
@@ -358,7 +401,8 @@ async function showRecord(id) {
       onBack: closeRecord,
     });
     setTitle(`${rec.title || rec.name || rec.id} · riskatlas`);
-    window.scrollTo(0, 0);
+    // Back or Forward keeps the place the browser restores; a record opened anew starts at its top.
+    if (!fromHistory) window.scrollTo(0, 0);
     const title = document.getElementById('record-title');
     if (title && document.activeElement !== ui.input) title.focus({ preventScroll: true });
   } catch (err) {
@@ -459,7 +503,8 @@ ui.input.addEventListener('keydown', (event) => {
     event.preventDefault();
     ui.input.value = '';
     clearTimeout(typingTimer);
-    commitQuery();
+    // Over a record only the box is cleared: the record stays open.
+    if (!state.record) commitQuery();
   }
 });
 
@@ -468,14 +513,14 @@ ui.form.addEventListener('submit', (event) => {
   clearTimeout(typingTimer);
   suggestBox.cancel();
   suggestBox.close();
-  commitQuery({ leaveRecord: true });
+  commitQuery({ leaveRecord: true, submitted: true });
 });
 
 ui.sort.addEventListener('change', () => {
   navigate(withChanges((next) => {
     next.sort = ui.sort.value;
     next.page = 1;
-  }));
+  }), { replace: entryKind === 'sort', kind: 'sort' });
 });
 
 ui.filtersToggle.addEventListener('click', () => {
@@ -484,12 +529,20 @@ ui.filtersToggle.addEventListener('click', () => {
   ui.facetPanel.classList.toggle('is-open', open);
 });
 
-// Links to records open inside the page (a modified click still opens a new tab).
+// Links to records, and a case study's tactics, open inside the page (a modified click still opens a
+// new tab).
 document.addEventListener('click', (event) => {
-  const link = event.target instanceof Element ? event.target.closest('a[data-record]') : null;
+  const link = event.target instanceof Element ? event.target.closest('a[data-record], a[data-tactic]') : null;
   if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
   event.preventDefault();
-  openRecord(link.dataset.record);
+  if (link.dataset.record) {
+    openRecord(link.dataset.record);
+  } else {
+    const browse = emptyState();
+    browse.filters.tactic = [link.dataset.tactic];
+    ui.input.value = '';
+    navigate(browse);
+  }
 });
 
 document.addEventListener('keydown', (event) => {
@@ -501,13 +554,15 @@ document.addEventListener('keydown', (event) => {
 });
 
 window.addEventListener('popstate', () => {
-  state = parseState(window.location.search);
-  typingEntry = false;
+  state = urlState();
+  entryKind = '';
   clearTimeout(typingTimer);
   suggestBox.cancel();
   suggestBox.close();
   ui.input.value = state.q;
+  restoringHistory = true;
   sync();
+  restoringHistory = false;
 });
 
 let resizeTimer = 0;

@@ -110,7 +110,7 @@ function riskBody(rec, related, ctx) {
         ['Page', evidence.map((ev) => ev.page).filter(Boolean).join(', ')],
       ])),
     relatedRisks(rec, related, ctx),
-    section(`Seen in real incidents (${formatNumber((rec.case_studies || []).filter((c) => c.kind === 'incident').length)})`,
+    section(seenInTitle(rec.case_studies || []),
       'Case studies that used a technique linked to this risk, with the techniques that tie them: real incidents first, then red-team exercises, newest first.',
       caseStudyList(rec.case_studies, ctx, 'No case study used a technique linked to this risk.', { ties: true }),
       { id: 'seen-in-incidents' }),
@@ -329,6 +329,12 @@ function caseStudyTags(c) {
   ];
 }
 
+// The heading counts what the list below it holds: incidents and exercises.
+function seenInTitle(caseStudies) {
+  const incidents = caseStudies.filter((c) => c.kind === 'incident').length;
+  return `Seen in case studies (${formatNumber(caseStudies.length)}: ${formatNumber(incidents)} ${incidents === 1 ? 'incident' : 'incidents'})`;
+}
+
 // Case studies, in the order the server gives (incidents first, newest first). opts.ties:
 // list the techniques that tie each to the page's record.
 function caseStudyList(items, ctx, emptyText, opts = {}) {
@@ -346,13 +352,18 @@ function tacticHref(id) {
   return `?${new URLSearchParams({ tactic: id })}`;
 }
 
+// A tactic of an attack chain: every record of that tactic (opened in the page by main.js).
+function tacticLink(tactic) {
+  return el('a', { class: 'tag chain-tactic', href: tacticHref(tactic.id), dataset: { tactic: tactic.id } }, tactic.name || tactic.id);
+}
+
 // The procedure of a case study as an attack chain: each step its tactic, technique and what was done.
 function attackChain(rec, ctx) {
   const steps = rec.procedure || [];
   if (steps.length === 0) return el('p', { class: 'muted' }, 'No procedure is recorded for this case study.');
   return el('ol', { class: 'attack-chain' }, steps.map((s) => el('li', { class: 'chain-step', dataset: { technique: (s.technique && s.technique.id) || '' } },
     el('div', { class: 'chain-head' },
-      s.tactic && s.tactic.id ? el('a', { class: 'tag chain-tactic', href: tacticHref(s.tactic.id) }, s.tactic.name || s.tactic.id) : null,
+      s.tactic && s.tactic.id ? tacticLink(s.tactic) : null,
       ' ',
       s.technique && s.technique.known
         ? recordLink(s.technique.id, s.technique.name, ctx)

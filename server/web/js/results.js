@@ -207,9 +207,10 @@ export function renderPagination(nav, answer, { href, onPage }) {
   nav.replaceChildren();
   const perPage = Number(answer.per_page) || 20;
   const pages = Math.max(1, Math.ceil((Number(answer.total) || 0) / perPage));
-  const page = Math.min(Number(answer.page) || 1, pages);
-  nav.hidden = pages <= 1;
-  if (pages <= 1) return;
+  const page = Number(answer.page) || 1;
+  // Past the last page the results box offers the first page; a pager would name a page not shown.
+  nav.hidden = pages <= 1 || page > pages;
+  if (nav.hidden) return;
 
   const link = (target, text, label, extra = {}) => {
     const a = el('a', { href: href(target), class: 'page-link', 'aria-label': label, ...extra }, text);

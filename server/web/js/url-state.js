@@ -11,19 +11,31 @@ export function emptyState() {
   return { q: '', filters, page: 1, sort: 'relevance', perPage: 0, record: '' };
 }
 
+// The API's limits (README, "GET /api/search"): a URL past them opens at the nearest page it allows.
+const MAX_PER_PAGE = 100;
+const DEFAULT_PER_PAGE = 20;
+const MAX_RESULT_WINDOW = 10000;
+
+// Tabs and line breaks (a row pasted from a spreadsheet) and other control characters, which the
+// API refuses in a query, as spaces.
+export function cleanQuery(text) {
+  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+}
+
 export function parseState(search) {
   const params = new URLSearchParams(search);
   const state = emptyState();
-  state.q = params.get('q') || '';
+  state.q = cleanQuery(params.get('q') || '');
   for (const name of FACET_NAMES) {
     state.filters[name] = [...new Set(params.getAll(name).filter((v) => v !== ''))];
   }
-  const page = Number.parseInt(params.get('page') || '1', 10);
-  state.page = Number.isFinite(page) && page > 0 ? page : 1;
   const sort = params.get('sort');
   state.sort = SORTS.includes(sort) ? sort : 'relevance';
   const perPage = Number.parseInt(params.get('per_page') || '0', 10);
-  state.perPage = Number.isFinite(perPage) && perPage > 0 ? perPage : 0;
+  state.perPage = Number.isFinite(perPage) && perPage > 0 ? Math.min(perPage, MAX_PER_PAGE) : 0;
+  const page = Number.parseInt(params.get('page') || '1', 10);
+  const lastPage = Math.floor(MAX_RESULT_WINDOW / (state.perPage || DEFAULT_PER_PAGE));
+  state.page = Number.isFinite(page) && page > 0 ? Math.min(page, lastPage) : 1;
   state.record = params.get('record') || '';
   return state;
 }
