@@ -66,6 +66,46 @@ std::optional<fs::path> first_found(const std::vector<fs::path>& files, std::ini
   return first;
 }
 
+// How many records of each kind the atlas holds: a file's records are those past the counts taken
+// before it was loaded.
+struct RecordCounts {
+  std::size_t risks, techniques, mitigations, tactics, case_studies;
+  explicit RecordCounts(const model::Atlas& a)
+      : risks(a.risks.size()), techniques(a.techniques.size()), mitigations(a.mitigations.size()),
+        tactics(a.tactics.size()), case_studies(a.case_studies.size()) {}
+};
+
+// A second copy of an export in the folder (an old download beside the new one) loads every record
+// again under "<id>-2": refused, since which copy is current cannot be told. A file counts as one
+// when most of its records (and at least 10) repeat the ids of files loaded before it.
+Status refuse_second_copy(const fs::path& file, const model::Atlas& atlas, const RecordCounts& before) {
+  std::unordered_set<std::string_view> earlier;
+  std::vector<std::string_view> added;
+  const auto split = [&](const auto& records, std::size_t first) {
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      if (i < first) earlier.insert(records[i].id);
+      else added.push_back(records[i].id);
+    }
+  };
+  split(atlas.risks, before.risks);
+  split(atlas.techniques, before.techniques);
+  split(atlas.mitigations, before.mitigations);
+  split(atlas.tactics, before.tactics);
+  split(atlas.case_studies, before.case_studies);
+  if (earlier.empty()) return Status::OK();
+  const auto repeats = std::count_if(added.begin(), added.end(), [&](std::string_view id) {
+    const std::size_t dash = id.rfind('-');
+    return dash != std::string_view::npos && dash + 1 < id.size() &&
+           std::all_of(id.begin() + dash + 1, id.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+           earlier.count(id.substr(0, dash)) != 0;
+  });
+  if (repeats < 10 || static_cast<std::size_t>(repeats) * 2 <= added.size()) return Status::OK();
+  return Status::InvalidArgument(file.string() + ": " + std::to_string(repeats) + " of its " +
+                                 std::to_string(added.size()) +
+                                 " records repeat the ids of a file loaded before it: a second copy of an export? "
+                                 "Keep one copy of each export in the folder");
+}
+
 }  // namespace
 
 Result<LoadReport> load_corpus(const CorpusOptions& options) {
@@ -101,14 +141,19 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   std::sort(vocabulary_files.begin(), vocabulary_files.end(), by_name);
 
   LoadReport report;
+  const auto load = [&](const fs::path& f, Status (*loader)(const fs::path&, LoadReport&)) {
+    const RecordCounts before(report.atlas);
+    if (Status s = loader(f, report); !s.ok()) return s;
+    return refuse_second_copy(f, report.atlas, before);
+  };
   for (const auto& f : csv)
-    if (Status s = load_risk_repository_csv(f, report); !s.ok()) return s;
+    if (Status s = load(f, load_risk_repository_csv); !s.ok()) return s;
   for (const auto& f : yaml)
-    if (Status s = load_atlas_yaml(f, report); !s.ok()) return s;
+    if (Status s = load(f, load_atlas_yaml); !s.ok()) return s;
   for (const auto& f : jsonl)
-    if (Status s = load_jsonl(f, report); !s.ok()) return s;
+    if (Status s = load(f, load_jsonl); !s.ok()) return s;
   for (const auto& f : options.extra_jsonl)
-    if (Status s = load_jsonl(f, report); !s.ok()) return s;
+    if (Status s = load(f, load_jsonl); !s.ok()) return s;
   drop_unknown_technique_links(report);
 
   const std::optional<fs::path> links =

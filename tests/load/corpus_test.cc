@@ -198,3 +198,30 @@ TEST_CASE("load_corpus reads the project corpus whole, skipping nothing", "[load
     CHECK(find_technique(r->atlas, l.technique_id) != nullptr);
   }
 }
+
+TEST_CASE("load_corpus refuses a second copy of an export left in the folder", "[load][corpus]") {
+  for (const char* export_file : {"atlas.yaml", "ai-risk-repository.csv"}) {
+    INFO(export_file);
+    ScratchDir dir("load_corpus_copy");
+    for (const auto& entry : fs::directory_iterator(corpus_dir()))
+      if (entry.is_regular_file()) fs::copy_file(entry.path(), dir.path() / entry.path().filename());
+    // An old download beside the new one: same records, so every one would load twice as "<id>-2".
+    fs::copy_file(corpus_dir() / export_file, dir.path() / (std::string("old-") + export_file));
+    load::CorpusOptions options;
+    options.corpus_dir = dir.path();
+    const auto r = load::load_corpus(options);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().code() == StatusCode::kInvalidArgument);
+    CHECK_THAT(r.status().message(), Catch::Contains("a second copy of an export?"));
+  }
+  // A JSON Lines file repeating a few ids is not a copy: its records load, renamed, with warnings.
+  ScratchDir dir("load_corpus_few");
+  for (const auto& entry : fs::directory_iterator(corpus_dir()))
+    if (entry.is_regular_file()) fs::copy_file(entry.path(), dir.path() / entry.path().filename());
+  fs::copy_file(corpus_dir() / "team-register.jsonl", dir.path() / "team-register-again.jsonl");
+  load::CorpusOptions options;
+  options.corpus_dir = dir.path();
+  const auto r = load::load_corpus(options);
+  INFO(r.status().to_string());
+  REQUIRE(r.ok());
+}
