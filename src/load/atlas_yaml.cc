@@ -349,6 +349,11 @@ void AtlasReader::finish(std::size_t first_technique, std::size_t first_mitigati
 Status load_atlas_yaml(const std::filesystem::path& file, LoadReport& report) {
   auto source = detail::read_source(file, "an ATLAS distribution");
   if (!source.ok()) return source.status();
+  // A download cut short still parses (as fewer case studies, a step ending mid-word) and may keep
+  // most records, above --min-ratio; the distribution ends with a line break, a cut file rarely does.
+  if (source->text.back() != '\n')
+    return Status::InvalidArgument(source->path + ": ends without a line break: the file looks cut off (an interrupted "
+                                   "download?); an ATLAS distribution ends with one");
   const std::string& name = source->name;
   auto parsed = parse_yaml(*source, report.warnings);
   if (!parsed.ok()) return parsed.status();

@@ -3,6 +3,9 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static riskatlas::fuzz::InputFile file("atlas.yaml");
-  riskatlas::fuzz::run_loader(riskatlas::load::load_atlas_yaml, file, riskatlas::fuzz::as_text(data, size));
+  // Ended by a line break, as the loader requires of a whole file: the bytes then reach the parser.
+  std::string text(riskatlas::fuzz::as_text(data, size));
+  text += '\n';
+  riskatlas::fuzz::run_loader(riskatlas::load::load_atlas_yaml, file, text);
   return 0;
 }

@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -224,4 +226,20 @@ TEST_CASE("load_corpus refuses a second copy of an export left in the folder", "
   const auto r = load::load_corpus(options);
   INFO(r.status().to_string());
   REQUIRE(r.ok());
+}
+
+TEST_CASE("load_corpus refuses an ATLAS file cut short", "[load][corpus]") {
+  std::ifstream in(corpus_dir() / "atlas.yaml", std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ScratchDir dir("load_corpus_cut");
+  // Cut mid-line, as an interrupted download leaves it: what is left still parses as YAML.
+  std::size_t cut = text.size() * 3 / 4;
+  while (text[cut - 1] == '\n') --cut;
+  std::ofstream(dir.path() / "atlas.yaml", std::ios::binary) << text.substr(0, cut);
+  load::CorpusOptions options;
+  options.corpus_dir = dir.path();
+  const auto r = load::load_corpus(options);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK_THAT(r.status().message(), Catch::Contains("the file looks cut off"));
 }
