@@ -73,7 +73,18 @@ struct RecordCounts {
   explicit RecordCounts(const model::Atlas& a)
       : risks(a.risks.size()), techniques(a.techniques.size()), mitigations(a.mitigations.size()),
         tactics(a.tactics.size()), case_studies(a.case_studies.size()) {}
+  std::size_t total() const { return risks + techniques + mitigations + tactics + case_studies; }
 };
+
+// A file whose entries were mostly skipped is the wrong file (another export given as --extra) or
+// one whose format changed (renamed keys); publishing what little it gave would silently lose the
+// rest. Refused when it skipped 10 or more entries and more than it kept.
+Status refuse_mostly_skipped(const fs::path& file, std::size_t kept, std::size_t skipped) {
+  if (skipped < 10 || skipped <= kept) return Status::OK();
+  return Status::InvalidArgument(file.string() + ": " + std::to_string(skipped) + " entries skipped and " +
+                                 std::to_string(kept) +
+                                 " kept (the warnings say why): is it the right file, in the format expected?");
+}
 
 // A second copy of an export in the folder (an old download beside the new one) loads every record
 // again under "<id>-2": refused, since which copy is current cannot be told. A file counts as one
@@ -143,7 +154,10 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   LoadReport report;
   const auto load = [&](const fs::path& f, Status (*loader)(const fs::path&, LoadReport&)) {
     const RecordCounts before(report.atlas);
+    const std::size_t skipped_before = report.stats.skipped;
     if (Status s = loader(f, report); !s.ok()) return s;
+    const std::size_t kept = RecordCounts(report.atlas).total() - before.total();
+    if (Status s = refuse_mostly_skipped(f, kept, report.stats.skipped - skipped_before); !s.ok()) return s;
     return refuse_second_copy(f, report.atlas, before);
   };
   for (const auto& f : csv)
@@ -159,7 +173,12 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   const std::optional<fs::path> links =
       options.links_file ? options.links_file : first_found(vocabulary_files, {"links.yaml", "links.yml", "links.csv"}, report);
   if (links) {
+    const std::size_t links_before = report.atlas.links.size(), skipped_before = report.stats.skipped;
     if (Status s = load_links(*links, report); !s.ok()) return s;
+    if (Status s = refuse_mostly_skipped(*links, report.atlas.links.size() - links_before,
+                                         report.stats.skipped - skipped_before);
+        !s.ok())
+      return s;
   }
   detail::dedupe_links(report);
 

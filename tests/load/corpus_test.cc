@@ -243,3 +243,28 @@ TEST_CASE("load_corpus refuses an ATLAS file cut short", "[load][corpus]") {
   CHECK(r.status().code() == StatusCode::kInvalidArgument);
   CHECK_THAT(r.status().message(), Catch::Contains("the file looks cut off"));
 }
+
+TEST_CASE("load_corpus refuses a links or extra file whose entries were mostly skipped", "[load][corpus]") {
+  ScratchDir dir("load_corpus_skipped");
+  // Keys renamed (a format change): every entry lacks a selector.
+  std::ifstream in(corpus_dir() / "links.yaml");
+  std::string links((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  for (const std::string key : {"subdomain:", "domain:", "risk:"})
+    for (std::size_t at = links.find("- " + key); at != std::string::npos; at = links.find("- " + key, at + 2))
+      links.replace(at, 2 + key.size(), "- area-" + key);
+  std::ofstream(dir.path() / "renamed-links.yaml") << links;
+  load::CorpusOptions options;
+  options.corpus_dir = corpus_dir();
+  options.links_file = dir.path() / "renamed-links.yaml";
+  auto r = load::load_corpus(options);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.status().code() == StatusCode::kInvalidArgument);
+  CHECK_THAT(r.status().message(), Catch::Contains("is it the right file"));
+
+  // The ATLAS YAML given as extra JSON Lines: no line of it is a record.
+  options.links_file.reset();
+  options.extra_jsonl = {corpus_dir() / "atlas.yaml"};
+  r = load::load_corpus(options);
+  REQUIRE_FALSE(r.ok());
+  CHECK_THAT(r.status().message(), Catch::Contains("is it the right file"));
+}
