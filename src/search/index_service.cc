@@ -24,11 +24,19 @@ void return_freed_memory() {
 #endif
 }
 
+// An index root's live.stub stands for its root. Opened as given, a front stub of one database, the
+// generation it names would be served under the name "live.stub", and answers could not tell two
+// generations apart.
+fs::path served_path(fs::path path) {
+  if (path.filename() != index::kLiveStubName) return path;
+  return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
+
 }  // namespace
 
 IndexService::IndexService(fs::path path, std::chrono::milliseconds check_interval,
                            std::chrono::milliseconds remote_timeout)
-    : path_(std::move(path)), check_interval_(check_interval), remote_timeout_(remote_timeout) {
+    : path_(served_path(std::move(path))), check_interval_(check_interval), remote_timeout_(remote_timeout) {
   refresh();
   if (check_interval_.count() <= 0) return;
   watcher_ = std::jthread([this](std::stop_token stop) {

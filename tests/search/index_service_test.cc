@@ -62,6 +62,15 @@ TEST_CASE_METHOD(LiveRoot, "the index service follows live.stub to each new buil
   CHECK(service.status().problem.empty());
 }
 
+TEST_CASE_METHOD(LiveRoot, "a service given a root's live.stub serves the root, naming each generation", "[search][reload]") {
+  search::IndexService by_stub{root.stub_path(), std::chrono::milliseconds(0)};
+  REQUIRE(by_stub.current());
+  CHECK(by_stub.current()->info().name == "gen-1");
+  REQUIRE(root.publish(build(root, "gen-2")).ok());
+  by_stub.refresh();
+  CHECK(by_stub.current()->info().name == "gen-2");
+}
+
 TEST_CASE_METHOD(LiveRoot, "the same build under another name is not reopened", "[search][reload]") {
   fs::copy(root.path() / "gen-1", root.path() / "gen-2", fs::copy_options::recursive);  // same UUID
   REQUIRE(root.publish(root.path() / "gen-2").ok());
