@@ -913,6 +913,7 @@ test('a case-study page shows its procedure as an attack chain linking each tech
     await third.locator('a[data-record]').click();
     await page.waitForURL(/record=AML\.T0052\.001/);
     await page.locator('.case-item[data-id="AML.CS0000"]').waitFor();
+    assert.equal(await page.title(), 'Phishing: Deepfake-Assisted Phishing · riskatlas', 'a sub-technique by its full name');
 
     // A tactic of the chain browses that tactic in place, without reloading the page.
     await page.goBack();

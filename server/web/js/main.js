@@ -400,7 +400,9 @@ async function showRecord(id) {
       onCopy: copyAndTell,
       onBack: closeRecord,
     });
-    setTitle(`${rec.title || rec.name || rec.id} · riskatlas`);
+    // A sub-technique by its full name, as hits list it: "Direct" alone says little in a tab.
+    const name = rec.title || rec.name || rec.id;
+    setTitle(`${rec.parent && rec.parent.name ? `${rec.parent.name}: ${name}` : name} · riskatlas`);
     // Back or Forward keeps the place the browser restores; a record opened anew starts at its top.
     if (!fromHistory) window.scrollTo(0, 0);
     const title = document.getElementById('record-title');
