@@ -137,6 +137,16 @@ test('a facet value typed in the query shows ticked, and unticking it takes it o
     assert.ok(!(await checkbox(page, 'domain', '2').isChecked()));
     const all = await searchApi('q=poisoning');
     assert.equal(await total(page), all.total);
+
+    // It has a chip like a ticked value, and "Clear all" takes it out of the query too.
+    await openAndSettle(page, `/?q=${encodeURIComponent('domain:2 poisoning')}&type=risk`);
+    assert.deepEqual(await page.locator('#chips .chip').evaluateAll((cs) => cs.map((c) => c.getAttribute('aria-label'))),
+      ['Remove filter Record type: Risk', 'Remove filter Domain: 2. Privacy & Security']);
+    await page.locator('#chips .clear-all').click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'poisoning' && !url.searchParams.has('type'));
+    await searchSettled(page);
+    assert.equal(await total(page), all.total);
+    assert.ok(await page.locator('#chips').isHidden());
   });
 });
 

@@ -125,8 +125,10 @@ function withoutScope(q, name, value) {
 }
 
 function clearFilters() {
+  const typed = answerKey === searchKey(state) ? activeChips(state, () => '', answer) : [];
   navigate(withChanges((next) => {
     next.filters = emptyState().filters;
+    for (const { name, value } of typed) next.q = withoutScope(next.q, name, value);
     next.page = 1;
   }));
 }
@@ -277,7 +279,7 @@ function renderAnswer(result) {
   renderNotices(ui.notices, result, state, { onSearch: searchFor });
   facetPanel.render(result.facets || {}, state.filters);
 
-  const chips = activeChips(state, (n, v) => facetPanel.labelFor(n, v));
+  const chips = activeChips(state, (n, v) => facetPanel.labelFor(n, v), result);
   const chipActions = {
     onRemove: (name, value) => toggleFilter(name, value, false),
     onClearAll: clearFilters,

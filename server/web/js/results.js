@@ -249,10 +249,18 @@ function pageWindow(page, pages) {
 }
 
 // The chips for the ticked values, labelled with what the facet panel has seen.
-export function activeChips(state, labelFor) {
+// The filters in force: those ticked, then values typed in the query ("domain:2 poisoning"), which
+// the answer marks selected.
+export function activeChips(state, labelFor, answer = null) {
   const chips = [];
   for (const name of FACET_NAMES) {
     for (const value of state.filters[name]) chips.push({ name, value, label: labelFor(name, value) });
+  }
+  const facets = (answer && answer.facets) || {};
+  for (const name of FACET_NAMES) {
+    for (const v of facets[name] || []) {
+      if (v.selected && !state.filters[name].includes(v.value)) chips.push({ name, value: v.value, label: labelFor(name, v.value) });
+    }
   }
   return chips;
 }
