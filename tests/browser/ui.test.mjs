@@ -881,6 +881,14 @@ test('layout: facets beside the results on a desktop, behind a Filters button on
     await panel.waitFor({ state: 'hidden' });
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
 
+    // No Search button at this width: Enter (a phone keyboard's Go) searches, it does not open a hit.
+    assert.ok(await page.locator('#search-form button[type=submit]').isHidden());
+    await page.locator('#q').fill('evasion');
+    await page.locator('#q').press('Enter');
+    await page.waitForURL((url) => url.searchParams.get('q') === 'evasion');
+    await searchSettled(page);
+    assert.ok(!new URL(page.url()).searchParams.has('record'), 'the results, not a record');
+
     await page.goto(`/?record=${POISONING_RISK}`);
     await page.locator('#record-title').waitFor();
     assert.ok(await toggle.isHidden(), 'no Filters button on a record page');

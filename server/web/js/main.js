@@ -27,6 +27,7 @@ const $ = (id) => document.getElementById(id);
 const ui = {
   form: $('search-form'),
   input: $('q'),
+  searchButton: document.querySelector('#search-form button[type=submit]'),
   suggestions: $('suggestions'),
   sort: $('sort'),
   exportCsv: $('export-csv'),
@@ -502,7 +503,13 @@ ui.input.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.isComposing) {
     event.preventDefault();
     suggestBox.cancel();
-    openFirstHit();
+    // Where the Search button is hidden (a phone), Enter, the keyboard's Go, is the way to search.
+    if (ui.searchButton.offsetParent === null) {
+      suggestBox.close();
+      commitQuery({ leaveRecord: true, submitted: true });
+    } else {
+      openFirstHit();
+    }
   } else if (event.key === 'Escape' && ui.input.value) {
     event.preventDefault();
     ui.input.value = '';
