@@ -27,8 +27,13 @@ void return_freed_memory() {
 // An index root's live.stub stands for its root. Opened as given, a front stub of one database, the
 // generation it names would be served under the name "live.stub", and answers could not tell two
 // generations apart.
+// A front stub that happens to be named live.stub (it lists databases, not "auto gen-...") stays one.
 fs::path served_path(fs::path path) {
   if (path.filename() != index::kLiveStubName) return path;
+  std::ifstream in(path);
+  std::string first_line;
+  std::getline(in, first_line);
+  if (index::parse_stub(first_line).empty()) return path;
   return path.has_parent_path() ? path.parent_path() : fs::path(".");
 }
 
