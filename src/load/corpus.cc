@@ -154,10 +154,13 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   LoadReport report;
   const auto load = [&](const fs::path& f, Status (*loader)(const fs::path&, LoadReport&)) {
     const RecordCounts before(report.atlas);
-    const std::size_t skipped_before = report.stats.skipped;
+    const LoadStats stats_before = report.stats;
     if (Status s = loader(f, report); !s.ok()) return s;
-    const std::size_t kept = RecordCounts(report.atlas).total() - before.total();
-    if (Status s = refuse_mostly_skipped(f, kept, report.stats.skipped - skipped_before); !s.ok()) return s;
+    // Paper rows and additional evidence of the export are kept too, though not as records.
+    const std::size_t kept = RecordCounts(report.atlas).total() - before.total() +
+                             (report.stats.sources - stats_before.sources) +
+                             (report.stats.evidence_merged - stats_before.evidence_merged);
+    if (Status s = refuse_mostly_skipped(f, kept, report.stats.skipped - stats_before.skipped); !s.ok()) return s;
     return refuse_second_copy(f, report.atlas, before);
   };
   for (const auto& f : csv)

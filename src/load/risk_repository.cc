@@ -3,6 +3,7 @@
 // Row kinds ('Category level'): 'Paper' -> model::Source; 'Risk Category' / 'Risk Sub-Category' ->
 // model::Risk; 'Additional evidence' -> merged into the risk with the same (Paper_ID, Cat_ID,
 // SubCat_ID). Anything else is skipped with a warning.
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstddef>
@@ -167,6 +168,8 @@ class RepositoryReader {
     const std::string at = detail::where(source_.name, row.line);
     const std::string at_rec = ev_id.empty() ? at : at + " (record " + ev_id + ")";
     if (counts.any()) warn(report_, at_rec, counts.describe());
+    // A row of empty cells (a spreadsheet saves formatted rows below the data so) is a blank line.
+    if (std::all_of(row.f.begin(), row.f.end(), [](const std::string& f) { return f.empty(); })) return;
     if (ev_id.empty()) {
       detail::skip(report_, at, "empty Ev_ID");
       return;

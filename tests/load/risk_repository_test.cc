@@ -146,6 +146,16 @@ TEST_CASE("risk repository reads a BOM, CRLF and no final newline", "[load][csv]
   CHECK(report.warnings.empty());
 }
 
+TEST_CASE("risk repository reads rows of empty cells, which spreadsheets save below the data, as blank", "[load][csv]") {
+  ScratchDir dir("load_csv_empty_rows");
+  std::string text = std::string(kRiskHeader) + "\n" + row("01.01.00", "1", "1", "0", "Risk Category", "Alpha", "", "q");
+  for (int i = 0; i < 30; ++i) text += std::string(18, ',') + "\n";
+  LoadReport report = load_ok(load_risk_repository_csv, write_file(dir.path(), "r.csv", text));
+  CHECK(report.atlas.risks.size() == 1);
+  CHECK(report.stats.skipped == 0);
+  CHECK(report.warnings.empty());
+}
+
 TEST_CASE("risk repository removes a U+0001 control and repairs invalid UTF-8 with a warning", "[load][csv]") {
   ScratchDir dir("load_csv_dirty");
   const std::string text = std::string(kRiskHeader) + "\n" +
