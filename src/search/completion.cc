@@ -69,13 +69,15 @@ std::string word_to_complete(std::string_view typed, analysis::Analyzer& analyze
   return is_whole(tokens.front()) ? tokens.front().text : tokens.back().text;
 }
 
-// Records whose id begins with `prefix` (an identifier being typed: "aml.t005", "02.1"), in id order.
+// Records whose id begins with `prefix` (an identifier being typed: "aml.t005", "02.1"), in id order
+// among the first kMaxWildcardTerms such ids in character order: all of them but for a prefix of more
+// ids than that, whose first ones by number ("team-1" .. "team-9" after "team-10*") may then be missed.
 void add_records_by_id(const Xapian::Database& db, const std::string& prefix, std::size_t limit,
                        std::vector<Suggestion>& out) {
   const std::string id_term = std::string(schema::kIdFieldPrefix) + prefix;
   if (db.allterms_begin(id_term) == db.allterms_end(id_term)) return;
   Xapian::Enquire enquire(db);
-  enquire.set_query(expand_wildcard(&db, id_term, kMaxPartialTerms, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT));
+  enquire.set_query(expand_wildcard(&db, id_term, kMaxWildcardTerms, Xapian::Query::WILDCARD_LIMIT_FIRST));
   enquire.set_weighting_scheme(Xapian::BoolWeight());
   enquire.set_sort_by_value(schema::kSlotSortId, false);
   const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(limit));

@@ -16,6 +16,7 @@ Xapian::Query expand_wildcard(const Xapian::Database* db, const std::string& pat
     terms.emplace_back(t.get_termfreq(), *t);
     if (limit_mode == Xapian::Query::WILDCARD_LIMIT_ERROR && terms.size() > max)
       throw Xapian::WildcardError("Wildcard " + pattern + "* expands to more than " + std::to_string(max) + " terms");
+    if (limit_mode == Xapian::Query::WILDCARD_LIMIT_FIRST && terms.size() == max) break;
   }
   // Not an empty Query, which a caller would take for no condition at all (the pattern would be dropped).
   if (terms.empty()) return match_nothing();

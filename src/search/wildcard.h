@@ -14,8 +14,9 @@ namespace riskatlas::search {
 
 // The words starting with `pattern`, as an OP_SYNONYM (what OP_WILDCARD expands to). `limit_mode`:
 // Xapian::Query::WILDCARD_LIMIT_ERROR throws Xapian::WildcardError past `max` words;
-// WILDCARD_LIMIT_MOST_FREQUENT keeps the `max` most frequent (ties by word). MatchNothing when no
-// word starts so. Without a database, Xapian's own OP_WILDCARD.
+// WILDCARD_LIMIT_MOST_FREQUENT keeps the `max` most frequent (ties by word); WILDCARD_LIMIT_FIRST the
+// first `max` in byte order, reading no further. MatchNothing when no word starts so. Without a
+// database, Xapian's own OP_WILDCARD.
 Xapian::Query expand_wildcard(const Xapian::Database* db, const std::string& pattern, Xapian::termcount max,
                               int limit_mode);
 

@@ -544,3 +544,24 @@ TEST_CASE("suggest completes an identifier or dotted number being typed with the
   // "01.0" is one number: not its last part "0", which would complete to any number.
   CHECK(records("01.0") == std::vector<std::string>{"01.01.00", "01.02.00"});
 }
+
+TEST_CASE("suggest lists ids that are not zero-padded in number order", "[search]") {
+  // TEAM-1 .. TEAM-200: in character order TEAM-100 .. TEAM-149 come before TEAM-15.
+  model::Atlas atlas;
+  for (int i = 1; i <= 200; ++i)
+    atlas.risks.push_back(testing::make_risk("TEAM-" + std::to_string(i), "Register entry", "Text.", "Quote.", "1",
+                                             "1.1", "human", "intentional", "post-deployment"));
+  testing::ScratchDir dir("suggest-numbered");
+  Diagnostics warnings;
+  REQUIRE(index::write_database(atlas, dir.path() / "gen", {}, warnings).ok());
+  auto opened = search::Generation::open(dir.path() / "gen");
+  REQUIRE(opened.ok());
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(std::shared_ptr<const search::Generation>(opened.value()), analyzer);
+  const auto s = searcher.suggest("team-1", 10);
+  REQUIRE(s.ok());
+  std::vector<std::string> ids;
+  for (const auto& x : *s) ids.push_back(x.id);
+  CHECK(ids == std::vector<std::string>{"TEAM-1", "TEAM-10", "TEAM-11", "TEAM-12", "TEAM-13", "TEAM-14", "TEAM-15",
+                                        "TEAM-16", "TEAM-17", "TEAM-18"});
+}
