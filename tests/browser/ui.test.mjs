@@ -1101,3 +1101,26 @@ test('a query pasted with tabs, and a page or page size past the API limits, sti
     assert.ok(await page.locator('#pagination').isHidden(), 'no pager naming a page not shown');
   });
 });
+
+test('Back returns to where the results and a record were left', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=model&per_page=50');
+    await page.evaluate(() => window.scrollTo(0, 900));
+    const hit = page.locator('#hits .hit a[data-record]').nth(12);
+    await hit.scrollIntoViewIfNeeded();
+    const y = await page.evaluate(() => window.scrollY);
+    assert.ok(y > 300, `scrolled down the results (${y})`);
+    await hit.click();
+    await page.locator('#record-title').waitFor();
+    assert.equal(await page.evaluate(() => window.scrollY), 0, 'a record opens at its top');
+    await page.evaluate(() => window.scrollTo(0, 250));
+    const recordY = await page.evaluate(() => window.scrollY);
+    await page.waitForTimeout(400);  // the page keeps its place a moment after a scroll
+    await page.goBack();
+    await searchSettled(page);
+    assert.equal(await page.evaluate(() => window.scrollY), y, 'the results where they were left');
+    await page.goForward();
+    await page.locator('#record-title').waitFor();
+    await page.waitForFunction((want) => window.scrollY === want, recordY);
+  });
+});

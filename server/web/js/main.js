@@ -19,9 +19,9 @@ import {
 } from './url-state.js';
 
 const TYPING_DELAY_MS = 150;
-// Typing after a pause this long starts a history entry of its own: the results read meanwhile stay
-// in Back's reach.
-const TYPING_ENTRY_MS = 2000;
+// A change of the same kind as the last (typing, sorting) within this time replaces its history entry;
+// after a longer pause it makes an entry of its own, so what was read meanwhile stays in Back's reach.
+const SAME_ENTRY_MS = 2000;
 const $ = (id) => document.getElementById(id);
 
 const ui = {
@@ -58,8 +58,11 @@ let state = urlState();
 // than piling one up per keystroke; a submitted search or any other change makes an entry of its own.
 let entryKind = '';
 let typingTimer = 0;
-let lastTypingEntry = 0;       // when a typing entry was last made or replaced
-let restoringHistory = false;  // sync() runs for Back or Forward: the browser restores the scroll
+let entryAt = 0;               // when the current entry was last made or replaced by such a change
+// Where Back or Forward should scroll once the page is drawn: the browser would restore the place
+// before the answer or record arrives, and lose it. Each entry keeps its own (history.state.scrollY).
+window.history.scrollRestoration = 'manual';
+let restoreScrollY = null;
 
 let answer = null;           // the last search answer shown
 let answerKey = null;        // searchKey() of the state that answer belongs to
@@ -82,11 +85,36 @@ function navigate(next, { replace = false, kind = '' } = {}) {
   const overResults = Boolean(next.record) && !state.record && searchKey(next) === searchKey(state);
   state = next;
   entryKind = kind;
+  if (kind) entryAt = Date.now();
   const url = `${window.location.pathname}${stateToQuery(state)}`;
   const entry = overResults ? { overResults: true } : null;
-  if (replace) window.history.replaceState(entry, '', url);
-  else window.history.pushState(entry, '', url);
+  if (replace) {
+    window.history.replaceState(entry, '', url);
+  } else {
+    saveScroll();
+    window.history.pushState(entry, '', url);
+  }
   sync();
+}
+
+// The current entry was made by a change of this kind, a moment ago.
+function sameKindRecently(kind) {
+  return entryKind === kind && Date.now() - entryAt < SAME_ENTRY_MS;
+}
+
+// The current entry's scroll position, kept a moment after each scroll: Back leaves an entry without
+// telling it.
+let scrollSaveTimer = 0;
+function saveScroll() {
+  clearTimeout(scrollSaveTimer);
+  window.history.replaceState({ ...(window.history.state || {}), scrollY: window.scrollY }, '');
+}
+
+// After Back or Forward, scrolls to where that entry was left, once its page is drawn.
+function restoreScroll() {
+  if (restoreScrollY === null) return;
+  window.scrollTo(0, restoreScrollY);
+  restoreScrollY = null;
 }
 
 // The state the address holds. An address the state cannot hold as it is (a tab in q, a page past the
@@ -120,7 +148,7 @@ function toggleFilter(name, value, checked) {
 
 function withoutScope(q, name, value) {
   const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const scope = new RegExp(`(^|\\s)${escape(name)}:"?${escape(value)}"?(?=\\s|$)`, 'gi');
+  const scope = new RegExp(`(^|\\s)\\+?${escape(name)}:"?${escape(value)}"?(?=\\s|$)`, 'gi');
   const out = q.replace(scope, '$1');
   return out === q ? q : out.replace(/\s+/g, ' ').trim();
 }
@@ -144,7 +172,7 @@ function searchFor(q) {
 }
 
 function openRecord(id) {
-  if (!id) return;
+  if (!id || id === state.record) return;
   navigate(withChanges((next) => { next.record = id; }));
 }
 
@@ -305,6 +333,7 @@ function renderAnswer(result) {
     onPage: goToPage,
   });
   restoreFocus();
+  restoreScroll();
 }
 
 function drawChart() {
@@ -345,21 +374,18 @@ function commitQuery({ leaveRecord = false, submitted = false } = {}) {
     }
     return;
   }
-  const now = Date.now();
-  const replace = entryKind === 'typing' && now - lastTypingEntry < TYPING_ENTRY_MS;
-  lastTypingEntry = now;
   navigate(withChanges((next) => {
     next.q = q;
     next.page = 1;
     next.record = '';
-  }), { replace, kind: submitted ? '' : 'typing' });
+  }), { replace: sameKindRecently('typing'), kind: submitted ? '' : 'typing' });
 }
 
 function pickSuggestion(item) {
   if (item.kind === 'record' && item.id) {
     // Keep what was typed as the query behind the record, so Back shows its results.
     clearTimeout(typingTimer);
-    const q = ui.input.value;
+    const q = cleanQuery(ui.input.value);
     navigate(withChanges((next) => {
       if (next.q !== q) {
         next.q = q;
@@ -375,9 +401,13 @@ function pickSuggestion(item) {
 // ---- record view -------------------------------------------------------------------
 
 async function showRecord(id) {
-  if (id === shownRecordId) return;
+  const returnTo = restoreScrollY;  // Back or Forward: where this record was left
+  restoreScrollY = null;
+  if (id === shownRecordId) {
+    if (returnTo !== null) window.scrollTo(0, returnTo);
+    return;
+  }
   shownRecordId = id;
-  const fromHistory = restoringHistory;
   const seq = ++recordSeq;
   if (recordController) recordController.abort();
   const controller = new AbortController();
@@ -406,8 +436,8 @@ async function showRecord(id) {
     // A sub-technique by its full name, as hits list it: "Direct" alone says little in a tab.
     const name = rec.title || rec.name || rec.id;
     setTitle(`${rec.parent && rec.parent.name ? `${rec.parent.name}: ${name}` : name} · riskatlas`);
-    // Back or Forward keeps the place the browser restores; a record opened anew starts at its top.
-    if (!fromHistory) window.scrollTo(0, 0);
+    // Back or Forward returns to the place it was read at; a record opened anew starts at its top.
+    window.scrollTo(0, returnTo === null ? 0 : returnTo);
     const title = document.getElementById('record-title');
     if (title && document.activeElement !== ui.input) title.focus({ preventScroll: true });
   } catch (err) {
@@ -531,7 +561,7 @@ ui.sort.addEventListener('change', () => {
   navigate(withChanges((next) => {
     next.sort = ui.sort.value;
     next.page = 1;
-  }), { replace: entryKind === 'sort', kind: 'sort' });
+  }), { replace: sameKindRecently('sort'), kind: 'sort' });
 });
 
 ui.filtersToggle.addEventListener('click', () => {
@@ -564,16 +594,21 @@ document.addEventListener('keydown', (event) => {
   }
 });
 
+window.addEventListener('scroll', () => {
+  clearTimeout(scrollSaveTimer);
+  scrollSaveTimer = setTimeout(saveScroll, 200);
+}, { passive: true });
+
 window.addEventListener('popstate', () => {
+  clearTimeout(scrollSaveTimer);  // a save now would go to the entry just reached
   state = urlState();
   entryKind = '';
   clearTimeout(typingTimer);
   suggestBox.cancel();
   suggestBox.close();
   ui.input.value = state.q;
-  restoringHistory = true;
+  restoreScrollY = (window.history.state && window.history.state.scrollY) || 0;
   sync();
-  restoringHistory = false;
 });
 
 let resizeTimer = 0;
