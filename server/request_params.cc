@@ -76,10 +76,13 @@ std::optional<std::size_t> parse_count(std::string_view text, std::size_t min, s
 std::optional<ApiError> fill_search_request(const Params& params, SearchRequest& r) {
   if (const auto* q = find_param(params, "q")) r.q = *q;
   if (const auto* page = find_param(params, "page")) {
-    // Any whole number parses here; one too large for the window gets the window's message below.
+    // Any whole number from 1 is a page here; one too large for the window gets the window's message.
+    const bool whole = page->find_first_not_of("0123456789") == std::string::npos &&
+                       page->find_first_not_of('0') != std::string::npos;
     const auto n = parse_count(*page, 1, std::numeric_limits<std::size_t>::max());
-    if (!n) return ApiError::bad_parameter("invalid_parameter", "page: must be a whole number from 1");
-    r.page = *n;
+    if (!n && !whole)
+      return ApiError::bad_parameter("invalid_parameter", "page: must be a whole number from 1");
+    r.page = n.value_or(std::numeric_limits<std::size_t>::max());
   }
   if (const auto* per_page = find_param(params, "per_page")) {
     const auto n = parse_count(*per_page, 1, search::kMaxPerPage);

@@ -45,6 +45,7 @@ using Millis = std::chrono::time_point<std::chrono::system_clock, std::chrono::m
 
 // The build time a generation's name records (gen-<UTC time with ms>-<pid>); nullopt for another name.
 std::optional<Millis> generation_time(const std::string& name) {
+  if (!is_built_generation_name(name)) return std::nullopt;  // an operator's copy says nothing of time
   std::tm tm{};
   int ms = 0;
   if (std::sscanf(name.c_str(), "gen-%4d%2d%2dT%2d%2d%2d.%3dZ-", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,

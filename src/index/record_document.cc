@@ -148,12 +148,14 @@ class TermWriter {
 };
 
 // A citation key is one word to the analyzer ("NIST2024"); its name and its year are indexed apart
-// too, so "nist ai rmf" or "weidinger 2022" find the paper's risks. Empty when it has no such parts.
+// too, so "nist ai rmf" or "weidinger 2022" find the paper's risks. Split where a letter meets a
+// digit; empty when there is no such place (a key already written "Weidinger 2022").
 std::string citation_parts(std::string_view key) {
   const auto digit = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; };
+  const auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
   std::string out;
   for (std::size_t i = 0; i < key.size(); ++i) {
-    if (i > 0 && digit(key[i]) != digit(key[i - 1])) out += ' ';
+    if (i > 0 && ((letter(key[i - 1]) && digit(key[i])) || (digit(key[i - 1]) && letter(key[i])))) out += ' ';
     out += key[i];
   }
   return out.size() == key.size() ? std::string() : out;

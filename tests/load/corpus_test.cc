@@ -216,7 +216,8 @@ TEST_CASE("load_corpus refuses a second copy of an export left in the folder", "
     CHECK(r.status().code() == StatusCode::kInvalidArgument);
     CHECK_THAT(r.status().message(), Catch::Contains("a second copy of an export?"));
   }
-  // A JSON Lines file repeating a few ids is not a copy: its records load, renamed, with warnings.
+  // A small file repeating ids (fewer than 10 records) is not taken for a copy: its records load,
+  // renamed, with warnings.
   ScratchDir dir("load_corpus_few");
   for (const auto& entry : fs::directory_iterator(corpus_dir()))
     if (entry.is_regular_file()) fs::copy_file(entry.path(), dir.path() / entry.path().filename());
