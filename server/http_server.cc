@@ -450,6 +450,8 @@ void HttpServer::Impl::handle_export(const Request& req, Response& res) {
     // What the JSON export says in its body: a CSV cut at kMaxExport shows it only here.
     res.set_header("X-Total-Count", std::to_string(exported->total));
     res.set_header("X-Exported-Count", std::to_string(exported->records.size()));
+    res.set_header("X-Relaxed", exported->relaxation ? "true" : "false");
+    res.set_header("X-Corrected", exported->corrected ? "true" : "false");
     res.set_content(export_csv(exported->records), kCsvContentType);
   });
 }

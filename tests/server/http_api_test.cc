@@ -292,6 +292,8 @@ TEST_CASE_METHOD(ServerTest, "export answers CSV as an attachment with RFC 4180 
   const Json counted = body_of(cli->Get("/api/export?q=display%20name%20admin%20console"));
   CHECK(r->get_header_value("X-Total-Count") == counted["total"].dump());
   CHECK(r->get_header_value("X-Exported-Count") == counted["exported"].dump());
+  CHECK(r->get_header_value("X-Relaxed") == counted["relaxed"].dump());
+  CHECK(r->get_header_value("X-Corrected") == counted["corrected"].dump());
   CHECK(r->body.rfind("id,type,title,domain,subdomain,entity,intent,timing,lifecycle,category,tactic,description,"
                       "source,quickref,kind,year,incident_date\r\n",
                       0) == 0);
