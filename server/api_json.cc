@@ -39,7 +39,7 @@ OrderedJson facets_json(const Facets& facets) {
   return out;
 }
 
-OrderedJson hit_json(const search::Hit& hit, bool explain, bool relaxed) {
+OrderedJson hit_json(const search::Hit& hit, bool relaxed) {
   OrderedJson h = object_with_room(8);
   h["id"] = hit.id;
   h["type"] = hit.type;
@@ -48,9 +48,9 @@ OrderedJson hit_json(const search::Hit& hit, bool explain, bool relaxed) {
   h["score"] = hit.score;
   h["facets"] = facets_json(hit.facets);
   if (relaxed) h["missing_words"] = hit.missing_words;
-  if (explain) {
+  if (hit.explain) {
     OrderedJson terms = OrderedJson::array();
-    for (const auto& e : hit.explain) terms.push_back({{"field", e.field}, {"term", e.term}, {"weight", e.weight}});
+    for (const auto& e : *hit.explain) terms.push_back({{"field", e.field}, {"term", e.term}, {"weight", e.weight}});
     h["explain"] = std::move(terms);
   }
   return h;
@@ -110,10 +110,9 @@ void add_relaxation(const std::optional<search::Relaxation>& relaxation, Ordered
 
 }  // namespace
 
-OrderedJson search_json(const search::SearchResponse& r, bool explain) {
+OrderedJson search_json(const search::SearchResponse& r) {
   OrderedJson hits = OrderedJson::array();
-  for (std::size_t i = 0; i < r.hits.size(); ++i)
-    hits.push_back(hit_json(r.hits[i], explain && i < search::kMaxExplainedHits, r.relaxation.has_value()));
+  for (const auto& hit : r.hits) hits.push_back(hit_json(hit, r.relaxation.has_value()));
   OrderedJson out = object_with_room(14);
   out["query"] = r.query;
   out["total"] = r.total;

@@ -25,8 +25,8 @@ std::string dump(const OrderedJson& body);
 // {"error": {"code", "message"}}
 OrderedJson error_json(const ApiError& error);
 
-// /api/search. `explain`: the request asked for term explanations.
-OrderedJson search_json(const search::SearchResponse& response, bool explain);
+// /api/search; a hit carries "explain" when it was explained.
+OrderedJson search_json(const search::SearchResponse& response);
 
 // {name: [{value, label, count, selected}]} in the order given (model::facets() order).
 OrderedJson facet_counts_json(const std::vector<search::FacetCounts>& facets);

@@ -390,7 +390,7 @@ void HttpServer::Impl::handle_search(const Request& req, Response& res) {
   with_cached_searcher(req, res, [&](search::Searcher& searcher) {
     auto result = searcher.search(request);
     if (!result.ok()) return send_status_error(res, result.status());
-    send_json(res, 200, search_json(*result, request.explain));
+    send_json(res, 200, search_json(*result));
   });
 }
 

@@ -84,7 +84,7 @@ struct Hit {
   std::string snippet;  // HTML: record text escaped, matches wrapped in <mark>
   double score = 0;
   std::vector<RecordFacet> facets;  // in model::facets() order
-  std::vector<TermExplanation> explain;  // only when requested
+  std::optional<std::vector<TermExplanation>> explain;  // set when explained (explain=1, first hits)
   std::vector<std::string> missing_words;  // in a relaxed answer: the query's words this record lacks
 };
 

@@ -228,8 +228,9 @@ TEST_CASE("a query that is a record's whole title ranks that record first", "[se
   request.explain = true;
   auto r = searcher.search(request);
   REQUIRE(r.ok());
-  REQUIRE_FALSE(r->hits.at(0).explain.empty());
-  for (const auto& e : r->hits[0].explain) CHECK(e.term.rfind("XT", 0) != 0);
+  REQUIRE(r->hits.at(0).explain);
+  REQUIRE_FALSE(r->hits[0].explain->empty());
+  for (const auto& e : *r->hits[0].explain) CHECK(e.term.rfind("XT", 0) != 0);
 }
 
 TEST_CASE("over remote shards a tier too costly to spell out gives way to the nearest wider one", "[search]") {

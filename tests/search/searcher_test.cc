@@ -341,7 +341,8 @@ TEST_CASE("explain lists matched terms by field with weights", "[search]") {
   auto r = searcher.search(request);
   REQUIRE(r.ok());
   REQUIRE_FALSE(r->hits.empty());
-  const auto& ex = r->hits[0].explain;
+  REQUIRE(r->hits[0].explain);
+  const auto& ex = *r->hits[0].explain;
   REQUIRE_FALSE(ex.empty());
   CHECK(std::any_of(ex.begin(), ex.end(), [](const auto& e) { return e.field == "title" && e.weight > 0; }));
 }

@@ -95,7 +95,7 @@ struct Answers {
   std::string search(const search::SearchRequest& request) {
     auto r = searcher.search(request);
     if (!r.ok()) return "error: " + r.status().to_string();
-    return comparable(server::search_json(*r, request.explain));
+    return comparable(server::search_json(*r));
   }
   std::string record(const std::string& id) {
     auto r = searcher.record(id);
