@@ -555,10 +555,11 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
   };
   auto build_technique = [&](std::size_t t) {
     const auto& tech = atlas.techniques[t];
+    // Its tactics' names and ids: a tactic is no record, so "AML.TA0003" finds the techniques under it.
     std::vector<std::string> tactic_names;
     for (const auto& tactic : tech.tactics)
       if (const std::size_t i = graph.find_tactic(tactic); i != LinkGraph::npos)
-        tactic_names.push_back(atlas.tactics[i].name);
+        tactic_names.push_back(atlas.tactics[i].name + " " + tactic);
     std::vector<std::string_view> extra(tactic_names.begin(), tactic_names.end());
     build(tech.id, model::RecordType::kTechnique, tech.name, tech.description, extra, "", {tech.id},
           technique_facets(atlas, graph, t), technique_json(atlas, graph, labels, t), {},

@@ -566,3 +566,11 @@ TEST_CASE("suggest lists ids that are not zero-padded in number order", "[search
   CHECK(ids == std::vector<std::string>{"TEAM-1", "TEAM-10", "TEAM-11", "TEAM-12", "TEAM-13", "TEAM-14", "TEAM-15",
                                         "TEAM-16", "TEAM-17", "TEAM-18"});
 }
+
+TEST_CASE("a tactic's id finds the techniques under it", "[search]") {
+  const auto r = run("AML.TA0003 ");
+  CHECK(has(r, "AML.T0020"));
+  CHECK(has(r, "AML.T0018"));
+  CHECK_FALSE(has(r, "AML.T0015"));  // Defense Evasion
+  for (const auto& h : r.hits) CHECK(h.type == "technique");
+}
