@@ -17,13 +17,29 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Why load_corpus refuses the folder `dir`; the test stops if it loads.
-std::string refusal(const fs::path& dir) {
-  load::CorpusOptions options;
-  options.corpus_dir = dir;
+// Why load_corpus refuses `options` ("<code>: <message>"); the test stops if it loads.
+std::string refusal(const load::CorpusOptions& options) {
   const auto r = load::load_corpus(options);
   REQUIRE_FALSE(r.ok());
   return r.status().to_string();
+}
+
+// Why load_corpus refuses the folder `dir`.
+std::string refusal(const fs::path& dir) {
+  load::CorpusOptions options;
+  options.corpus_dir = dir;
+  return refusal(options);
+}
+
+// The project corpus's files, copied into `dir` to be added to or changed.
+void copy_corpus(const fs::path& dir) {
+  for (const auto& entry : fs::directory_iterator(corpus_dir()))
+    if (entry.is_regular_file()) fs::copy_file(entry.path(), dir / entry.path().filename());
+}
+
+std::string text_of(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 }  // namespace
@@ -205,22 +221,17 @@ TEST_CASE("load_corpus refuses a second copy of an export left in the folder", "
   for (const char* export_file : {"atlas.yaml", "ai-risk-repository.csv"}) {
     INFO(export_file);
     ScratchDir dir("load_corpus_copy");
-    for (const auto& entry : fs::directory_iterator(corpus_dir()))
-      if (entry.is_regular_file()) fs::copy_file(entry.path(), dir.path() / entry.path().filename());
+    copy_corpus(dir.path());
     // An old download beside the new one: same records, so every one would load twice as "<id>-2".
     fs::copy_file(corpus_dir() / export_file, dir.path() / (std::string("old-") + export_file));
-    load::CorpusOptions options;
-    options.corpus_dir = dir.path();
-    const auto r = load::load_corpus(options);
-    REQUIRE_FALSE(r.ok());
-    CHECK(r.status().code() == StatusCode::kInvalidArgument);
-    CHECK_THAT(r.status().message(), Catch::Contains("a second copy of an export?"));
+    const std::string why = refusal(dir.path());
+    CHECK_THAT(why, Catch::StartsWith("invalid argument: "));
+    CHECK_THAT(why, Catch::Contains("a second copy of an export?"));
   }
   // A small file repeating ids (fewer than 10 records) is not taken for a copy: its records load,
   // renamed, with warnings.
   ScratchDir dir("load_corpus_few");
-  for (const auto& entry : fs::directory_iterator(corpus_dir()))
-    if (entry.is_regular_file()) fs::copy_file(entry.path(), dir.path() / entry.path().filename());
+  copy_corpus(dir.path());
   fs::copy_file(corpus_dir() / "team-register.jsonl", dir.path() / "team-register-again.jsonl");
   load::CorpusOptions options;
   options.corpus_dir = dir.path();
@@ -230,26 +241,21 @@ TEST_CASE("load_corpus refuses a second copy of an export left in the folder", "
 }
 
 TEST_CASE("load_corpus refuses an ATLAS file cut short", "[load][corpus]") {
-  std::ifstream in(corpus_dir() / "atlas.yaml", std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string text = text_of(corpus_dir() / "atlas.yaml");
   ScratchDir dir("load_corpus_cut");
   // Cut mid-line, as an interrupted download leaves it: what is left still parses as YAML.
   std::size_t cut = text.size() * 3 / 4;
   while (text[cut - 1] == '\n') --cut;
   std::ofstream(dir.path() / "atlas.yaml", std::ios::binary) << text.substr(0, cut);
-  load::CorpusOptions options;
-  options.corpus_dir = dir.path();
-  const auto r = load::load_corpus(options);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.status().code() == StatusCode::kInvalidArgument);
-  CHECK_THAT(r.status().message(), Catch::Contains("the file looks cut off"));
+  const std::string why = refusal(dir.path());
+  CHECK_THAT(why, Catch::StartsWith("invalid argument: "));
+  CHECK_THAT(why, Catch::Contains("the file looks cut off"));
 }
 
 TEST_CASE("load_corpus refuses a links or extra file whose entries were mostly skipped", "[load][corpus]") {
   ScratchDir dir("load_corpus_skipped");
   // Keys renamed (a format change): every entry lacks a selector.
-  std::ifstream in(corpus_dir() / "links.yaml");
-  std::string links((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string links = text_of(corpus_dir() / "links.yaml");
   for (const std::string key : {"subdomain:", "domain:", "risk:"})
     for (std::size_t at = links.find("- " + key); at != std::string::npos; at = links.find("- " + key, at + 2))
       links.replace(at, 2 + key.size(), "- area-" + key);
@@ -257,15 +263,12 @@ TEST_CASE("load_corpus refuses a links or extra file whose entries were mostly s
   load::CorpusOptions options;
   options.corpus_dir = corpus_dir();
   options.links_file = dir.path() / "renamed-links.yaml";
-  auto r = load::load_corpus(options);
-  REQUIRE_FALSE(r.ok());
-  CHECK(r.status().code() == StatusCode::kInvalidArgument);
-  CHECK_THAT(r.status().message(), Catch::Contains("is it the right file"));
+  const std::string why = refusal(options);
+  CHECK_THAT(why, Catch::StartsWith("invalid argument: "));
+  CHECK_THAT(why, Catch::Contains("is it the right file"));
 
   // The ATLAS YAML given as extra JSON Lines: no line of it is a record.
   options.links_file.reset();
   options.extra_jsonl = {corpus_dir() / "atlas.yaml"};
-  r = load::load_corpus(options);
-  REQUIRE_FALSE(r.ok());
-  CHECK_THAT(r.status().message(), Catch::Contains("is it the right file"));
+  CHECK_THAT(refusal(options), Catch::Contains("is it the right file"));
 }
