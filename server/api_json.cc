@@ -220,7 +220,15 @@ OrderedJson health_json(const search::IndexStatus& status, const std::vector<sea
     problem = "the index cannot be read (" + status.damage + "); rebuild it with riskatlas-index";
   else if (problem.empty() && !info.analyzer_matches)
     problem = "the index was built with another analyzer; queries may miss records until it is rebuilt";
-  if (!shards.empty()) {
+  if (!status.generation->shards().sharded()) {
+    // A single database that no longer opens (removed by hand, or by a clean-up after the server
+    // failed to move on): searches fail though nothing was damaged while read.
+    if (!shards.empty() && !shards.front().up && status.damage.empty()) {
+      out["status"] = "unavailable";
+      problem = "the generation being served cannot be opened (" + shards.front().error + ")" +
+                (problem.empty() ? "" : "; " + problem);
+    }
+  } else if (!shards.empty()) {
     OrderedJson list = OrderedJson::array();
     std::string down;
     for (const auto& s : shards) {

@@ -49,8 +49,8 @@ OrderedJson export_json(std::string_view query, const search::ExportedMatches& e
 
 // /healthz when a generation is open (status "ok", "problem" only when the live pointer is broken or
 // the index was built by another analyzer), else {"status": "unavailable", "problem"}.
-// `shards`: each database of a sharded index as just probed (empty when not sharded); a shard that
-// is down makes the status "unavailable" and names it in "problem".
+// `shards`: each database of the generation as just probed, listed when it is sharded; one that is
+// down makes the status "unavailable" and names it in "problem".
 OrderedJson health_json(const search::IndexStatus& status, const std::vector<search::ShardState>& shards = {});
 
 }  // namespace riskatlas::server

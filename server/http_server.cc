@@ -459,9 +459,10 @@ void HttpServer::Impl::handle_export(const Request& req, Response& res) {
 void HttpServer::Impl::handle_health(const Request& req, Response& res) {
   if (auto error = expect_no_params(query_params(req))) return send_error(res, *error);
   const search::IndexStatus status = service.status();
-  // Each shard of a sharded index is asked now, so a shard that is down shows before a search fails.
+  // Each database of the generation is opened now, so a shard that is down or a generation gone from
+  // disk shows before a search fails.
   std::vector<search::ShardState> shards;
-  if (status.generation && status.generation->shards().sharded()) shards = status.generation->shards().probe();
+  if (status.generation) shards = status.generation->shards().probe();
   const bool shards_up = std::all_of(shards.begin(), shards.end(), [](const auto& s) { return s.up; });
   send_json(res, status.healthy() && shards_up ? 200 : 503, health_json(status, shards));
 }

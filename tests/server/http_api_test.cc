@@ -388,6 +388,38 @@ TEST_CASE("a newly published generation is served without a restart", "[http][sl
   CHECK(body_of(cli->Get("/api/records/AML.T0070"))["generation"] == after);
 }
 
+// A clean-up after the server failed to move to a new generation (one it could not read) can remove
+// the generation it serves; nothing is damaged while read, yet no search can succeed.
+TEST_CASE("healthz is 503 while the generation being served is gone from disk", "[http][slow]") {
+  ScratchDir dir("http-gone");
+  auto options = TestServer::default_options();
+  options.index = build_index(dir.path() / "index");
+  options.index_check_interval = std::chrono::milliseconds(50);
+  TestServer server(options);
+  auto cli = server.client();
+  REQUIRE(cli->Get("/healthz")->status == 200);
+
+  for (const auto& gen : std::filesystem::directory_iterator(options.index))
+    if (gen.is_directory()) std::filesystem::remove_all(gen.path());
+  const auto health = cli->Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 503);
+  const Json body = Json::parse(health->body);
+  CHECK(body["status"] == "unavailable");
+  CHECK(body["problem"].get<std::string>().find("cannot be opened") != std::string::npos);
+  CHECK_FALSE(body.contains("shards"));
+
+  build_index(options.index);
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (status != 200 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    status = cli->Get("/healthz")->status;
+  }
+  CHECK(status == 200);
+  CHECK(cli->Get("/api/search?q=poisoning")->status == 200);
+}
+
 TEST_CASE("a damaged live generation answers 503 and is unhealthy until the next reindex", "[http][slow]") {
   ScratchDir dir("http-damaged");
   auto options = TestServer::default_options();
