@@ -38,7 +38,8 @@ using HandlerResponse = httplib::Server::HandlerResponse;
 struct RequestContext {
   std::uint64_t id = 0;
   std::chrono::steady_clock::time_point started;
-  bool routed = false;  // false for requests the library refused before routing
+  bool routed = false;   // false for requests the library refused before routing
+  bool refused = false;  // refused by pre_route (a method, body or path no route takes)
 };
 thread_local RequestContext t_request;
 
@@ -332,7 +333,7 @@ void HttpServer::Impl::register_routes() {
 
 // Runs before the library reads a request body or looks for a file or a route.
 HandlerResponse HttpServer::Impl::pre_route(const Request& req, Response& res) {
-  t_request = {++request_counter, std::chrono::steady_clock::now(), true};
+  t_request = {++request_counter, std::chrono::steady_clock::now(), true, true};
   if (req.method != "GET" && req.method != "HEAD") {
     res.set_header("Allow", "GET, HEAD");
     send_error_and_close(res, {405, "method_not_allowed", "only GET and HEAD are allowed"});
@@ -346,6 +347,7 @@ HandlerResponse HttpServer::Impl::pre_route(const Request& req, Response& res) {
     send_error(res, ApiError::not_found("no such resource"));
     return HandlerResponse::Handled;
   }
+  t_request.refused = false;
   // No Range reaches here: GuardedServer drops Range header lines, so API answers and web UI files
   // are always whole (200, never 206 or 416).
   return HandlerResponse::Unhandled;
@@ -375,8 +377,10 @@ void HttpServer::Impl::on_response(const Request& req, const Response& res) {
     double millis = -1;
     if (t_request.routed)
       millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request.started).count();
+    // A request refused before routing is counted as "other" whatever path it named.
+    const std::string route = t_request.routed && !t_request.refused ? route_label(req.path, res.status) : "other";
     t_request.routed = false;
-    metrics.observe(route_label(req.path, res.status), res.status, millis < 0 ? 0.0 : millis / 1000.0);
+    metrics.observe(route, res.status, millis < 0 ? 0.0 : millis / 1000.0);
     options.log(format_request_line({req.remote_addr, req.method, req.target, res.status, millis}));
   } catch (...) {
     // Logging must never take the connection down.

@@ -309,6 +309,13 @@ TEST_CASE_METHOD(ServerTest, "metrics count requests by route template", "[http]
   REQUIRE(cli->Get("/api/records/AML.T0070"));
   REQUIRE(cli->Get("/api/records/AML.T0070/related"));
   REQUIRE(cli->Get("/no/such/path/12345"));
+  // Malformed requests on known paths count as "other", not under the route they named.
+  CHECK_THAT(raw_exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+                          std::chrono::seconds(5)),
+             Catch::StartsWith("HTTP/1.1 400"));
+  CHECK_THAT(raw_exchange(server.port(), "POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+                          std::chrono::seconds(5)),
+             Catch::StartsWith("HTTP/1.1 405"));
   const auto r = cli->Get("/metrics");
   REQUIRE(r);
   CHECK(r->status == 200);
@@ -318,6 +325,9 @@ TEST_CASE_METHOD(ServerTest, "metrics count requests by route template", "[http]
   CHECK_THAT(r->body,
              Catch::Contains("riskatlas_http_requests_total{route=\"/api/records/{id}/related\",status=\"200\"} 1\n"));
   CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"other\",status=\"404\"} 1\n"));
+  CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"other\",status=\"400\"} 1\n"));
+  CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"other\",status=\"405\"} 1\n"));
+  CHECK(r->body.find("route=\"/healthz\"") == std::string::npos);
   CHECK_THAT(r->body, Catch::Contains("riskatlas_http_request_duration_seconds_bucket{route=\"/api/search\",le=\"+Inf\"} 1\n"));
   CHECK_THAT(r->body, Catch::Contains("\nriskatlas_index_documents "));
   CHECK(r->body.find("12345") == std::string::npos);
