@@ -28,34 +28,37 @@ bool is_generation_name(std::string_view name) {
 
 std::string errno_text() { return std::strerror(errno); }
 
-// A name new_generation_path() makes, gen-YYYYMMDDTHHMMSS.mmmZ-PID: the only directories clean-up
-// removes. Another gen-* directory (an operator's "gen-backup") is followed when live.stub names
-// it, and never deleted.
-bool is_built_generation_name(std::string_view name) {
-  const std::string_view shape = "gen-00000000T000000.000Z-0";
-  if (name.size() < shape.size()) return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    const char expected = i < shape.size() ? shape[i] : '0';
-    if (expected == '0' ? !std::isdigit(static_cast<unsigned char>(name[i])) : name[i] != expected) return false;
-  }
-  return true;
-}
-
 using Millis = std::chrono::time_point<std::chrono::system_clock, std::chrono::milliseconds>;
 
-// The build time a generation's name records (gen-<UTC time with ms>-<pid>); nullopt for another name.
-std::optional<Millis> generation_time(const std::string& name) {
-  if (!is_built_generation_name(name)) return std::nullopt;  // an operator's copy says nothing of time
+// The shape of the names new_generation_path() makes: gen-<UTC time with ms>Z-<pid>.
+constexpr std::string_view kBuiltNameShape = "gen-00000000T000000.000Z-0";
+
+// The build time a name new_generation_path() made records; nullopt for any other name. Only such
+// names are removed by clean-up: another gen-* directory (an operator's "gen-backup") is followed
+// when live.stub names it, and never deleted.
+std::optional<Millis> generation_time(std::string_view name) {
+  if (name.size() < kBuiltNameShape.size()) return std::nullopt;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const char expected = i < kBuiltNameShape.size() ? kBuiltNameShape[i] : '0';
+    if (expected == '0' ? !std::isdigit(static_cast<unsigned char>(name[i])) : name[i] != expected) return std::nullopt;
+  }
+  const auto number = [&](std::size_t pos, std::size_t digits) {
+    int value = 0;
+    for (std::size_t i = pos; i < pos + digits; ++i) value = value * 10 + (name[i] - '0');
+    return value;
+  };
   std::tm tm{};
-  int ms = 0;
-  if (std::sscanf(name.c_str(), "gen-%4d%2d%2dT%2d%2d%2d.%3dZ-", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                  &tm.tm_min, &tm.tm_sec, &ms) != 7)
-    return std::nullopt;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
+  tm.tm_year = number(4, 4) - 1900;
+  tm.tm_mon = number(8, 2) - 1;
+  tm.tm_mday = number(10, 2);
+  tm.tm_hour = number(13, 2);
+  tm.tm_min = number(15, 2);
+  tm.tm_sec = number(17, 2);
   return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::from_time_t(timegm(&tm))) +
-         std::chrono::milliseconds(ms);
+         std::chrono::milliseconds(number(20, 3));
 }
+
+bool is_built_generation_name(std::string_view name) { return generation_time(name).has_value(); }
 
 Status fsync_path(const fs::path& p, int flags) {
   const int fd = ::open(p.c_str(), flags | O_CLOEXEC);
