@@ -113,7 +113,7 @@ Options parse_args(int argc, char** argv) {
     } else if (args.is("--index")) {
       o.index_root = args.value();
     } else if (args.is("--extra")) {
-      o.corpus.extra_jsonl.emplace_back(args.value());
+      o.corpus.extra_jsonl.emplace_back(args.repeatable_value());
     } else if (args.is("--links")) {
       o.corpus.links_file = fs::path(args.value());
     } else if (args.is("--synonyms")) {

@@ -13,6 +13,11 @@ bool CommandLine::next() {
 }
 
 std::string CommandLine::value() {
+  if (!given_.insert(flag_).second) fail(flag_ + " is given twice");
+  return repeatable_value();
+}
+
+std::string CommandLine::repeatable_value() {
   if (index_ + 1 >= argc_) fail(flag_ + " needs a value");
   return argv_[++index_];
 }

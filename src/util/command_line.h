@@ -1,6 +1,7 @@
 // The option walk shared by riskatlas-index and riskatlas-serve.
 #pragma once
 
+#include <set>
 #include <string>
 
 namespace riskatlas {
@@ -18,8 +19,11 @@ class CommandLine {
   const std::string& flag() const { return flag_; }
   bool is(const char* name) const { return flag_ == name; }
 
-  // The argument after the current flag.
+  // The argument after the current flag. A flag given twice is an error: which of two --corpus
+  // folders was meant cannot be guessed.
   std::string value();
+  // The argument after a flag that may be given more than once (each value adds to a list).
+  std::string repeatable_value();
   // The value as a whole number in [min, max].
   long whole_number(long min, long max);
   // The value as a number in [min, max].
@@ -33,6 +37,7 @@ class CommandLine {
   Fail fail_;
   int index_ = 0;
   std::string flag_;
+  std::set<std::string> given_;  // flags whose value() was read
 };
 
 }  // namespace riskatlas

@@ -97,7 +97,7 @@ Options parse_args(int argc, char** argv) {
     } else if (args.is("--links")) {
       o.corpus.links_file = fs::path(args.value());
     } else if (args.is("--queries")) {
-      o.query_files.emplace_back(args.value());
+      o.query_files.emplace_back(args.repeatable_value());
     } else if (args.is("--min-mrr")) {
       o.min_mrr = args.number(0.0, 1.0);
     } else if (args.is("--max-zero-rate")) {

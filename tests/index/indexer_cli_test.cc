@@ -221,6 +221,8 @@ TEST_CASE("a bad command line exits 1 and --help documents every flag", "[index]
   CHECK(run_indexer({"--bogus"}, &out) == 1);
   CHECK(run_indexer({"--corpus", corpus(), "--keep", "0", "--index", "x"}) == 1);
   CHECK(run_indexer({"--corpus", corpus(), "--jobs", "0", "--index", "x"}) == 1);
+  CHECK(run_indexer({"--corpus", corpus(), "--corpus", "/nonexistent", "--check"}, &out) == 1);
+  CHECK(out.find("--corpus is given twice") != std::string::npos);
   CHECK(run_indexer({"--help"}, &out) == 0);
   for (const char* flag : {"--corpus", "--index", "--extra", "--links", "--keep", "--min-ratio", "--force", "--check",
                            "--quiet", "--if-missing", "--version"})

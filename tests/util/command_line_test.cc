@@ -71,3 +71,16 @@ TEST_CASE("CommandLine refuses numbers that are malformed or out of range", "[ut
   REQUIRE(tiny_args.next());
   CHECK(tiny_args.number(0.0, 1.0) < 1e-300);
 }
+
+TEST_CASE("CommandLine refuses a flag given twice unless it adds to a list", "[util]") {
+  Argv argv({"--corpus", "a", "--extra", "x.jsonl", "--extra", "y.jsonl", "--corpus", "b"});
+  CommandLine args(argv.argc(), argv.pointers.data(), throw_usage);
+  REQUIRE(args.next());
+  CHECK(args.value() == "a");
+  REQUIRE(args.next());
+  CHECK(args.repeatable_value() == "x.jsonl");
+  REQUIRE(args.next());
+  CHECK(args.repeatable_value() == "y.jsonl");
+  REQUIRE(args.next());
+  CHECK_THROWS_WITH(args.value(), "--corpus is given twice");
+}
