@@ -67,10 +67,10 @@ std::string export_csv(const std::vector<json>& records) {
   append_row(out, {"id", "type", "title", "domain", "subdomain", "entity", "intent", "timing", "lifecycle",
                    "category", "tactic", "description", "source", "quickref", "kind", "year", "incident_date"});
   for (const auto& record : records) {
-    std::vector<std::string> cells{string_at(record, "id"), string_at(record, "type"), string_at(record, "title")};
     // A sub-technique by its full name, as hits list it: "Direct" alone is ambiguous in a spreadsheet.
-    if (const auto parent = record.find("parent"); parent != record.end() && parent->is_object())
-      if (const std::string name = string_at(*parent, "name"); !name.empty()) cells[2] = name + ": " + cells[2];
+    std::string title = string_at(record, "full_title");
+    if (title.empty()) title = string_at(record, "title");
+    std::vector<std::string> cells{string_at(record, "id"), string_at(record, "type"), std::move(title)};
     for (const char* facet : kFacetColumns) cells.push_back(facet_labels(record, facet));
     cells.push_back(string_at(record, "description"));
     const auto source = record.find("source");

@@ -412,6 +412,7 @@ json technique_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabel
       {"type", "technique"},
       {"title", tech.name},
       {"name", tech.name},
+      {"full_title", technique_full_name(atlas, graph, t)},
       {"description", tech.description},
       {"description_doc", rich_json(tech.description_doc)},
       {"references", references_json(tech.references)},

@@ -358,6 +358,10 @@ TEST_CASE("a record is returned whole with its links", "[search]") {
   auto technique = searcher.record("AML.T0018");
   REQUIRE(technique.ok());
   CHECK((*technique)["subtechniques"][0]["id"] == "AML.T0018.000");
+  CHECK((*technique)["full_title"] == (*technique)["title"]);
+  auto sub = searcher.record("AML.T0018.000");
+  REQUIRE(sub.ok());
+  CHECK((*sub)["full_title"] == (*technique)["title"].get<std::string>() + ": " + (*sub)["title"].get<std::string>());
   CHECK((*technique)["mitigations"][0]["use"] == "Only load signed model artifacts.");
   auto mitigation = searcher.record("AML.M0007");
   REQUIRE(mitigation.ok());

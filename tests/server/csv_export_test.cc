@@ -67,6 +67,7 @@ TEST_CASE("csv export of nothing is the header alone", "[http]") { CHECK(export_
 
 TEST_CASE("csv export titles a sub-technique by its full name", "[http]") {
   const json sub = {{"id", "AML.T0051.000"}, {"type", "technique"}, {"title", "Direct"},
+                    {"full_title", "LLM Prompt Injection: Direct"},
                     {"parent", {{"id", "AML.T0051"}, {"name", "LLM Prompt Injection"}}}};
   CHECK(export_csv({sub}) == kHeader + "AML.T0051.000,technique,LLM Prompt Injection: Direct,,,,,,,,,,,,,,\r\n");
 }

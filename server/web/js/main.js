@@ -434,8 +434,7 @@ async function showRecord(id) {
       onBack: closeRecord,
     });
     // A sub-technique by its full name, as hits list it: "Direct" alone says little in a tab.
-    const name = rec.title || rec.name || rec.id;
-    setTitle(`${rec.parent && rec.parent.name ? `${rec.parent.name}: ${name}` : name} · riskatlas`);
+    setTitle(`${rec.full_title || rec.title || rec.name || rec.id} · riskatlas`);
     // Back or Forward returns to the place it was read at; a record opened anew starts at its top.
     window.scrollTo(0, returnTo === null ? 0 : returnTo);
     const title = document.getElementById('record-title');

@@ -38,7 +38,7 @@ export function citationFor(rec, permalink, versions) {
     return parts.join(' ');
   }
   const atlas = versions && versions.atlas_version ? ` ${versions.atlas_version}` : '';
-  return `MITRE ATLAS${atlas}, ${rec.id}: ${rec.name || rec.title}. ${permalink}`;
+  return `MITRE ATLAS${atlas}, ${rec.id}: ${rec.full_title || rec.name || rec.title}. ${permalink}`;
 }
 
 function header(rec, ctx, extra) {
