@@ -86,9 +86,12 @@ struct Searcher::Impl {
         return fn();
       } catch (const Xapian::WildcardError&) {
         return Status::TooBroad("q: a wildcard matches too many words; type more letters before *");
+      } catch (const Xapian::NetworkTimeoutError& e) {
+        // A shard that did not answer in time is not asked again: the request would wait twice.
+        return Status::Unavailable("a shard of the index is unavailable: " + e.get_msg());
       } catch (const Xapian::NetworkError& e) {
-        // A remote shard went away or timed out: reconnect once (it may be back), else 503; not
-        // damage, so the generation is served again as soon as the shard answers.
+        // A remote shard went away: reconnect once (it may be back), else 503; not damage, so the
+        // generation is served again as soon as the shard answers.
         if (attempt >= 1) return Status::Unavailable("a shard of the index is unavailable: " + e.get_msg());
         if (Status s = lease->reopen(); !s.ok()) return Status::Unavailable("a shard of the index is unavailable: " + s.message());
         continue;
