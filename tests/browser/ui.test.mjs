@@ -80,7 +80,33 @@ test('typing a query shows highlighted hits with the total and time taken', asyn
     const first = page.locator('#hits .hit').first();
     assert.ok(await first.locator('.badge').isVisible(), 'a hit shows its type badge');
     assert.ok((await first.locator('.hit-title a').textContent()).length > 0, 'a hit shows its title');
-    assert.equal(await page.locator('#result-status').getAttribute('aria-live'), 'polite');
+    // A screen reader is told once typing pauses, without the timing: one announcement, not one a key.
+    await page.waitForFunction(() => /^\d+ results? for “poisoning”(; page 1 of \d+)?$/.test(document.getElementById('announcer').textContent));
+    assert.equal(await page.locator('#announcer').getAttribute('aria-live'), 'polite');
+    assert.equal(await page.locator('#result-status').getAttribute('aria-live'), null, 'the visible status is not read at every key');
+  });
+});
+
+test('the live region tells an answer once typing pauses, and says when words were dropped', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/');
+    await page.waitForFunction(() => document.getElementById('announcer').textContent !== '');  // the first page's
+    await page.evaluate(() => {
+      window.told = [];
+      new MutationObserver(() => {
+        const text = document.getElementById('announcer').textContent;
+        if (text) window.told.push(text);
+      }).observe(document.getElementById('announcer'), { childList: true, characterData: true, subtree: true });
+    });
+    await page.locator('#q').pressSequentially('poisoning qqqzzzxv', { delay: 30 });
+    await page.waitForURL((url) => url.searchParams.get('q') === 'poisoning qqqzzzxv');
+    await searchSettled(page);
+    await page.waitForFunction(() => window.told.length > 0);
+    await page.waitForTimeout(1500);  // past the pause: nothing more is told
+    const told = await page.evaluate(() => window.told);
+    assert.equal(told.length, 1, `one announcement: ${JSON.stringify(told)}`);
+    assert.match(told[0], /for “poisoning qqqzzzxv”; no record has every word; showing records with some of them/);
+    assert.ok(!/ms\b/.test(told[0]), 'no timing');
   });
 });
 
@@ -688,9 +714,13 @@ test('an empty result says why and drops one filter with one click', async () =>
     const empty = page.locator('#empty');
     assert.ok(await empty.isVisible());
     assert.match(await empty.textContent(), /No records match “poisoning” with the 2 filters/);
-    await empty.getByRole('button', { name: /Remove Domain/ }).click();
+    // From the keyboard: the button goes with the box, the focus goes to the results, not the page.
+    await empty.getByRole('button', { name: /Remove Domain/ }).focus();
+    await page.keyboard.press('Enter');
     await searchSettled(page);
     assert.ok(await total(page) > 0);
+    assert.ok(await empty.isHidden());
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
     assert.ok(!page.url().includes('domain='));
     assert.ok(page.url().includes('type=technique'));
 
@@ -719,6 +749,38 @@ test('keyboard: "/" focuses the search box and Enter opens the first hit', async
     await page.locator('#record-title').waitFor();
     const api = await (await fetch(`${server.baseUrl}/api/search?q=poisoning`)).json();
     assert.equal(new URL(page.url()).searchParams.get('record'), api.hits[0].id);
+    // The record's title takes the focus, so a screen reader hears that the page changed.
+    await page.waitForFunction(() => document.activeElement.id === 'record-title');
+    // The browser's Back returns the focus to the hit the record was opened from.
+    await page.goBack();
+    await searchSettled(page);
+    await page.waitForFunction((id) => document.activeElement.dataset.record === id, api.hits[0].id);
+  });
+});
+
+test('keyboard: an option redrawn under the arrow is no longer active, and a filter unticked at 0 keeps the focus', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/');
+    const input = page.locator('#q');
+    await input.pressSequentially('poison', { delay: 20 });
+    await page.getByRole('listbox').waitFor({ state: 'visible' });
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await input.getAttribute('aria-activedescendant'), 'suggestions-0');
+    await page.keyboard.type('i');
+    await page.waitForFunction(() => [...document.querySelectorAll('#suggestions li[role=option] strong')]
+      .some((s) => s.textContent.toLowerCase() === 'poisoni'));
+    assert.equal(await input.getAttribute('aria-activedescendant'), null, 'no option is active in the new list');
+    assert.equal(await page.locator('#suggestions [aria-selected=true]').count(), 0);
+
+    // A ticked source that matches nothing under this query, unticked: its checkbox goes, the focus stays.
+    await openAndSettle(page, '/?q=qqqzzzxv&source=Vasquez2025');
+    const ticked = checkbox(page, 'source', 'Vasquez2025');
+    assert.ok(await ticked.isChecked());
+    await ticked.focus();
+    await page.keyboard.press('Space');
+    await searchSettled(page);
+    assert.ok(!page.url().includes('source='));
+    assert.notEqual(await page.evaluate(() => document.activeElement.tagName), 'BODY');
   });
 });
 
@@ -908,6 +970,12 @@ test('layout: facets beside the results on a desktop, behind a Filters button on
     await openAndSettle(page, `/?q=${'x'.repeat(300)}`);
     assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling with a long unbroken query');
   }, { viewport: { width: 390, height: 844 } });
+  // The narrowest phones (WCAG's 320 px reflow): a chip naming a long paper title shrinks to fit.
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=evasion&domain=2&source=Vasquez2025');
+    assert.ok(await page.locator('#chips .chip').first().isVisible());
+    assert.equal(await horizontalOverflow(page), 0, 'no horizontal scrolling with long filter chips at 320 px');
+  }, { viewport: { width: 320, height: 640 } });
 });
 
 // Case studies of the default corpus: AML.CS0000 is a 2025 incident (a cloned voice used in a

@@ -1,7 +1,7 @@
 // A horizontal bar chart of the current matches by domain, drawn from the domain facet
 // counts. Each bar is a button: activating it toggles that domain filter.
 
-import { svg, formatNumber } from './dom.js';
+import { svg, formatNumber, plural } from './dom.js';
 
 const COUNT_WIDTH = 56;
 const collator = new Intl.Collator('en', { numeric: true });
@@ -47,7 +47,8 @@ export function renderDomainChart(container, values, selected, onToggle) {
       role: 'button',
       tabindex: '0',
       'aria-pressed': String(isSelected),
-      'aria-label': `${label}: ${formatNumber(count)} matches. ${isSelected ? 'Remove' : 'Add'} domain filter.`,
+      // aria-pressed tells whether the filter is on; the name says what pressing does not repeat it.
+      'aria-label': `Filter by domain ${label}: ${plural(count, 'match', 'matches')}`,
       dataset: { value: v.value },
     },
     svg('title', null, `${label}: ${formatNumber(count)}`),

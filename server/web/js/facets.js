@@ -153,7 +153,8 @@ export class FacetPanel {
     });
     const root = el(
       'section',
-      { class: 'facet', 'aria-labelledby': titleId, dataset: { facet: name } },
+      // No accessible name: named, each of the dozen facets would be a landmark region of its own.
+      { class: 'facet', dataset: { facet: name } },
       el('h3', { class: 'facet-title', id: titleId }, FACET_TITLES[name]),
       filterInput,
       list,
@@ -246,15 +247,19 @@ export class FacetPanel {
     return null;
   }
 
+  // Back to the value's checkbox; when the value is gone (unticked with a count of 0), to its facet's
+  // first value, else its filter box, else the results: never to the page.
   restoreFocus(focus) {
     if (!focus) return;
-    if (document.activeElement && this.container.contains(document.activeElement)) return;
-    for (const input of this.container.querySelectorAll('input[type=checkbox]')) {
-      if (input.dataset.facet === focus.facet && input.dataset.value === focus.value) {
-        input.focus();
-        return;
-      }
-    }
+    // A checkbox in a facet just hidden (it has no value left) holds the focus until the browser notices.
+    const focused = document.activeElement;
+    if (focused && this.container.contains(focused) && !focused.closest('[hidden]')) return;
+    const inputs = [...this.container.querySelectorAll('input[type=checkbox]')]
+      .filter((i) => i.dataset.facet === focus.facet && !i.closest('[hidden]'));
+    const section = this.sections.get(focus.facet);
+    const target = inputs.find((i) => i.dataset.value === focus.value) || inputs[0] ||
+      (section && !section.root.hidden && !section.filterInput.hidden ? section.filterInput : document.getElementById('main'));
+    target.focus();
   }
 }
 

@@ -10,7 +10,7 @@ import { FacetPanel } from './facets.js';
 import { renderDomainChart } from './chart.js';
 import { renderRecord, citationFor } from './record.js';
 import {
-  statusText, renderNotices, renderChips, renderHits, renderEmpty, renderPagination, activeChips,
+  statusText, announcementText, renderNotices, renderChips, renderHits, renderEmpty, renderPagination, activeChips,
 } from './results.js';
 import { SuggestBox } from './suggest.js';
 import { copyText } from './clipboard.js';
@@ -22,6 +22,8 @@ const TYPING_DELAY_MS = 150;
 // A change of the same kind as the last (typing, sorting) within this time replaces its history entry;
 // after a longer pause it makes an entry of its own, so what was read meanwhile stays in Back's reach.
 const SAME_ENTRY_MS = 2000;
+// How long an answer stays on screen before a screen reader is told of it (typing pauses about a second).
+const ANNOUNCE_DELAY_MS = 1000;
 const $ = (id) => document.getElementById(id);
 
 const ui = {
@@ -50,6 +52,8 @@ const ui = {
   pagination: $('pagination'),
   versions: $('versions'),
   toast: $('toast'),
+  announcer: $('announcer'),
+  hint: $('search-hint'),
 };
 
 let state = urlState();
@@ -71,6 +75,10 @@ let searchController = null;
 let pendingSearch = null;    // promise of the search in flight, if any
 
 let shownRecordId = '';
+// Set when the search box itself opened a record (Enter, a picked suggestion): its title takes the
+// focus, so a screen reader tells the page changed. Otherwise a record shown while the box has focus
+// leaves it there.
+let recordFromBox = false;
 let recordSeq = 0;
 let recordController = null;
 let healthInfo = null;
@@ -177,19 +185,22 @@ function openRecord(id) {
 }
 
 function closeRecord() {
-  const id = state.record;
-  const focusHit = () => {
-    const link = [...ui.hits.querySelectorAll('a[data-record]')].find((a) => a.dataset.record === id);
-    (link || ui.input).focus();
-  };
   if (window.history.state && window.history.state.overResults) {
-    // The entry below is those results: going back to it keeps history as the user made it.
-    window.addEventListener('popstate', () => setTimeout(focusHit), { once: true });
+    // The entry below is those results: going back to it keeps history as the user made it (the
+    // popstate handler then focuses the hit).
     window.history.back();
     return;
   }
+  const id = state.record;
   navigate(withChanges((next) => { next.record = ''; }));
-  focusHit();
+  focusHit(id);
+}
+
+// Leaving a record for the results: the focus goes to its hit (the place it was opened from), else to
+// the results, never to the page.
+function focusHit(id) {
+  const link = [...ui.hits.querySelectorAll('a[data-record]')].find((a) => a.dataset.record === id);
+  (link || document.getElementById('main')).focus();
 }
 
 function recordLinkHref(id) {
@@ -293,9 +304,13 @@ function keepRedrawnFocus() {
   if (!box) return () => {};
   const keyOf = (e) => (e.dataset && e.dataset.value) || e.getAttribute('aria-label') || e.textContent;
   const key = keyOf(active);
+  // A control in a box the answer hid (the empty box once there are results) still holds the focus
+  // until the browser notices: it is lost all the same.
+  const shown = (e) => e.isConnected && !e.closest('[hidden]');
   return () => {
-    if (document.activeElement && document.activeElement !== document.body) return;
-    const same = [...box.querySelectorAll('button, [role="button"], a')].find((e) => keyOf(e) === key);
+    const focused = document.activeElement;
+    if (focused && focused !== document.body && shown(focused)) return;
+    const same = [...box.querySelectorAll('button, [role="button"], a')].find((e) => keyOf(e) === key && shown(e));
     (same || document.getElementById('main')).focus({ preventScroll: true });
   };
 }
@@ -305,6 +320,7 @@ function renderAnswer(result) {
   const restoreFocus = keepRedrawnFocus();
   ui.status.textContent = statusText(result, state);
   ui.status.dataset.total = String(result.total);
+  announce(announcementText(result, state), { delay: ANNOUNCE_DELAY_MS });
   renderNotices(ui.notices, result, state, { onSearch: searchFor });
   facetPanel.render(result.facets || {}, state.filters);
 
@@ -360,7 +376,10 @@ async function openFirstHit() {
   commitQuery({ leaveRecord: true, submitted: true });
   const result = pendingSearch ? await pendingSearch : answer;
   const first = result && result.hits && result.hits[0];
-  if (first && searchKey(state) === answerKey) openRecord(first.id);
+  if (first && searchKey(state) === answerKey) {
+    recordFromBox = true;
+    openRecord(first.id);
+  }
 }
 
 // The box's text as the state's query. `submitted`: Enter or the Search button, which make a history
@@ -386,6 +405,7 @@ function pickSuggestion(item) {
     // Keep what was typed as the query behind the record, so Back shows its results.
     clearTimeout(typingTimer);
     const q = cleanQuery(ui.input.value);
+    recordFromBox = true;
     navigate(withChanges((next) => {
       if (next.q !== q) {
         next.q = q;
@@ -403,6 +423,8 @@ function pickSuggestion(item) {
 async function showRecord(id) {
   const returnTo = restoreScrollY;  // Back or Forward: where this record was left
   restoreScrollY = null;
+  const focusTitle = recordFromBox;
+  recordFromBox = false;
   if (id === shownRecordId) {
     if (returnTo !== null) window.scrollTo(0, returnTo);
     return;
@@ -438,7 +460,7 @@ async function showRecord(id) {
     // Back or Forward returns to the place it was read at; a record opened anew starts at its top.
     window.scrollTo(0, returnTo === null ? 0 : returnTo);
     const title = document.getElementById('record-title');
-    if (title && document.activeElement !== ui.input) title.focus({ preventScroll: true });
+    if (title && (focusTitle || document.activeElement !== ui.input)) title.focus({ preventScroll: true });
   } catch (err) {
     if (err.name === 'AbortError' || seq !== recordSeq) return;
     shownRecordId = '';
@@ -463,8 +485,22 @@ async function copyAndTell(text, what) {
   toast(ok ? `${what} copied to the clipboard.` : `${what} could not be copied: ${text}`);
 }
 
+let announceTimer = 0;
+// Tells a screen reader `text` through the live region, `delay` ms later: of the texts given meanwhile
+// only the last is said, so typing a query is told once it pauses, not at every keystroke. An answer
+// drawn again is not told again; `repeat` tells a message again (a second "Link copied").
+function announce(text, { delay = 0, repeat = false } = {}) {
+  clearTimeout(announceTimer);
+  announceTimer = setTimeout(() => {
+    if (ui.announcer.textContent === text && !repeat) return;
+    ui.announcer.textContent = '';
+    requestAnimationFrame(() => { ui.announcer.textContent = text; });
+  }, delay);
+}
+
 let toastTimer = 0;
 function toast(message) {
+  announce(message, { repeat: true });
   ui.toast.textContent = message;
   ui.toast.hidden = false;
   clearTimeout(toastTimer);
@@ -524,6 +560,16 @@ ui.input.addEventListener('input', () => {
   typingTimer = setTimeout(() => commitQuery(), TYPING_DELAY_MS);
 });
 
+// Where the Search button is hidden (a phone), Enter, the keyboard's Go, is the way to search;
+// elsewhere it opens the first hit.
+const enterSearches = () => ui.searchButton.offsetParent === null;
+
+// The hint says what Enter does here.
+ui.input.addEventListener('focus', () => {
+  const enter = enterSearches() ? 'Press Enter to search' : 'Press Enter to open the first result';
+  ui.hint.textContent = `Results update as you type. ${enter}; use the arrow keys for suggestions.`;
+});
+
 ui.input.addEventListener('keydown', (event) => {
   if (suggestBox.handleKeydown(event)) {
     event.preventDefault();
@@ -532,8 +578,7 @@ ui.input.addEventListener('keydown', (event) => {
   if (event.key === 'Enter' && !event.isComposing) {
     event.preventDefault();
     suggestBox.cancel();
-    // Where the Search button is hidden (a phone), Enter, the keyboard's Go, is the way to search.
-    if (ui.searchButton.offsetParent === null) {
+    if (enterSearches()) {
       suggestBox.close();
       commitQuery({ leaveRecord: true, submitted: true });
     } else {
@@ -600,6 +645,7 @@ window.addEventListener('scroll', () => {
 
 window.addEventListener('popstate', () => {
   clearTimeout(scrollSaveTimer);  // a save now would go to the entry just reached
+  const left = state.record;
   state = urlState();
   entryKind = '';
   clearTimeout(typingTimer);
@@ -608,6 +654,7 @@ window.addEventListener('popstate', () => {
   ui.input.value = state.q;
   restoreScrollY = (window.history.state && window.history.state.scrollY) || 0;
   sync();
+  if (left && !state.record) focusHit(left);
 });
 
 let resizeTimer = 0;

@@ -16,7 +16,7 @@ export function renderRecord(container, rec, related, ctx) {
   const bodies = { technique: techniqueBody, mitigation: mitigationBody, 'case-study': caseStudyBody };
   const body = (bodies[rec.type] || riskBody)(rec, related, ctx);
   container.replaceChildren(
-    el('nav', { class: 'record-nav', 'aria-label': 'Record' },
+    el('nav', { class: 'record-nav', 'aria-label': 'Back to results' },
       el('button', { type: 'button', class: 'link-button back-button', onclick: ctx.onBack }, '← Back to results')),
     el('article', { class: ['record', `record-${rec.type}`], 'aria-labelledby': 'record-title' }, body),
   );

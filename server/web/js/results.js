@@ -23,6 +23,20 @@ export function statusText(answer, state) {
   return `${count}${query}${took}`;
 }
 
+// What a screen reader is told of an answer, once typing pauses (announce() in main.js): the count
+// without the timing, what was widened or corrected (the notices say it on screen), and the page.
+export function announcementText(answer, state) {
+  const count = plural(answer.total, 'result', 'results');
+  const parts = [`${count}${state.q ? ` for “${state.q}”` : ''}`];
+  if (answer.corrected && answer.suggestion) parts.push(`showing results for “${answer.suggestion}”`);
+  if (answer.relaxed) parts.push('no record has every word; showing records with some of them');
+  const perPage = Number(answer.per_page) || 20;
+  const pages = Math.ceil((Number(answer.total) || 0) / perPage);
+  const page = Number(answer.page) || 1;
+  if (pages > 1 && page <= pages) parts.push(`page ${formatNumber(page)} of ${formatNumber(pages)}`);
+  return parts.join('; ');
+}
+
 export function renderNotices(container, answer, state, { onSearch }) {
   container.replaceChildren();
   if (answer.corrected && answer.suggestion) {

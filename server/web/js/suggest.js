@@ -70,6 +70,8 @@ export class SuggestBox {
     this.items = items.slice(0, 10);
     this.itemsFor = text;
     this.active = -1;
+    // No option is active in a new list: a stale id would name whichever option now holds it.
+    this.input.removeAttribute('aria-activedescendant');
     clear(this.listbox);
     if (this.items.length === 0) {
       this.close();
