@@ -31,6 +31,28 @@ std::vector<std::string> keys_of(const Json& object) {
   return keys;
 }
 
+// A server on an index of its own in `dir`, which it checks for a new generation every 50 ms.
+riskatlas::server::HttpServer::Options own_index_options(const ScratchDir& dir) {
+  auto options = TestServer::default_options();
+  options.index = build_index(dir.path() / "index");
+  options.index_check_interval = std::chrono::milliseconds(50);
+  return options;
+}
+
+// After a new build of `root` the server moves to it without a restart: /healthz is 200 again and
+// searches answer.
+void check_recovers_after_reindex(httplib::Client& cli, const std::filesystem::path& root) {
+  build_index(root);
+  int status = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (status != 200 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    status = cli.Get("/healthz")->status;
+  }
+  CHECK(status == 200);
+  CHECK(cli.Get("/api/search?q=poisoning")->status == 200);
+}
+
 }  // namespace
 
 TEST_CASE_METHOD(ServerTest, "search answers ranked hits with facets and the generation", "[http][slow]") {
@@ -402,9 +424,7 @@ TEST_CASE("a newly published generation is served without a restart", "[http][sl
 // the generation it serves; nothing is damaged while read, yet no search can succeed.
 TEST_CASE("healthz is 503 while the generation being served is gone from disk", "[http][slow]") {
   ScratchDir dir("http-gone");
-  auto options = TestServer::default_options();
-  options.index = build_index(dir.path() / "index");
-  options.index_check_interval = std::chrono::milliseconds(50);
+  const auto options = own_index_options(dir);
   TestServer server(options);
   auto cli = server.client();
   REQUIRE(cli->Get("/healthz")->status == 200);
@@ -419,22 +439,12 @@ TEST_CASE("healthz is 503 while the generation being served is gone from disk", 
   CHECK(body["problem"].get<std::string>().find("cannot be opened") != std::string::npos);
   CHECK_FALSE(body.contains("shards"));
 
-  build_index(options.index);
-  int status = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (status != 200 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(60));
-    status = cli->Get("/healthz")->status;
-  }
-  CHECK(status == 200);
-  CHECK(cli->Get("/api/search?q=poisoning")->status == 200);
+  check_recovers_after_reindex(*cli, options.index);
 }
 
 TEST_CASE("a damaged live generation answers 503 and is unhealthy until the next reindex", "[http][slow]") {
   ScratchDir dir("http-damaged");
-  auto options = TestServer::default_options();
-  options.index = build_index(dir.path() / "index");
-  options.index_check_interval = std::chrono::milliseconds(50);
+  const auto options = own_index_options(dir);
   TestServer server(options);
   auto cli = server.client();
   REQUIRE(cli->Get("/api/search?q=poisoning")->status == 200);
@@ -450,13 +460,5 @@ TEST_CASE("a damaged live generation answers 503 and is unhealthy until the next
   CHECK(health->status == 503);
   CHECK(Json::parse(health->body)["status"] == "damaged");
 
-  build_index(options.index);
-  int status = 0;
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  while (status != 200 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(60));
-    status = cli->Get("/healthz")->status;
-  }
-  CHECK(status == 200);
-  CHECK(cli->Get("/api/search?q=poisoning")->status == 200);
+  check_recovers_after_reindex(*cli, options.index);
 }
