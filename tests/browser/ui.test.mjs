@@ -227,6 +227,12 @@ test('long facets show their top values, a show-more toggle and a filter box', a
     const filtered = await facet.locator('.facet-label').allTextContents();
     assert.ok(filtered.length >= 1 && filtered.length < all, `the filter box narrows the values (${filtered})`);
     assert.ok(filtered.every((t) => t.toLowerCase().includes(label.slice(0, 6).toLowerCase())));
+    // A screen reader is told how many values the filter matches, and when none does.
+    const told = (text) => page.waitForFunction((t) => document.getElementById('announcer').textContent === t, text);
+    await told(`${filtered.length} matching value${filtered.length === 1 ? '' : 's'}`);
+    await facet.locator('.facet-filter').fill('zzzq');
+    assert.ok(await facet.locator('.facet-none').isVisible());
+    await told('No matching values');
   });
 });
 

@@ -6,7 +6,7 @@
 // selection is non-empty. Ticked values are listed even at count 0 and even when they
 // fall outside the "show more" limit or the facet's value filter.
 
-import { el, clear, formatNumber } from './dom.js';
+import { el, clear, formatNumber, plural } from './dom.js';
 import { FACET_NAMES, FACET_TITLES } from './api.js';
 
 const TOP_VALUES = 8;
@@ -41,10 +41,12 @@ function isStaticOrder(name) {
 }
 
 export class FacetPanel {
-  // onToggle(name, value, checked) is called when a checkbox changes.
-  constructor(container, { onToggle }) {
+  // onToggle(name, value, checked) is called when a checkbox changes; announce(text) tells a screen
+  // reader how many values a facet's filter box matches.
+  constructor(container, { onToggle, announce = () => {} }) {
     this.container = container;
     this.onToggle = onToggle;
+    this.announce = announce;
     this.sections = new Map();   // name -> {root, filterInput, list, moreButton}
     this.order = new Map();      // name -> remembered value order
     this.labels = new Map();     // name -> Map(value -> label), every label ever seen
@@ -142,7 +144,8 @@ export class FacetPanel {
     });
     filterInput.addEventListener('input', () => {
       this.filterText.set(name, filterInput.value);
-      this.renderList(name);
+      const matching = this.renderList(name);
+      if (matching !== null) this.announce(matching === 0 ? 'No matching values' : plural(matching, 'matching value', 'matching values'));
     });
     const list = el('div', { class: 'facet-values' });
     const moreButton = el('button', { type: 'button', class: 'link-button facet-more' });
@@ -165,10 +168,11 @@ export class FacetPanel {
     return section;
   }
 
+  // Draws a facet's values; returns how many match the text of its filter box (null without one).
   renderList(name) {
     const section = this.section(name);
     const current = this.current.get(name);
-    if (!current) return;
+    if (!current) return null;
     const { items } = current;
     const focus = this.captureFocus();
     const many = items.length > TOP_VALUES;
@@ -176,10 +180,10 @@ export class FacetPanel {
     const text = many ? (this.filterText.get(name) || '').trim().toLowerCase() : '';
     const expanded = this.expanded.has(name);
 
+    const matches = (it) => it.label.toLowerCase().includes(text) || it.value.toLowerCase().includes(text);
     let visible;
     if (text) {
-      visible = items.filter((it) => it.selected || it.label.toLowerCase().includes(text) ||
-        it.value.toLowerCase().includes(text));
+      visible = items.filter((it) => it.selected || matches(it));
     } else if (expanded || !many) {
       visible = items;
     } else {
@@ -193,7 +197,8 @@ export class FacetPanel {
     } else {
       section.list.append(el('ul', { class: 'facet-list' }, visible.map((it) => this.item(name, it))));
     }
-    if (text && visible.every((it) => it.selected)) {
+    const matching = text ? items.filter(matches).length : null;
+    if (matching === 0) {
       section.list.append(el('p', { class: 'facet-none' }, 'No matching values.'));
     }
 
@@ -201,6 +206,7 @@ export class FacetPanel {
     section.moreButton.textContent = expanded ? 'Show fewer' : `Show all ${items.length}`;
     section.moreButton.setAttribute('aria-expanded', String(expanded));
     this.restoreFocus(focus);
+    return matching;
   }
 
   // Subdomains sit under a heading for their domain (the part of the code before the dot).

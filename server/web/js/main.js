@@ -83,7 +83,7 @@ let recordSeq = 0;
 let recordController = null;
 let healthInfo = null;
 
-const facetPanel = new FacetPanel(ui.facets, { onToggle: toggleFilter });
+const facetPanel = new FacetPanel(ui.facets, { onToggle: toggleFilter, announce: (text) => announce(text, { delay: 500 }) });
 const suggestBox = new SuggestBox(ui.input, ui.suggestions, { onPick: pickSuggestion });
 
 // ---- navigation ----------------------------------------------------------------
