@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -67,6 +68,26 @@ Status fsync_path(const fs::path& p, int flags) {
   const std::string err = rc != 0 ? errno_text() : "";
   ::close(fd);
   if (rc != 0) return Status::IOError(p.string() + ": fsync: " + err);
+  return Status::OK();
+}
+
+// What root makes in an index root another user owns (the service's, when an operator runs the
+// indexer with sudo) is given to that user: as root's, a generation could be unreadable to the
+// server (umask 077), and the lock and old generations out of reach of that user's next run.
+Status give_to_root_owner(const fs::path& root, const fs::path& made) {
+  struct stat owner {};
+  if (::geteuid() != 0 || ::stat(root.c_str(), &owner) != 0 || owner.st_uid == 0) return Status::OK();
+  const auto give = [&](const fs::path& p) {
+    return ::lchown(p.c_str(), owner.st_uid, owner.st_gid) == 0
+               ? Status::OK()
+               : Status::IOError(p.string() + ": chown: " + errno_text());
+  };
+  if (Status s = give(made); !s.ok()) return s;
+  std::error_code ec;
+  if (!fs::is_directory(made, ec)) return Status::OK();
+  for (auto it = fs::recursive_directory_iterator(made, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+    if (Status s = give(it->path()); !s.ok()) return s;
+  if (ec) return Status::IOError(made.string() + ": " + ec.message());
   return Status::OK();
 }
 
@@ -136,10 +157,12 @@ Status IndexRoot::publish(const fs::path& generation) const {
   const std::string name = generation.filename().string();
   if (!is_generation_name(name) || generation.parent_path() != root_)
     return Status::InvalidArgument(generation.string() + ": not a generation of " + root_.string());
+  if (Status s = give_to_root_owner(root_, generation); !s.ok()) return s;
   // The generation's own directory entries must be durable before anything points at it.
   if (Status s = fsync_path(generation, O_RDONLY | O_DIRECTORY); !s.ok()) return s;
   const fs::path tmp = root_ / (std::string(kLiveStubName) + ".tmp");
   if (Status s = write_file_synced(tmp, "auto " + name + "\n"); !s.ok()) return s;
+  if (Status s = give_to_root_owner(root_, tmp); !s.ok()) return s;
   if (::rename(tmp.c_str(), stub_path().c_str()) != 0)
     return Status::IOError(stub_path().string() + ": rename: " + errno_text());
   return fsync_path(root_, O_RDONLY | O_DIRECTORY);
@@ -197,6 +220,10 @@ Result<ReindexLock> ReindexLock::acquire(const fs::path& root) {
   const fs::path path = root / kLockName;
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IOError(path.string() + ": " + errno_text());
+  if (Status s = give_to_root_owner(root, path); !s.ok()) {
+    ::close(fd);
+    return s;
+  }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
     ::close(fd);

@@ -1,5 +1,8 @@
 // riskatlas-index as operators run it: publishing, guards, clean-up, and failures that must leave
 // the live generation alone.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <fstream>
 
 #include <catch2/catch.hpp>
@@ -252,4 +255,36 @@ TEST_CASE("riskatlas-index --if-missing builds only when the root has no live in
   CHECK(run_indexer({"--if-missing", "--quiet", "--corpus", corpus(), "--index", root.string()}, &out) == 0);
   CHECK(out.find("warning: ") != std::string::npos);
   CHECK(index::IndexRoot(root).generations() == std::vector<fs::path>{first});
+}
+
+// An operator's `sudo riskatlas-index` on the service's root, under umask 077: root's files there
+// would be unreadable to the server and out of reach of the service user's next run (its lock, the
+// generations it removes).
+TEST_CASE("a reindex run as root in a root another user owns gives what it makes to that user", "[index][cli]") {
+  if (::geteuid() != 0) {
+    std::fprintf(stderr, "SKIPPED: only root can build in a root another user owns\n");
+    std::fflush(stderr);
+    std::_Exit(kSkipExitCode);
+  }
+  ScratchDir dir("cli-owner");
+  const fs::path root = dir.path() / "index";
+  fs::create_directories(root);
+  constexpr uid_t kOwner = 65534;  // nobody
+  constexpr gid_t kGroup = 65534;
+  REQUIRE(::chown(root.c_str(), kOwner, kGroup) == 0);
+  const mode_t previous = ::umask(077);
+  std::string out;
+  const int code = run_indexer({"--corpus", corpus(), "--index", root.string()}, &out);
+  ::umask(previous);
+  REQUIRE(code == 0);
+  std::size_t files = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    struct stat st {};
+    REQUIRE(::lstat(entry.path().c_str(), &st) == 0);
+    INFO(entry.path().string());
+    CHECK(st.st_uid == kOwner);
+    CHECK(st.st_gid == kGroup);
+    ++files;
+  }
+  CHECK(files > 5);  // the lock, live.stub, a generation and its tables
 }
