@@ -98,6 +98,14 @@ void fill_shared(json& record, const json& linked, const FacetLabels& labels) {
   each_facet_value(record, labels, [](json& v, const std::string* label) {
     if (label != nullptr && !v.contains("label")) v["label"] = *label;
   });
+  // A technique stored before records carried full_title (an index of an older schema, still
+  // served): a sub-technique's is its parent's name and its own.
+  if (record.contains("full_title") || record.value("type", "") != "technique") return;
+  const auto parent = record.find("parent");
+  const std::string title = record.value("title", "");
+  record["full_title"] = parent != record.end() && parent->is_object() && parent->contains("name")
+                             ? parent->value("name", "") + ": " + title
+                             : title;
 }
 
 }  // namespace riskatlas::index

@@ -19,7 +19,7 @@ using FacetLabels = std::map<std::string, std::map<std::string, std::string>>;
 // link to that record shows (record_document.h, linked_fields()). Stripping removes from `record`'s
 // links and facet values only what equals the shared copy, and filling adds only what is missing, so
 // fill_shared(strip_shared(r)) == r, and filling a record stored whole (an index of schema 2 or 3)
-// changes nothing.
+// changes nothing, except that a technique stored without its full_title (schema 4 and older) gets it.
 void strip_shared(nlohmann::json& record, const nlohmann::json& linked, const FacetLabels& labels);
 void fill_shared(nlohmann::json& record, const nlohmann::json& linked, const FacetLabels& labels);
 

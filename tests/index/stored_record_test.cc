@@ -126,3 +126,17 @@ TEST_CASE("only what equals the shared copy of a record of the link's kind is st
   index::fill_shared(old, linked, labels);
   CHECK(old == whole);
 }
+
+TEST_CASE("a technique stored without its full title gets it from its parent's name", "[index]") {
+  const json linked = {{"technique", {{"AML.T0051", {{"name", "LLM Prompt Injection"}}}}}};
+  json sub = {{"id", "AML.T0051.000"}, {"type", "technique"}, {"title", "Direct"},
+              {"parent", {{"id", "AML.T0051"}}}};
+  index::fill_shared(sub, linked, {});
+  CHECK(sub["full_title"] == "LLM Prompt Injection: Direct");
+  json parent = {{"id", "AML.T0051"}, {"type", "technique"}, {"title", "LLM Prompt Injection"}, {"parent", nullptr}};
+  index::fill_shared(parent, linked, {});
+  CHECK(parent["full_title"] == "LLM Prompt Injection");
+  json stored = {{"id", "AML.T0051.000"}, {"type", "technique"}, {"title", "Direct"}, {"full_title", "Kept"}};
+  index::fill_shared(stored, linked, {});
+  CHECK(stored["full_title"] == "Kept");
+}
