@@ -761,6 +761,17 @@ test('keyboard: "/" focuses the search box and Enter opens the first hit', async
     await page.goBack();
     await searchSettled(page);
     await page.waitForFunction((id) => document.activeElement.dataset.record === id, api.hits[0].id);
+
+    // Typing on straight after Enter: the box keeps the focus and every key.
+    await page.locator('#q').fill('');
+    await page.locator('#q').pressSequentially('poisoning');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type(' model data');
+    await page.waitForURL((url) => url.searchParams.get('q') === 'poisoning model data' && !url.searchParams.has('record'));
+    await searchSettled(page);
+    await page.waitForTimeout(300);  // a record answer still in flight would take the focus now
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'q');
+    assert.equal(await page.locator('#q').inputValue(), 'poisoning model data');
   });
 });
 

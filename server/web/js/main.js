@@ -76,8 +76,8 @@ let pendingSearch = null;    // promise of the search in flight, if any
 
 let shownRecordId = '';
 // Set when the search box itself opened a record (Enter, a picked suggestion): its title takes the
-// focus, so a screen reader tells the page changed. Otherwise a record shown while the box has focus
-// leaves it there.
+// focus when it arrives, so a screen reader tells the page changed, unless typing went on meanwhile.
+// Otherwise a record shown while the box has focus leaves it there.
 let recordFromBox = false;
 let recordSeq = 0;
 let recordController = null;
@@ -320,7 +320,7 @@ function renderAnswer(result) {
   const restoreFocus = keepRedrawnFocus();
   ui.status.textContent = statusText(result, state);
   ui.status.dataset.total = String(result.total);
-  announce(announcementText(result, state), { delay: ANNOUNCE_DELAY_MS });
+  announce(announcementText(result, state), { delay: ANNOUNCE_DELAY_MS, key: searchKey(state) });
   renderNotices(ui.notices, result, state, { onSearch: searchFor });
   facetPanel.render(result.facets || {}, state.filters);
 
@@ -423,9 +423,8 @@ function pickSuggestion(item) {
 async function showRecord(id) {
   const returnTo = restoreScrollY;  // Back or Forward: where this record was left
   restoreScrollY = null;
-  const focusTitle = recordFromBox;
-  recordFromBox = false;
   if (id === shownRecordId) {
+    recordFromBox = false;
     if (returnTo !== null) window.scrollTo(0, returnTo);
     return;
   }
@@ -460,7 +459,7 @@ async function showRecord(id) {
     // Back or Forward returns to the place it was read at; a record opened anew starts at its top.
     window.scrollTo(0, returnTo === null ? 0 : returnTo);
     const title = document.getElementById('record-title');
-    if (title && (focusTitle || document.activeElement !== ui.input)) title.focus({ preventScroll: true });
+    if (title && (recordFromBox || document.activeElement !== ui.input)) title.focus({ preventScroll: true });
   } catch (err) {
     if (err.name === 'AbortError' || seq !== recordSeq) return;
     shownRecordId = '';
@@ -472,7 +471,10 @@ async function showRecord(id) {
         el('span', { class: 'error-message' }, err.message)),
     );
   } finally {
-    if (seq === recordSeq) ui.recordView.removeAttribute('aria-busy');
+    if (seq === recordSeq) {
+      ui.recordView.removeAttribute('aria-busy');
+      recordFromBox = false;
+    }
   }
 }
 
@@ -486,21 +488,26 @@ async function copyAndTell(text, what) {
 }
 
 let announceTimer = 0;
+let announced = null;  // the key of what was told last
 // Tells a screen reader `text` through the live region, `delay` ms later: of the texts given meanwhile
-// only the last is said, so typing a query is told once it pauses, not at every keystroke. An answer
-// drawn again is not told again; `repeat` tells a message again (a second "Link copied").
-function announce(text, { delay = 0, repeat = false } = {}) {
+// only the last is said, so typing a query is told once it pauses, not at every keystroke. `key`
+// names what is told (an answer drawn again is not told again); without one, it is always told.
+function announce(text, { delay = 0, key = null } = {}) {
   clearTimeout(announceTimer);
   announceTimer = setTimeout(() => {
-    if (ui.announcer.textContent === text && !repeat) return;
+    if (key !== null && key === announced) return;
+    // Emptied first, so the same words told again (a second "Link copied") are a change to announce.
     ui.announcer.textContent = '';
-    requestAnimationFrame(() => { ui.announcer.textContent = text; });
+    announceTimer = setTimeout(() => {
+      ui.announcer.textContent = text;
+      announced = key;
+    }, 50);
   }, delay);
 }
 
 let toastTimer = 0;
 function toast(message) {
-  announce(message, { repeat: true });
+  announce(message);
   ui.toast.textContent = message;
   ui.toast.hidden = false;
   clearTimeout(toastTimer);
@@ -555,6 +562,7 @@ function isEditable(target) {
 // ---- events ------------------------------------------------------------------------
 
 ui.input.addEventListener('input', () => {
+  recordFromBox = false;  // typing on after Enter: the box keeps the focus
   suggestBox.update(ui.input.value);
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => commitQuery(), TYPING_DELAY_MS);
