@@ -193,7 +193,8 @@ OrderedJson export_json(std::string_view query, const search::ExportedMatches& e
   return out;
 }
 
-OrderedJson health_json(const search::IndexStatus& status, const std::vector<search::ShardState>& shards) {
+OrderedJson health_json(const search::IndexStatus& status, const std::vector<search::ShardState>& shards,
+                        bool served_gone) {
   if (!status.generation) {
     return {{"status", "unavailable"},
             {"version", version()},
@@ -222,9 +223,9 @@ OrderedJson health_json(const search::IndexStatus& status, const std::vector<sea
     problem = "the index was built with another analyzer; queries may miss records until it is rebuilt";
   if (!status.generation->shards().sharded()) {
     // A single database that no longer opens (removed by hand, or by a clean-up after the server
-    // failed to move on): searches fail though nothing was damaged while read.
+    // failed to move on): handles already open still answer, a new one cannot be had.
     if (!shards.empty() && !shards.front().up && status.damage.empty()) {
-      out["status"] = "unavailable";
+      if (served_gone) out["status"] = "unavailable";
       problem = "the generation being served cannot be opened (" + shards.front().error + ")" +
                 (problem.empty() ? "" : "; " + problem);
     }

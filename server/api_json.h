@@ -50,7 +50,10 @@ OrderedJson export_json(std::string_view query, const search::ExportedMatches& e
 // /healthz when a generation is open (status "ok", "problem" only when the live pointer is broken or
 // the index was built by another analyzer), else {"status": "unavailable", "problem"}.
 // `shards`: each database of the generation as just probed, listed when it is sharded; one that is
-// down makes the status "unavailable" and names it in "problem".
-OrderedJson health_json(const search::IndexStatus& status, const std::vector<search::ShardState>& shards = {});
+// down makes the status "unavailable" and names it in "problem". An unsharded generation that does
+// not open is named in "problem", and makes the status "unavailable" once `served_gone` (it has not
+// opened for a while).
+OrderedJson health_json(const search::IndexStatus& status, const std::vector<search::ShardState>& shards = {},
+                        bool served_gone = false);
 
 }  // namespace riskatlas::server

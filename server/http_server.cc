@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <mutex>
 #include <new>
 #include <thread>
 #include <variant>
@@ -185,6 +186,13 @@ struct HttpServer::Impl {
   SearchGate export_gate{std::max<std::size_t>(1, search_slots(options) / 4), options.search_wait};
   std::atomic<std::uint64_t> request_counter{0};
   int port = -1;
+  // Since when /healthz has found the generation being served (by uuid) unopenable: a reindex may
+  // remove it (--keep 1) in the second before the server moves on, which is no outage.
+  std::mutex unopenable_mutex;
+  std::string unopenable_uuid;
+  std::chrono::steady_clock::time_point unopenable_since;
+  static constexpr auto kUnopenableGrace = std::chrono::seconds(3);
+  bool unopenable_past_grace(const search::IndexStatus& status, const std::vector<search::ShardState>& shards);
 
   void configure();
   void register_routes();
@@ -467,8 +475,28 @@ void HttpServer::Impl::handle_health(const Request& req, Response& res) {
   // disk shows before a search fails.
   std::vector<search::ShardState> shards;
   if (status.generation) shards = status.generation->shards().probe();
+  const bool served_gone = unopenable_past_grace(status, shards);
   const bool shards_up = std::all_of(shards.begin(), shards.end(), [](const auto& s) { return s.up; });
-  send_json(res, status.healthy() && shards_up ? 200 : 503, health_json(status, shards));
+  const bool sharded = status.generation && status.generation->shards().sharded();
+  send_json(res, status.healthy() && (sharded ? shards_up : !served_gone) ? 200 : 503,
+            health_json(status, shards, served_gone));
+}
+
+bool HttpServer::Impl::unopenable_past_grace(const search::IndexStatus& status,
+                                             const std::vector<search::ShardState>& shards) {
+  if (!status.generation || status.generation->shards().sharded() || shards.empty()) return false;
+  const std::string& uuid = status.generation->info().uuid;
+  const auto now = std::chrono::steady_clock::now();
+  std::lock_guard lock(unopenable_mutex);
+  if (shards.front().up) {
+    if (unopenable_uuid == uuid) unopenable_uuid.clear();
+    return false;
+  }
+  if (unopenable_uuid != uuid) {
+    unopenable_uuid = uuid;
+    unopenable_since = now;
+  }
+  return now - unopenable_since >= kUnopenableGrace;
 }
 
 void HttpServer::Impl::handle_metrics(const Request& req, Response& res) {
