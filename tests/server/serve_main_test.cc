@@ -144,7 +144,7 @@ TEST_CASE("riskatlas-serve refuses a bad command line", "[http][slow]") {
   ScratchDir dir("serve-usage-" + std::to_string(::getpid()));
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{}, {"--index"}, {"--index", "x", "--port", "0"}, {"--index", "x", "--port", "http"},
-        {"--index", "x", "--threads", "0"}, {"--index", "x", "--bogus"}}) {
+        {"--index", "x", "--threads", "0"}, {"--index", "x", "--bogus"}, {"--index", "x", "--port", "1", "--port", "2"}}) {
     Child child(args, dir.path() / "out.txt");
     CHECK(child.wait_exit(kHangGuard) == 1);
     CHECK_THAT(read_file(dir.path() / "out.txt"), Catch::StartsWith("riskatlas-serve: "));
