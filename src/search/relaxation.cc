@@ -210,11 +210,14 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   const Xapian::Query core = coverage_core(parsed);
   const Xapian::Query query = parsed.exclude(core);
 
+  // The unfiltered counts set the tier only while the words alone find too few records (over remote
+  // shards they cost a match of their own).
+  const bool tier_by_words = strict.unfiltered < ranking::kRelaxBelow;
   Coverage coverage;
   std::vector<std::size_t> counts, counts_unfiltered;
   if (without_spies) {
     counts = remote_histogram(db, query, filters, words);
-    counts_unfiltered = filtered ? remote_histogram(db, query, {}, words) : counts;
+    counts_unfiltered = filtered && tier_by_words ? remote_histogram(db, query, {}, words) : counts;
   } else {
     coverage = count_words_held(db, parsed, words);
     counts = counts_unfiltered = coverage.counts;
@@ -227,7 +230,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   }
 
   std::size_t min_matched =
-      std::min(strict.unfiltered >= ranking::kRelaxBelow ? words : tier(counts_unfiltered, fewest, ranking::kRelaxBelow),
+      std::min(tier_by_words ? tier(counts_unfiltered, fewest, ranking::kRelaxBelow) : words,
                tier(counts, fewest, 1));
   if (without_spies) min_matched = spellable_tier(words, min_matched);
   RelaxedMatch relaxed;
