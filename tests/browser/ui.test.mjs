@@ -775,6 +775,26 @@ test('keyboard: "/" focuses the search box and Enter opens the first hit', async
   });
 });
 
+// The headings a screen reader lists, in page order: each view has one h1, and it comes first.
+function visibleHeadings(page) {
+  // Rendered ones only (a visually hidden heading has a 1 px box; one under display: none has none).
+  return page.$$eval('h1, h2, h3', (hs) => hs.filter((h) => h.getClientRects().length > 0).map((h) => h.tagName));
+}
+
+test('headings: the search view and a record page each have one h1, before every other heading', async () => {
+  await withPage(async (page) => {
+    await openAndSettle(page, '/?q=poisoning');
+    const search = await visibleHeadings(page);
+    assert.equal(search[0], 'H1', `headings: ${search}`);
+    assert.equal(search.filter((t) => t === 'H1').length, 1, `headings: ${search}`);
+    await page.goto(`/?record=${POISONING_RISK}`);
+    await page.locator('#record-title').waitFor();
+    const record = await visibleHeadings(page);
+    assert.equal(record[0], 'H1', `headings: ${record}`);
+    assert.equal(record.filter((t) => t === 'H1').length, 1, `headings: ${record}`);
+  });
+});
+
 test('keyboard: an option redrawn under the arrow is no longer active, and a filter unticked at 0 keeps the focus', async () => {
   await withPage(async (page) => {
     await openAndSettle(page, '/');

@@ -54,6 +54,7 @@ const ui = {
   toast: $('toast'),
   announcer: $('announcer'),
   hint: $('search-hint'),
+  resultsHeading: $('results-heading'),
 };
 
 let state = urlState();
@@ -218,6 +219,7 @@ function sync() {
 
   const showingRecord = Boolean(state.record);
   ui.searchView.hidden = showingRecord;
+  ui.resultsHeading.hidden = showingRecord;
   ui.recordView.hidden = !showingRecord;
   ui.layout.classList.toggle('is-record', showingRecord);
   if (showingRecord) {
