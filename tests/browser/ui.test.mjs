@@ -795,6 +795,44 @@ test('headings: the search view and a record page each have one h1, before every
   });
 });
 
+// WCAG 1.4.11: a text box or select shows where it is by its border alone, so the border needs 3:1
+// against what surrounds it, in either colour scheme.
+test('the search box, a facet filter box and the sort select have borders of 3:1 in light and dark', async () => {
+  await withPage(async (page) => {
+    for (const colorScheme of ['light', 'dark']) {
+      await page.emulateMedia({ colorScheme });
+      await openAndSettle(page, '/?q=model');
+      const ratios = await page.evaluate(() => {
+        const rgb = (css) => css.match(/[\d.]+/g).map(Number);
+        const luminance = ([r, g, b]) => [r, g, b]
+          .map((c) => c / 255)
+          .map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+          .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i], 0);
+        const contrast = (a, b) => {
+          const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+          return (hi + 0.05) / (lo + 0.05);
+        };
+        const backgroundAround = (el) => {
+          for (let node = el.parentElement; node; node = node.parentElement) {
+            const c = rgb(getComputedStyle(node).backgroundColor);
+            if (c.length < 4 || c[3] > 0) return c.slice(0, 3);
+          }
+          return [255, 255, 255];
+        };
+        return Object.fromEntries(['#q', '#facets .facet-filter', '#sort'].map((selector) => {
+          const el = document.querySelector(selector);
+          const style = getComputedStyle(el);
+          const border = rgb(style.borderTopColor).slice(0, 3);
+          return [selector, Math.min(contrast(border, rgb(style.backgroundColor).slice(0, 3)),
+                                     contrast(border, backgroundAround(el)))];
+        }));
+      });
+      for (const [selector, ratio] of Object.entries(ratios))
+        assert.ok(ratio >= 3, `${colorScheme}: ${selector} border contrast ${ratio.toFixed(2)}`);
+    }
+  });
+});
+
 test('keyboard: an option redrawn under the arrow is no longer active, and a filter unticked at 0 keeps the focus', async () => {
   await withPage(async (page) => {
     await openAndSettle(page, '/');
