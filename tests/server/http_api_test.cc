@@ -338,6 +338,11 @@ TEST_CASE_METHOD(ServerTest, "metrics count requests by route template", "[http]
   CHECK_THAT(raw_exchange(server.port(), "POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
                           std::chrono::seconds(5)),
              Catch::StartsWith("HTTP/1.1 405"));
+  // Refused before its body is asked for: the refusal, not "100 Continue", and counted once.
+  CHECK_THAT(raw_exchange(server.port(),
+                          "POST /api/search HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n",
+                          std::chrono::seconds(5)),
+             Catch::StartsWith("HTTP/1.1 405"));
   const auto r = cli->Get("/metrics");
   REQUIRE(r);
   CHECK(r->status == 200);
@@ -348,7 +353,7 @@ TEST_CASE_METHOD(ServerTest, "metrics count requests by route template", "[http]
              Catch::Contains("riskatlas_http_requests_total{route=\"/api/records/{id}/related\",status=\"200\"} 1\n"));
   CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"other\",status=\"404\"} 1\n"));
   CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"other\",status=\"400\"} 1\n"));
-  CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"other\",status=\"405\"} 1\n"));
+  CHECK_THAT(r->body, Catch::Contains("riskatlas_http_requests_total{route=\"other\",status=\"405\"} 2\n"));
   CHECK(r->body.find("route=\"/healthz\"") == std::string::npos);
   CHECK_THAT(r->body, Catch::Contains("riskatlas_http_request_duration_seconds_bucket{route=\"/api/search\",le=\"+Inf\"} 1\n"));
   CHECK_THAT(r->body, Catch::Contains("\nriskatlas_index_documents "));
