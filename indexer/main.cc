@@ -4,14 +4,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <thread>
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <functional>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <xapian.h>
@@ -258,7 +259,18 @@ int run(const Options& opt) {
     std::cerr << "riskatlas-index: " << lock.status().message() << '\n';
     return lock.status().code() == StatusCode::kUnavailable ? kBusy : kBuildFailed;
   }
-  std::vector<fs::path> removed = root.remove_stale(opt.keep);
+  // What a run cannot remove (a generation a root-run build left in the service user's root) stays
+  // on disk until an operator removes it: said at every run rather than left to fill the disk.
+  std::vector<fs::path> removed;
+  std::set<std::string> told;
+  auto remove_stale = [&](const std::vector<fs::path>& never_live) {
+    auto removal = root.remove_stale(opt.keep, never_live);
+    for (const auto& failure : removal.failures)
+      if (told.insert(failure).second)
+        std::cerr << "riskatlas-index: warning: cannot remove " << failure << "; remove it by hand\n";
+    removed.insert(removed.end(), removal.removed.begin(), removal.removed.end());
+  };
+  remove_stale({});
   // While nothing is live, the generations there are were left by interrupted runs (kept until now
   // for an operator to inspect): once this one is live, none of them is one to roll back to.
   std::vector<fs::path> never_live;
@@ -321,8 +333,7 @@ int run(const Options& opt) {
     std::cerr << "riskatlas-index: publishing failed: " << s.message() << "\nthe live index was not changed\n";
     return kBuildFailed;
   }
-  const auto removed_after = root.remove_stale(opt.keep, never_live);
-  removed.insert(removed.end(), removed_after.begin(), removed_after.end());
+  remove_stale(never_live);
   const auto old_generations = std::count_if(removed.begin(), removed.end(), [](const fs::path& p) {
     return p.extension() != ".tmp";  // the rest are generation directories
   });

@@ -168,8 +168,8 @@ Status IndexRoot::publish(const fs::path& generation) const {
   return fsync_path(root_, O_RDONLY | O_DIRECTORY);
 }
 
-std::vector<fs::path> IndexRoot::remove_stale(std::size_t keep, const std::vector<fs::path>& never_live) const {
-  std::vector<fs::path> removed;
+IndexRoot::Removal IndexRoot::remove_stale(std::size_t keep, const std::vector<fs::path>& never_live) const {
+  Removal result;
   std::error_code ec;
   const auto live = live_generation();
   const auto all = generations();
@@ -193,15 +193,21 @@ std::vector<fs::path> IndexRoot::remove_stale(std::size_t keep, const std::vecto
     } else {
       remove = true;
     }
-    if (remove && fs::remove_all(*it, ec) != static_cast<std::uintmax_t>(-1) && !ec) removed.push_back(*it);
+    if (!remove) continue;
+    if (fs::remove_all(*it, ec) != static_cast<std::uintmax_t>(-1) && !ec)
+      result.removed.push_back(*it);
+    else
+      result.failures.push_back(it->string() + ": " + ec.message());
   }
   for (const auto& entry : fs::directory_iterator(root_, ec)) {
     if (entry.path().extension() == ".tmp" && entry.is_regular_file(ec)) {
-      fs::remove(entry.path(), ec);
-      if (!ec) removed.push_back(entry.path());
+      if (fs::remove(entry.path(), ec); !ec)
+        result.removed.push_back(entry.path());
+      else
+        result.failures.push_back(entry.path().string() + ": " + ec.message());
     }
   }
-  return removed;
+  return result;
 }
 
 PendingGeneration::~PendingGeneration() {

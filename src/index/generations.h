@@ -47,9 +47,14 @@ class IndexRoot {
   // `never_live` (left by interrupted runs while nothing was live: never a generation to roll back
   // to) and stale *.tmp files. While nothing is live, removes only the *.tmp files. Removes only
   // directories named as new_generation_path() names them.
-  // REQUIRES: the caller holds the ReindexLock. Returns the paths removed.
-  std::vector<std::filesystem::path> remove_stale(std::size_t keep,
-                                                  const std::vector<std::filesystem::path>& never_live = {}) const;
+  // REQUIRES: the caller holds the ReindexLock.
+  struct Removal {
+    std::vector<std::filesystem::path> removed;
+    // "path: reason" for each one that could not be removed (wholly): left for an operator, whose
+    // disk it fills, so the caller says so.
+    std::vector<std::string> failures;
+  };
+  Removal remove_stale(std::size_t keep, const std::vector<std::filesystem::path>& never_live = {}) const;
 
  private:
   std::filesystem::path root_;

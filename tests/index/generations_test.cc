@@ -61,13 +61,14 @@ TEST_CASE("clean-up keeps the live and newest older generations and removes inte
   std::ofstream(root.path() / "live.stub.tmp") << "auto gen-x\n";
   REQUIRE(root.publish(g3).ok());
   std::ofstream(root.path() / "live.stub.tmp") << "leftover";
-  const auto removed = root.remove_stale(2);
+  const auto removal = root.remove_stale(2);
   CHECK_FALSE(fs::exists(g1));
   CHECK(fs::exists(g2));
   CHECK(fs::exists(g3));
   CHECK_FALSE(fs::exists(g4));
   CHECK_FALSE(fs::exists(root.path() / "live.stub.tmp"));
-  CHECK(removed.size() == 3);
+  CHECK(removal.removed.size() == 3);
+  CHECK(removal.failures.empty());
   CHECK(*root.live_generation() == g3);
 }
 

@@ -1,5 +1,8 @@
 // riskatlas-index as operators run it: publishing, guards, clean-up, and failures that must leave
 // the live generation alone.
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -287,4 +290,53 @@ TEST_CASE("a reindex run as root in a root another user owns gives what it makes
     ++files;
   }
   CHECK(files > 5);  // the lock, live.stub, a generation and its tables
+}
+
+namespace {
+
+// Makes `file` (and so its directory) impossible for this process to remove: its directory read-only
+// for a user, the file immutable for root, who ignores permissions. False if the file system refuses.
+bool pin(const fs::path& file, bool pinned) {
+  if (::geteuid() != 0) return ::chmod(file.parent_path().c_str(), pinned ? 0555 : 0755) == 0;
+  const int fd = ::open(file.c_str(), O_RDONLY);
+  if (fd < 0) return false;
+  int flags = 0;
+  bool ok = ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+  flags = pinned ? flags | FS_IMMUTABLE_FL : flags & ~FS_IMMUTABLE_FL;
+  ok = ok && ::ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+// A generation a root-run build left in the service user's root cannot be removed by that user's
+// runs: each says so, once, and still publishes.
+TEST_CASE("a reindex names an old generation it cannot remove, and still publishes", "[index][cli]") {
+  ScratchDir dir("cli-unremovable");
+  const fs::path root = dir.path() / "index";
+  index_corpus(root);
+  const fs::path stuck = root / "gen-20000101T000000.000Z-1";
+  fs::create_directories(stuck / "part");
+  std::ofstream(stuck / "part" / "postlist.glass") << "x";
+  if (!pin(stuck / "part" / "postlist.glass", true)) {
+    std::fprintf(stderr, "SKIPPED: this file system cannot make a file unremovable\n");
+    std::fflush(stderr);
+    std::_Exit(kSkipExitCode);
+  }
+  std::string out;
+  const int code = run_indexer({"--keep", "1", "--corpus", corpus(), "--index", root.string()}, &out);
+  REQUIRE(pin(stuck / "part" / "postlist.glass", false));
+  INFO(out);
+  CHECK(code == 0);
+  const std::string warning = "riskatlas-index: warning: cannot remove " + stuck.string() + ": ";
+  const auto at = out.find(warning);
+  CHECK(at != std::string::npos);
+  CHECK(out.find(warning, at + 1) == std::string::npos);  // said once, though both clean-ups met it
+  CHECK(out.find("remove it by hand") != std::string::npos);
+  CHECK(index::IndexRoot(root).generations() == std::vector<fs::path>{stuck, live_of(root)});
+  // Once it can be removed, the next run removes it without a word.
+  REQUIRE(run_indexer({"--keep", "1", "--corpus", corpus(), "--index", root.string()}, &out) == 0);
+  CHECK(out.find("cannot remove") == std::string::npos);
+  CHECK(index::IndexRoot(root).generations() == std::vector<fs::path>{live_of(root)});
 }
