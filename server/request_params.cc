@@ -186,6 +186,9 @@ Parsed<SuggestRequest> parse_suggest_params(const Params& params) {
   if (const auto* q = find_param(params, "q")) r.q = *q;
   if (r.q.find_first_not_of(" \t") == std::string::npos)
     return ApiError::bad_parameter("invalid_parameter", "q: required (the text typed so far)");
+  if (r.q.size() > search::kMaxSuggestBytes)
+    return ApiError::bad_parameter("query_too_long",
+                                   "q: longer than " + std::to_string(search::kMaxSuggestBytes) + " bytes");
   if (const auto* limit = find_param(params, "limit")) {
     const auto n = parse_count(*limit, 1, search::kMaxSuggestions);
     if (!n)

@@ -25,6 +25,7 @@ inline constexpr std::size_t kMaxResultWindow = 10000;  // page * per_page
 inline constexpr std::size_t kMaxFilterValues = 64;     // values across all facet filters
 inline constexpr std::size_t kMaxExport = 10000;        // records in one export
 inline constexpr std::size_t kMaxSuggestions = 10;
+inline constexpr std::size_t kMaxSuggestBytes = 200;    // the text typed so far, on /api/suggest
 inline constexpr std::size_t kMaxExplainedHits = 20;    // explain=1 covers the first hits of a page
 
 // facet name -> selected values: OR within a facet, AND across facets.

@@ -349,7 +349,8 @@ Result<RelatedRecords> Searcher::related(std::string_view id, std::size_t limit)
 }
 
 Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::size_t limit) {
-  if (prefix.size() > 200) return Status::InvalidArgument("q: longer than 200 bytes");
+  if (prefix.size() > kMaxSuggestBytes)
+    return Status::InvalidArgument("q: longer than " + std::to_string(kMaxSuggestBytes) + " bytes");
   if (!utf8::is_valid(prefix) || utf8::has_control(prefix)) return Status::InvalidArgument("q: not valid UTF-8 text");
   limit = std::clamp<std::size_t>(limit, 1, kMaxSuggestions);
   return impl_->guarded([&]() -> Result<std::vector<Suggestion>> {

@@ -37,6 +37,7 @@ TEST_CASE_METHOD(ServerTest, "every bad parameter is a 400 with the documented c
                       {"/api/search?per_page=101", 400, "invalid_parameter"},
                       {"/api/search?page=201&per_page=50", 400, "invalid_parameter"},
                       {"/api/search?q=" + std::string(1025, 'a'), 400, "query_too_long"},
+                      {"/api/suggest?q=" + std::string(201, 'a'), 400, "query_too_long"},
                       {"/api/search?q=%FF%FE", 400, "invalid_utf8"},
                       {"/api/search?domain=%C0%AF", 400, "invalid_utf8"},
                       {"/api/search?q=a%00b", 400, "invalid_parameter"},
