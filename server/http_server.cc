@@ -180,9 +180,9 @@ struct HttpServer::Impl {
   Metrics metrics;
   ResponseCache cache{options.cache_bytes};
   SearchGate gate{search_slots(options), options.search_wait};
-  // Exports, a slot a core: one may hold its slot for seconds (10,000 records of a large index take
-  // 10-16 s to write), so a client asking for many at once takes at most half the cores, never the
-  // search gate's slots.
+  // Exports, a quarter of the search slots (one per two cores by default): one may hold its slot for
+  // seconds (10,000 records of a large index take 10-16 s to write), so a client asking for many at
+  // once takes at most half the cores, never the search gate's slots.
   SearchGate export_gate{std::max<std::size_t>(1, search_slots(options) / 4), options.search_wait};
   std::atomic<std::uint64_t> request_counter{0};
   int port = -1;

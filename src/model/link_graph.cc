@@ -21,7 +21,6 @@ LinkGraph::LinkGraph(const Atlas& atlas)
       risk_mitigations_(atlas.risks.size()),
       risk_lifecycle_(atlas.risks.size()),
       risk_categories_(atlas.risks.size()),
-      risk_tactics_(atlas.risks.size()),
       technique_risks_(atlas.techniques.size()),
       technique_mitigations_(atlas.techniques.size()),
       technique_children_(atlas.techniques.size()),
@@ -65,10 +64,8 @@ LinkGraph::LinkGraph(const Atlas& atlas)
 
   for (std::size_t r = 0; r < atlas.risks.size(); ++r) {
     std::unordered_set<std::size_t> seen;
-    std::vector<std::string> lifecycle, categories, tactics;
+    std::vector<std::string> lifecycle, categories;
     for (const auto& rt : risk_techniques_[r]) {
-      const auto& tech = atlas.techniques[rt.technique];
-      tactics.insert(tactics.end(), tech.tactics.begin(), tech.tactics.end());
       for (const auto& mu : technique_mitigations_[rt.technique]) {
         if (!seen.insert(mu.mitigation).second) continue;
         risk_mitigations_[r].push_back(mu.mitigation);
@@ -80,7 +77,6 @@ LinkGraph::LinkGraph(const Atlas& atlas)
     }
     risk_lifecycle_[r] = sorted_unique(std::move(lifecycle));
     risk_categories_[r] = sorted_unique(std::move(categories));
-    risk_tactics_[r] = sorted_unique(std::move(tactics));
   }
   for (auto& risks : mitigation_risks_) risks = sorted_unique(std::move(risks));
   link_case_studies(atlas);

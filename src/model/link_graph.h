@@ -40,8 +40,6 @@ class LinkGraph {
   // Union of the lifecycle stages / categories of the risk's mitigations (sorted, unique).
   const std::vector<std::string>& lifecycle_of_risk(std::size_t risk) const { return risk_lifecycle_[risk]; }
   const std::vector<std::string>& categories_of_risk(std::size_t risk) const { return risk_categories_[risk]; }
-  // Tactics of the risk's techniques (sorted, unique).
-  const std::vector<std::string>& tactics_of_risk(std::size_t risk) const { return risk_tactics_[risk]; }
 
   const std::vector<std::size_t>& risks_of_technique(std::size_t t) const { return technique_risks_[t]; }
   const std::vector<MitigationUse>& mitigations_of_technique(std::size_t t) const { return technique_mitigations_[t]; }
@@ -74,7 +72,6 @@ class LinkGraph {
   std::vector<std::vector<std::size_t>> risk_mitigations_;
   std::vector<std::vector<std::string>> risk_lifecycle_;
   std::vector<std::vector<std::string>> risk_categories_;
-  std::vector<std::vector<std::string>> risk_tactics_;
   std::vector<std::vector<std::size_t>> technique_risks_;
   std::vector<std::vector<MitigationUse>> technique_mitigations_;
   std::vector<std::vector<std::size_t>> technique_children_;

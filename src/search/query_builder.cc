@@ -404,10 +404,6 @@ Xapian::Query ParsedQuery::exclude(const Xapian::Query& core) const {
   return Xapian::Query(Xapian::Query::OP_AND_NOT, core.empty() ? match_all() : core, exclusions);
 }
 
-std::size_t ParsedQuery::optional_count() const {
-  return static_cast<std::size_t>(std::count_if(clauses.begin(), clauses.end(), [](const Clause& c) { return c.optional; }));
-}
-
 std::size_t ParsedQuery::counted_count() const {
   return static_cast<std::size_t>(std::count_if(clauses.begin(), clauses.end(), [](const Clause& c) { return c.counted; }));
 }

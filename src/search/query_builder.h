@@ -80,7 +80,6 @@ struct ParsedQuery {
   Xapian::Query finish(const Xapian::Query& core) const;
   // `core` without the exclusions: the same documents as finish(), without the boosts' weight.
   Xapian::Query exclude(const Xapian::Query& core) const;
-  std::size_t optional_count() const;
   std::size_t counted_count() const;
 };
 

@@ -171,7 +171,7 @@ bool has_filters(const FacetFilters& filters) {
                      [](const auto& f) { return !f.second.empty() && model::find_facet(f.first) != nullptr; });
 }
 
-std::vector<std::string> optional_words(const ParsedQuery& parsed) {
+std::vector<std::string> counted_words(const ParsedQuery& parsed) {
   std::vector<std::string> words;
   for (const auto& c : parsed.clauses)
     if (c.counted) words.push_back(c.text);
@@ -249,7 +249,7 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
     const Xapian::Query listed((new DocListSource(std::move(answer)))->release());
     relaxed.query = Xapian::Query(Xapian::Query::OP_FILTER, core, listed);
   }
-  relaxed.relaxation.words = optional_words(parsed);
+  relaxed.relaxation.words = counted_words(parsed);
   relaxed.relaxation.min_matched = min_matched;
   for (std::size_t k = words; k > 0; --k)
     if (counts[k] > 0) {

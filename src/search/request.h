@@ -91,7 +91,7 @@ struct Hit {
 
 // How a query of plain words was widened because too few records hold every word.
 struct Relaxation {
-  std::vector<std::string> words;          // the query's plain words, as typed
+  std::vector<std::string> words;          // the query's words it counts (plain, not common), as typed
   std::size_t min_matched = 0;             // every record of the answer holds at least this many
   std::size_t best_matched = 0;            // the most any record holds (words.size() when a few hold all)
   std::vector<std::string> dropped_words;  // words that no record holds (under the filters)

@@ -119,9 +119,6 @@ TEST_CASE("link graph gives a risk the lifecycle and categories of its mitigatio
   CHECK(g.categories_of_risk(1) == Strings{"policy", "technical-cyber"});
   CHECK(g.lifecycle_of_risk(2).empty());
   CHECK(g.categories_of_risk(2).empty());
-  CHECK(g.tactics_of_risk(0) == Strings{"AML.TA0001", "AML.TA0002"});
-  CHECK(g.tactics_of_risk(1) == Strings{"AML.TA0001"});
-  CHECK(g.tactics_of_risk(2).empty());
 }
 
 TEST_CASE("link graph keeps each mitigation's uses of known techniques only", "[model]") {
