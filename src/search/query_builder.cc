@@ -254,6 +254,9 @@ struct Grouped {
 
 // Applies OR, AND and NOT to the items. An operator with nothing to join is ignored while the user
 // types ("poisoning AND"); a query of operators only ("OR") is searched as the words they spell.
+// A typed filter is a filter: values of one facet are ORed anyway ("domain:2 OR domain:3"), AND
+// beside one is what a filter does, and an OR between a filter and anything else, which a filter
+// cannot express, is ignored (so the query is read literally).
 Grouped group_items(std::vector<Item>& items, ParsedQuery& out) {
   const bool only_operators = std::all_of(items.begin(), items.end(), [](const Item& item) {
     return item.kind == ItemKind::kOr || item.kind == ItemKind::kAnd || item.kind == ItemKind::kNot;
@@ -268,13 +271,15 @@ Grouped group_items(std::vector<Item>& items, ParsedQuery& out) {
     return g;
   }
   bool pending_or = false, pending_not = false, pending_and = false;
+  const Item* filter_before = nullptr;  // the last word or phrase, when it was a typed filter
   for (std::size_t i = 0; i < items.size(); ++i) {
     Item& item = items[i];
     const bool has_next = i + 1 < items.size();
+    const bool after_operand = !g.positive.empty() || filter_before != nullptr;
     bool dangling = false;
     switch (item.kind) {
       case ItemKind::kOr:
-        if (g.positive.empty() || !has_next || pending_or || pending_not) dangling = true;
+        if (!after_operand || !has_next || pending_or || pending_not) dangling = true;
         else pending_or = true;
         break;
       case ItemKind::kNot:
@@ -282,7 +287,7 @@ Grouped group_items(std::vector<Item>& items, ParsedQuery& out) {
         else pending_not = true;
         break;
       case ItemKind::kAnd:
-        if (g.positive.empty() || !has_next) dangling = true;
+        if (!after_operand || !has_next) dangling = true;
         else pending_and = true;
         break;
       default:
@@ -293,16 +298,21 @@ Grouped group_items(std::vector<Item>& items, ParsedQuery& out) {
       continue;
     }
     const bool negative = item.negate || pending_not;
-    if (item.facet && !negative) {
+    const bool filter = item.facet && !negative;
+    if (pending_or && (filter || filter_before) && !(filter && filter_before && filter_before->field == item.field))
+      out.literal = true;
+    if (filter) {
       out.facet_scopes[item.field].push_back(item.text);
     } else if (negative) {
       g.negative.push_back(&item);
-    } else if (pending_or && !g.positive.empty()) {
+    } else if (pending_or && !filter_before && !g.positive.empty()) {
       g.positive.back().members.push_back(&item);
     } else {
-      if (pending_and) g.positive.back().strict = true;
-      g.positive.push_back({{&item}, pending_and});
+      const bool strict = pending_and && !filter_before;
+      if (strict) g.positive.back().strict = true;
+      g.positive.push_back({{&item}, strict});
     }
+    filter_before = filter ? &item : nullptr;
     pending_or = pending_not = pending_and = false;
   }
   return g;

@@ -147,6 +147,26 @@ TEST_CASE("a facet name in the query filters by that facet", "[search]") {
   CHECK(std::any_of(f->values.begin(), f->values.end(), [](const auto& v) { return v.value == "1" && v.selected; }));
 }
 
+TEST_CASE("typed filters of one facet joined by OR are their union; OR between a filter and a word is ignored, and said",
+          "[search]") {
+  const auto same_as = [](const std::string& typed, const std::string& q, search::FacetFilters filters,
+                          bool literal) {
+    INFO(typed);
+    const auto r = run(typed, {}, search::SortOrder::kId);
+    const auto expected = run(q, std::move(filters), search::SortOrder::kId);
+    CHECK_FALSE(ids(expected).empty());
+    CHECK(ids(r) == ids(expected));
+    CHECK(r.interpreted_literally == literal);
+  };
+  same_as("domain:1 OR domain:2", "", {{"domain", {"1", "2"}}}, false);
+  same_as("domain:2 AND poisoning", "poisoning", {{"domain", {"2"}}}, false);
+  same_as("poisoning AND domain:2", "poisoning", {{"domain", {"2"}}}, false);
+  same_as("poisoning OR domain:2", "poisoning", {{"domain", {"2"}}}, true);
+  same_as("domain:2 OR poisoning", "poisoning", {{"domain", {"2"}}}, true);
+  // The OR after a filter does not reach back past it to the word before.
+  same_as("data domain:2 OR poisoning", "data poisoning", {{"domain", {"2"}}}, true);
+}
+
 TEST_CASE("the last word matches as a prefix while typing", "[search]") {
   CHECK(has(run("poiso"), "01.01.00"));
   // A finished word is a whole word: nothing holds "poiso", so the hits are a spelling correction.
