@@ -137,7 +137,10 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
     // Equal weights by id: the same over any shard layout, as the docid order searches use is.
     enquire.set_sort_by_relevance_then_value(schema::kSlotSortId, false);
     const std::size_t record_slots = completing.empty() ? limit : (limit + 1) / 2;
-    const Xapian::MSet mset = enquire.get_mset(0, static_cast<Xapian::doccount>(record_slots));
+    // As many as the longest list would show, so that a parent ranked below its sub-techniques is
+    // there to move before them whatever the limit (it came first at 10 and not at all at 3).
+    const auto ranked = static_cast<Xapian::doccount>(std::max(record_slots, (kMaxSuggestions + 1) / 2));
+    const Xapian::MSet mset = enquire.get_mset(0, ranked);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const std::string packed = read_hit_summary(it.get_document());
       const auto record = index::unpack_hit_summary(packed);
@@ -145,6 +148,7 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
       out.push_back({std::string(record->title), "record", std::string(record->id), std::string(record->type)});
     }
     parents_first(out);
+    if (out.size() > record_slots) out.resize(record_slots);
   }
   if (completing.empty()) return out;
   // Then index words that complete the word being typed, most frequent first.

@@ -522,6 +522,11 @@ TEST_CASE("suggest offers a parent technique before its sub-techniques", "[searc
     for (const auto& x : *s)
       if (x.kind == "record") ids.push_back(x.id);
     CHECK(ids == std::vector<std::string>{"AML.T0018", "AML.T0018.000"});
+    // With room for one record, it is the parent, which BM25 ranks after its sub-technique.
+    const auto one = searcher.suggest(q, 2);
+    REQUIRE(one.ok());
+    REQUIRE_FALSE(one->empty());
+    CHECK(one->front().id == "AML.T0018");
   }
 }
 
