@@ -12,15 +12,18 @@ struct ApiError {
   int http_status = 500;
   std::string code;     // "invalid_parameter", "not_found", ... (documented in README.md, "HTTP API")
   std::string message;  // safe to show: never holds exception text, paths or header values
+  int retry_after_s = 0;  // > 0: worth retrying after that many seconds (the Retry-After header)
 
   static ApiError bad_parameter(std::string code, std::string message) {
     return {400, std::move(code), std::move(message)};
   }
   static ApiError not_found(std::string message) { return {404, "not_found", std::move(message)}; }
   static ApiError index_unavailable() {
-    return {503, "index_unavailable", "the search index is not available; try again later"};
+    return {503, "index_unavailable", "the search index is not available; try again later", 5};
   }
-  static ApiError overloaded() { return {503, "overloaded", "too many searches at once; try again in a second"}; }
+  static ApiError overloaded() {
+    return {503, "overloaded", "too many searches at once; try again in a second", 1};
+  }
 };
 
 // The one mapping from library Status codes to HTTP answers. InvalidArgument, TooBroad and NotFound

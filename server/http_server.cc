@@ -66,7 +66,10 @@ void send_json(Response& res, int status, const OrderedJson& body) {
   res.set_content(dump(body), kJsonContentType);
 }
 
-void send_error(Response& res, const ApiError& error) { send_json(res, error.http_status, error_json(error)); }
+void send_error(Response& res, const ApiError& error) {
+  send_json(res, error.http_status, error_json(error));
+  if (error.retry_after_s > 0) res.set_header("Retry-After", std::to_string(error.retry_after_s));
+}
 
 // Answers `error` and closes the connection afterwards (GuardedServer reads "Connection: close"): the
 // request may be followed by a body we never read, which must not be parsed as the next request.
@@ -206,7 +209,6 @@ struct HttpServer::Impl {
     std::uint64_t& admitted = index_work_on_this_connection();
     auto pass = to.enter(admitted);
     if (!pass) {
-      res.set_header("Retry-After", "1");
       send_error(res, ApiError::overloaded());
       return std::nullopt;
     }

@@ -282,6 +282,10 @@ TEST_CASE("without an index the API answers 503", "[http][slow]") {
                       {"/api/facets", 503, "index_unavailable"},
                       {"/api/export", 503, "index_unavailable"},
                       {"/api/suggest?q=a", 503, "index_unavailable"}});
+  // Worth retrying, and a client is told when.
+  const auto search = cli->Get("/api/search?q=x");
+  REQUIRE(search);
+  CHECK(search->get_header_value("Retry-After") == "5");
   // Bad parameters are still the caller's fault.
   check_error(cli->Get("/api/search?page=0"), 400, "invalid_parameter");
 }
