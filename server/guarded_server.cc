@@ -98,6 +98,19 @@ bool is_range_header(std::string_view line) {
   return line.size() >= kName.size() && ::strncasecmp(line.data(), kName.data(), kName.size()) == 0;
 }
 
+// RFC 9112 section 5: a header line is a token, a colon, then its value. The library drops a line
+// without a colon, reads one with an empty name, and takes a folded continuation line (obs-fold,
+// which a server must refuse or unfold) as a header of its own: behind a proxy that reads them
+// otherwise, a request could mean two things.
+bool is_header_line(std::string_view line) {
+  const std::size_t colon = line.find(':');
+  if (colon == 0 || colon == std::string_view::npos) return false;
+  constexpr std::string_view kTokenMarks = "!#$%&'*+-.^_`|~";
+  return std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(colon), [&](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || kTokenMarks.find(c) != std::string_view::npos;
+  });
+}
+
 std::string ip_and_port(const sockaddr_storage& addr, int& port) {
   char text[INET6_ADDRSTRLEN] = "";
   if (addr.ss_family == AF_INET) {
@@ -310,7 +323,12 @@ class GuardedStream : public httplib::Stream {
         }
         return true;
       }
-      if (line_ == "\r\n") part_ = Part::kBody;
+      if (line_ == "\r\n") {
+        part_ = Part::kBody;
+      } else if (!is_header_line(line_)) {
+        refuse(400, "Bad Request", "bad_request", "a request header is malformed");
+        return false;
+      }
       if (!is_range_header(line_)) return true;
     }
   }

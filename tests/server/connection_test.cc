@@ -144,6 +144,22 @@ TEST_CASE("a request the server cannot parse is answered and its connection clos
       raw_exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length : 40\r\n\r\n", kHangGuard);
   CHECK(status_of(spaced) == 400);
   CHECK(spaced.find("<timeout>") == std::string::npos);
+
+  // Header lines that are not a name, a colon and a value, which the library took or dropped: a
+  // line without a colon, an empty name, a folded continuation (obs-fold), a name that is no token.
+  for (const char* line : {"NoColonAtAll", ": v", " folded", "\tfolded", "X(y): z", "Bad\"Name: z"}) {
+    INFO(line);
+    const std::string answer = raw_exchange(
+        server.port(), std::string("GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: b\r\n") + line + "\r\n\r\n", kHangGuard);
+    CHECK(status_of(answer) == 400);
+    CHECK(answer.find("bad_request") != std::string::npos);
+    CHECK(count_of(answer, "Connection: close") == 1);
+  }
+  // Names of any token characters are fine.
+  const std::string odd = raw_exchange(
+      server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Odd_Name.1!#$%&'*+^`|~: v\r\nConnection: close\r\n\r\n",
+      kHangGuard);
+  CHECK(status_of(odd) == 200);
 }
 
 TEST_CASE("refusals say Connection: close once, and a HEAD refusal has no body", "[http][slow]") {
