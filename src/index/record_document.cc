@@ -221,6 +221,15 @@ json case_study_ref(const model::CaseStudy& cs) {
           {"date_precision", cs.date_precision}};
 }
 
+// A mitigation as listed on a risk's or a technique's page. strip_shared() keeps a stored link short
+// only while it equals linked_fields()' copy, so both are made here.
+json mitigation_ref(const FacetLabels& labels, const model::Mitigation& mit) {
+  return {{"id", mit.id},
+          {"name", mit.name},
+          {"categories", labelled_list(labels, "category", mit.categories)},
+          {"lifecycle", labelled_list(labels, "lifecycle", mit.lifecycle)}};
+}
+
 // The formatted use note of `mitigation` for a technique (its citations number into the
 // mitigation's references).
 json use_doc(const model::Mitigation& mitigation, const std::string& technique_id) {
@@ -249,10 +258,11 @@ json linked_fields(const Atlas& atlas, const LinkGraph& graph, const FacetLabels
   for (const auto& t : atlas.tactics) tactics.emplace(t.id, json{{"name", t.name}});
   for (std::size_t t = 0; t < atlas.techniques.size(); ++t)
     techniques.emplace(atlas.techniques[t].id, json{{"name", technique_full_name(atlas, graph, t)}});
-  for (const auto& m : atlas.mitigations)
-    mitigations.emplace(m.id, json{{"name", m.name},
-                                   {"categories", labelled_list(labels, "category", m.categories)},
-                                   {"lifecycle", labelled_list(labels, "lifecycle", m.lifecycle)}});
+  for (const auto& m : atlas.mitigations) {
+    json shared = mitigation_ref(labels, m);
+    shared.erase("id");
+    mitigations.emplace(m.id, std::move(shared));
+  }
   for (const auto& cs : atlas.case_studies) {
     json shared = case_study_ref(cs);
     shared.erase("id");
@@ -358,13 +368,7 @@ json risk_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& la
     case_studies.push_back(std::move(ref));
   }
   json mitigations = json::array();
-  for (std::size_t m : graph.mitigations_of_risk(r)) {
-    const auto& mit = atlas.mitigations[m];
-    mitigations.push_back({{"id", mit.id},
-                           {"name", mit.name},
-                           {"categories", labelled_list(labels, "category", mit.categories)},
-                           {"lifecycle", labelled_list(labels, "lifecycle", mit.lifecycle)}});
-  }
+  for (std::size_t m : graph.mitigations_of_risk(r)) mitigations.push_back(mitigation_ref(labels, atlas.mitigations[m]));
   return {
       {"id", risk.id},
       {"type", "risk"},
@@ -400,12 +404,10 @@ json technique_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabel
   json mitigations = json::array();
   for (const auto& mu : graph.mitigations_of_technique(t)) {
     const auto& mit = atlas.mitigations[mu.mitigation];
-    mitigations.push_back({{"id", mit.id},
-                           {"name", mit.name},
-                           {"use", mu.use},
-                           {"use_doc", use_doc(mit, tech.id)},
-                           {"categories", labelled_list(labels, "category", mit.categories)},
-                           {"lifecycle", labelled_list(labels, "lifecycle", mit.lifecycle)}});
+    json ref = mitigation_ref(labels, mit);
+    ref["use"] = mu.use;
+    ref["use_doc"] = use_doc(mit, tech.id);
+    mitigations.push_back(std::move(ref));
   }
   return {
       {"id", tech.id},
