@@ -4,6 +4,7 @@
 // This header includes nothing of ours, so model/taxonomy.h can take the facet layout from it.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string_view>
 
@@ -20,6 +21,14 @@ inline constexpr std::string_view kStemPrefix = "Z";
 inline constexpr std::string_view kTitlePrefix = "S";
 inline constexpr std::string_view kSourcePrefix = "XSRC";
 inline constexpr std::string_view kIdFieldPrefix = "XID";
+// The fields a query word may be scoped to ("title:word"), by name; an unscoped word's terms carry
+// no field prefix (the field "text").
+struct ScopedField {
+  std::string_view name;
+  std::string_view prefix;
+};
+inline constexpr std::array<ScopedField, 3> kScopedFields{
+    {{"title", kTitlePrefix}, {"source", kSourcePrefix}, {"id", kIdFieldPrefix}}};
 // The whole title as one term (index::title_key), so a query that is exactly a title ranks it first.
 inline constexpr std::string_view kExactTitlePrefix = "XT";
 // The source paper of a risk (its QuickRef, else its paper id): related records leave out the

@@ -18,22 +18,19 @@ namespace {
 using nlohmann::json;
 
 // The field an index term belongs to; `shown` gets the word as shown ("stem:<stem>" for stems).
-std::string field_of_term(const std::string& term, std::string& shown) {
-  auto strip = [&](std::string_view prefix) {
-    if (term.compare(0, prefix.size(), prefix) != 0) return false;
-    shown = term.substr(prefix.size());
-    return true;
-  };
-  const std::string stem_title = std::string(schema::kStemPrefix) + std::string(schema::kTitlePrefix);
-  const std::string stem_source = std::string(schema::kStemPrefix) + std::string(schema::kSourcePrefix);
-  if (strip(stem_source)) return shown = "stem:" + shown, "source";
-  if (strip(stem_title)) return shown = "stem:" + shown, "title";
-  if (strip(schema::kSourcePrefix)) return "source";
-  if (strip(schema::kIdFieldPrefix)) return "id";
-  if (strip(schema::kStemPrefix)) return shown = "stem:" + shown, "text";
-  if (strip(schema::kTitlePrefix)) return "title";
-  shown = term;
-  return "text";
+std::string field_of_term(std::string_view term, std::string& shown) {
+  const bool stemmed = term.starts_with(schema::kStemPrefix);
+  if (stemmed) term.remove_prefix(schema::kStemPrefix.size());
+  std::string field = "text";
+  for (const auto& f : schema::kScopedFields) {
+    if (term.starts_with(f.prefix)) {
+      field = f.name;
+      term.remove_prefix(f.prefix.size());
+      break;
+    }
+  }
+  shown = (stemmed ? "stem:" : "") + std::string(term);
+  return field;
 }
 
 }  // namespace

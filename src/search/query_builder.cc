@@ -36,15 +36,16 @@ struct Item {
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
-std::string field_prefix(const std::string& field) {
-  if (field == "title") return std::string(schema::kTitlePrefix);
-  if (field == "source") return std::string(schema::kSourcePrefix);
-  if (field == "id") return std::string(schema::kIdFieldPrefix);
+std::string field_prefix(std::string_view field) {
+  for (const auto& f : schema::kScopedFields)
+    if (f.name == field) return std::string(f.prefix);
   return {};
 }
 
 bool is_field_name(std::string_view name) {
-  return name == "title" || name == "source" || name == "id" || model::find_facet(name) != nullptr;
+  return std::any_of(schema::kScopedFields.begin(), schema::kScopedFields.end(),
+                     [&](const auto& f) { return f.name == name; }) ||
+         model::find_facet(name) != nullptr;
 }
 
 // Marks the items whose field names a facet. "source:" names both a text field (the words of a
