@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdio>
 #include <mutex>
@@ -41,6 +42,7 @@ struct RequestContext {
   std::chrono::steady_clock::time_point started;
   bool routed = false;   // false for requests the library refused before routing
   bool refused = false;  // refused by pre_route (a method, body or path no route takes)
+  std::string_view route;  // the template of the route that answered; empty when none did
 };
 thread_local RequestContext t_request;
 
@@ -110,9 +112,7 @@ std::size_t search_slots(const HttpServer::Options& o) {
   return 2 * std::max(1u, std::thread::hardware_concurrency());
 }
 
-bool is_api_path(const std::string& path) {
-  return path.rfind("/api/", 0) == 0 || path == "/api" || path == "/healthz" || path == "/metrics";
-}
+
 
 // Any segment starting with '.' ("/.env", "/a/../b", "/.git/config"), or a control byte anywhere.
 bool is_forbidden_path(const std::string& path) {
@@ -269,6 +269,15 @@ struct HttpServer::Impl {
     send_error(res, error);
   }
 
+  // The route table (kRoutes): every route of the API, its template (its metrics label), its handler.
+  struct Route {
+    const char* pattern;
+    std::string_view label;
+    void (Impl::*handle)(const Request&, Response&);
+  };
+  static const std::array<Route, 8> kRoutes;
+  static bool is_api_path(const std::string& path);
+
   void handle_search(const Request& req, Response& res);
   void handle_record(const Request& req, Response& res);
   void handle_related(const Request& req, Response& res);
@@ -327,23 +336,35 @@ void HttpServer::Impl::configure() {
   svr.set_logger([this](const Request& req, const Response& res) { on_response(req, res); });
 }
 
-// The route table: every route of the API, one line each.
+const std::array<HttpServer::Impl::Route, 8> HttpServer::Impl::kRoutes{{
+    {"/api/search", "/api/search", &Impl::handle_search},
+    {"/api/records/([A-Za-z0-9._~-]{1,128})", "/api/records/{id}", &Impl::handle_record},
+    {"/api/records/([A-Za-z0-9._~-]{1,128})/related", "/api/records/{id}/related", &Impl::handle_related},
+    {"/api/suggest", "/api/suggest", &Impl::handle_suggest},
+    {"/api/facets", "/api/facets", &Impl::handle_facets},
+    {"/api/export", "/api/export", &Impl::handle_export},
+    {"/healthz", "/healthz", &Impl::handle_health},
+    {"/metrics", "/metrics", &Impl::handle_metrics},
+}};
+
+bool HttpServer::Impl::is_api_path(const std::string& path) {
+  return path.starts_with("/api/") || path == "/api" ||
+         std::any_of(kRoutes.begin(), kRoutes.end(), [&](const Route& r) { return path == r.label; });
+}
+
 void HttpServer::Impl::register_routes() {
-  svr.Get("/api/search", [this](const Request& req, Response& res) { handle_search(req, res); });
-  svr.Get("/api/records/([A-Za-z0-9._~-]{1,128})", [this](const Request& req, Response& res) { handle_record(req, res); });
-  svr.Get("/api/records/([A-Za-z0-9._~-]{1,128})/related",
-          [this](const Request& req, Response& res) { handle_related(req, res); });
-  svr.Get("/api/suggest", [this](const Request& req, Response& res) { handle_suggest(req, res); });
-  svr.Get("/api/facets", [this](const Request& req, Response& res) { handle_facets(req, res); });
-  svr.Get("/api/export", [this](const Request& req, Response& res) { handle_export(req, res); });
-  svr.Get("/healthz", [this](const Request& req, Response& res) { handle_health(req, res); });
-  svr.Get("/metrics", [this](const Request& req, Response& res) { handle_metrics(req, res); });
+  for (const Route& route : kRoutes) {
+    svr.Get(route.pattern, [this, &route](const Request& req, Response& res) {
+      t_request.route = route.label;
+      (this->*route.handle)(req, res);
+    });
+  }
   // Static files of the web UI: the mount point "/" set in configure().
 }
 
 // Runs before the library reads a request body or looks for a file or a route.
 HandlerResponse HttpServer::Impl::pre_route(const Request& req, Response& res) {
-  t_request = {++request_counter, std::chrono::steady_clock::now(), true, true};
+  t_request = {++request_counter, std::chrono::steady_clock::now(), true, true, {}};
   if (req.method != "GET" && req.method != "HEAD") {
     res.set_header("Allow", "GET, HEAD");
     send_error_and_close(res, {405, "method_not_allowed", "only GET and HEAD are allowed"});
@@ -388,8 +409,10 @@ void HttpServer::Impl::on_response(const Request& req, const Response& res) {
     if (t_request.routed)
       millis = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t_request.started).count();
     // A request refused before routing is counted as "other" whatever path it named.
-    const std::string route = t_request.routed && !t_request.refused ? route_label(req.path, res.status) : "other";
+    const std::string route =
+        t_request.routed && !t_request.refused ? route_label(t_request.route, req.path, res.status) : "other";
     t_request.routed = false;
+    t_request.route = {};
     metrics.observe(route, res.status, millis < 0 ? 0.0 : millis / 1000.0);
     options.log(format_request_line({req.remote_addr, req.method, req.target, res.status, millis}));
   } catch (...) {

@@ -7,10 +7,6 @@
 namespace riskatlas::server {
 namespace {
 
-constexpr std::string_view kRoutes[] = {"/api/search", "/api/suggest", "/api/facets", "/api/export",
-                                        "/healthz",    "/metrics"};
-constexpr std::string_view kRecordsPrefix = "/api/records/";
-
 std::string number(double value) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.9g", value);
@@ -19,16 +15,9 @@ std::string number(double value) {
 
 }  // namespace
 
-std::string route_label(std::string_view path, int status) {
-  for (auto route : kRoutes)
-    if (path == route) return std::string(route);
-  if (path.substr(0, kRecordsPrefix.size()) == kRecordsPrefix) {
-    const std::string_view rest = path.substr(kRecordsPrefix.size());
-    const std::size_t slash = rest.find('/');
-    if (slash == std::string_view::npos) return "/api/records/{id}";
-    if (rest.substr(slash) == "/related") return "/api/records/{id}/related";
-  }
-  if (status < 400 && !path.empty() && path.substr(0, 5) != "/api/") return "static";
+std::string route_label(std::string_view route, std::string_view path, int status) {
+  if (!route.empty()) return std::string(route);
+  if (status < 400 && !path.empty() && !path.starts_with("/api/")) return "static";
   return "other";
 }
 

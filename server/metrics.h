@@ -17,9 +17,10 @@ namespace riskatlas::server {
 
 inline constexpr const char* kMetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
 
-// The route template a request path belongs to: "/api/search", "/api/records/{id}", ...; "static" for
-// a file of the web UI that was served; "other" for everything else (unknown paths, malformed requests).
-std::string route_label(std::string_view path, int status);
+// The label of a request: the template of the `route` that answered it ("/api/records/{id}"), else
+// "static" for a file of the web UI that was served, "other" for everything else (unknown paths,
+// malformed requests).
+std::string route_label(std::string_view route, std::string_view path, int status);
 
 // Thread-safe.
 class Metrics {
