@@ -28,9 +28,11 @@ ApiError api_error_for_http_status(int http_status) {
     case 400: return {400, "bad_request", "the request is malformed"};
     case 404: return {404, "not_found", "no such resource"};
     case 405: return {405, "method_not_allowed", "only GET and HEAD are allowed"};
+    case 408: return {408, "request_timeout", "the request was not sent in time"};
     case 413: return {413, "payload_too_large", "requests may not carry a body"};
     case 414: return {414, "uri_too_long", "the request URI is too long"};
     case 416: return {416, "range_not_satisfiable", "the Range header cannot be satisfied"};
+    case 431: return {431, "headers_too_large", "the request headers are too large"};
     case 503: return ApiError::index_unavailable();
     default: break;
   }

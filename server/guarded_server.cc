@@ -16,6 +16,9 @@
 #include <system_error>
 #include <utility>
 
+#include "api_error.h"
+#include "api_json.h"
+
 namespace riskatlas::server {
 namespace {
 
@@ -178,19 +181,20 @@ class GuardedStream : public httplib::Stream {
   // The answer just written said "Connection: close" (a refused request whose body is unread).
   bool close_after_answer() const { return close_after_answer_; }
 
-  // Answers with an error of the API's JSON shape the library never sees, and fails the stream.
-  // `extra`: a header line of the answer, CRLF included.
-  void refuse(int status, const char* reason, const char* code, const char* message, std::string_view extra = {}) {
+  // Answers `error` to a request the library never sees, and fails the stream. `reason`: the status
+  // line's; `extra`: a header line of the answer, CRLF included.
+  void refuse(const ApiError& error, const char* reason, std::string_view extra = {}) {
     if (failed_) return;
-    const std::string body = std::string(R"({"error":{"code":")") + code + R"(","message":")" + message + "\"}}";
-    std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason + "\r\n";
+    const std::string body = error_json(error).dump();
+    std::string head = "HTTP/1.1 " + std::to_string(error.http_status) + " " + reason + "\r\n";
     head += "Content-Type: application/json; charset=utf-8\r\n";
     for (const auto& [name, value] : kSecurityHeaders) head += std::string(name) + ": " + value + "\r\n";
+    if (error.retry_after_s > 0) head += "Retry-After: " + std::to_string(error.retry_after_s) + "\r\n";
     head += extra;
     head += "Content-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n";
     send_all(head + body);
     failed_ = true;
-    refused_status_ = status;
+    refused_status_ = error.http_status;
   }
 
   int refused_status() const { return refused_status_; }
@@ -271,13 +275,13 @@ class GuardedStream : public httplib::Stream {
     if (failed_) return false;
     if (request_bytes_ >= limits_.max_request_bytes) {
       if (part_ != Part::kRequestLine)
-        refuse(431, "Request Header Fields Too Large", "headers_too_large", "the request headers are too large");
+        refuse(api_error_for_http_status(431), "Request Header Fields Too Large");
       else
-        refuse(414, "URI Too Long", "uri_too_long", "the request line is too long");
+        refuse(api_error_for_http_status(414), "URI Too Long");
       return false;
     }
     if (!wait_for(sock_, POLLIN, std::max(until(deadline_), milliseconds(0)))) {
-      refuse(408, "Request Timeout", "request_timeout", "the request was not sent in time");
+      refuse(api_error_for_http_status(408), "Request Timeout");
       return false;
     }
     const std::size_t want = std::min(sizeof buffer_, limits_.max_request_bytes - request_bytes_);
@@ -317,8 +321,7 @@ class GuardedStream : public httplib::Stream {
         // The library answers a method it does not know ("PROPFIND", "get") with a bare 400; the
         // methods it knows but we do not serve get their 405 after routing (http_server.cc).
         if (names_unknown_method(line_)) {
-          refuse(405, "Method Not Allowed", "method_not_allowed", "only GET and HEAD are allowed",
-                 "Allow: GET, HEAD\r\n");
+          refuse(api_error_for_http_status(405), "Method Not Allowed", "Allow: GET, HEAD\r\n");
           return false;
         }
         return true;
@@ -326,7 +329,7 @@ class GuardedStream : public httplib::Stream {
       if (line_ == "\r\n") {
         part_ = Part::kBody;
       } else if (!is_header_line(line_)) {
-        refuse(400, "Bad Request", "bad_request", "a request header is malformed");
+        refuse({400, "bad_request", "a request header is malformed"}, "Bad Request");
         return false;
       }
       if (!is_range_header(line_)) return true;
@@ -444,8 +447,7 @@ bool GuardedServer::process_and_close_socket(socket_t sock) {
   const std::size_t open = ++open_;
   GuardedStream stream(sock, limits_);
   if (open > limits_.max_connections) {
-    stream.refuse(503, "Service Unavailable", "overloaded", "too many connections; try again in a second",
-                  "Retry-After: 1\r\n");
+    stream.refuse({503, "overloaded", "too many connections; try again in a second", 1}, "Service Unavailable");
   } else {
     const auto stopping = [this] { return svr_sock_ == INVALID_SOCKET; };
     for (std::size_t served = 0; served < limits_.keep_alive_max; ++served) {
