@@ -48,7 +48,8 @@ OrderedJson related_json(std::string_view id, const search::RelatedRecords& rela
 OrderedJson export_json(std::string_view query, const search::ExportedMatches& exported, const std::string& generation);
 
 // /healthz when a generation is open (status "ok", "problem" only when the live pointer is broken or
-// the index was built by another analyzer), else {"status": "unavailable", "problem"}.
+// the index was built by another analyzer), else {"status": "unavailable", "problem"}. The answer is
+// 200 exactly when the status is "ok" (else "damaged" or "unavailable", 503).
 // `shards`: each database of the generation as just probed, listed when it is sharded; one that is
 // down makes the status "unavailable" and names it in "problem". An unsharded generation that does
 // not open is named in "problem", and makes the status "unavailable" once `served_gone` (it has not

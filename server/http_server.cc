@@ -497,11 +497,9 @@ void HttpServer::Impl::handle_health(const Request& req, Response& res) {
   // disk shows before a search fails.
   std::vector<search::ShardState> shards;
   if (status.generation) shards = status.generation->shards().probe();
-  const bool served_gone = unopenable_past_grace(status, shards);
-  const bool shards_up = std::all_of(shards.begin(), shards.end(), [](const auto& s) { return s.up; });
-  const bool sharded = status.generation && status.generation->shards().sharded();
-  send_json(res, status.healthy() && (sharded ? shards_up : !served_gone) ? 200 : 503,
-            health_json(status, shards, served_gone));
+  const OrderedJson body = health_json(status, shards, unopenable_past_grace(status, shards));
+  const int code = body["status"] == "ok" ? 200 : 503;
+  send_json(res, code, body);
 }
 
 bool HttpServer::Impl::unopenable_past_grace(const search::IndexStatus& status,
