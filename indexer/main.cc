@@ -217,25 +217,90 @@ fs::path g_building;
   ::_exit(kBuildFailed);
 }
 
+// --if-missing: true when the root has a live index, or a broken live pointer, to leave alone.
+// Decided before loading the corpus, so a service start with an index costs nothing. Not under the
+// lock: a concurrent reindex at worst publishes one more generation.
+bool leave_live_alone(const Options& opt) {
+  const index::IndexRoot root(opt.index_root);
+  const auto live = root.live_generation();
+  if (live.ok()) {
+    if (!opt.quiet)
+      std::cout << opt.index_root.string() << " already has a live index (" << live->filename().string()
+                << "); nothing to do (--if-missing)\n";
+    return true;
+  }
+  if (live.status().code() != StatusCode::kNotFound) {
+    std::cerr << "riskatlas-index: warning: " << live.status().message()
+              << "; not replaced because of --if-missing (a run without it, with --force, replaces it)\n";
+    return true;
+  }
+  return false;
+}
+
+index::WriteOptions write_options_for(const Options& opt, const load::LoadReport& report) {
+  index::WriteOptions options;
+  options.build_info = build_info(report);
+  options.shards = opt.shards;
+  options.threads = opt.jobs;
+  if (!opt.quiet) {
+    options.progress = [](std::size_t done, std::size_t total) {
+      std::cerr << "indexed " << done << " / " << total << " records\n";
+    };
+  }
+  if (auto fault = fault_hook()) {
+    options.progress = std::move(fault);
+    options.progress_every = 1;
+  }
+  return options;
+}
+
+// The shrink guard, unless --force: true, said, when the new build has fewer than --min-ratio times
+// the live index's records, in all or of one type.
+bool shrink_refused(const index::IndexRoot& root, const index::WriteSummary& written, const Options& opt) {
+  const auto live_count = index::live_document_count(root);
+  // A live index that cannot be read has nothing left to protect: replacing it is the recovery.
+  if (!live_count.ok())
+    std::cerr << "riskatlas-index: warning: the live index cannot be read (" << live_count.status().message()
+              << "); replacing it\n";
+  if (!live_count.ok() || !*live_count || opt.force) return false;
+  const auto refuse = [&](std::size_t built, std::string_view of_type, std::size_t live) {
+    std::cerr << "riskatlas-index: refusing to publish: the new build has " << built << " records" << of_type
+              << ", the live index " << live << " (below --min-ratio " << opt.min_ratio
+              << "); use --force if this is intended\n";
+    return true;
+  };
+  const std::size_t live = **live_count;
+  if (static_cast<double>(written.documents) < opt.min_ratio * static_cast<double>(live))
+    return refuse(written.documents, "", live);
+  const auto live_by_type = index::live_counts_by_type(root);
+  if (const auto type = index::shrunk_type(written.by_type, live_by_type, opt.min_ratio)) {
+    const auto built = written.by_type.find(*type);
+    return refuse(built == written.by_type.end() ? 0 : built->second, " of type " + *type, live_by_type.at(*type));
+  }
+  return false;
+}
+
+void print_result(const index::WriteSummary& written, const fs::path& generation, std::size_t old_generations,
+                  double seconds) {
+  std::cout << "indexed: " << written.documents << " records (";
+  const char* sep = "";
+  for (const auto& [type, n] : written.by_type) {
+    std::cout << sep << n << ' ' << type;
+    sep = ", ";
+  }
+  std::cout << "), " << written.links << " risk-technique links";
+  if (!written.shard_documents.empty()) {
+    std::cout << "; records per shard:";
+    for (const std::size_t n : written.shard_documents) std::cout << ' ' << n;
+  }
+  std::cout << "\n"
+            << "live: " << generation.filename().string() << " (uuid " << written.uuid << "), " << old_generations
+            << " old generations removed, " << seconds << " s\n";
+}
+
 int run(const Options& opt) {
   const auto started = std::chrono::steady_clock::now();
-  if (opt.if_missing && !opt.check) {
-    // Decided before loading the corpus, so a service start with an index costs nothing. Not under
-    // the lock: a concurrent reindex at worst publishes one more generation.
-    const index::IndexRoot root(opt.index_root);
-    const auto live = root.live_generation();
-    if (live.ok()) {
-      if (!opt.quiet)
-        std::cout << opt.index_root.string() << " already has a live index (" << live->filename().string()
-                  << "); nothing to do (--if-missing)\n";
-      return kOk;
-    }
-    if (live.status().code() != StatusCode::kNotFound) {
-      std::cerr << "riskatlas-index: warning: " << live.status().message()
-                << "; not replaced because of --if-missing (a run without it, with --force, replaces it)\n";
-      return kOk;
-    }
-  }
+  if (opt.if_missing && !opt.check && leave_live_alone(opt)) return kOk;
   auto loaded = load::load_corpus(opt.corpus);
   if (!loaded.ok()) {
     std::cerr << "riskatlas-index: " << loaded.status().message() << '\n';
@@ -277,23 +342,11 @@ int run(const Options& opt) {
   if (!root.live_generation().ok()) never_live = root.generations();
 
   index::PendingGeneration generation(root);  // removed on every return below but the last
-  index::WriteOptions write_options;
-  write_options.build_info = build_info(report);
-  write_options.shards = opt.shards;
-  write_options.threads = opt.jobs;
-  if (!opt.quiet) {
-    write_options.progress = [](std::size_t done, std::size_t total) {
-      std::cerr << "indexed " << done << " / " << total << " records\n";
-    };
-  }
-  if (auto fault = fault_hook()) {
-    write_options.progress = std::move(fault);
-    write_options.progress_every = 1;
-  }
   Diagnostics index_warnings;
   g_building = generation.path();
   const std::terminate_handler previous = std::set_terminate(on_terminate);
-  auto written = index::write_database(report.atlas, generation.path(), write_options, index_warnings);
+  auto written =
+      index::write_database(report.atlas, generation.path(), write_options_for(opt, report), index_warnings);
   std::set_terminate(previous);
   g_building.clear();
   for (const auto& w : index_warnings) std::cerr << "warning: " << w.to_string() << '\n';
@@ -306,54 +359,18 @@ int run(const Options& opt) {
     std::cerr << "riskatlas-index: verification failed: " << s.message() << "\nthe live index was not changed\n";
     return kBuildFailed;
   }
-  const auto live_count = index::live_document_count(root);
-  // A live index that cannot be read has nothing left to protect: replacing it is the recovery.
-  if (!live_count.ok())
-    std::cerr << "riskatlas-index: warning: the live index cannot be read (" << live_count.status().message()
-              << "); replacing it\n";
-  if (live_count.ok() && *live_count && !opt.force) {
-    const std::size_t live = **live_count;
-    if (static_cast<double>(written->documents) < opt.min_ratio * static_cast<double>(live)) {
-      std::cerr << "riskatlas-index: refusing to publish: the new build has " << written->documents
-                << " records, the live index " << live << " (below --min-ratio " << opt.min_ratio
-                << "); use --force if this is intended\n";
-      return kShrinkRefused;
-    }
-    const auto live_by_type = index::live_counts_by_type(root);
-    if (const auto type = index::shrunk_type(written->by_type, live_by_type, opt.min_ratio)) {
-      const auto built = written->by_type.find(*type);
-      std::cerr << "riskatlas-index: refusing to publish: the new build has "
-                << (built == written->by_type.end() ? 0 : built->second) << " records of type " << *type
-                << ", the live index " << live_by_type.at(*type) << " (below --min-ratio " << opt.min_ratio
-                << "); use --force if this is intended\n";
-      return kShrinkRefused;
-    }
-  }
+  if (shrink_refused(root, *written, opt)) return kShrinkRefused;
   if (Status s = generation.publish(); !s.ok()) {
     std::cerr << "riskatlas-index: publishing failed: " << s.message() << "\nthe live index was not changed\n";
     return kBuildFailed;
   }
   remove_stale(never_live);
-  const auto old_generations = std::count_if(removed.begin(), removed.end(), [](const fs::path& p) {
-    return p.extension() != ".tmp";  // the rest are generation directories
-  });
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!opt.quiet) {
-    std::cout << "indexed: " << written->documents << " records (";
-    const char* sep = "";
-    for (const auto& [type, n] : written->by_type) {
-      std::cout << sep << n << ' ' << type;
-      sep = ", ";
-    }
-    std::cout << "), " << written->links << " risk-technique links";
-    if (!written->shard_documents.empty()) {
-      std::cout << "; records per shard:";
-      for (const std::size_t n : written->shard_documents) std::cout << ' ' << n;
-    }
-    std::cout << "\n"
-              << "live: " << generation.path().filename().string() << " (uuid " << written->uuid << "), "
-              << old_generations << " old generations removed, " << seconds << " s\n";
+    const auto old_generations = std::count_if(removed.begin(), removed.end(), [](const fs::path& p) {
+      return p.extension() != ".tmp";  // the rest are generation directories
+    });
+    print_result(*written, generation.path(), static_cast<std::size_t>(old_generations),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   }
   return kOk;
 }
