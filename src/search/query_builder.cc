@@ -60,6 +60,37 @@ void mark_facet_scopes(std::vector<Item>& items, const Xapian::Database* db) {
   }
 }
 
+// "chatgpt:jailbreak", "Note:privacy": a colon after a name that scopes nothing joins words as a space
+// would. Read as one word, its words had to stand side by side in a record (as a hyphenated word's
+// do), so such a query found nothing and, one word to relaxation, was never widened.
+void push_split_at_colons(Item item, std::string_view q, std::vector<Item>& items) {
+  const std::string_view raw = q.substr(item.text_begin, item.end - item.text_begin);
+  const bool plain = item.kind == ItemKind::kWord && item.field.empty() && !item.negate && !item.required;
+  if (!plain || raw.find(':') == std::string_view::npos || raw.find_first_of("()") != std::string_view::npos) {
+    items.push_back(std::move(item));
+    return;
+  }
+  std::vector<Item> words;
+  for (std::size_t start = 0; start < raw.size();) {
+    std::size_t stop = raw.find(':', start);
+    if (stop == std::string_view::npos) stop = raw.size();
+    std::string_view piece = raw.substr(start, stop - start);
+    const bool last = stop == raw.size();
+    if (last && item.wildcard) piece.remove_suffix(1);  // the '*' the item's text has lost
+    if (!piece.empty()) {
+      Item word;
+      word.text = std::string(piece);
+      word.begin = word.text_begin = item.text_begin + start;
+      word.end = last ? item.end : word.begin + piece.size();
+      word.wildcard = last && item.wildcard;
+      words.push_back(std::move(word));
+    }
+    start = stop + 1;
+  }
+  if (words.empty()) words.push_back(std::move(item));
+  for (Item& word : words) items.push_back(std::move(word));
+}
+
 // Splits the query into items. Sets `literal` when something that looks like syntax is taken as text.
 std::vector<Item> lex(std::string_view q, bool& literal) {
   std::vector<Item> items;
@@ -114,7 +145,7 @@ std::vector<Item> lex(std::string_view q, bool& literal) {
       }
     }
     item.end = i;
-    if (item.kind != ItemKind::kWord || !item.text.empty()) items.push_back(std::move(item));
+    if (item.kind != ItemKind::kWord || !item.text.empty()) push_split_at_colons(std::move(item), q, items);
   }
   return items;
 }

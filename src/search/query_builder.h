@@ -7,7 +7,7 @@
 //   -word  NOT w   exclude; -"a phrase" too
 //   a OR b         either
 //   a AND b        both, never relaxed
-//   title: source: id:   scope a word or phrase to a field
+//   title: source: id:   scope a word or phrase to a field; another "name:word" is two words
 //   domain:2 ...   a facet name scopes to a facet value (a filter)
 //   word*          words beginning with this (400 when it matches too many)
 // The last word also matches as a prefix while the user types (no trailing space), unless the index

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <regex>
 
 #include <catch2/catch.hpp>
 
@@ -165,6 +166,28 @@ TEST_CASE("typed filters of one facet joined by OR are their union; OR between a
   same_as("domain:2 OR poisoning", "poisoning", {{"domain", {"2"}}}, true);
   // The OR after a filter does not reach back past it to the word before.
   same_as("data domain:2 OR poisoning", "data poisoning", {{"domain", {"2"}}}, true);
+}
+
+TEST_CASE("a colon between words that scopes nothing joins them as a space does", "[search]") {
+  const auto spaced = run("data poisoning", {}, search::SortOrder::kId);
+  REQUIRE_FALSE(spaced.hits.empty());
+  for (const std::string q : {"data:poisoning", "Data:Poisoning", "note:data:poisoning"}) {
+    INFO(q);
+    const auto r = run(q, {}, search::SortOrder::kId);
+    CHECK(ids(r) == ids(run(std::regex_replace(q, std::regex(":"), " "), {}, search::SortOrder::kId)));
+    CHECK_FALSE(r.interpreted_literally);
+  }
+  CHECK(ids(run("data:poisoning", {}, search::SortOrder::kId)) == ids(spaced));
+  // A word no record holds before the colon no longer sinks the query: it is widened like any other.
+  const auto unknown = run("qqqxv:poisoning ");
+  CHECK(unknown.relaxation.has_value());
+  CHECK(has(unknown, "01.01.00"));
+  // Typing on after the colon completes the last word; a misspelt one is corrected in place.
+  CHECK(has(run("data:poiso"), "01.01.00"));
+  const auto misspelt = run("data:poisning ");
+  CHECK(misspelt.suggestion.value_or("") == "data:poisoning ");
+  // A field or facet before the colon still scopes.
+  CHECK(run("title:poisoning").total < run("poisoning").total);
 }
 
 TEST_CASE("the last word matches as a prefix while typing", "[search]") {
