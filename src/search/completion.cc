@@ -33,7 +33,14 @@ TypedWord typed_word(std::string_view text) {
   while (op < text.size() && (text[op] == '-' || text[op] == '+' || text[op] == '"')) ++op;
   std::size_t field = op;
   while (field < text.size() && (std::islower(static_cast<unsigned char>(text[field])) || text[field] == '_')) ++field;
-  if (field > op && field < text.size() && text[field] == ':') op = field + 1;
+  if (field > op && field < text.size() && text[field] == ':' && is_field_name(text.substr(op, field - op))) {
+    op = field + 1;
+  } else if (op == start) {
+    // A plain word after "name:" that scopes nothing ("chatgpt:jailbr") is a word of its own, as the
+    // query reads it: the words before it include what precedes the colon.
+    if (const std::size_t colon = text.rfind(':'); colon != std::string_view::npos && colon >= start)
+      start = op = colon + 1;
+  }
   return {text.substr(0, start), text.substr(0, op), text.substr(op)};
 }
 
@@ -136,10 +143,10 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
     enquire.set_query(Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end()));
     // Equal weights by id: the same over any shard layout, as the docid order searches use is.
     enquire.set_sort_by_relevance_then_value(schema::kSlotSortId, false);
-    const std::size_t record_slots = completing.empty() ? limit : (limit + 1) / 2;
+    const auto record_slots = [&](std::size_t of) { return completing.empty() ? of : (of + 1) / 2; };
     // As many as the longest list would show, so that a parent ranked below its sub-techniques is
     // there to move before them whatever the limit (it came first at 10 and not at all at 3).
-    const auto ranked = static_cast<Xapian::doccount>(std::max(record_slots, (kMaxSuggestions + 1) / 2));
+    const auto ranked = static_cast<Xapian::doccount>(record_slots(kMaxSuggestions));
     const Xapian::MSet mset = enquire.get_mset(0, ranked);
     for (auto it = mset.begin(); it != mset.end(); ++it) {
       const std::string packed = read_hit_summary(it.get_document());
@@ -148,7 +155,7 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
       out.push_back({std::string(record->title), "record", std::string(record->id), std::string(record->type)});
     }
     parents_first(out);
-    if (out.size() > record_slots) out.resize(record_slots);
+    if (out.size() > record_slots(limit)) out.resize(record_slots(limit));
   }
   if (completing.empty()) return out;
   // Then index words that complete the word being typed, most frequent first.

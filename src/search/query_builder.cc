@@ -42,12 +42,6 @@ std::string field_prefix(std::string_view field) {
   return {};
 }
 
-bool is_field_name(std::string_view name) {
-  return std::any_of(schema::kScopedFields.begin(), schema::kScopedFields.end(),
-                     [&](const auto& f) { return f.name == name; }) ||
-         model::find_facet(name) != nullptr;
-}
-
 // Marks the items whose field names a facet. "source:" names both a text field (the words of a
 // paper's title and QuickRef) and the source facet (one paper): a value the index holds as a source
 // ("source:Okafor2024") filters by it, anything else ("source:survey") searches those words.
@@ -87,7 +81,14 @@ void push_split_at_colons(Item item, std::string_view q, std::vector<Item>& item
     }
     start = stop + 1;
   }
-  if (words.empty()) words.push_back(std::move(item));
+  if (words.empty()) {  // colons alone: nothing searchable, as before
+    items.push_back(std::move(item));
+    return;
+  }
+  if (item.wildcard && !words.back().wildcard) {  // "poiso:*": the star belongs to the last word
+    words.back().wildcard = true;
+    words.back().end = item.end;
+  }
   for (Item& word : words) items.push_back(std::move(word));
 }
 
@@ -287,8 +288,9 @@ struct Grouped {
 // Applies OR, AND and NOT to the items. An operator with nothing to join is ignored while the user
 // types ("poisoning AND"); a query of operators only ("OR") is searched as the words they spell.
 // A typed filter is a filter: values of one facet are ORed anyway ("domain:2 OR domain:3"), AND
-// beside one is what a filter does, and an OR between a filter and anything else, which a filter
-// cannot express, is ignored (so the query is read literally).
+// beside one is what a filter does (an AND still joins the words on either side of it), and an OR
+// between a filter and anything else, which a filter cannot express, is ignored (so the query is
+// read literally).
 Grouped group_items(std::vector<Item>& items, ParsedQuery& out) {
   const bool only_operators = std::all_of(items.begin(), items.end(), [](const Item& item) {
     return item.kind == ItemKind::kOr || item.kind == ItemKind::kAnd || item.kind == ItemKind::kNot;
@@ -340,7 +342,8 @@ Grouped group_items(std::vector<Item>& items, ParsedQuery& out) {
     } else if (pending_or && !filter_before && !g.positive.empty()) {
       g.positive.back().members.push_back(&item);
     } else {
-      const bool strict = pending_and && !filter_before;
+      // An AND joins the words around it, whatever filter stands between ("a AND domain:2 AND b").
+      const bool strict = pending_and && !g.positive.empty();
       if (strict) g.positive.back().strict = true;
       g.positive.push_back({{&item}, strict});
     }
@@ -379,6 +382,12 @@ Xapian::Query synonym_query(const std::vector<Token>& tokens) {
 }
 
 }  // namespace
+
+bool is_field_name(std::string_view name) {
+  return std::any_of(schema::kScopedFields.begin(), schema::kScopedFields.end(),
+                     [&](const auto& f) { return f.name == name; }) ||
+         model::find_facet(name) != nullptr;
+}
 
 bool is_whole(const Token& t) {
   if (t.kind == TokenKind::kCompound) return true;

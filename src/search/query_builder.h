@@ -36,6 +36,10 @@
 
 namespace riskatlas::search {
 
+// Whether "name:" scopes what follows it: a text field (title, source, id) or a facet. Any other
+// "name:word" is two words.
+bool is_field_name(std::string_view name);
+
 // A plain word of the query that a spelling suggestion may replace.
 struct SpellWord {
   std::size_t begin;  // byte range of the word in the query string, without its operator

@@ -162,6 +162,10 @@ TEST_CASE("typed filters of one facet joined by OR are their union; OR between a
   same_as("domain:1 OR domain:2", "", {{"domain", {"1", "2"}}}, false);
   same_as("domain:2 AND poisoning", "poisoning", {{"domain", {"2"}}}, false);
   same_as("poisoning AND domain:2", "poisoning", {{"domain", {"2"}}}, false);
+  // An AND across a filter still joins the words on either side: never relaxed.
+  same_as("data AND domain:2 AND poisoning", "data AND poisoning", {{"domain", {"2"}}}, false);
+  CHECK_FALSE(run("poisoning AND domain:2 AND qqqxv").relaxation.has_value());
+  CHECK(run("poisoning AND domain:2 AND qqqxv").total == 0);
   same_as("poisoning OR domain:2", "poisoning", {{"domain", {"2"}}}, true);
   same_as("domain:2 OR poisoning", "poisoning", {{"domain", {"2"}}}, true);
   // The OR after a filter does not reach back past it to the word before.
@@ -184,8 +188,31 @@ TEST_CASE("a colon between words that scopes nothing joins them as a space does"
   CHECK(has(unknown, "01.01.00"));
   // Typing on after the colon completes the last word; a misspelt one is corrected in place.
   CHECK(has(run("data:poiso"), "01.01.00"));
+  CHECK(ids(run("data:poiso:*", {}, search::SortOrder::kId)) == ids(run("data poiso*", {}, search::SortOrder::kId)));
   const auto misspelt = run("data:poisning ");
   CHECK(misspelt.suggestion.value_or("") == "data:poisoning ");
+  // Suggestions read the colon as the query does: "emergent:beh" is checked as "emergent beh" is.
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  for (const std::string_view typed : {"data:poiso", "model:poisoning da"}) {
+    INFO(typed);
+    std::string spaced(typed);
+    std::replace(spaced.begin(), spaced.end(), ':', ' ');
+    const auto colon = searcher.suggest(typed);
+    const auto space = searcher.suggest(spaced);
+    REQUIRE(colon.ok());
+    REQUIRE(space.ok());
+    REQUIRE_FALSE(space->empty());
+    REQUIRE(colon->size() == space->size());
+    for (std::size_t i = 0; i < space->size(); ++i) {
+      CHECK((*colon)[i].id == (*space)[i].id);
+      if ((*space)[i].kind == "term") {
+        std::string text = (*colon)[i].text;
+        std::replace(text.begin(), text.end(), ':', ' ');
+        CHECK(text == (*space)[i].text);
+      }
+    }
+  }
   // A field or facet before the colon still scopes.
   CHECK(run("title:poisoning").total < run("poisoning").total);
 }
@@ -550,6 +577,18 @@ TEST_CASE("suggest offers a parent technique before its sub-techniques", "[searc
     REQUIRE(one.ok());
     REQUIRE_FALSE(one->empty());
     CHECK(one->front().id == "AML.T0018");
+  }
+  // After a space nothing is being completed and the list is all records; a short one is the start
+  // of the longest.
+  const auto all = searcher.suggest("manipulate ", 10);
+  REQUIRE(all.ok());
+  REQUIRE(all->size() >= 2);
+  for (std::size_t limit = 1; limit < all->size(); ++limit) {
+    INFO(limit);
+    const auto few = searcher.suggest("manipulate ", limit);
+    REQUIRE(few.ok());
+    REQUIRE(few->size() == limit);
+    for (std::size_t i = 0; i < limit; ++i) CHECK((*few)[i].id == (*all)[i].id);
   }
 }
 

@@ -241,6 +241,42 @@ TEST_CASE_METHOD(ServerTest, "suggest completes a prefix", "[http][slow]") {
                       {"/api/suggest?q=a&limit=11", 400, "invalid_parameter"}});
 }
 
+TEST_CASE_METHOD(ServerTest, "a shorter suggestion list is the start of a longer one, and a colon reads as a space",
+                 "[http][slow]") {
+  const auto suggestions = [&](const std::string& q, int limit) {
+    const Json body = body_of(cli->Get(("/api/suggest?q=" + httplib::detail::encode_query_param(q) +
+                                        "&limit=" + std::to_string(limit)).c_str()));
+    std::vector<std::string> records, terms;
+    for (const auto& s : body["suggestions"]) {
+      if (s["kind"] == "record") records.push_back(s["id"]);
+      else terms.push_back(s["text"]);
+    }
+    return std::pair{records, terms};
+  };
+  // "ai ": nothing left to complete, ten records at most; a parent ranked below its sub-technique
+  // moves before it at every limit.
+  for (const std::string q : {"ai ", "model ", "prompt inj", "poison"}) {
+    const auto longest = suggestions(q, 10).first;
+    REQUIRE_FALSE(longest.empty());
+    for (int limit = 1; limit < 10; ++limit) {
+      INFO(q << " limit " << limit);
+      const auto records = suggestions(q, limit).first;
+      REQUIRE(records.size() <= longest.size());
+      CHECK(records == std::vector<std::string>(longest.begin(), longest.begin() + static_cast<long>(records.size())));
+    }
+  }
+  // Completions after "name:" are checked beside the words before it, as after a space
+  // ("emergent:beh" offered "behind", which no record holds beside "emergent").
+  for (const std::string q : {"emergent:beh", "data:poiso", "prompt:inj"}) {
+    INFO(q);
+    auto [records, terms] = suggestions(q, 10);
+    for (auto& t : terms) std::replace(t.begin(), t.end(), ':', ' ');
+    std::string spaced = q;
+    std::replace(spaced.begin(), spaced.end(), ':', ' ');
+    CHECK(std::pair{records, terms} == suggestions(spaced, 10));
+  }
+}
+
 TEST_CASE_METHOD(ServerTest, "facets lists every facet over the whole index", "[http][slow]") {
   const Json body = body_of(cli->Get("/api/facets"));
   CHECK(keys_of(body) == std::vector<std::string>{"facets", "generation"});
