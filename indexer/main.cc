@@ -327,12 +327,13 @@ int run(const Options& opt) {
   // What a run cannot remove (a generation a root-run build left in the service user's root) stays
   // on disk until an operator removes it: said at every run rather than left to fill the disk.
   std::vector<fs::path> removed;
-  std::set<std::string> told;
+  std::set<fs::path> told;
   auto remove_stale = [&](const std::vector<fs::path>& never_live) {
     auto removal = root.remove_stale(opt.keep, never_live);
     for (const auto& failure : removal.failures)
-      if (told.insert(failure).second)
-        std::cerr << "riskatlas-index: warning: cannot remove " << failure << "; remove it by hand\n";
+      if (told.insert(failure.path).second)
+        std::cerr << "riskatlas-index: warning: cannot remove " << failure.path.string() << ": " << failure.reason
+                  << "; remove it by hand\n";
     removed.insert(removed.end(), removal.removed.begin(), removal.removed.end());
   };
   remove_stale({});

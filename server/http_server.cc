@@ -112,8 +112,6 @@ std::size_t search_slots(const HttpServer::Options& o) {
   return 2 * std::max(1u, std::thread::hardware_concurrency());
 }
 
-
-
 // Any segment starting with '.' ("/.env", "/a/../b", "/.git/config"), or a control byte anywhere.
 bool is_forbidden_path(const std::string& path) {
   for (std::size_t i = 0; i < path.size(); ++i) {
@@ -345,8 +343,9 @@ const std::array<HttpServer::Impl::Route, 8> HttpServer::Impl::kRoutes{{
 }};
 
 bool HttpServer::Impl::is_api_path(const std::string& path) {
+  // The routes outside /api/ are plain paths, their patterns no expressions.
   return path.starts_with("/api/") || path == "/api" ||
-         std::any_of(kRoutes.begin(), kRoutes.end(), [&](const Route& r) { return path == r.label; });
+         std::any_of(kRoutes.begin(), kRoutes.end(), [&](const Route& r) { return path == r.pattern; });
 }
 
 void HttpServer::Impl::register_routes() {

@@ -197,14 +197,14 @@ IndexRoot::Removal IndexRoot::remove_stale(std::size_t keep, const std::vector<f
     if (fs::remove_all(*it, ec) != static_cast<std::uintmax_t>(-1) && !ec)
       result.removed.push_back(*it);
     else
-      result.failures.push_back(it->string() + ": " + ec.message());
+      result.failures.push_back({*it, ec.message()});
   }
   for (const auto& entry : fs::directory_iterator(root_, ec)) {
     if (entry.path().extension() == ".tmp" && entry.is_regular_file(ec)) {
       if (fs::remove(entry.path(), ec); !ec)
         result.removed.push_back(entry.path());
       else
-        result.failures.push_back(entry.path().string() + ": " + ec.message());
+        result.failures.push_back({entry.path(), ec.message()});
     }
   }
   return result;

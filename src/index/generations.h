@@ -50,9 +50,13 @@ class IndexRoot {
   // REQUIRES: the caller holds the ReindexLock.
   struct Removal {
     std::vector<std::filesystem::path> removed;
-    // "path: reason" for each one that could not be removed (wholly): left for an operator, whose
-    // disk it fills, so the caller says so.
-    std::vector<std::string> failures;
+    // Each one that could not be removed (wholly): left for an operator, whose disk it fills, so the
+    // caller says so.
+    struct Failure {
+      std::filesystem::path path;
+      std::string reason;
+    };
+    std::vector<Failure> failures;
   };
   Removal remove_stale(std::size_t keep, const std::vector<std::filesystem::path>& never_live = {}) const;
 

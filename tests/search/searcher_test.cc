@@ -415,6 +415,19 @@ TEST_CASE("explain lists matched terms by field with weights", "[search]") {
   const auto& ex = *r->hits[0].explain;
   REQUIRE_FALSE(ex.empty());
   CHECK(std::any_of(ex.begin(), ex.end(), [](const auto& e) { return e.field == "title" && e.weight > 0; }));
+  // A word scoped to a field is explained under that field, its stem too ("stem:aml" of id:, which
+  // was shown as the text term "stem:XIDaml").
+  request.q = "id:aml ";
+  r = searcher.search(request);
+  REQUIRE(r.ok());
+  REQUIRE_FALSE(r->hits.empty());
+  REQUIRE(r->hits[0].explain);
+  for (const auto& e : *r->hits[0].explain) {
+    INFO(e.field << " " << e.term);
+    CHECK(e.field == "id");
+    CHECK(e.term.find("XID") == std::string::npos);
+  }
+  CHECK_FALSE(r->hits[0].explain->empty());
 }
 
 TEST_CASE("a record is returned whole with its links", "[search]") {
