@@ -168,8 +168,6 @@ void remove_partial(const std::filesystem::path& dir) {
   std::filesystem::remove_all(dir, ec);
 }
 
-std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
-
 // The metadata every reader checks (generation.cc): analyzer and schema; `labels`, `linked` and `build` only
 // in the database the server reads them from (the only one, or a sharded set's vocabulary).
 void set_common_metadata(Xapian::WritableDatabase& db) {
@@ -582,9 +580,9 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     build["links"] = summary.links;
     if (sharded) build["shards"] = summary.shard_documents;
     nlohmann::json labels_json = labels;
-    db.set_metadata(schema::kMetaBuild, dump(build));
-    db.set_metadata(schema::kMetaLabels, dump(labels_json));
-    db.set_metadata(schema::kMetaLinked, dump(linked));
+    db.set_metadata(schema::kMetaBuild, stored_json(build));
+    db.set_metadata(schema::kMetaLabels, stored_json(labels_json));
+    db.set_metadata(schema::kMetaLinked, stored_json(linked));
     set_common_metadata(db);
     if (sharded)
       db.set_metadata(schema::kMetaShard, shard_meta_text({db_dir.filename().string(), options.shards, std::nullopt, true}));

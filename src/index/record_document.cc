@@ -238,7 +238,6 @@ json use_doc(const model::Mitigation& mitigation, const std::string& technique_i
   return json::array();
 }
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 json tactic_refs(const Atlas& atlas, const LinkGraph& graph, const std::vector<std::string>& ids) {
   json list = json::array();
@@ -540,7 +539,7 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
                   std::string(utf8::truncate(analyzer.fold(listed_title), schema::kSortTitleBytes)));
     doc.add_value(schema::kSlotHit, pack_hit_summary(data, listed_title));
     strip_shared(data, linked, labels);
-    doc.set_data(dump(data));
+    doc.set_data(stored_json(data));
     sink(std::move(built));
   };
 

@@ -23,4 +23,10 @@ using FacetLabels = std::map<std::string, std::map<std::string, std::string>>;
 void strip_shared(nlohmann::json& record, const nlohmann::json& linked, const FacetLabels& labels);
 void fill_shared(nlohmann::json& record, const nlohmann::json& linked, const FacetLabels& labels);
 
+// JSON as the index stores it (records, metadata): compact, with invalid UTF-8 replaced rather than
+// thrown on (dirty data reaches the index).
+inline std::string stored_json(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace riskatlas::index

@@ -11,17 +11,13 @@
 #include "load/atlas_merge.h"
 #include "load/clean_text.h"
 #include "load/warnings.h"
+#include "util/text.h"
 
 namespace riskatlas::load {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
-  return s;
-}
 
 bool is_links_name(const std::string& lower_name) {
   return lower_name == "links.yaml" || lower_name == "links.yml" || lower_name == "links.csv";
@@ -56,7 +52,7 @@ std::optional<fs::path> first_found(const std::vector<fs::path>& files, std::ini
   std::optional<fs::path> first;
   for (const char* candidate : candidates)
     for (const auto& f : files) {
-      if (lower(f.filename().string()) != candidate) continue;
+      if (text::ascii_lowered(f.filename().string()) != candidate) continue;
       if (!first) {
         first = f;
       } else {
@@ -133,12 +129,12 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   for (const fs::directory_entry& entry : it) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name.front() == '.') continue;  // hidden files, editor backups
-    const std::string lname = lower(name);
+    const std::string lname = text::ascii_lowered(name);
     if (is_links_name(lname) || is_synonyms_name(lname)) {
       vocabulary_files.push_back(entry.path());
       continue;
     }
-    const std::string ext = lower(entry.path().extension().string());
+    const std::string ext = text::ascii_lowered(entry.path().extension().string());
     if (ext == ".csv") csv.push_back(entry.path());
     else if (ext == ".yaml" || ext == ".yml") yaml.push_back(entry.path());
     else if (ext == ".jsonl") jsonl.push_back(entry.path());

@@ -24,6 +24,7 @@
 #include "load/warnings.h"
 #include "load/yaml_tree.h"
 #include "model/taxonomy.h"
+#include "util/text.h"
 
 namespace riskatlas::load {
 
@@ -220,8 +221,7 @@ Status load_links_csv(const std::filesystem::path& file, LoadReport& report) {
 }  // namespace
 
 Status load_links(const std::filesystem::path& file, LoadReport& report) {
-  std::string ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string ext = text::ascii_lowered(file.extension().string());
   Status st;
   if (ext == ".csv") {
     st = load_links_csv(file, report);

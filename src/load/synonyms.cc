@@ -13,6 +13,7 @@
 #include "load/source_file.h"
 #include "load/warnings.h"
 #include "load/yaml_tree.h"
+#include "util/text.h"
 
 namespace riskatlas::load {
 
@@ -57,8 +58,7 @@ Status load_synonyms(const std::filesystem::path& file, LoadReport& report) {
         continue;
       }
       detail::CleanCounts counts;
-      std::string text = detail::clean_text(item.value, counts);
-      std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+      const std::string text = riskatlas::text::ascii_lowered(detail::clean_text(item.value, counts));
       if (text.empty() || text.size() > kMaxExpressionBytes) {
         detail::warn(report, item_at, "empty or over-long synonym: ignored");
         continue;

@@ -11,6 +11,11 @@ namespace riskatlas::text {
 // locale (bytes of UTF-8 sequences are never letters).
 constexpr char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
+inline std::string ascii_lowered(std::string s) {
+  for (char& c : s) c = ascii_lower(c);
+  return s;
+}
+
 // Not std::isalnum: in some locales that takes bytes of UTF-8 sequences for letters.
 constexpr bool is_ascii_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
