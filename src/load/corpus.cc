@@ -1,8 +1,9 @@
 // load_corpus: every loadable file of a corpus folder, then the extra JSONL files, then the links.
 #include <algorithm>
-#include <cctype>
-#include <initializer_list>
+#include <array>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -19,12 +20,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_links_name(const std::string& lower_name) {
-  return lower_name == "links.yaml" || lower_name == "links.yml" || lower_name == "links.csv";
-}
+// The names a corpus folder's vocabulary files may have, in order of preference (lower case; a
+// file's name in any case).
+constexpr std::array<std::string_view, 3> kLinksNames{"links.yaml", "links.yml", "links.csv"};
+constexpr std::array<std::string_view, 2> kSynonymsNames{"synonyms.yaml", "synonyms.yml"};
 
-bool is_synonyms_name(const std::string& lower_name) {
-  return lower_name == "synonyms.yaml" || lower_name == "synonyms.yml";
+bool is_one_of(std::string_view lower_name, std::span<const std::string_view> names) {
+  return std::find(names.begin(), names.end(), lower_name) != names.end();
 }
 
 // Drops links (from JSONL records) whose technique is not in the atlas.
@@ -45,12 +47,12 @@ void drop_unknown_technique_links(LoadReport& report) {
   links = std::move(kept);
 }
 
-// The first of `files` named one of `candidates` (lower-case names, in order of preference; a file's
-// name in any case); a warning names each other one found.
-std::optional<fs::path> first_found(const std::vector<fs::path>& files, std::initializer_list<const char*> candidates,
+// The first of `files` named one of `candidates` (kLinksNames, kSynonymsNames); a warning names each
+// other one found.
+std::optional<fs::path> first_found(const std::vector<fs::path>& files, std::span<const std::string_view> candidates,
                                     LoadReport& report) {
   std::optional<fs::path> first;
-  for (const char* candidate : candidates)
+  for (const std::string_view candidate : candidates)
     for (const auto& f : files) {
       if (text::ascii_lowered(f.filename().string()) != candidate) continue;
       if (!first) {
@@ -130,7 +132,7 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
     const std::string name = entry.path().filename().string();
     if (name.empty() || name.front() == '.') continue;  // hidden files, editor backups
     const std::string lname = text::ascii_lowered(name);
-    if (is_links_name(lname) || is_synonyms_name(lname)) {
+    if (is_one_of(lname, kLinksNames) || is_one_of(lname, kSynonymsNames)) {
       vocabulary_files.push_back(entry.path());
       continue;
     }
@@ -170,7 +172,7 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   drop_unknown_technique_links(report);
 
   const std::optional<fs::path> links =
-      options.links_file ? options.links_file : first_found(vocabulary_files, {"links.yaml", "links.yml", "links.csv"}, report);
+      options.links_file ? options.links_file : first_found(vocabulary_files, kLinksNames, report);
   if (links) {
     const std::size_t links_before = report.atlas.links.size(), skipped_before = report.stats.skipped;
     if (Status s = load_links(*links, report); !s.ok()) return s;
@@ -182,7 +184,7 @@ Result<LoadReport> load_corpus(const CorpusOptions& options) {
   detail::dedupe_links(report);
 
   const std::optional<fs::path> synonyms =
-      options.synonyms_file ? options.synonyms_file : first_found(vocabulary_files, {"synonyms.yaml", "synonyms.yml"}, report);
+      options.synonyms_file ? options.synonyms_file : first_found(vocabulary_files, kSynonymsNames, report);
   if (synonyms) {
     if (Status s = load_synonyms(*synonyms, report); !s.ok()) return s;
   }
