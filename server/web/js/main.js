@@ -422,6 +422,13 @@ function pickSuggestion(item) {
 
 // ---- record view -------------------------------------------------------------------
 
+// A character typed on a record title the search box gave the focus to goes to the box: focused
+// during keydown, the box receives the character.
+function typeIntoBox(event) {
+  if (event.key.length !== 1 || event.ctrlKey || event.metaKey || event.altKey) return;
+  ui.input.focus({ preventScroll: true });
+}
+
 async function showRecord(id) {
   const returnTo = restoreScrollY;  // Back or Forward: where this record was left
   restoreScrollY = null;
@@ -461,7 +468,11 @@ async function showRecord(id) {
     // Back or Forward returns to the place it was read at; a record opened anew starts at its top.
     window.scrollTo(0, returnTo === null ? 0 : returnTo);
     const title = document.getElementById('record-title');
-    if (title && (recordFromBox || document.activeElement !== ui.input)) title.focus({ preventScroll: true });
+    if (title && (recordFromBox || document.activeElement !== ui.input)) {
+      title.focus({ preventScroll: true });
+      // Typing on after Enter, once the record came: the keys belong to the box, not to the title.
+      if (recordFromBox) title.addEventListener('keydown', typeIntoBox);
+    }
   } catch (err) {
     if (err.name === 'AbortError' || seq !== recordSeq) return;
     shownRecordId = '';
