@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <iostream>
@@ -18,6 +17,7 @@
 
 #include "api_error.h"
 #include "api_json.h"
+#include "util/text.h"
 
 namespace riskatlas::server {
 namespace {
@@ -39,6 +39,13 @@ milliseconds until(Clock::time_point deadline) {
   return std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
 }
 
+// RFC 9110 section 5.6.2: a method or a header name is a token.
+bool is_token(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return text::is_ascii_alnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  });
+}
+
 // Whether a request line names a method (a token, then a space) that cpp-httplib 0.11 refuses
 // (Server::parse_request_line: a bare 400) before our routes could answer 405. A line that names no
 // method is left to the library's 400.
@@ -48,10 +55,7 @@ bool names_unknown_method(std::string_view request_line) {
   const std::size_t space = request_line.find(' ');
   if (space == 0 || space == std::string_view::npos) return false;
   const std::string_view method = request_line.substr(0, space);
-  const bool token = std::all_of(method.begin(), method.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-  });
-  return token && std::find(std::begin(kKnown), std::end(kKnown), method) == std::end(kKnown);
+  return is_token(method) && std::find(std::begin(kKnown), std::end(kKnown), method) == std::end(kKnown);
 }
 
 // cpp-httplib 0.11 refuses a request target holding a second '?' (400), though RFC 3986 allows '?'
@@ -107,11 +111,7 @@ bool is_range_header(std::string_view line) {
 // otherwise, a request could mean two things.
 bool is_header_line(std::string_view line) {
   const std::size_t colon = line.find(':');
-  if (colon == 0 || colon == std::string_view::npos) return false;
-  constexpr std::string_view kTokenMarks = "!#$%&'*+-.^_`|~";
-  return std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(colon), [&](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || kTokenMarks.find(c) != std::string_view::npos;
-  });
+  return colon != std::string_view::npos && is_token(line.substr(0, colon));
 }
 
 std::string ip_and_port(const sockaddr_storage& addr, int& port) {
