@@ -1,10 +1,13 @@
 // Helpers shared by the tests: where the fixtures are, the real-data switch, scratch directories.
 #pragma once
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <unistd.h>
 
@@ -50,6 +53,25 @@ class ScratchDir {
 
  private:
   std::filesystem::path path_;
+};
+
+// Stops and joins a test's background threads however the test ends: a failed REQUIRE throws past
+// the join, and a joinable std::thread destroyed then aborts the whole test run.
+class JoinOnExit {
+ public:
+  JoinOnExit(std::atomic<bool>& stop, std::vector<std::thread>& threads) : stop_(stop), threads_(threads) {}
+  ~JoinOnExit() { join(); }
+  JoinOnExit(const JoinOnExit&) = delete;
+  JoinOnExit& operator=(const JoinOnExit&) = delete;
+  void join() {
+    stop_ = true;
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+  }
+
+ private:
+  std::atomic<bool>& stop_;
+  std::vector<std::thread>& threads_;
 };
 
 }  // namespace riskatlas::testing

@@ -14,6 +14,7 @@
 #include "search/searcher.h"
 
 using namespace riskatlas;
+using riskatlas::testing::JoinOnExit;
 using riskatlas::testing::ScratchDir;
 namespace fs = std::filesystem;
 
@@ -191,6 +192,7 @@ TEST_CASE_METHOD(LiveRoot, "searches on several threads move to each new build w
   std::atomic<bool> done{false};
   std::atomic<int> failures{0}, answers{0};
   std::vector<std::thread> readers;
+  JoinOnExit joined(done, readers);
   for (int t = 0; t < 3; ++t)
     readers.emplace_back([&] {
       analysis::Analyzer analyzer;
@@ -210,8 +212,7 @@ TEST_CASE_METHOD(LiveRoot, "searches on several threads move to each new build w
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (watched.current()->info().name != "gen-4" && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  done = true;
-  for (auto& r : readers) r.join();
+  joined.join();
   CHECK(failures == 0);
   CHECK(answers > 0);
   CHECK(watched.current()->info().name == "gen-4");
