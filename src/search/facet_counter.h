@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -110,9 +111,11 @@ struct MatchSet {
 // Disjunctive counts of every facet that applies to the matched record types (or has a filter): each
 // facet counted with all filters applied but its own, most frequent value first. `main_spies` already
 // counted the unfiltered facets on the fully filtered match, whose record types are `matched_types`.
-// Without a `table` (a remote shard) the counts come from value slots.
+// Without a `table` (a remote shard) the counts come from value slots. `recount`, when set, counts a
+// filtered facet in place of the match (relaxation.h, count_as_ticked).
+using Recount = std::function<ValueCounts(const model::FacetSpec&)>;
 std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTable* table, const MatchSet& match,
                                             const FacetSpies& main_spies, const ValueCounts& matched_types,
-                                            const FacetLabels& labels);
+                                            const FacetLabels& labels, const Recount& recount = {});
 
 }  // namespace riskatlas::search

@@ -165,6 +165,16 @@ class HistogramSpy : public Xapian::MatchSpy {
   std::vector<std::size_t> counts_;
 };
 
+// The documents of `coverage` (coverage_core) under `filters` by the words they hold: from `held`
+// (count_words_held), or over remote shards, where it is null, from the weights of a match.
+std::vector<std::size_t> histogram(Xapian::Database& db, const Xapian::Query& coverage, const FacetFilters& filters,
+                                   std::size_t words, const std::vector<std::uint8_t>* held) {
+  if (held == nullptr) return remote_histogram(db, coverage, filters, words);
+  HistogramSpy spy(*held, words);
+  run_unweighted(db, filtered_query(coverage, filters), &spy);
+  return spy.counts();
+}
+
 // Whether any filter narrows the match (filtered_query() skips a facet without values).
 bool has_filters(const FacetFilters& filters) {
   return std::any_of(filters.begin(), filters.end(),
@@ -197,13 +207,13 @@ bool can_relax(const ParsedQuery& parsed) {
   return counted >= 2 || (counted == 1 && has_required(parsed));
 }
 
-std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  const StrictTotals& strict, bool without_spies) {
-  if (!can_relax(parsed) || strict.filtered >= ranking::kRelaxBelow) return std::nullopt;
+Relaxed relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters, const StrictTotals& strict,
+              bool without_spies) {
+  if (!can_relax(parsed) || strict.filtered >= ranking::kRelaxBelow) return {};
   const bool filtered = has_filters(filters);
   // The words decide how wide the answer is; filters only narrow it, so that the count beside a facet
   // value is what ticking it shows. Only when nothing is left under the filters do they widen it.
-  if (strict.unfiltered >= ranking::kRelaxBelow && strict.filtered > 0) return std::nullopt;
+  if (strict.unfiltered >= ranking::kRelaxBelow && strict.filtered > 0) return {};
   const std::size_t words = parsed.counted_count();
   // Beside required clauses a record may hold none of the plain words; alone, at least one.
   const std::size_t fewest = has_required(parsed) ? 0 : 1;
@@ -216,26 +226,30 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
   Coverage coverage;
   std::vector<std::size_t> counts, counts_unfiltered;
   if (without_spies) {
-    counts = remote_histogram(db, query, filters, words);
-    counts_unfiltered = filtered && tier_by_words ? remote_histogram(db, query, {}, words) : counts;
+    counts = histogram(db, query, filters, words, nullptr);
+    counts_unfiltered = filtered && tier_by_words ? histogram(db, query, {}, words, nullptr) : counts;
   } else {
     coverage = count_words_held(db, parsed, words);
     counts = counts_unfiltered = coverage.counts;
     // Under filters, a second pass counts the filtered match by words held.
-    if (filtered) {
-      HistogramSpy histogram(coverage.held, words);
-      run_unweighted(db, filtered_query(query, filters), &histogram);
-      counts = histogram.counts();
-    }
+    if (filtered) counts = histogram(db, query, filters, words, &coverage.held);
   }
 
-  std::size_t min_matched =
-      std::min(tier_by_words ? tier(counts_unfiltered, fewest, ranking::kRelaxBelow) : words,
-               tier(counts, fewest, 1));
+  const std::size_t words_tier = tier_by_words ? tier(counts_unfiltered, fewest, ranking::kRelaxBelow) : words;
+  const std::size_t most_held = tier(counts, fewest, 1);
+  std::size_t min_matched = std::min(words_tier, most_held);
   if (without_spies) min_matched = spellable_tier(words, min_matched);
   RelaxedMatch relaxed;
   for (std::size_t k = min_matched; k <= words; ++k) relaxed.total += counts[k];
-  if (relaxed.total <= strict.filtered) return std::nullopt;
+  Relaxed out;
+  // Ticking a value of a filtered facet sets the words' tier, as here, unless the filters forced a
+  // wider one or no widening was shown.
+  if (filtered && (most_held < words_tier || relaxed.total <= strict.filtered)) {
+    std::shared_ptr<const std::vector<std::uint8_t>> held;
+    if (!without_spies) held = std::make_shared<const std::vector<std::uint8_t>>(coverage.held);
+    out.ticking = std::make_shared<const TickingTiers>(TickingTiers{query, words, words_tier, most_held, std::move(held)});
+  }
+  if (relaxed.total <= strict.filtered) return out;
 
   if (without_spies) {
     const Xapian::Query enough = enough_words(parsed, min_matched);
@@ -264,7 +278,25 @@ std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parse
     enquire.set_weighting_scheme(Xapian::BoolWeight());
     if (enquire.get_mset(0, 1).empty()) relaxed.relaxation.dropped_words.push_back(c.text);
   }
-  return relaxed;
+  out.match = std::move(relaxed);
+  return out;
+}
+
+ValueCounts count_as_ticked(Xapian::Database& db, const TickingTiers& tiers, const FacetFilters& filters,
+                            const model::FacetSpec& facet, const FacetTable* table) {
+  const std::string name(facet.name);
+  ValueCounts out;
+  FacetFilters ticked = filters;
+  for (const auto& [value, n] : count_values(db, filtered_query(tiers.coverage, filters, name), facet, table)) {
+    ticked[name] = {value};
+    const auto counts = histogram(db, tiers.coverage, ticked, tiers.words, tiers.held.get());
+    std::size_t at = std::min(tiers.words_tier, std::max(tiers.most_held, tier(counts, 0, 1)));
+    if (!tiers.held) at = spellable_tier(tiers.words, at);
+    std::size_t total = 0;
+    for (std::size_t k = at; k < counts.size(); ++k) total += counts[k];
+    if (total > 0) out[value] = total;
+  }
+  return out;
 }
 
 std::vector<std::vector<std::string>> missing_words(Xapian::Database& db, const ParsedQuery& parsed,

@@ -17,12 +17,15 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <xapian.h>
 
+#include "search/facet_counter.h"
 #include "search/query_builder.h"
 #include "search/ranking.h"
 #include "search/request.h"
@@ -33,6 +36,24 @@ struct RelaxedMatch {
   Xapian::Query query;    // the answer, coverage-weighted; before exclusions and boosts (ParsedQuery::finish)
   std::size_t total = 0;  // documents of the answer under the request's filters
   Relaxation relaxation;
+};
+
+// What counting a filtered facet's values at the tier ticking each would set needs (count_as_ticked),
+// kept when that tier may differ from the answer's: when the filters left no record at the words'
+// tier (the answer went further, to the most words a record under them holds), or left no more
+// records there than hold every word (the strict answer is shown).
+struct TickingTiers {
+  Xapian::Query coverage;      // records holding any counted word (and the required clauses), coverage-weighted
+  std::size_t words = 0;       // counted words
+  std::size_t words_tier = 0;  // the tier the words alone set
+  std::size_t most_held = 0;   // the most words a record under the filters holds
+  // Words held by document id; null over remote shards (the weights of a match tell them instead).
+  std::shared_ptr<const std::vector<std::uint8_t>> held;
+};
+
+struct Relaxed {
+  std::optional<RelaxedMatch> match;           // set when records holding fewer words join the answer
+  std::shared_ptr<const TickingTiers> ticking;  // set when a filtered facet must be counted as ticked
 };
 
 // Every case study (its type facet's term): the records the case-study rule above applies to.
@@ -53,14 +74,21 @@ struct StrictTotals {
 // (down to one word, or to none beside the required clauses). The filters then narrow that answer,
 // so that a facet value's count is what ticking it shows (ticking another value of the same facet
 // adds its records); only when they leave no record is the answer widened further, to the most
-// words a record under them holds. nullopt when widening finds no more records under the filters
+// words a record under them holds. No match when widening finds no more records under the filters
 // than the strict query.
 // `without_spies`: no spy or posting source of ours can run on `db` (Generation::spies_run: remote
 // shards). The words held are then read from the weights of a full MSet, and the answer is `query`
 // narrowed by "holds at least min_matched words" spelled as a boolean query (remote_relaxation.h)
 // instead of a document list: the same documents, weights and order.
-std::optional<RelaxedMatch> relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
-                                  const StrictTotals& strict, bool without_spies = false);
+Relaxed relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters, const StrictTotals& strict,
+              bool without_spies = false);
+
+// The counts of a facet the request filters on, as ticking each value would show them: the value's
+// records (under the other filters) at the tier the words and the filters with it ticked set. That
+// is the most words a record holding it or a value already ticked holds, up to the words' tier.
+// `table`, when given, lists the facet's values (FacetTable).
+ValueCounts count_as_ticked(Xapian::Database& db, const TickingTiers& tiers, const FacetFilters& filters,
+                            const model::FacetSpec& facet, const FacetTable* table);
 
 // For each document of `docs` (whose record ids are `ids`), the plain words of `parsed` (as typed)
 // that it does not hold.

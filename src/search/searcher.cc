@@ -117,6 +117,7 @@ struct Searcher::Impl {
     FacetFilters filters;  // request filters plus facet scopes typed in q
     Xapian::Query core;    // what the words of q match, before exclusions and boosts; empty = browse
     std::optional<RelaxedMatch> relaxed;  // set when records holding fewer words were added
+    std::shared_ptr<const TickingTiers> ticking;  // set when filtered facets count as ticked
     // The documents q matches (the boosts add none), before the filters.
     Xapian::Query text() const { return parsed.exclude(core); }
     // The documents of the answer, weighted. The filters go inside the boosts: above them, Xapian
@@ -130,7 +131,7 @@ struct Searcher::Impl {
   Result<Match> prepare(const std::string& q, const FacetFilters& request_filters) {
     auto parsed = parse_query(q, analyzer, QueryOptions{&db(), true});
     if (!parsed.ok()) return parsed.status();
-    Match m{std::move(parsed.value()), request_filters, {}, std::nullopt};
+    Match m{std::move(parsed.value()), request_filters, {}, std::nullopt, nullptr};
     for (const auto& [facet, values] : m.parsed.facet_scopes)
       for (const auto& v : values) {
         auto& list = m.filters[facet];
@@ -145,9 +146,10 @@ struct Searcher::Impl {
   // Widens `m` to records holding fewer of its words when fewer than ranking::kRelaxBelow hold all.
   bool relax(Match& m, const StrictTotals& strict) {
     auto relaxed = search::relax(db(), m.parsed, m.filters, strict, !gen->spies_run());
-    if (!relaxed) return false;
-    m.core = relaxed->query;
-    m.relaxed = std::move(relaxed);
+    m.ticking = std::move(relaxed.ticking);
+    if (!relaxed.match) return false;
+    m.core = relaxed.match->query;
+    m.relaxed = std::move(relaxed.match);
     return true;
   }
 
@@ -229,8 +231,13 @@ struct Searcher::Impl {
       auto missing = missing_words(db(), m.parsed, docs, ids);
       for (std::size_t i = 0; i < r.hits.size(); ++i) r.hits[i].missing_words = std::move(missing[i]);
     }
+    Recount recount;
+    if (m.ticking)
+      recount = [&](const model::FacetSpec& facet) {
+        return count_as_ticked(db(), *m.ticking, m.filters, facet, gen->facet_table());
+      };
     r.facets = disjunctive_counts(db(), gen->facet_table(), MatchSet{m.text(), m.filters}, spies,
-                                  (type_filtered ? type_spy : spies).counts("type"), gen->info().labels);
+                                  (type_filtered ? type_spy : spies).counts("type"), gen->info().labels, recount);
     return r;
   }
 

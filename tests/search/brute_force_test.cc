@@ -132,7 +132,10 @@ bool has_word(const std::vector<std::string>& words, const std::string& text, co
   return false;
 }
 
-void check_against_model(const std::filesystem::path& corpus, const std::string& name, int rounds) {
+// `rounds` seeded rounds; at least `least_other_tier` of them must count a filtered facet's value at
+// another tier than the answer's (about one in fifteen does).
+void check_against_model(const std::filesystem::path& corpus, const std::string& name, int rounds,
+                         std::size_t least_other_tier) {
   model::Atlas atlas = testing::load_linked_corpus(corpus);
   // Synonyms widen words in ways this model does not follow; the words below have none anyway.
   atlas.synonyms.clear();
@@ -169,7 +172,7 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
                                          "attack ",    "privacy ",  "model privacy ", "attack hiring qqqxv ",
                                          "data bias ", "poisoning deployment model ",
                                          "poisoning training backdoor ", "extraction queries weights "};
-  std::size_t compared = 0, relaxed_rounds = 0;
+  std::size_t compared = 0, relaxed_rounds = 0, other_tier_rounds = 0;
 
   for (int round = 0; round < rounds; ++round) {
     search::SearchRequest request;
@@ -184,7 +187,10 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
     const auto tokens = analyzer.analyze(request.q);
     auto response = searcher.search(request);
     REQUIRE(response.ok());
-    INFO("q=" << request.q << " filters=" << request.filters.size() << " round " << round);
+    std::string described;
+    for (const auto& [facet, values] : request.filters)
+      for (const auto& v : values) described += " " + facet + "=" + v;
+    INFO("q=" << request.q << " filters:" << described << " round " << round);
     if (response->corrected) continue;  // a spelling correction answered instead: not this model's question
     ++compared;
 
@@ -209,57 +215,80 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
       if (held[i] < ncounted && model.records[i].at("type").count("case-study")) held[i] = 0;
     }
     // The words decide the widest answer, over every record; the filters narrow it, widening it
-    // further only when they leave nothing (`forced`).
-    std::size_t min_held = 0;
-    bool relaxed = false, forced = false;
-    if (tokens.size() > 1) {
+    // further only when they leave nothing.
+    struct Tier {
+      bool relaxed = false;
+      std::size_t min_held = 0;
+      bool answers(std::size_t held, std::size_t all) const { return relaxed ? held >= min_held : held == all; }
+    };
+    auto tier_under = [&](const search::FacetFilters& filters) {
+      Tier t;
+      if (tokens.size() <= 1) return t;
       std::size_t strict = 0, strict_unfiltered = 0;
       std::vector<std::size_t> by_held(ncounted + 1), by_held_unfiltered(ncounted + 1);
       for (std::size_t i = 0; i < model.records.size(); ++i) {
         ++by_held_unfiltered[held[i]];
         strict_unfiltered += held[i] == ncounted;
-        if (passes(model.records[i], request.filters, "")) {
+        if (passes(model.records[i], filters, "")) {
           ++by_held[held[i]];
           strict += held[i] == ncounted;
         }
       }
       const std::size_t enough = search::ranking::kRelaxBelow;
-      if (strict < enough && (strict_unfiltered < enough || strict == 0)) {
-        std::size_t k = ncounted, at_least = by_held_unfiltered[ncounted];
-        if (strict_unfiltered < enough)
-          while (k > 1 && at_least < enough) at_least += by_held_unfiltered[--k];
-        std::size_t widened = 0;
-        for (std::size_t c = k; c <= ncounted; ++c) widened += by_held[c];
-        while (k > 1 && widened == 0) {
-          widened += by_held[--k];
-          forced = true;
-        }
-        if (widened > strict) {
-          relaxed = true;
-          min_held = k;
-        }
+      if (strict >= enough || (strict_unfiltered >= enough && strict > 0)) return t;
+      std::size_t k = ncounted, at_least = by_held_unfiltered[ncounted];
+      if (strict_unfiltered < enough)
+        while (k > 1 && at_least < enough) at_least += by_held_unfiltered[--k];
+      std::size_t widened = 0;
+      for (std::size_t c = k; c <= ncounted; ++c) widened += by_held[c];
+      while (k > 1 && widened == 0) widened += by_held[--k];
+      if (widened > strict) {
+        t.relaxed = true;
+        t.min_held = k;
       }
-    }
-    CHECK(response->relaxation.has_value() == relaxed);
+      return t;
+    };
+    const Tier shown = tier_under(request.filters);
+    CHECK(response->relaxation.has_value() == shown.relaxed);
     if (response->relaxation) {
       ++relaxed_rounds;
-      CHECK(response->relaxation->min_matched == min_held);
+      CHECK(response->relaxation->min_matched == shown.min_held);
     }
 
     std::size_t expected_total = 0;
     std::map<std::string, std::map<std::string, std::size_t>> expected;
     // Common words only add weight: the strict answer asks for every counted word.
-    auto answered = [&](std::size_t i) { return relaxed ? held[i] >= min_held : held[i] == ncounted; };
+    auto answered = [&](std::size_t i) { return shown.answers(held[i], ncounted); };
     for (std::size_t i = 0; i < model.records.size(); ++i) {
       if (!answered(i)) continue;
       const auto& r = model.records[i];
       if (passes(r, request.filters, "")) ++expected_total;
       for (const auto& facet : facet_names) {
-        if (!passes(r, request.filters, facet)) continue;
+        if (!passes(r, request.filters, facet) || request.filters.count(facet)) continue;
         if (const auto it = r.find(facet); it != r.end())
           for (const auto& v : it->second) ++expected[facet][v];
       }
     }
+    // A value of a filtered facet counts the records holding it in the answer ticking it gives: where
+    // the filters had to widen the answer, or it shows the strict one, that may be another tier.
+    bool another_tier = false;
+    for (const auto& [facet, selected] : request.filters) {
+      for (const auto& v : universe[facet]) {
+        search::FacetFilters ticked = request.filters;
+        if (std::find(selected.begin(), selected.end(), v) == selected.end()) ticked[facet].push_back(v);
+        const Tier t = tier_under(ticked);
+        std::size_t in_answer = 0;
+        for (std::size_t i = 0; i < model.records.size(); ++i) {
+          const auto& r = model.records[i];
+          const auto it = r.find(facet);
+          if (it == r.end() || !it->second.count(v) || !passes(r, request.filters, facet)) continue;
+          expected[facet][v] += t.answers(held[i], ncounted);
+          in_answer += answered(i);
+        }
+        another_tier = another_tier || in_answer != expected[facet][v];
+      }
+    }
+    other_tier_rounds += another_tier;
     CHECK(response->total == expected_total);
     // Every facet that applies to the matched record types and has a value to show is listed (and
     // a selected facet always is); a facet missing from the answer fails here.
@@ -284,23 +313,32 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
       for (const auto& [value, n] : expected[f.name]) nonzero += n > 0;
       std::size_t listed = 0;
       for (const auto& v : f.values) listed += v.count > 0;
+      INFO("facet " << f.name);
       CHECK(listed == nonzero);
     }
 
-    // A facet value's count is what ticking it shows, unless the filters already had to widen the answer.
+    // A facet value's count is what ticking it shows: the answer's total for a facet without a filter,
+    // the value's own count for one with a filter (whose ticked values add their records).
     std::vector<std::pair<std::string, search::FacetValueCount>> tickable;
     for (const auto& f : response->facets)
-      if (!request.filters.count(f.name))
-        for (const auto& v : f.values)
-          if (v.count > 0) tickable.emplace_back(f.name, v);
-    if (!forced && !tickable.empty()) {
+      for (const auto& v : f.values)
+        if (v.count > 0 && !v.selected) tickable.emplace_back(f.name, v);
+    if (!tickable.empty()) {
       const auto& [facet, value] = tickable[rng() % tickable.size()];
       search::SearchRequest ticked = request;
       ticked.filters[facet].push_back(value.value);
-      const auto narrowed = searcher.search(ticked);
-      REQUIRE(narrowed.ok());
+      const auto after = searcher.search(ticked);
+      REQUIRE(after.ok());
       INFO("ticked " << facet << "=" << value.value);
-      CHECK(narrowed->total == value.count);
+      if (!request.filters.count(facet)) {
+        CHECK(after->total == value.count);
+      } else {
+        std::size_t shown_after = 0;
+        for (const auto& f : after->facets)
+          for (const auto& v : f.values)
+            if (f.name == facet && v.value == value.value) shown_after = v.count;
+        CHECK(shown_after == value.count);
+      }
     }
 
     // The value-slot spies, the path that also works over the remote backend, count exactly what the
@@ -322,15 +360,16 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
   // Corrections are rare for these words; most rounds must have been compared, some of them relaxed.
   CHECK(compared >= static_cast<std::size_t>(rounds) * 9 / 10);
   CHECK(relaxed_rounds > 0);
+  CHECK(other_tier_rounds >= least_other_tier);
 }
 
 }  // namespace
 
 TEST_CASE("facet counts and totals equal a brute-force count on the default corpus", "[search][slow]") {
-  check_against_model(testing::corpus_dir(), "corpus", 150);
+  check_against_model(testing::corpus_dir(), "corpus", 150, 1);
 }
 
 TEST_CASE("facet counts and totals equal a brute-force count on the real data", "[search][slow][real]") {
   const auto real = testing::require_real_data();
-  check_against_model(real, "real", 60);
+  check_against_model(real, "real", 60, 0);
 }
