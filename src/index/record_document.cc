@@ -17,6 +17,8 @@ namespace {
 using nlohmann::json;
 using model::Atlas;
 using model::LinkGraph;
+using model::RecordType;
+using model::type_value;
 
 
 std::string label_of(const FacetLabels& labels, const std::string& facet, const std::string& value) {
@@ -62,7 +64,7 @@ void put_single(FacetValues& values, const char* facet, const std::string& value
 FacetValues risk_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t r) {
   const auto& risk = atlas.risks[r];
   FacetValues v;
-  v["type"] = {"risk"};
+  v["type"] = {type_value(RecordType::kRisk)};
   put_single(v, "domain", risk.domain);
   put_single(v, "subdomain", risk.subdomain);
   put_single(v, "entity", risk.entity);
@@ -80,7 +82,7 @@ namespace {
 // address it, so techniques can be filtered by what can be done about them (as risks can).
 FacetValues technique_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t t) {
   FacetValues v;
-  v["type"] = {"technique"};
+  v["type"] = {type_value(RecordType::kTechnique)};
   std::set<std::string> lifecycle, categories;
   for (const auto& mu : graph.mitigations_of_technique(t)) {
     const auto& m = atlas.mitigations[mu.mitigation];
@@ -97,7 +99,7 @@ FacetValues technique_facets(const Atlas& atlas, const LinkGraph& graph, std::si
 FacetValues mitigation_facets(const Atlas& atlas, std::size_t m) {
   const auto& mit = atlas.mitigations[m];
   FacetValues v;
-  v["type"] = {"mitigation"};
+  v["type"] = {type_value(RecordType::kMitigation)};
   if (!mit.lifecycle.empty()) v["lifecycle"] = mit.lifecycle;
   if (!mit.categories.empty()) v["category"] = mit.categories;
   return v;
@@ -106,7 +108,7 @@ FacetValues mitigation_facets(const Atlas& atlas, std::size_t m) {
 FacetValues case_study_facets(const Atlas& atlas, const LinkGraph& graph, std::size_t c) {
   const auto& cs = atlas.case_studies[c];
   FacetValues v;
-  v["type"] = {"case-study"};
+  v["type"] = {type_value(RecordType::kCaseStudy)};
   put_single(v, "kind", cs.kind);
   put_single(v, "year", cs.year());
   if (!graph.tactics_of_case_study(c).empty()) v["tactic"] = graph.tactics_of_case_study(c);
@@ -321,7 +323,8 @@ FacetLabels collect_labels(const Atlas& atlas) {
     if (!slot.empty()) return;
     slot = model::known_label(facet, value).value_or(fallback.empty() ? value : fallback);
   };
-  for (const char* t : {"risk", "technique", "mitigation", "case-study"}) add("type", t, t);
+  for (const auto type : {RecordType::kRisk, RecordType::kTechnique, RecordType::kMitigation, RecordType::kCaseStudy})
+    add("type", type_value(type), type_value(type));
   for (const auto& r : atlas.risks) {
     add("source", r.paper_key(), r.source_title);
     add("domain", r.domain, "");
@@ -370,7 +373,7 @@ json risk_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& la
   for (std::size_t m : graph.mitigations_of_risk(r)) mitigations.push_back(mitigation_ref(labels, atlas.mitigations[m]));
   return {
       {"id", risk.id},
-      {"type", "risk"},
+      {"type", type_value(RecordType::kRisk)},
       {"title", risk.title()},
       {"ev_id", risk.ev_id},
       {"level", risk.level},
@@ -410,7 +413,7 @@ json technique_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabel
   }
   return {
       {"id", tech.id},
-      {"type", "technique"},
+      {"type", type_value(RecordType::kTechnique)},
       {"title", tech.name},
       {"name", tech.name},
       {"full_title", technique_full_name(atlas, graph, t)},
@@ -444,7 +447,7 @@ json mitigation_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     risks.push_back({{"id", atlas.risks[r].id}, {"title", atlas.risks[r].title()}});
   return {
       {"id", mit.id},
-      {"type", "mitigation"},
+      {"type", type_value(RecordType::kMitigation)},
       {"title", mit.name},
       {"name", mit.name},
       {"description", mit.description},
@@ -480,7 +483,7 @@ json case_study_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
   }
   return {
       {"id", cs.id},
-      {"type", "case-study"},
+      {"type", type_value(RecordType::kCaseStudy)},
       {"title", cs.name},
       {"name", cs.name},
       {"description", cs.summary},
@@ -599,7 +602,6 @@ std::size_t record_count(const Atlas& atlas) {
 }
 
 RecordAt record_at(const Atlas& atlas, std::size_t ordinal) {
-  using model::RecordType;
   if (ordinal < atlas.risks.size()) return {RecordType::kRisk, ordinal};
   ordinal -= atlas.risks.size();
   if (ordinal < atlas.techniques.size()) return {RecordType::kTechnique, ordinal};
@@ -609,7 +611,6 @@ RecordAt record_at(const Atlas& atlas, std::size_t ordinal) {
 }
 
 const std::string& record_id(const Atlas& atlas, std::size_t ordinal) {
-  using model::RecordType;
   const RecordAt at = record_at(atlas, ordinal);
   if (at.type == RecordType::kRisk) return atlas.risks[at.index].id;
   if (at.type == RecordType::kTechnique) return atlas.techniques[at.index].id;

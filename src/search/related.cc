@@ -135,7 +135,8 @@ std::vector<RelatedRecord> order_linked(Xapian::Database& db, const json& record
     RelatedRecord r;
     r.id = item.value("id", "");
     r.title = item.value("name", item.value("title", ""));
-    r.type = std::string(key) == "techniques" ? "technique" : "mitigation";
+    r.type = model::type_value(std::string_view(key) == "techniques" ? model::RecordType::kTechnique
+                                                                      : model::RecordType::kMitigation);
     ids.emplace_back(std::string(schema::kIdPrefix) + r.id);
     linked.push_back(std::move(r));
   }
@@ -179,7 +180,7 @@ RelatedRecords find_related(Xapian::Database& db, Xapian::docid doc, const json&
       if (paper.empty()) paper = s->value("paper_id", "");
       if (!paper.empty()) excluded.emplace_back(std::string(schema::kSourcePaperPrefix) + paper);
     }
-    const Xapian::Query risks(std::string(model::find_facet("type")->term_prefix) + "risk");
+    const Xapian::Query risks(std::string(schema::kTypeFacet.term_prefix) + model::type_value(model::RecordType::kRisk));
     Xapian::Enquire enquire(db);
     enquire.set_query(Xapian::Query(
         Xapian::Query::OP_AND_NOT, Xapian::Query(Xapian::Query::OP_FILTER, expansion.query, risks),
