@@ -501,88 +501,127 @@ json case_study_json(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
   };
 }
 
+namespace {
+
+// What a record gives its document.
+struct RecordParts {
+  const std::string& id;
+  model::RecordType type;
+  const std::string& title;
+  const std::string& description;
+  std::vector<std::string_view> extra;  // the lowest-weighted text (quotes, use notes)
+  std::string source;                   // a risk's source paper, as cited
+  std::vector<std::string> id_aliases;
+  FacetValues facets;
+  json data;                 // the stored record
+  std::string paper = {};    // a risk's source paper key
+  std::string listed = {};   // the title listed and sorted by, when not `title`
+};
+
+}  // namespace
+
 void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels, const json& linked,
                      analysis::Analyzer& analyzer, Diagnostics& warnings,
                      const std::function<void(BuiltDocument&&)>& sink, const RecordSelection& selection) {
-  // The fields every record type shares; `extra` is the lowest-weighted text (quotes, use notes).
-  auto build = [&](const std::string& id, model::RecordType type, const std::string& title,
-                   const std::string& description, const std::vector<std::string_view>& extra,
-                   const std::string& source, const std::vector<std::string>& id_aliases,
-                   const FacetValues& facet_values, json data, const std::string& paper = {},
-                   const std::string& indexed_title = {}) {
-    if (!indexable_id(id)) {
-      warnings.push_back({"record " + std::string(utf8::truncate(id, 80)), "skipped: id too long to index"});
+  auto build = [&](RecordParts r) {
+    if (!indexable_id(r.id)) {
+      warnings.push_back({"record " + std::string(utf8::truncate(r.id, 80)), "skipped: id too long to index"});
       return;
     }
-    BuiltDocument built{id, type, {}, {}};
+    BuiltDocument built{r.id, r.type, {}, {}};
     Xapian::Document& doc = built.document;
     TermWriter terms(doc, analyzer, built.spelling_words);
-    const bool case_study = type == model::RecordType::kCaseStudy;
-    terms.field(indexed_title.empty() ? title : indexed_title,
-                case_study ? schema::kCaseStudyNameWdf : schema::kTitleWdf, schema::kTitlePrefix, true);
-    for (const auto& alias : id_aliases) terms.field(alias, schema::kIdWdf, schema::kIdFieldPrefix);
-    terms.field(description, case_study ? schema::kCaseStudyTextWdf : schema::kDescriptionWdf, {}, true);
-    terms.field(source, schema::kDescriptionWdf, schema::kSourcePrefix);
-    for (auto text : extra) terms.field(text, schema::kQuoteWdf);
-    doc.add_boolean_term(std::string(schema::kIdPrefix) + id);
+    const bool case_study = r.type == model::RecordType::kCaseStudy;
     // A sub-technique is listed and sorted by its full name ("LLM Prompt Injection: Direct"): alone,
     // "Direct" says nothing in a list of hits or suggestions. Either name typed whole ranks it first.
-    const std::string& listed_title = indexed_title.empty() ? title : indexed_title;
+    const std::string& listed = r.listed.empty() ? r.title : r.listed;
+    terms.field(listed, case_study ? schema::kCaseStudyNameWdf : schema::kTitleWdf, schema::kTitlePrefix, true);
+    for (const auto& alias : r.id_aliases) terms.field(alias, schema::kIdWdf, schema::kIdFieldPrefix);
+    terms.field(r.description, case_study ? schema::kCaseStudyTextWdf : schema::kDescriptionWdf, {}, true);
+    terms.field(r.source, schema::kDescriptionWdf, schema::kSourcePrefix);
+    for (auto text : r.extra) terms.field(text, schema::kQuoteWdf);
+    doc.add_boolean_term(std::string(schema::kIdPrefix) + r.id);
     const auto add_exact_title = [&](const std::string& name) {
       if (const std::string key = title_key(analyzer.analyze(name)); !key.empty())
         doc.add_term(std::string(schema::kExactTitlePrefix) + key);
     };
-    add_exact_title(title);
-    if (listed_title != title) add_exact_title(listed_title);
-    if (!paper.empty() && term_fits(schema::kSourcePaperPrefix, paper))
-      doc.add_boolean_term(std::string(schema::kSourcePaperPrefix) + paper);
-    add_facets(doc, facet_values, id, warnings);
-    doc.add_value(schema::kSlotSortId, natural_sort_key(id));
-    doc.add_value(schema::kSlotSortTitle,
-                  std::string(utf8::truncate(analyzer.fold(listed_title), schema::kSortTitleBytes)));
-    doc.add_value(schema::kSlotHit, pack_hit_summary(data, listed_title));
-    strip_shared(data, linked, labels);
-    doc.set_data(stored_json(data));
+    add_exact_title(r.title);
+    if (listed != r.title) add_exact_title(listed);
+    if (!r.paper.empty() && term_fits(schema::kSourcePaperPrefix, r.paper))
+      doc.add_boolean_term(std::string(schema::kSourcePaperPrefix) + r.paper);
+    add_facets(doc, r.facets, r.id, warnings);
+    doc.add_value(schema::kSlotSortId, natural_sort_key(r.id));
+    doc.add_value(schema::kSlotSortTitle, std::string(utf8::truncate(analyzer.fold(listed), schema::kSortTitleBytes)));
+    doc.add_value(schema::kSlotHit, pack_hit_summary(r.data, listed));
+    strip_shared(r.data, linked, labels);
+    doc.set_data(stored_json(r.data));
     sink(std::move(built));
   };
 
-  auto build_risk = [&](std::size_t r) {
-    const auto& risk = atlas.risks[r];
+  auto build_risk = [&](std::size_t i) {
+    const auto& risk = atlas.risks[i];
     std::vector<std::string_view> extra;
     if (!risk.subcategory.empty()) extra.push_back(risk.category);
     for (const auto& e : risk.evidence) extra.push_back(e.text);
     std::vector<std::string> aliases{risk.id};
     if (risk.ev_id != risk.id) aliases.push_back(risk.ev_id);
-    build(risk.id, model::RecordType::kRisk, risk.title(), risk.description, extra,
-          risk.source_title + " " + risk.quickref + " " + citation_parts(risk.quickref), aliases,
-          risk_facets(atlas, graph, r),
-          risk_json(atlas, graph, labels, r), risk.paper_key());
+    build({.id = risk.id,
+           .type = model::RecordType::kRisk,
+           .title = risk.title(),
+           .description = risk.description,
+           .extra = std::move(extra),
+           .source = risk.source_title + " " + risk.quickref + " " + citation_parts(risk.quickref),
+           .id_aliases = std::move(aliases),
+           .facets = risk_facets(atlas, graph, i),
+           .data = risk_json(atlas, graph, labels, i),
+           .paper = risk.paper_key()});
   };
-  auto build_technique = [&](std::size_t t) {
-    const auto& tech = atlas.techniques[t];
+  auto build_technique = [&](std::size_t i) {
+    const auto& tech = atlas.techniques[i];
     // Its tactics' names and ids: a tactic is no record, so "AML.TA0003" finds the techniques under it.
     std::vector<std::string> tactic_names;
     for (const auto& tactic : tech.tactics)
-      if (const std::size_t i = graph.find_tactic(tactic); i != LinkGraph::npos)
-        tactic_names.push_back(atlas.tactics[i].name + " " + tactic);
+      if (const std::size_t t = graph.find_tactic(tactic); t != LinkGraph::npos)
+        tactic_names.push_back(atlas.tactics[t].name + " " + tactic);
     std::vector<std::string_view> extra(tactic_names.begin(), tactic_names.end());
-    build(tech.id, model::RecordType::kTechnique, tech.name, tech.description, extra, "", {tech.id},
-          technique_facets(atlas, graph, t), technique_json(atlas, graph, labels, t), {},
-          technique_full_name(atlas, graph, t));
+    build({.id = tech.id,
+           .type = model::RecordType::kTechnique,
+           .title = tech.name,
+           .description = tech.description,
+           .extra = std::move(extra),
+           .source = {},
+           .id_aliases = {tech.id},
+           .facets = technique_facets(atlas, graph, i),
+           .data = technique_json(atlas, graph, labels, i),
+           .listed = technique_full_name(atlas, graph, i)});
   };
-  auto build_mitigation = [&](std::size_t m) {
-    const auto& mit = atlas.mitigations[m];
+  auto build_mitigation = [&](std::size_t i) {
+    const auto& mit = atlas.mitigations[i];
     std::vector<std::string_view> extra;
     for (const auto& use : mit.techniques) extra.push_back(use.use);
-    build(mit.id, model::RecordType::kMitigation, mit.name, mit.description, extra, "", {mit.id},
-          mitigation_facets(atlas, m), mitigation_json(atlas, graph, labels, m));
+    build({.id = mit.id,
+           .type = model::RecordType::kMitigation,
+           .title = mit.name,
+           .description = mit.description,
+           .extra = std::move(extra),
+           .source = {},
+           .id_aliases = {mit.id},
+           .facets = mitigation_facets(atlas, i),
+           .data = mitigation_json(atlas, graph, labels, i)});
   };
-  auto build_case_study = [&](std::size_t c) {
-    const auto& cs = atlas.case_studies[c];
+  auto build_case_study = [&](std::size_t i) {
+    const auto& cs = atlas.case_studies[i];
     std::vector<std::string_view> extra;
     for (const auto& step : cs.procedure) extra.push_back(step.description);
-    build(cs.id, model::RecordType::kCaseStudy, cs.name, cs.summary, extra, "", {cs.id},
-          case_study_facets(atlas, graph, c), case_study_json(atlas, graph, labels, c));
+    build({.id = cs.id,
+           .type = model::RecordType::kCaseStudy,
+           .title = cs.name,
+           .description = cs.summary,
+           .extra = std::move(extra),
+           .source = {},
+           .id_aliases = {cs.id},
+           .facets = case_study_facets(atlas, graph, i),
+           .data = case_study_json(atlas, graph, labels, i)});
   };
 
   const std::size_t end = std::min(selection.end, record_count(atlas));
