@@ -172,7 +172,7 @@ std::string label(const FacetLabels& labels, const std::string& facet, const std
 
 std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTable* table, const MatchSet& match,
                                             const FacetSpies& main_spies, const ValueCounts& matched_types,
-                                            const FacetLabels& labels, const Recount& recount) {
+                                            const FacetLabels& labels, const FilteredFacetCounter& count_filtered) {
   std::set<std::string> types;
   for (const auto& [type, n] : matched_types)
     if (n > 0) types.insert(type);
@@ -183,10 +183,14 @@ std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTab
     const std::vector<std::string> selected =
         selected_it == match.filters.end() ? std::vector<std::string>{} : selected_it->second;
     if (selected.empty() && !applies(spec, types)) continue;
-    const ValueCounts counts =
-        main_spies.has(name)        ? main_spies.counts(name)
-        : recount && !selected.empty() ? recount(spec)
-                                       : count_values(db, filtered_query(match.text, match.filters, name), spec, table);
+    ValueCounts counts;
+    if (main_spies.has(name)) {
+      counts = main_spies.counts(name);
+    } else if (count_filtered && !selected.empty()) {
+      counts = count_filtered(spec);
+    } else {
+      counts = count_values(db, filtered_query(match.text, match.filters, name), spec, table);
+    }
     FacetCounts fc{name, std::string(spec.label), {}};
     for (const auto& [value, n] : counts) {
       const bool is_selected = std::find(selected.begin(), selected.end(), value) != selected.end();

@@ -175,6 +175,17 @@ std::vector<std::size_t> histogram(Xapian::Database& db, const Xapian::Query& co
   return spy.counts();
 }
 
+// The documents holding at least `k` counted words, as a filter; empty when `k` is 0 (no
+// restriction). From `held` (count_words_held), or over remote shards, where it is null, spelt out.
+Xapian::Query holding_at_least(const ParsedQuery& parsed, std::size_t k, const std::vector<std::uint8_t>* held) {
+  if (k == 0) return {};
+  if (held == nullptr) return enough_words(parsed, k);
+  auto docs = std::make_shared<std::vector<Xapian::docid>>();
+  for (std::size_t did = 0; did < held->size(); ++did)
+    if ((*held)[did] >= k) docs->push_back(static_cast<Xapian::docid>(did));
+  return Xapian::Query((new DocListSource(std::move(docs)))->release());
+}
+
 // Whether any filter narrows the match (filtered_query() skips a facet without values).
 bool has_filters(const FacetFilters& filters) {
   return std::any_of(filters.begin(), filters.end(),
@@ -241,28 +252,23 @@ Relaxed relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilter
   if (without_spies) min_matched = spellable_tier(words, min_matched);
   RelaxedMatch relaxed;
   for (std::size_t k = min_matched; k <= words; ++k) relaxed.total += counts[k];
+  const std::vector<std::uint8_t>* held = without_spies ? nullptr : &coverage.held;
   Relaxed out;
-  // Ticking a value of a filtered facet sets the words' tier, as here, unless the filters forced a
-  // wider one or no widening was shown.
+  // Elsewhere ticking a value of a filtered facet keeps the answer's tier: its counts in the answer are right.
   if (filtered && (most_held < words_tier || relaxed.total <= strict.filtered)) {
-    std::shared_ptr<const std::vector<std::uint8_t>> held;
-    if (!without_spies) held = std::make_shared<const std::vector<std::uint8_t>>(coverage.held);
-    out.ticking = std::make_shared<const TickingTiers>(TickingTiers{query, words, words_tier, most_held, std::move(held)});
+    TickedCounting ticked{query, {}};
+    std::optional<std::size_t> last;
+    for (std::size_t k = words_tier + 1; k-- > std::min(most_held, words_tier);) {
+      const std::size_t at = without_spies ? spellable_tier(words, k) : k;
+      if (at != last) ticked.tiers.push_back(holding_at_least(parsed, at, held));
+      last = at;
+    }
+    out.ticked = std::make_shared<const TickedCounting>(std::move(ticked));
   }
   if (relaxed.total <= strict.filtered) return out;
 
-  if (without_spies) {
-    const Xapian::Query enough = enough_words(parsed, min_matched);
-    relaxed.query = enough.empty() ? core : Xapian::Query(Xapian::Query::OP_FILTER, core, enough);
-  } else if (min_matched == 0) {
-    relaxed.query = core;  // every record holding the required clauses
-  } else {
-    auto answer = std::make_shared<std::vector<Xapian::docid>>();
-    for (std::size_t did = 0; did < coverage.held.size(); ++did)
-      if (coverage.held[did] >= min_matched) answer->push_back(static_cast<Xapian::docid>(did));
-    const Xapian::Query listed((new DocListSource(std::move(answer)))->release());
-    relaxed.query = Xapian::Query(Xapian::Query::OP_FILTER, core, listed);
-  }
+  const Xapian::Query enough = holding_at_least(parsed, min_matched, held);
+  relaxed.query = enough.empty() ? core : Xapian::Query(Xapian::Query::OP_FILTER, core, enough);
   relaxed.relaxation.words = counted_words(parsed);
   relaxed.relaxation.min_matched = min_matched;
   for (std::size_t k = words; k > 0; --k)
@@ -282,19 +288,15 @@ Relaxed relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilter
   return out;
 }
 
-ValueCounts count_as_ticked(Xapian::Database& db, const TickingTiers& tiers, const FacetFilters& filters,
+ValueCounts count_as_ticked(Xapian::Database& db, const TickedCounting& ticked, const FacetFilters& filters,
                             const model::FacetSpec& facet, const FacetTable* table) {
-  const std::string name(facet.name);
   ValueCounts out;
-  FacetFilters ticked = filters;
-  for (const auto& [value, n] : count_values(db, filtered_query(tiers.coverage, filters, name), facet, table)) {
-    ticked[name] = {value};
-    const auto counts = histogram(db, tiers.coverage, ticked, tiers.words, tiers.held.get());
-    std::size_t at = std::min(tiers.words_tier, std::max(tiers.most_held, tier(counts, 0, 1)));
-    if (!tiers.held) at = spellable_tier(tiers.words, at);
-    std::size_t total = 0;
-    for (std::size_t k = at; k < counts.size(); ++k) total += counts[k];
-    if (total > 0) out[value] = total;
+  for (const auto& enough : ticked.tiers) {
+    const Xapian::Query at =
+        enough.empty() ? ticked.coverage : Xapian::Query(Xapian::Query::OP_FILTER, ticked.coverage, enough);
+    // A value counts at the highest tier where it has records: emplace keeps the first count.
+    for (auto& [value, n] : count_values(db, filtered_query(at, filters, facet.name), facet, table))
+      out.emplace(value, n);
   }
   return out;
 }

@@ -17,7 +17,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,22 +37,19 @@ struct RelaxedMatch {
   Relaxation relaxation;
 };
 
-// What counting a filtered facet's values at the tier ticking each would set needs (count_as_ticked),
-// kept when that tier may differ from the answer's: when the filters left no record at the words'
-// tier (the answer went further, to the most words a record under them holds), or left no more
-// records there than hold every word (the strict answer is shown).
-struct TickingTiers {
-  Xapian::Query coverage;      // records holding any counted word (and the required clauses), coverage-weighted
-  std::size_t words = 0;       // counted words
-  std::size_t words_tier = 0;  // the tier the words alone set
-  std::size_t most_held = 0;   // the most words a record under the filters holds
-  // Words held by document id; null over remote shards (the weights of a match tell them instead).
-  std::shared_ptr<const std::vector<std::uint8_t>> held;
+// What counting a filtered facet's values as ticking each would show needs (count_as_ticked). Kept
+// when that may differ from counting them in the answer: when the filters left no record at the
+// words' tier, or no more there than hold every word.
+struct TickedCounting {
+  Xapian::Query coverage;  // records holding any counted word (and the required clauses), coverage-weighted
+  // The tiers ticking a value can set, highest first: each the documents holding at least so many
+  // words, as a filter (empty: no restriction).
+  std::vector<Xapian::Query> tiers;
 };
 
 struct Relaxed {
-  std::optional<RelaxedMatch> match;           // set when records holding fewer words join the answer
-  std::shared_ptr<const TickingTiers> ticking;  // set when a filtered facet must be counted as ticked
+  std::optional<RelaxedMatch> match;               // set when records holding fewer words join the answer
+  std::shared_ptr<const TickedCounting> ticked;  // set when a filtered facet must be counted as ticked
 };
 
 // Every case study (its type facet's term): the records the case-study rule above applies to.
@@ -84,10 +80,10 @@ Relaxed relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilter
               bool without_spies = false);
 
 // The counts of a facet the request filters on, as ticking each value would show them: the value's
-// records (under the other filters) at the tier the words and the filters with it ticked set. That
-// is the most words a record holding it or a value already ticked holds, up to the words' tier.
-// `table`, when given, lists the facet's values (FacetTable).
-ValueCounts count_as_ticked(Xapian::Database& db, const TickingTiers& tiers, const FacetFilters& filters,
+// records (under the other filters) at the tier the filters with it ticked set, which is the most
+// words one of them or of the ticked values' records holds, up to the words' tier. One match per
+// tier, at most one per counted word. `table`: the facet table, when loaded.
+ValueCounts count_as_ticked(Xapian::Database& db, const TickedCounting& ticked, const FacetFilters& filters,
                             const model::FacetSpec& facet, const FacetTable* table);
 
 // For each document of `docs` (whose record ids are `ids`), the plain words of `parsed` (as typed)

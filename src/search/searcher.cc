@@ -117,7 +117,7 @@ struct Searcher::Impl {
     FacetFilters filters;  // request filters plus facet scopes typed in q
     Xapian::Query core;    // what the words of q match, before exclusions and boosts; empty = browse
     std::optional<RelaxedMatch> relaxed;  // set when records holding fewer words were added
-    std::shared_ptr<const TickingTiers> ticking;  // set when filtered facets count as ticked
+    std::shared_ptr<const TickedCounting> ticked;  // set when filtered facets count as ticked
     // The documents q matches (the boosts add none), before the filters.
     Xapian::Query text() const { return parsed.exclude(core); }
     // The documents of the answer, weighted. The filters go inside the boosts: above them, Xapian
@@ -146,7 +146,7 @@ struct Searcher::Impl {
   // Widens `m` to records holding fewer of its words when fewer than ranking::kRelaxBelow hold all.
   bool relax(Match& m, const StrictTotals& strict) {
     auto relaxed = search::relax(db(), m.parsed, m.filters, strict, !gen->spies_run());
-    m.ticking = std::move(relaxed.ticking);
+    m.ticked = std::move(relaxed.ticked);
     if (!relaxed.match) return false;
     m.core = relaxed.match->query;
     m.relaxed = std::move(relaxed.match);
@@ -231,13 +231,14 @@ struct Searcher::Impl {
       auto missing = missing_words(db(), m.parsed, docs, ids);
       for (std::size_t i = 0; i < r.hits.size(); ++i) r.hits[i].missing_words = std::move(missing[i]);
     }
-    Recount recount;
-    if (m.ticking)
-      recount = [&](const model::FacetSpec& facet) {
-        return count_as_ticked(db(), *m.ticking, m.filters, facet, gen->facet_table());
+    FilteredFacetCounter count_filtered;
+    if (m.ticked)
+      count_filtered = [&](const model::FacetSpec& facet) {
+        return count_as_ticked(db(), *m.ticked, m.filters, facet, gen->facet_table());
       };
     r.facets = disjunctive_counts(db(), gen->facet_table(), MatchSet{m.text(), m.filters}, spies,
-                                  (type_filtered ? type_spy : spies).counts("type"), gen->info().labels, recount);
+                                  (type_filtered ? type_spy : spies).counts("type"), gen->info().labels,
+                                  count_filtered);
     return r;
   }
 
