@@ -171,7 +171,8 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
   const std::vector<std::string> queries{"",           "",          "model ",         "data ",
                                          "attack ",    "privacy ",  "model privacy ", "attack hiring qqqxv ",
                                          "data bias ", "poisoning deployment model ",
-                                         "poisoning training backdoor ", "extraction queries weights "};
+                                         "poisoning training backdoor ", "extraction queries weights ",
+                                         "+poisoning backdoor deployment ", "+attack hiring bias "};
   std::size_t compared = 0, relaxed_rounds = 0, other_tier_rounds = 0;
 
   for (int round = 0; round < rounds; ++round) {
@@ -184,7 +185,20 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
       request.filters[facet].push_back(values[rng() % values.size()]);
       if (rng() % 3 == 0) request.filters[facet].push_back(values[rng() % values.size()]);
     }
-    const auto tokens = analyzer.analyze(request.q);
+    // The words of q, and which were typed with '+' (required: never relaxed, never counted).
+    std::vector<analysis::Token> tokens;
+    std::vector<bool> required;
+    {
+      std::istringstream typed(request.q);
+      for (std::string piece; typed >> piece;) {
+        const bool plus = piece[0] == '+';
+        for (auto& t : analyzer.analyze(plus ? piece.substr(1) : piece)) {
+          tokens.push_back(std::move(t));
+          required.push_back(plus);
+        }
+      }
+    }
+    const bool has_required = std::find(required.begin(), required.end(), true) != required.end();
     auto response = searcher.search(request);
     REQUIRE(response.ok());
     std::string described;
@@ -194,26 +208,36 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
     if (response->corrected) continue;  // a spelling correction answered instead: not this model's question
     ++compared;
 
-    // Which words relaxation counts: those held by at most kCommonWordShare of the records (all of
-    // them when none such is held at all).
-    std::vector<bool> counted(tokens.size(), true);
+    // Which words relaxation counts: those not required and held by at most kCommonWordShare of the
+    // records (all of them when none such is held at all).
+    std::vector<bool> counted(tokens.size());
     bool any_counted = false;
     for (std::size_t w = 0; w < tokens.size(); ++w) {
+      if (required[w]) continue;
       std::size_t df = 0;
       for (const auto& words : model.words) df += has_word(words, tokens[w].stem.empty() ? tokens[w].text : "", tokens[w].stem);
       counted[w] = df <= search::ranking::kCommonWordShare * static_cast<double>(model.words.size());
       any_counted = any_counted || (counted[w] && df > 0);
     }
-    if (!any_counted) counted.assign(tokens.size(), true);
+    if (!any_counted)
+      for (std::size_t w = 0; w < tokens.size(); ++w) counted[w] = !required[w];
     const auto ncounted = static_cast<std::size_t>(std::count(counted.begin(), counted.end(), true));
-    // Counted words held by each record, and the fewest an answered record must hold.
+    // Counted words held by each record; whether it holds the required ones.
     std::vector<std::size_t> held(model.records.size());
+    std::vector<bool> holds_required(model.records.size(), true);
     for (std::size_t i = 0; i < model.records.size(); ++i) {
-      for (std::size_t w = 0; w < tokens.size(); ++w)
-        held[i] += counted[w] && has_word(model.words[i], tokens[w].text, tokens[w].stem);
+      for (std::size_t w = 0; w < tokens.size(); ++w) {
+        const bool has = has_word(model.words[i], tokens[w].text, tokens[w].stem);
+        held[i] += counted[w] && has;
+        if (required[w] && !has) holds_required[i] = false;
+      }
       // A case study holding only some of the words counts as holding none (relaxation.h).
       if (held[i] < ncounted && model.records[i].at("type").count("case-study")) held[i] = 0;
     }
+    // Relaxing needs two counted words, or one beside a required word; beside one, a record may
+    // hold none of the counted words.
+    const bool can_relax = ncounted >= 2 || (ncounted == 1 && has_required);
+    const std::size_t fewest = has_required ? 0 : 1;
     // The words decide the widest answer, over every record; the filters narrow it, widening it
     // further only when they leave nothing.
     struct Tier {
@@ -223,10 +247,11 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
     };
     auto tier_under = [&](const search::FacetFilters& filters) {
       Tier t;
-      if (tokens.size() <= 1) return t;
+      if (!can_relax) return t;
       std::size_t strict = 0, strict_unfiltered = 0;
       std::vector<std::size_t> by_held(ncounted + 1), by_held_unfiltered(ncounted + 1);
       for (std::size_t i = 0; i < model.records.size(); ++i) {
+        if (!holds_required[i]) continue;
         ++by_held_unfiltered[held[i]];
         strict_unfiltered += held[i] == ncounted;
         if (passes(model.records[i], filters, "")) {
@@ -238,10 +263,10 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
       if (strict >= enough || (strict_unfiltered >= enough && strict > 0)) return t;
       std::size_t k = ncounted, at_least = by_held_unfiltered[ncounted];
       if (strict_unfiltered < enough)
-        while (k > 1 && at_least < enough) at_least += by_held_unfiltered[--k];
+        while (k > fewest && at_least < enough) at_least += by_held_unfiltered[--k];
       std::size_t widened = 0;
       for (std::size_t c = k; c <= ncounted; ++c) widened += by_held[c];
-      while (k > 1 && widened == 0) widened += by_held[--k];
+      while (k > fewest && widened == 0) widened += by_held[--k];
       if (widened > strict) {
         t.relaxed = true;
         t.min_held = k;
@@ -258,7 +283,7 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
     std::size_t expected_total = 0;
     std::map<std::string, std::map<std::string, std::size_t>> expected;
     // Common words only add weight: the strict answer asks for every counted word.
-    auto answered = [&](std::size_t i) { return shown.answers(held[i], ncounted); };
+    auto answered = [&](std::size_t i) { return holds_required[i] && shown.answers(held[i], ncounted); };
     for (std::size_t i = 0; i < model.records.size(); ++i) {
       if (!answered(i)) continue;
       const auto& r = model.records[i];
@@ -282,7 +307,7 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
           const auto& r = model.records[i];
           const auto it = r.find(facet);
           if (it == r.end() || !it->second.count(v) || !passes(r, request.filters, facet)) continue;
-          expected[facet][v] += t.answers(held[i], ncounted);
+          expected[facet][v] += holds_required[i] && t.answers(held[i], ncounted);
           in_answer += answered(i);
         }
         another_tier = another_tier || in_answer != expected[facet][v];
