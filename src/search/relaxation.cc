@@ -259,6 +259,9 @@ Relaxed relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilter
     TickedCounting ticked{query, {}};
     std::optional<std::size_t> last;
     for (std::size_t k = words_tier + 1; k-- > std::min(most_held, words_tier);) {
+      // A tier no record holds exactly has the records of the one above (typed "a a a ... b", 64
+      // counted words may make few tiers).
+      if (held != nullptr && k < words_tier && coverage.counts[k] == 0) continue;
       const std::size_t at = without_spies ? spellable_tier(words, k) : k;
       if (at != last) ticked.tiers.push_back(holding_at_least(parsed, at, held));
       last = at;
