@@ -289,7 +289,8 @@ int main(int argc, char** argv) {
 
   // The facet counts of riskatlas against the floor's, for every answer that is neither relaxed nor
   // corrected (those widen or change the match set on purpose). Under fewer than kRelaxBelow records
-  // the filtered facets count what ticking shows (relaxation.h, count_as_ticked): not compared.
+  // the filtered facets may count what ticking shows (relaxation.h, count_as_ticked), which the floor
+  // does not model: not compared there (some of those answers count on the match, and could be).
   std::size_t compared = 0, differ = 0;
   std::string first_difference;
   for (const auto* set : {&searches, &browses}) {

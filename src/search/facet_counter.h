@@ -112,7 +112,7 @@ struct MatchSet {
 // facet counted with all filters applied but its own, most frequent value first. `main_spies` already
 // counted the unfiltered facets on the fully filtered match, whose record types are `matched_types`.
 // Without a `table` (a remote shard) the counts come from value slots. `count_filtered`, when set,
-// counts a filtered facet in place of the match (relaxation.h, count_as_ticked).
+// counts a filtered facet instead of counting it on the match (relaxation.h, count_as_ticked).
 using FilteredFacetCounter = std::function<ValueCounts(const model::FacetSpec&)>;
 std::vector<FacetCounts> disjunctive_counts(Xapian::Database& db, const FacetTable* table, const MatchSet& match,
                                             const FacetSpies& main_spies, const ValueCounts& matched_types,

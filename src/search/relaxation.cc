@@ -296,7 +296,7 @@ ValueCounts count_as_ticked(Xapian::Database& db, const TickedCounting& ticked, 
   ValueCounts out;
   for (const auto& enough : ticked.tiers) {
     const Xapian::Query at =
-        enough.empty() ? ticked.coverage : Xapian::Query(Xapian::Query::OP_FILTER, ticked.coverage, enough);
+        enough.empty() ? ticked.any_word : Xapian::Query(Xapian::Query::OP_FILTER, ticked.any_word, enough);
     // A value counts at the highest tier where it has records: emplace keeps the first count.
     for (auto& [value, n] : count_values(db, filtered_query(at, filters, facet.name), facet, table))
       out.emplace(value, n);

@@ -39,9 +39,9 @@ struct RelaxedMatch {
 
 // What counting a filtered facet's values as ticking each would show needs (count_as_ticked). Kept
 // when that may differ from counting them in the answer: when the filters left no record at the
-// words' tier, or no more there than hold every word.
+// words' tier, or none there but those holding every word (the answer is then the strict one).
 struct TickedCounting {
-  Xapian::Query coverage;  // records holding any counted word (and the required clauses), coverage-weighted
+  Xapian::Query any_word;  // records holding any counted word (and the required clauses), coverage-weighted
   // The tiers ticking a value can set, highest first: each the documents holding at least so many
   // words, as a filter (empty: no restriction).
   std::vector<Xapian::Query> tiers;
@@ -71,7 +71,8 @@ struct StrictTotals {
 // so that a facet value's count is what ticking it shows (ticking another value of the same facet
 // adds its records); only when they leave no record is the answer widened further, to the most
 // words a record under them holds. No match when widening finds no more records under the filters
-// than the strict query.
+// than the strict query. `ticked` is set when ticking a value of a filtered facet may set another
+// tier than the answer's.
 // `without_spies`: no spy or posting source of ours can run on `db` (Generation::spies_run: remote
 // shards). The words held are then read from the weights of a full MSet, and the answer is `query`
 // narrowed by "holds at least min_matched words" spelled as a boolean query (remote_relaxation.h)
