@@ -218,8 +218,8 @@ bool can_relax(const ParsedQuery& parsed) {
   return counted >= 2 || (counted == 1 && has_required(parsed));
 }
 
-Relaxed relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters, const StrictTotals& strict,
-              bool without_spies) {
+RelaxOutcome relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
+                   const StrictTotals& strict, bool without_spies) {
   if (!can_relax(parsed) || strict.filtered >= ranking::kRelaxBelow) return {};
   const bool filtered = has_filters(filters);
   // The words decide how wide the answer is; filters only narrow it, so that the count beside a facet
@@ -253,7 +253,7 @@ Relaxed relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilter
   RelaxedMatch relaxed;
   for (std::size_t k = min_matched; k <= words; ++k) relaxed.total += counts[k];
   const std::vector<std::uint8_t>* held = without_spies ? nullptr : &coverage.held;
-  Relaxed out;
+  RelaxOutcome out;
   // Elsewhere ticking a value of a filtered facet keeps the answer's tier: its counts in the answer are right.
   if (filtered && (most_held < words_tier || relaxed.total <= strict.filtered)) {
     TickedCounting ticked{query, {}};

@@ -47,8 +47,8 @@ struct TickedCounting {
   std::vector<Xapian::Query> tiers;
 };
 
-struct Relaxed {
-  std::optional<RelaxedMatch> match;               // set when records holding fewer words join the answer
+struct RelaxOutcome {
+  std::optional<RelaxedMatch> match;             // set when records holding fewer words join the answer
   std::shared_ptr<const TickedCounting> ticked;  // set when a filtered facet must be counted as ticked
 };
 
@@ -77,8 +77,8 @@ struct StrictTotals {
 // shards). The words held are then read from the weights of a full MSet, and the answer is `query`
 // narrowed by "holds at least min_matched words" spelled as a boolean query (remote_relaxation.h)
 // instead of a document list: the same documents, weights and order.
-Relaxed relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters, const StrictTotals& strict,
-              bool without_spies = false);
+RelaxOutcome relax(Xapian::Database& db, const ParsedQuery& parsed, const FacetFilters& filters,
+                   const StrictTotals& strict, bool without_spies = false);
 
 // The counts of a facet the request filters on, as ticking each value would show them: the value's
 // records (under the other filters) at the tier the filters with it ticked set, which is the most
