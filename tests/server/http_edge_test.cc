@@ -3,6 +3,8 @@
 
 #include <fstream>
 #include <future>
+#include <mutex>
+#include <optional>
 
 #include <nlohmann/json.hpp>
 
@@ -13,12 +15,7 @@ using namespace riskatlas::testing;
 using riskatlas::server::HttpServer;
 using Json = nlohmann::json;
 
-namespace {
-
 using namespace std::chrono_literals;
-
-
-}  // namespace
 
 TEST_CASE_METHOD(ServerTest, "every bad parameter is a 400 with the documented code", "[http][slow]") {
   check_errors(*cli, {{"/api/search?color=red", 400, "unknown_parameter"},
@@ -229,6 +226,50 @@ TEST_CASE("concurrent requests are all answered", "[http][slow][concurrency]") {
     });
   for (auto& c : clients) c.join();
   CHECK(ok == 80);
+}
+
+TEST_CASE("a search that finds every slot taken past the wait is a 503 with Retry-After", "[http][slow][concurrency]") {
+  auto options = TestServer::default_options();
+  options.threads = 8;
+  options.search_slots = 1;
+  options.search_wait = 0ms;  // a request that finds the slot taken is refused at once
+  options.cache_bytes = 0;    // every answer computed, so each search needs the slot
+  TestServer server(options);
+
+  // Clients search at once until one is refused: with one slot and no wait, collisions come fast.
+  std::atomic<bool> stop{false};
+  std::atomic<int> ok{0}, other{0};
+  std::mutex mutex;
+  std::optional<httplib::Response> refused;
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 6; ++t)
+    clients.emplace_back([&, t] {
+      auto cli = server.client();
+      for (int i = 0; i < 2000 && !stop; ++i) {
+        const auto r = cli->Get("/api/search?q=model+attack&page=" + std::to_string(1 + (i + t) % 3));
+        if (r && r->status == 200) {
+          ++ok;
+        } else if (r && r->status == 503) {
+          std::lock_guard lock(mutex);
+          if (!refused) refused = *r;
+          stop = true;
+        } else {
+          ++other;
+        }
+      }
+    });
+  for (auto& c : clients) c.join();
+
+  CHECK(other == 0);
+  CHECK(ok > 0);  // the request holding the slot was answered
+  REQUIRE(refused);
+  CHECK(refused->get_header_value("Retry-After") == "1");
+  const Json body = Json::parse(refused->body);
+  CHECK(body["error"]["code"] == "overloaded");
+  // The slot is free again once the storm is over.
+  const auto after = server.client()->Get("/api/search?q=model+attack");
+  REQUIRE(after);
+  CHECK(after->status == 200);
 }
 
 TEST_CASE("an index error during a request is a generic JSON 503 with details only in the log", "[http][slow]") {
