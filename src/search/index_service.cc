@@ -64,52 +64,62 @@ std::shared_ptr<const Generation> IndexService::current() const {
   return current_;
 }
 
+IndexService::PathKind IndexService::path_kind() const {
+  std::error_code ec;
+  if (fs::is_regular_file(path_, ec)) return PathKind::kFrontStub;
+  const index::IndexRoot root(path_);
+  // A directory that is no database yet is a root whose first generation has not been published.
+  if (fs::exists(root.stub_path(), ec) ||
+      (!fs::exists(path_ / "iamglass", ec) && !fs::exists(path_ / index::kShardStubName, ec)))
+    return PathKind::kRoot;
+  return PathKind::kDatabase;
+}
+
+Result<std::string> IndexService::pointer_text(PathKind kind) const {
+  switch (kind) {
+    case PathKind::kFrontStub: {
+      auto shards = ShardSet::resolve(path_, remote_timeout_);
+      if (!shards.ok()) return shards.status();
+      return shards->identity();
+    }
+    case PathKind::kRoot: {
+      std::ifstream in(index::IndexRoot(path_).stub_path());
+      std::stringstream text;
+      text << in.rdbuf();
+      return text.str();
+    }
+    case PathKind::kDatabase: break;
+  }
+  return std::string();
+}
+
+IndexStatus IndexService::keep_serving(std::string problem) {
+  std::lock_guard lock(mutex_);
+  problem_ = std::move(problem);
+  return snapshot();
+}
+
 IndexStatus IndexService::refresh() {
   std::lock_guard refresh_lock(refresh_mutex_);
   release_retired();
-  const index::IndexRoot root(path_);
-  std::error_code ec;
-  const bool is_front_stub = fs::is_regular_file(path_, ec);
-  const bool is_root = !is_front_stub && (fs::exists(root.stub_path(), ec) ||
-                                          (!fs::exists(path_ / "iamglass", ec) && !fs::exists(path_ / index::kShardStubName, ec)));
-
-  fs::path dir = path_;
-  std::string stub_text;
-  if (is_front_stub) {
-    auto shards = ShardSet::resolve(path_, remote_timeout_);
-    if (!shards.ok()) {
-      std::lock_guard lock(mutex_);
-      problem_ = shards.status().message();
-      return snapshot();
-    }
-    stub_text = shards->identity();
+  const PathKind kind = path_kind();
+  auto pointer = pointer_text(kind);
+  if (!pointer.ok()) return keep_serving(pointer.status().message());
+  std::string stub_text = std::move(pointer.value());
+  {
     std::lock_guard lock(mutex_);
+    // A database given by its path is opened once; a pointer that has not moved changes nothing.
+    if (current_ && kind == PathKind::kDatabase) return snapshot();
     if (current_ && stub_text == stub_text_) {
       problem_.clear();
       return snapshot();
     }
-  } else if (is_root) {
-    std::ifstream in(root.stub_path());
-    std::stringstream text;
-    text << in.rdbuf();
-    stub_text = text.str();
-    {
-      std::lock_guard lock(mutex_);
-      if (current_ && stub_text == stub_text_) {
-        problem_.clear();
-        return snapshot();
-      }
-    }
-    const auto live = root.live_generation();
-    if (!live.ok()) {
-      std::lock_guard lock(mutex_);
-      problem_ = live.status().message();
-      return snapshot();
-    }
+  }
+  fs::path dir = path_;
+  if (kind == PathKind::kRoot) {
+    const auto live = index::IndexRoot(path_).live_generation();
+    if (!live.ok()) return keep_serving(live.status().message());
     dir = *live;
-  } else {
-    std::lock_guard lock(mutex_);
-    if (current_) return snapshot();
   }
 
   // A build is identified by its database UUID: the same build under another name changes nothing,
@@ -129,11 +139,8 @@ IndexStatus IndexService::refresh() {
   }
 
   auto opened = Generation::open(dir, remote_timeout_);
+  if (!opened.ok()) return keep_serving(opened.status().message());
   std::lock_guard lock(mutex_);
-  if (!opened.ok()) {
-    problem_ = opened.status().message();
-    return snapshot();
-  }
   if (!current_ || current_->info().uuid != opened.value()->info().uuid) {
     if (current_) {
       retired_ = current_;
