@@ -518,12 +518,86 @@ struct RecordParts {
   std::string listed = {};   // the title listed and sorted by, when not `title`
 };
 
-}  // namespace
+// Makes each record's document (its terms, values and stored record) and hands it to the sink.
+struct DocumentBuilder {
+  const Atlas& atlas;
+  const LinkGraph& graph;
+  const FacetLabels& labels;
+  const json& linked;
+  analysis::Analyzer& analyzer;
+  Diagnostics& warnings;
+  const std::function<void(BuiltDocument&&)>& sink;
 
-void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels, const json& linked,
-                     analysis::Analyzer& analyzer, Diagnostics& warnings,
-                     const std::function<void(BuiltDocument&&)>& sink, const RecordSelection& selection) {
-  auto build = [&](RecordParts r) {
+  void add_risk(std::size_t i) {
+    const auto& risk = atlas.risks[i];
+    std::vector<std::string_view> extra;
+    if (!risk.subcategory.empty()) extra.push_back(risk.category);
+    for (const auto& e : risk.evidence) extra.push_back(e.text);
+    std::vector<std::string> aliases{risk.id};
+    if (risk.ev_id != risk.id) aliases.push_back(risk.ev_id);
+    build({.id = risk.id,
+           .type = model::RecordType::kRisk,
+           .title = risk.title(),
+           .description = risk.description,
+           .extra = std::move(extra),
+           .source = risk.source_title + " " + risk.quickref + " " + citation_parts(risk.quickref),
+           .id_aliases = std::move(aliases),
+           .facets = risk_facets(atlas, graph, i),
+           .data = risk_json(atlas, graph, labels, i),
+           .paper = risk.paper_key()});
+  }
+
+  void add_technique(std::size_t i) {
+    const auto& tech = atlas.techniques[i];
+    // Its tactics' names and ids: a tactic is no record, so "AML.TA0003" finds the techniques under it.
+    std::vector<std::string> tactic_names;
+    for (const auto& tactic : tech.tactics)
+      if (const std::size_t t = graph.find_tactic(tactic); t != LinkGraph::npos)
+        tactic_names.push_back(atlas.tactics[t].name + " " + tactic);
+    std::vector<std::string_view> extra(tactic_names.begin(), tactic_names.end());
+    build({.id = tech.id,
+           .type = model::RecordType::kTechnique,
+           .title = tech.name,
+           .description = tech.description,
+           .extra = std::move(extra),
+           .source = {},
+           .id_aliases = {tech.id},
+           .facets = technique_facets(atlas, graph, i),
+           .data = technique_json(atlas, graph, labels, i),
+           .listed = technique_full_name(atlas, graph, i)});
+  }
+
+  void add_mitigation(std::size_t i) {
+    const auto& mit = atlas.mitigations[i];
+    std::vector<std::string_view> extra;
+    for (const auto& use : mit.techniques) extra.push_back(use.use);
+    build({.id = mit.id,
+           .type = model::RecordType::kMitigation,
+           .title = mit.name,
+           .description = mit.description,
+           .extra = std::move(extra),
+           .source = {},
+           .id_aliases = {mit.id},
+           .facets = mitigation_facets(atlas, i),
+           .data = mitigation_json(atlas, graph, labels, i)});
+  }
+
+  void add_case_study(std::size_t i) {
+    const auto& cs = atlas.case_studies[i];
+    std::vector<std::string_view> extra;
+    for (const auto& step : cs.procedure) extra.push_back(step.description);
+    build({.id = cs.id,
+           .type = model::RecordType::kCaseStudy,
+           .title = cs.name,
+           .description = cs.summary,
+           .extra = std::move(extra),
+           .source = {},
+           .id_aliases = {cs.id},
+           .facets = case_study_facets(atlas, graph, i),
+           .data = case_study_json(atlas, graph, labels, i)});
+  }
+
+  void build(RecordParts r) {
     if (!indexable_id(r.id)) {
       warnings.push_back({"record " + std::string(utf8::truncate(r.id, 80)), "skipped: id too long to index"});
       return;
@@ -556,82 +630,24 @@ void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabe
     strip_shared(r.data, linked, labels);
     doc.set_data(stored_json(r.data));
     sink(std::move(built));
-  };
+  }
 
-  auto build_risk = [&](std::size_t i) {
-    const auto& risk = atlas.risks[i];
-    std::vector<std::string_view> extra;
-    if (!risk.subcategory.empty()) extra.push_back(risk.category);
-    for (const auto& e : risk.evidence) extra.push_back(e.text);
-    std::vector<std::string> aliases{risk.id};
-    if (risk.ev_id != risk.id) aliases.push_back(risk.ev_id);
-    build({.id = risk.id,
-           .type = model::RecordType::kRisk,
-           .title = risk.title(),
-           .description = risk.description,
-           .extra = std::move(extra),
-           .source = risk.source_title + " " + risk.quickref + " " + citation_parts(risk.quickref),
-           .id_aliases = std::move(aliases),
-           .facets = risk_facets(atlas, graph, i),
-           .data = risk_json(atlas, graph, labels, i),
-           .paper = risk.paper_key()});
-  };
-  auto build_technique = [&](std::size_t i) {
-    const auto& tech = atlas.techniques[i];
-    // Its tactics' names and ids: a tactic is no record, so "AML.TA0003" finds the techniques under it.
-    std::vector<std::string> tactic_names;
-    for (const auto& tactic : tech.tactics)
-      if (const std::size_t t = graph.find_tactic(tactic); t != LinkGraph::npos)
-        tactic_names.push_back(atlas.tactics[t].name + " " + tactic);
-    std::vector<std::string_view> extra(tactic_names.begin(), tactic_names.end());
-    build({.id = tech.id,
-           .type = model::RecordType::kTechnique,
-           .title = tech.name,
-           .description = tech.description,
-           .extra = std::move(extra),
-           .source = {},
-           .id_aliases = {tech.id},
-           .facets = technique_facets(atlas, graph, i),
-           .data = technique_json(atlas, graph, labels, i),
-           .listed = technique_full_name(atlas, graph, i)});
-  };
-  auto build_mitigation = [&](std::size_t i) {
-    const auto& mit = atlas.mitigations[i];
-    std::vector<std::string_view> extra;
-    for (const auto& use : mit.techniques) extra.push_back(use.use);
-    build({.id = mit.id,
-           .type = model::RecordType::kMitigation,
-           .title = mit.name,
-           .description = mit.description,
-           .extra = std::move(extra),
-           .source = {},
-           .id_aliases = {mit.id},
-           .facets = mitigation_facets(atlas, i),
-           .data = mitigation_json(atlas, graph, labels, i)});
-  };
-  auto build_case_study = [&](std::size_t i) {
-    const auto& cs = atlas.case_studies[i];
-    std::vector<std::string_view> extra;
-    for (const auto& step : cs.procedure) extra.push_back(step.description);
-    build({.id = cs.id,
-           .type = model::RecordType::kCaseStudy,
-           .title = cs.name,
-           .description = cs.summary,
-           .extra = std::move(extra),
-           .source = {},
-           .id_aliases = {cs.id},
-           .facets = case_study_facets(atlas, graph, i),
-           .data = case_study_json(atlas, graph, labels, i)});
-  };
+};
 
+}  // namespace
+
+void build_documents(const Atlas& atlas, const LinkGraph& graph, const FacetLabels& labels, const json& linked,
+                     analysis::Analyzer& analyzer, Diagnostics& warnings,
+                     const std::function<void(BuiltDocument&&)>& sink, const RecordSelection& selection) {
+  DocumentBuilder builder{atlas, graph, labels, linked, analyzer, warnings, sink};
   const std::size_t end = std::min(selection.end, record_count(atlas));
   for (std::size_t ordinal = selection.begin; ordinal < end; ++ordinal) {
     if (selection.skip != nullptr && (*selection.skip)[ordinal]) continue;
     switch (const RecordAt at = record_at(atlas, ordinal); at.type) {
-      case model::RecordType::kRisk: build_risk(at.index); break;
-      case model::RecordType::kTechnique: build_technique(at.index); break;
-      case model::RecordType::kMitigation: build_mitigation(at.index); break;
-      case model::RecordType::kCaseStudy: build_case_study(at.index); break;
+      case model::RecordType::kRisk: builder.add_risk(at.index); break;
+      case model::RecordType::kTechnique: builder.add_technique(at.index); break;
+      case model::RecordType::kMitigation: builder.add_mitigation(at.index); break;
+      case model::RecordType::kCaseStudy: builder.add_case_study(at.index); break;
     }
   }
 }
