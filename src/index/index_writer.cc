@@ -514,10 +514,7 @@ std::vector<std::filesystem::path> write_parts(const BuildInputs& in, const std:
   return parts;
 }
 
-}  // namespace
-
-Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesystem::path& db_dir,
-                                    const WriteOptions& options, Diagnostics& warnings) {
+Status check_write(const std::filesystem::path& db_dir, const WriteOptions& options) {
   std::error_code ec;
   if (std::filesystem::exists(db_dir, ec)) return Status::InvalidArgument(db_dir.string() + ": already exists");
   if (options.shards < 1 || options.shards > kMaxShards)
@@ -525,6 +522,31 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
   if (options.documents_per_commit < 1) return Status::InvalidArgument("documents_per_commit: at least 1");
   if (options.documents_per_part < 1) return Status::InvalidArgument("documents_per_part: at least 1");
   if (options.parts_per_merge < 2) return Status::InvalidArgument("parts_per_merge: at least 2");
+  return Status::OK();
+}
+
+// What a generation says of its build (shown by /healthz), and what its stored records leave out:
+// facet labels and the linked records' fields (stored_record.h).
+void set_build_metadata(Xapian::WritableDatabase& db, const model::Atlas& atlas, const WriteOptions& options,
+                        const WriteSummary& summary, const FacetLabels& labels, const nlohmann::json& linked) {
+  nlohmann::json build = options.build_info;
+  build["built_at"] = utc_now();
+  build["versions"] = atlas.versions;
+  build["documents"] = summary.documents;
+  build["by_type"] = summary.by_type;
+  build["links"] = summary.links;
+  if (options.shards > 1) build["shards"] = summary.shard_documents;
+  db.set_metadata(schema::kMetaBuild, stored_json(build));
+  db.set_metadata(schema::kMetaLabels, stored_json(nlohmann::json(labels)));
+  db.set_metadata(schema::kMetaLinked, stored_json(linked));
+  set_common_metadata(db);
+}
+
+}  // namespace
+
+Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesystem::path& db_dir,
+                                    const WriteOptions& options, Diagnostics& warnings) {
+  if (Status s = check_write(db_dir, options); !s.ok()) return s;
   const auto per_commit = static_cast<Xapian::doccount>(
       std::min<std::size_t>(options.documents_per_commit, std::numeric_limits<Xapian::doccount>::max()));
   const bool sharded = options.shards > 1;
@@ -572,18 +594,7 @@ Result<WriteSummary> write_database(const model::Atlas& atlas, const std::filesy
     add_vocabulary(db, atlas.synonyms, analyzer, warnings);
     for (std::size_t r = 0; r < atlas.risks.size(); ++r) summary.links += graph.techniques_of_risk(r).size();
 
-    nlohmann::json build = options.build_info;
-    build["built_at"] = utc_now();
-    build["versions"] = atlas.versions;
-    build["documents"] = summary.documents;
-    build["by_type"] = summary.by_type;
-    build["links"] = summary.links;
-    if (sharded) build["shards"] = summary.shard_documents;
-    nlohmann::json labels_json = labels;
-    db.set_metadata(schema::kMetaBuild, stored_json(build));
-    db.set_metadata(schema::kMetaLabels, stored_json(labels_json));
-    db.set_metadata(schema::kMetaLinked, stored_json(linked));
-    set_common_metadata(db);
+    set_build_metadata(db, atlas, options, summary, labels, linked);
     if (sharded)
       db.set_metadata(schema::kMetaShard, shard_meta_text({db_dir.filename().string(), options.shards, std::nullopt, true}));
     db.commit();
