@@ -107,18 +107,21 @@ std::size_t most_marked_words(std::string_view text, const HighlightTerms& terms
   return lower ? marks_at_most(*lower, needles(terms)) : std::numeric_limits<std::size_t>::max();
 }
 
-std::string make_snippet(const std::vector<std::string_view>& fields, const HighlightTerms& terms,
-                         analysis::Analyzer& analyzer, std::size_t max_words) {
-  struct Choice {
-    std::string_view text;
-    std::size_t full_size = 0;  // of the field before any cut
-    std::vector<analysis::Span> spans;
-    std::vector<bool> matched;
-    std::size_t start = 0;  // first span of the window
-    std::size_t score = 0;  // matched words in the window
-  };
-  Choice best;
-  bool have = false;
+namespace {
+
+// The field a snippet shows, analysed, and its window of max_words spans with the most matches.
+struct SnippetWindow {
+  std::string_view text;
+  std::size_t full_size = 0;  // of the field before any cut
+  std::vector<analysis::Span> spans;
+  std::vector<bool> matched;
+  std::size_t start = 0;  // first span of the window
+  std::size_t score = 0;  // matched words in the window
+};
+
+std::optional<SnippetWindow> best_window(const std::vector<std::string_view>& fields, const HighlightTerms& terms,
+                                         analysis::Analyzer& analyzer, std::size_t max_words) {
+  std::optional<SnippetWindow> best;
   const bool nothing_to_mark = terms.words.empty() && terms.prefixes.empty();
   const std::vector<std::string> marked = needles(terms);
   for (std::string_view text : fields) {
@@ -127,10 +130,10 @@ std::string make_snippet(const std::vector<std::string_view>& fields, const High
     // start is analysed (a generous 24 bytes per word), and only then. Analysis is most of a snippet.
     const std::optional<std::string> lower = nothing_to_mark ? std::nullopt : lowered_ascii(text);
     const bool unmarked = nothing_to_mark || !may_hold(lower, marked);
-    if (unmarked && have) continue;
+    if (unmarked && best) continue;
     // Nor is a field that cannot mark more words in a window than the best so far.
-    if (have && lower && std::min(max_words, marks_at_most(*lower, marked)) <= best.score) continue;
-    Choice c;
+    if (best && lower && std::min(max_words, marks_at_most(*lower, marked)) <= best->score) continue;
+    SnippetWindow c;
     c.full_size = text.size();
     if (unmarked) text = utf8::truncate(text, max_words * 24);
     c.text = text;
@@ -149,13 +152,13 @@ std::string make_snippet(const std::vector<std::string_view>& fields, const High
         c.start = start;
       }
     }
-    if (!have || c.score > best.score) {
-      best = std::move(c);
-      have = true;
-    }
+    if (!best || c.score > best->score) best = std::move(c);
   }
-  if (!have) return {};
+  return best;
+}
 
+// The window's text, HTML-escaped, its matches in <mark>, an ellipsis where the field goes on.
+std::string render(const SnippetWindow& best, std::size_t max_words) {
   const auto& spans = best.spans;
   // Start the window a couple of words before the first match, for context.
   std::size_t first = best.start;
@@ -184,6 +187,14 @@ std::string make_snippet(const std::vector<std::string_view>& fields, const High
   out += utf8::html_escape(best.text.substr(cursor, end - cursor));
   if (end < best.full_size) out += " \xE2\x80\xA6";
   return utf8::clean(out).text;
+}
+
+}  // namespace
+
+std::string make_snippet(const std::vector<std::string_view>& fields, const HighlightTerms& terms,
+                         analysis::Analyzer& analyzer, std::size_t max_words) {
+  const std::optional<SnippetWindow> best = best_window(fields, terms, analyzer, max_words);
+  return best ? render(*best, max_words) : std::string();
 }
 
 }  // namespace riskatlas::search
