@@ -631,7 +631,6 @@ struct DocumentBuilder {
     doc.set_data(stored_json(r.data));
     sink(std::move(built));
   }
-
 };
 
 }  // namespace

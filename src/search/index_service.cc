@@ -51,8 +51,7 @@ IndexService::IndexService(fs::path path, std::chrono::milliseconds check_interv
       try {
         refresh();
       } catch (const std::exception& e) {  // out of memory, say: keep serving what is open
-        std::lock_guard state_lock(mutex_);
-        problem_ = std::string("checking for a new generation failed: ") + e.what();
+        keep_serving(std::string("checking for a new generation failed: ") + e.what());
       }
       lock.lock();
     }

@@ -50,13 +50,14 @@ class IndexService {
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  // What path_ is: a front stub file, an index root with live.stub, or one database.
+  // What path_ is: a front stub file, an index root (with live.stub, or none published yet), or one
+  // database.
   enum class PathKind { kFrontStub, kRoot, kDatabase };
   PathKind path_kind() const;
   // What identifies the live target without opening it: a front stub's ShardSet::identity, the text
   // of a root's live.stub; empty for one database.
   Result<std::string> pointer_text(PathKind kind) const;
-  // Records a problem while the current generation (if any) keeps serving.
+  // Records a problem while the current generation (if any) keeps serving. Takes mutex_.
   IndexStatus keep_serving(std::string problem);
   IndexStatus snapshot() const;  // REQUIRES: mutex_ held
   void release_retired();
