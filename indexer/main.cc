@@ -257,25 +257,24 @@ index::WriteOptions write_options_for(const Options& opt, const load::LoadReport
 // The shrink guard, unless --force: true, said, when the new build has fewer than --min-ratio times
 // the live index's records, in all or of one type.
 bool shrink_refused(const index::IndexRoot& root, const index::WriteSummary& written, const Options& opt) {
-  const auto live_count = index::live_document_count(root);
+  const auto live_size = index::live_size(root);
   // A live index that cannot be read has nothing left to protect: replacing it is the recovery.
-  if (!live_count.ok())
-    std::cerr << "riskatlas-index: warning: the live index cannot be read (" << live_count.status().message()
+  if (!live_size.ok())
+    std::cerr << "riskatlas-index: warning: the live index cannot be read (" << live_size.status().message()
               << "); replacing it\n";
-  if (!live_count.ok() || !*live_count || opt.force) return false;
+  if (!live_size.ok() || !*live_size || opt.force) return false;
   const auto refuse = [&](std::size_t built, std::string_view of_type, std::size_t live) {
     std::cerr << "riskatlas-index: refusing to publish: the new build has " << built << " records" << of_type
               << ", the live index " << live << " (below --min-ratio " << opt.min_ratio
               << "); use --force if this is intended\n";
     return true;
   };
-  const std::size_t live = **live_count;
-  if (static_cast<double>(written.documents) < opt.min_ratio * static_cast<double>(live))
-    return refuse(written.documents, "", live);
-  const auto live_by_type = index::live_counts_by_type(root);
-  if (const auto type = index::shrunk_type(written.by_type, live_by_type, opt.min_ratio)) {
+  const index::LiveSize& live = **live_size;
+  if (static_cast<double>(written.documents) < opt.min_ratio * static_cast<double>(live.documents))
+    return refuse(written.documents, "", live.documents);
+  if (const auto type = index::shrunk_type(written.by_type, live.by_type, opt.min_ratio)) {
     const auto built = written.by_type.find(*type);
-    return refuse(built == written.by_type.end() ? 0 : built->second, " of type " + *type, live_by_type.at(*type));
+    return refuse(built == written.by_type.end() ? 0 : built->second, " of type " + *type, live.by_type.at(*type));
   }
   return false;
 }

@@ -45,32 +45,24 @@ Status verify_generation(const fs::path& dir, const WriteSummary& written, const
   return Status::OK();
 }
 
-Result<std::optional<std::size_t>> live_document_count(const IndexRoot& root) {
+Result<std::optional<LiveSize>> live_size(const IndexRoot& root) {
   const auto live = root.live_generation();
-  if (live.status().code() == StatusCode::kNotFound) return std::optional<std::size_t>();
+  if (live.status().code() == StatusCode::kNotFound) return std::optional<LiveSize>();
   if (!live.ok()) return live.status();
   try {
-    return std::optional<std::size_t>(Xapian::Database(live->string()).get_doccount());
+    const Xapian::Database db(live->string());
+    LiveSize size;
+    size.documents = db.get_doccount();
+    const auto build = nlohmann::json::parse(db.get_metadata(schema::kMetaBuild), nullptr, false);
+    if (const auto by_type = build.is_object() ? build.find("by_type") : build.end();
+        by_type != build.end() && by_type->is_object()) {
+      for (const auto& [type, n] : by_type->items())
+        if (n.is_number_unsigned()) size.by_type[type] = n.get<std::size_t>();
+    }
+    return std::optional<LiveSize>(std::move(size));
   } catch (const Xapian::Error& e) {
     return Status::Corruption(live->string() + ": " + e.get_description());
   }
-}
-
-std::map<std::string, std::size_t> live_counts_by_type(const IndexRoot& root) {
-  std::map<std::string, std::size_t> counts;
-  const auto live = root.live_generation();
-  if (!live.ok()) return counts;
-  try {
-    const auto build =
-        nlohmann::json::parse(Xapian::Database(live->string()).get_metadata(schema::kMetaBuild), nullptr, false);
-    if (!build.is_object()) return counts;
-    const auto by_type = build.find("by_type");
-    if (by_type == build.end() || !by_type->is_object()) return counts;
-    for (const auto& [type, n] : by_type->items())
-      if (n.is_number_unsigned()) counts[type] = n.get<std::size_t>();
-  } catch (const Xapian::Error&) {
-  }
-  return counts;
 }
 
 std::optional<std::string> shrunk_type(const std::map<std::string, std::size_t>& built,

@@ -21,13 +21,17 @@ namespace riskatlas::index {
 // otherwise; never throws.
 Status verify_generation(const std::filesystem::path& dir, const WriteSummary& written, const model::Atlas& atlas);
 
-// Records in the live generation of `root`: nullopt when nothing is live yet; Corruption when
-// live.stub or the generation it names cannot be read (a shrink guard cannot compare then).
-Result<std::optional<std::size_t>> live_document_count(const IndexRoot& root);
+// What the shrink guard compares a new build with: the live generation's records, in all and of
+// each type ("risk", "technique", ...; from its build metadata, empty when that does not say).
+struct LiveSize {
+  std::size_t documents = 0;
+  std::map<std::string, std::size_t> by_type;
+};
 
-// Records of each type ("risk", "technique", ...) in the live generation of `root`, from its build
-// metadata; empty when nothing is live, it cannot be read or it does not say.
-std::map<std::string, std::size_t> live_counts_by_type(const IndexRoot& root);
+// The size of the live generation of `root`, read from one opening of it: nullopt when nothing is
+// live yet; Corruption when live.stub or the generation it names cannot be read (a shrink guard
+// cannot compare then).
+Result<std::optional<LiveSize>> live_size(const IndexRoot& root);
 
 // The shrink guard by type: the first type of which `live` holds at least kGuardedTypeCount records
 // and `built` fewer than `min_ratio` times as many (a truncated ATLAS file loses its mitigations and

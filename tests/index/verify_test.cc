@@ -67,29 +67,31 @@ TEST_CASE("verification of a directory that is no database is a Corruption, not 
   CHECK(s.code() == StatusCode::kCorruption);
 }
 
-TEST_CASE("the live document count is absent before the first publish and exact after it", "[index][verify]") {
+TEST_CASE("the live size is absent before the first publish and exact after it, by type too", "[index][verify]") {
   ScratchDir dir("verify-live");
   const index::IndexRoot root(dir.path());
-  auto none = index::live_document_count(root);
+  auto none = index::live_size(root);
   REQUIRE(none.ok());
   CHECK_FALSE(none->has_value());
 
   const fs::path gen = root.path() / "gen-20260101T000000.000Z-1";
   const auto written = write_tiny(gen);
   REQUIRE(root.publish(gen).ok());
-  auto count = index::live_document_count(root);
-  REQUIRE(count.ok());
-  REQUIRE(count->has_value());
-  CHECK(**count == written.documents);
+  auto size = index::live_size(root);
+  REQUIRE(size.ok());
+  REQUIRE(size->has_value());
+  CHECK((*size)->documents == written.documents);
+  REQUIRE_FALSE(written.by_type.empty());
+  CHECK((*size)->by_type == written.by_type);
 }
 
-TEST_CASE("a live generation that cannot be opened makes the live count an error", "[index][verify]") {
+TEST_CASE("a live generation that cannot be opened makes the live size an error", "[index][verify]") {
   ScratchDir dir("verify-live-broken");
   const index::IndexRoot root(dir.path());
   const fs::path gen = root.path() / "gen-20260101T000000.000Z-1";
   fs::create_directories(gen);  // a directory, but no database
   REQUIRE(root.publish(gen).ok());
-  CHECK(index::live_document_count(root).status().code() == StatusCode::kCorruption);
+  CHECK(index::live_size(root).status().code() == StatusCode::kCorruption);
 }
 
 TEST_CASE("a pending generation is removed unless it was published", "[index][generations]") {
