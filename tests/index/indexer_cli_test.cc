@@ -39,7 +39,7 @@ void index_corpus(const fs::path& root) {
 
 }  // namespace
 
-TEST_CASE("a reindex publishes a verified generation and keeps the newest K", "[index][cli][slow]") {
+TEST_CASE("a reindex publishes a verified generation and keeps the newest K", "[index][cli][slow][long]") {
   ScratchDir dir("cli-publish");
   const fs::path root = dir.path() / "index";
   std::string out;

@@ -55,7 +55,7 @@ TEST_CASE("a record is stored without what it shares and read back whole: the de
   CHECK(stored < whole * 3 / 4);
 }
 
-TEST_CASE("a record is stored without what it shares and read back whole: the real data", "[index][real]") {
+TEST_CASE("a record is stored without what it shares and read back whole: the real data", "[index][real][long]") {
   const model::Atlas atlas = testing::load_linked_corpus(testing::require_real_data());
   const auto [stored, whole] = check_round_trip(atlas);
   CHECK(stored < whole * 3 / 4);

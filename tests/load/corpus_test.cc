@@ -155,7 +155,7 @@ TEST_CASE("load_corpus refuses a document read whole over the size cap", "[load]
   CHECK_THAT(refusal(dir.path()), Catch::Contains("too large"));
 }
 
-TEST_CASE("load_corpus streams an export CSV of any size: only an overlong record is skipped", "[load][corpus]") {
+TEST_CASE("load_corpus streams an export CSV of any size: only an overlong record is skipped", "[load][corpus][long]") {
   ScratchDir dir("load_corpus_big_csv");
   const fs::path big = dir.path() / "big.csv";
   {

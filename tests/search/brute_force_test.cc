@@ -401,11 +401,11 @@ void check_against_model(const std::filesystem::path& corpus, const std::string&
 
 }  // namespace
 
-TEST_CASE("facet counts and totals equal a brute-force count on the default corpus", "[search][slow]") {
+TEST_CASE("facet counts and totals equal a brute-force count on the default corpus", "[search][slow][long]") {
   check_against_model(testing::corpus_dir(), "corpus", 150, 1);
 }
 
-TEST_CASE("facet counts and totals equal a brute-force count on the real data", "[search][slow][real]") {
+TEST_CASE("facet counts and totals equal a brute-force count on the real data", "[search][slow][real][long]") {
   const auto real = testing::require_real_data();
   check_against_model(real, "real", 60, 0);
 }

@@ -358,7 +358,7 @@ TEST_CASE("a sharded generation holds every record once and the vocabulary first
   CHECK(vocabulary.spellings_begin() != vocabulary.spellings_end());
 }
 
-TEST_CASE("local shards answer exactly as one database", "[shards]") {
+TEST_CASE("local shards answer exactly as one database", "[shards][long]") {
   ScratchDir dir("shards-local");
   const model::Atlas atlas = load(corpus_dir());
   build(atlas, dir.path() / "single", 1);
@@ -456,7 +456,7 @@ TEST_CASE("a front stub must list exactly the vocabulary's shards", "[shards]") 
   CHECK(mixed.status().message().find("not a shard of generation gen-a") != std::string::npos);
 }
 
-TEST_CASE("remote shards on xapian-tcpsrv answer exactly as one database", "[shards][remote]") {
+TEST_CASE("remote shards on xapian-tcpsrv answer exactly as one database", "[shards][remote][long]") {
   require_tcpsrv();
   const model::Atlas atlas = load(corpus_dir());
   RemoteShards shards("shards-remote", atlas);
@@ -564,7 +564,7 @@ TEST_CASE("a remote shard down gives 503 and /healthz names it and once back it 
   CHECK(health->status == 200);
 }
 
-TEST_CASE("local and remote shards of the real data answer exactly as one database", "[shards][remote][real]") {
+TEST_CASE("local and remote shards of the real data answer exactly as one database", "[shards][remote][real][long]") {
   const fs::path real = require_real_data();
   require_tcpsrv();
   const model::Atlas atlas = load(real, corpus_dir() / "links.yaml");

@@ -199,7 +199,7 @@ TEST_CASE("no field of the default corpus marks more words than its bound", "[se
   CHECK(check_mark_bound(testing::corpus_dir()) > 3000);
 }
 
-TEST_CASE("no field of the published records marks more words than its bound", "[search][snippet][real]") {
+TEST_CASE("no field of the published records marks more words than its bound", "[search][snippet][real][long]") {
   CHECK(check_mark_bound(testing::require_real_data()) > 10000);
 }
 

@@ -468,7 +468,7 @@ TEST_CASE("a newly published generation is served without a restart", "[http][sl
 // A clean-up after the server failed to move to a new generation (one it could not read) can remove
 // the generation it serves; nothing is damaged while read, and handles already open still answer,
 // but none can be opened again.
-TEST_CASE("healthz is 503 while the generation being served is gone from disk", "[http][slow]") {
+TEST_CASE("healthz is 503 while the generation being served is gone from disk", "[http][slow][long]") {
   ScratchDir dir("http-gone");
   const auto options = own_index_options(dir);
   TestServer server(options);

@@ -80,7 +80,7 @@ constexpr std::chrono::seconds kIndexerStart{120};
 
 }  // namespace
 
-TEST_CASE("the server keeps answering while cron reindexes, fails and is killed", "[http][generations][slow][concurrency]") {
+TEST_CASE("the server keeps answering while cron reindexes, fails and is killed", "[http][generations][slow][concurrency][long]") {
   ScratchDir dir("reindex-under-load");
   const fs::path root = dir.path() / "index";
   const fs::path extra = write_extra(dir.path());
