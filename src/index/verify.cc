@@ -54,8 +54,8 @@ Result<std::optional<LiveSize>> live_size(const IndexRoot& root) {
     LiveSize size;
     size.documents = db.get_doccount();
     const auto build = nlohmann::json::parse(db.get_metadata(schema::kMetaBuild), nullptr, false);
-    if (const auto by_type = build.is_object() ? build.find("by_type") : build.end();
-        by_type != build.end() && by_type->is_object()) {
+    // find() is end() on anything but an object, a failed parse included.
+    if (const auto by_type = build.find("by_type"); by_type != build.end() && by_type->is_object()) {
       for (const auto& [type, n] : by_type->items())
         if (n.is_number_unsigned()) size.by_type[type] = n.get<std::size_t>();
     }
