@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz/*_fuzz.cc, ASan+UBSan, clang++) in build-fuzz and runs each
-# for a bounded time on a temporary copy of its seeds, so new corpus files never land in the repository.
+# for a bounded time, one target per core at a time, on a temporary copy of its seeds, so new corpus
+# files never land in the repository.
 # Fails when any target finds a crash, a leak, a timeout or a broken invariant; the input that did it is
 # kept in build-fuzz/fuzz-artifacts/<target>/.
 #
@@ -29,18 +30,33 @@ declare -A extra=([risk_csv]=corpus/ai-risk-repository.csv [atlas_yaml]=corpus/a
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failed=()
-for t in "${targets[@]}"; do
-  [ -d "tests/fuzz/seeds/$t" ] || { echo "unknown fuzz target: $t" >&2; exit 1; }
+# One target per core at a time: libFuzzer runs a target on one thread, and each keeps its full time.
+run_target() {
+  local t=$1
   mkdir -p "$work/$t" "$build/fuzz-artifacts/$t"
   cp tests/fuzz/seeds/"$t"/* "$work/$t/"
   [ -z "${extra[$t]:-}" ] || cp "${extra[$t]}" "$work/$t/"
-  args=(-max_total_time="$seconds" -timeout=10 -max_len=65536 -print_final_stats=1
-        -artifact_prefix="$build/fuzz-artifacts/$t/")
+  local args=(-max_total_time="$seconds" -timeout=10 -max_len=65536 -print_final_stats=1
+              -artifact_prefix="$build/fuzz-artifacts/$t/")
   [ -z "${dict[$t]:-}" ] || args+=(-dict="tests/fuzz/dicts/${dict[$t]}.dict")
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$build/riskatlas-fuzz-$t" "${args[@]}" "$work/$t" >"$build/fuzz-artifacts/$t/last-run.log" 2>&1
+}
+for t in "${targets[@]}"; do
+  [ -d "tests/fuzz/seeds/$t" ] || { echo "unknown fuzz target: $t" >&2; exit 1; }
+done
+running=0
+for t in "${targets[@]}"; do
+  if [ "$running" -ge "$(nproc)" ]; then wait -n || true; running=$((running - 1)); fi
+  (rc=0; run_target "$t" || rc=$?; echo "$rc" >"$work/$t.rc") &
+  running=$((running + 1))
+done
+wait
+
+failed=()
+for t in "${targets[@]}"; do
   log="$build/fuzz-artifacts/$t/last-run.log"
-  if ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      "$build/riskatlas-fuzz-$t" "${args[@]}" "$work/$t" >"$log" 2>&1; then
+  if [ "$(cat "$work/$t.rc")" = 0 ]; then
     echo "fuzz $t: ok, $(grep -o 'number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$') runs in ${seconds} s"
   else
     echo "fuzz $t: FAILED (log: $log)"
