@@ -32,10 +32,12 @@ constexpr std::string_view kStopwords[] = {
     "though",  "toward",  "towards",   "unless", "whereas",  "ought",   "yet",     "else",
 };
 
-// Verbs that carry little of a question's topic ("will ai take my job", "can attackers use a chatbot
-// to ..."): the delexical verbs and their like, every form written out (take, takes, took, ...),
-// because the word is looked up as typed, not by its stem.
-constexpr std::string_view kLightVerbs[] = {
+// Words that carry little of a question's topic, though they may be all it holds. Verbs: the
+// delexical verbs and their like ("will ai take my job", "can attackers use a chatbot to ..."). Adverb
+// particles, whose meaning lies in their verb ("machines take over", "make things up", "shut down"; up,
+// down, out and over are on Snowball's English stop list). General nouns ("things", "stuff", "ways").
+// Every form is written out (take, takes, took, ...): the word is looked up as typed, not by its stem.
+constexpr std::string_view kLightWords[] = {
     "become", "becomes", "becoming", "became", "come",    "comes",   "coming",  "came",   "get",
     "gets",   "getting", "got",      "gotten", "give",    "gives",   "giving",  "gave",   "given",
     "go",     "goes",    "going",    "went",   "gone",    "happen",  "happens", "happening", "happened",
@@ -44,13 +46,15 @@ constexpr std::string_view kLightVerbs[] = {
     "seem",   "seems",   "seeming",  "seemed", "take",    "takes",   "taking",  "took",   "taken",
     "try",    "tries",   "trying",   "tried",  "use",     "uses",    "using",   "used",   "want",
     "wants",  "wanting", "wanted",
+    "up",     "down",    "out",      "over",   "away",
+    "thing",  "things",  "stuff",    "way",    "ways",
 };
 
 }  // namespace
 
-bool is_light_verb(std::string_view folded_word) {
-  static const text::WordSet verbs({std::begin(kLightVerbs), std::end(kLightVerbs)});
-  return verbs.contains(folded_word);
+bool is_light_word(std::string_view folded_word) {
+  static const text::WordSet words({std::begin(kLightWords), std::end(kLightWords)});
+  return words.contains(folded_word);
 }
 
 bool is_stopword(std::string_view folded_word) {

@@ -512,7 +512,7 @@ void add_synonyms(const Xapian::Database& db, const std::vector<GroupText>& grou
   }
 }
 
-// Plain words most records hold, and light verbs, are not counted by relaxation, unless no other
+// Plain words most records hold, and light words, are not counted by relaxation, unless no other
 // word that some record holds is left to count.
 void mark_common_words(const Xapian::Database& db, const std::vector<GroupText>& groups, ParsedQuery& out) {
   const double documents = db.get_doccount();
@@ -524,7 +524,7 @@ void mark_common_words(const Xapian::Database& db, const std::vector<GroupText>&
     if (const Token* word = single_word(groups[i].tokens)) {
       const std::string term = word->stem.empty() ? word->text : std::string(schema::kStemPrefix) + word->stem;
       const Xapian::doccount freq = db.get_termfreq(term);
-      c.counted = freq <= ranking::kCommonWordShare * documents && !analysis::is_light_verb(word->text);
+      c.counted = freq <= ranking::kCommonWordShare * documents && !analysis::is_light_word(word->text);
       held = freq > 0;
     }
     any_counted = any_counted || (c.counted && held);

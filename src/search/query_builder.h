@@ -19,7 +19,8 @@
 // table, and so does a run of up to five plain words ("large language model" -> "llm"). A plain word
 // held by more than ranking::kCommonWordShare of the records ("ai" in an atlas of AI risks) weighs in
 // but is not required, and relaxation does not count it (as Lucene's common-terms query treats such
-// words); nor does it count a light verb ("take" in "will ai take my job", analysis::is_light_verb).
+// words); nor does it count a light word ("take" in "will ai take my job", "over" in "machines take
+// over", analysis::is_light_word).
 #pragma once
 
 #include <cstddef>

@@ -93,7 +93,7 @@ TEST_CASE("with an index: synonyms widen a word's clause, common words are not c
   CHECK(p.counted_count() == 2);
 }
 
-TEST_CASE("with an index: a light verb weighs but is not counted, unless nothing else is", "[search]") {
+TEST_CASE("with an index: a light word weighs but is not counted, unless nothing else is", "[search]") {
   auto lease = testing::tiny_generation()->lease();
   REQUIRE(lease.ok());
   const Xapian::Database& db = lease->db();
@@ -103,6 +103,15 @@ TEST_CASE("with an index: a light verb weighs but is not counted, unless nothing
   CHECK_FALSE(p.clauses[1].counted);
   CHECK(p.clauses[1].optional);
   CHECK(p.clauses[2].counted);
+  // An adverb particle and a general noun likewise.
+  const auto particle = parse("attackers took over hiring things", &db);
+  REQUIRE(particle.clauses.size() == 5);
+  CHECK(particle.clauses[0].counted);
+  CHECK_FALSE(particle.clauses[2].counted);
+  CHECK(particle.clauses[2].optional);
+  CHECK(particle.clauses[3].counted);
+  CHECK_FALSE(particle.clauses[4].counted);
+  CHECK(particle.counted_count() == 2);
   // Alone it is all there is to count.
   const auto alone = parse("using", &db);
   REQUIRE(alone.clauses.size() == 1);
