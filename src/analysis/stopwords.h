@@ -11,7 +11,8 @@ bool is_stopword(std::string_view folded_word);
 
 // True for a folded word that says little of what a query is about: a light verb ("take", "made"),
 // an adverb particle ("up", "over") or a general noun ("things"). Unlike a stop-word it stays in the
-// query and weighs, but relaxation does not count it (query_builder.h).
+// query and weighs, but relaxation does not count it, nor does the proximity bonus pair it
+// (query_builder.h).
 bool is_light_word(std::string_view folded_word);
 
 }  // namespace riskatlas::analysis

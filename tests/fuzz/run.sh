@@ -33,18 +33,26 @@ trap 'rm -rf "$work"' EXIT
 # One target per core at a time: libFuzzer runs a target on one thread, and each keeps its full time.
 run_target() {
   local t=$1
-  mkdir -p "$work/$t" "$build/fuzz-artifacts/$t"
-  cp tests/fuzz/seeds/"$t"/* "$work/$t/"
-  [ -z "${extra[$t]:-}" ] || cp "${extra[$t]}" "$work/$t/"
+  # Called beside ||, where errexit is off: a failed step must return by itself.
+  mkdir -p "$work/$t" "$build/fuzz-artifacts/$t" || return 1
+  : >"$build/fuzz-artifacts/$t/last-run.log"  # no earlier run's log read as this one's
+  cp tests/fuzz/seeds/"$t"/* "$work/$t/" || return 1
+  if [ -n "${extra[$t]:-}" ]; then cp "${extra[$t]}" "$work/$t/" || return 1; fi
   local args=(-max_total_time="$seconds" -timeout=10 -max_len=65536 -print_final_stats=1
               -artifact_prefix="$build/fuzz-artifacts/$t/")
   [ -z "${dict[$t]:-}" ] || args+=(-dict="tests/fuzz/dicts/${dict[$t]}.dict")
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$build/riskatlas-fuzz-$t" "${args[@]}" "$work/$t" >"$build/fuzz-artifacts/$t/last-run.log" 2>&1
 }
+# Each target once: two runs of one target at a time would share its folders and log.
+declare -A seen=()
+unique=()
 for t in "${targets[@]}"; do
   [ -d "tests/fuzz/seeds/$t" ] || { echo "unknown fuzz target: $t" >&2; exit 1; }
+  [ -n "${seen[$t]:-}" ] || unique+=("$t")
+  seen[$t]=1
 done
+targets=("${unique[@]}")
 running=0
 for t in "${targets[@]}"; do
   if [ "$running" -ge "$(nproc)" ]; then wait -n || true; running=$((running - 1)); fi
