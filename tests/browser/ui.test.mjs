@@ -653,6 +653,41 @@ test('a relaxed answer says how many of the words its records hold and strikes o
       + 'invoices and zzzqq are in no record that matches the filters.');
     assert.deepEqual(await notice.locator('s').allTextContents(), ['invoices', 'zzzqq']);
     assert.deepEqual(await hitsWithMissingWords(page), filtered.hits.map((h) => ({ id: h.id, missing: h.missing_words })));
+    assert.equal(await page.locator('#hits .must-include').count(), 0, 'no hit offers to require a word no record holds');
+  });
+});
+
+test('"Must include" beside a missing word runs the query with that word required', async () => {
+  await withPage(async (page) => {
+    const q = 'prompt injection invoices zzzqq';
+    await openAndSettle(page, `/?q=${encodeURIComponent(q)}`);
+    // A hit lacking a word some record holds offers it, and never the word no record holds.
+    const offered = await page.locator('#hits .hit').evaluateAll((hits) => hits.map((h) => ({
+      missing: [...h.querySelectorAll('.hit-missing s')].map((s) => s.textContent),
+      offers: [...h.querySelectorAll('.must-include button')].map((b) => b.textContent),
+    })));
+    assert.ok(offered.length > 0);
+    for (const hit of offered) assert.deepEqual(hit.offers, hit.missing.filter((w) => w !== 'zzzqq'));
+    const lacking = offered.find((h) => h.offers.length > 0);
+    assert.ok(lacking, 'some hit lacks a word that other records hold');
+    const word = lacking.offers[0];
+
+    const before = await total(page);
+    await page.locator('#hits .must-include').getByRole('button', { name: `Must include “${word}”` }).first().click();
+    const required = q.split(' ').map((w) => (w === word ? `+${w}` : w)).join(' ');
+    await page.waitForURL((url) => url.searchParams.get('q') === required);
+    await searchSettled(page);
+    assert.equal(await page.inputValue('#q'), required);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'main', 'the focus goes to the results');
+    const api = await searchApi(`q=${encodeURIComponent(required)}`);
+    assert.equal(await total(page), api.total);
+    assert.ok(api.total > 0 && api.total < before, 'the records lacking the word left the answer');
+    assert.ok(api.relaxed, 'the other words are still relaxed');
+    assert.ok(!api.relaxation.words.includes(word), 'the required word is not counted by relaxation');
+    assert.ok(api.hits.every((h) => !(h.missing_words || []).includes(word)));
+    const shown = await hitsWithMissingWords(page);
+    assert.deepEqual(shown, api.hits.map((h) => ({ id: h.id, missing: h.missing_words })));
+    assert.ok(shown.every((h) => !h.missing.includes(word)), 'no hit on screen lacks it');
   });
 });
 

@@ -297,12 +297,12 @@ function showSearchError(err) {
   });
 }
 
-// The focused control, when an answer redraws it (a chart bar, a filter chip, a button of the notices
-// or of the empty box): its element is replaced, and the focus would fall to the page. Restored to
-// the control that takes its place, else to the results.
+// The focused control, when an answer redraws it (a chart bar, a filter chip, a button of the notices,
+// of the empty box or of a hit): its element is replaced, and the focus would fall to the page.
+// Restored to the control that takes its place, else to the results.
 function keepRedrawnFocus() {
   const active = document.activeElement;
-  const box = [ui.chips, ui.chart, ui.empty, ui.notices].find((b) => b.contains(active) && b !== active);
+  const box = [ui.chips, ui.chart, ui.empty, ui.notices, ui.hits].find((b) => b.contains(active) && b !== active);
   if (!box) return () => {};
   const keyOf = (e) => (e.dataset && e.dataset.value) || e.getAttribute('aria-label') || e.textContent;
   const key = keyOf(active);
@@ -345,7 +345,12 @@ function renderAnswer(result) {
       renderEmpty(ui.empty, state, chips, chipActions);
     }
   }
-  renderHits(ui.hits, hits, { href: recordLinkHref, relaxed: result.relaxed === true });
+  renderHits(ui.hits, hits, {
+    href: recordLinkHref,
+    relaxation: result.relaxed === true ? result.relaxation || {} : null,
+    query: result.corrected && result.suggestion ? result.suggestion : state.q,
+    onSearch: searchFor,
+  });
   renderPagination(ui.pagination, result, {
     href: (page) => `${window.location.pathname}${stateToQuery({ ...state, page })}`,
     onPage: goToPage,

@@ -151,13 +151,15 @@ export function renderChips(container, chips, { onRemove, onClearAll }) {
   );
 }
 
-// relaxed: the answer was widened, so each hit says which query words it lacks.
-export function renderHits(list, hits, { href, relaxed = false }) {
+// relaxation: the `relaxation` of a widened answer, so each hit says which query words it lacks
+// and offers to require each one some record holds (`query`: the query that was run).
+export function renderHits(list, hits, { href, relaxation = null, query = '', onSearch }) {
+  const unheld = new Set(relaxation ? relaxation.dropped_words || [] : []);
   list.replaceChildren(...hits.map((hit) => {
     const snippet = el('p', { class: 'hit-snippet' });
     appendSnippet(snippet, hit.snippet);
     const facets = hitFacetLabels(hit.type, hit.facets || {});
-    const missing = relaxed && Array.isArray(hit.missing_words) ? hit.missing_words : [];
+    const missing = relaxation && Array.isArray(hit.missing_words) ? hit.missing_words : [];
     return el('li', { class: 'hit', dataset: { id: hit.id } },
       el('div', { class: 'hit-head' },
         el('span', { class: ['badge', `badge-${hit.type}`] }, TYPE_LABELS[hit.type] || hit.type),
@@ -165,10 +167,32 @@ export function renderHits(list, hits, { href, relaxed = false }) {
       el('h3', { class: 'hit-title' }, el('a', { href: href(hit.id), 'data-record': hit.id }, hit.title || hit.id)),
       snippet.childNodes.length ? snippet : null,
       missing.length ? el('p', { class: 'hit-missing' }, 'Missing: ', missing.map((word, i) => [
-        i > 0 ? ', ' : null, el('s', { class: 'struck-word' }, word)])) : null,
+        i > 0 ? ', ' : null, el('s', { class: 'struck-word' }, word)]),
+      mustInclude(missing.filter((word) => !unheld.has(word)), query, onSearch)) : null,
       facets.length ? el('ul', { class: 'tag-list hit-facets', 'aria-label': 'Classification' },
         facets.map((f) => el('li', { class: 'tag', title: FACET_TITLES[f.name] }, f.label))) : null);
   }));
+}
+
+// " · Must include: a, b": each word a button that runs `query` with that word required, so the
+// records lacking it leave the answer (words no record holds are not offered: none would be left).
+function mustInclude(words, query, onSearch) {
+  const offers = onSearch ? words.map((word) => ({ word, q: requireWord(query, word) })).filter((o) => o.q) : [];
+  if (offers.length === 0) return null;
+  return el('span', { class: 'must-include' }, ' · Must include: ', offers.map((o, i) => [
+    i > 0 ? ', ' : null,
+    el('button', { type: 'button', class: 'link-button', 'aria-label': `Must include “${o.word}”`, onclick: () => onSearch(o.q) },
+      o.word)]));
+}
+
+// `q` with its first whitespace-separated token spelled `word` marked required (`+word`), or null
+// when no token is (the server reports a relaxed word as typed, punctuation included).
+function requireWord(q, word) {
+  const tokens = String(q || '').trim().split(/\s+/);
+  const i = tokens.indexOf(word);
+  if (!word || i < 0) return null;
+  tokens[i] = `+${word}`;
+  return tokens.join(' ');
 }
 
 function hitFacetLabels(type, facets) {
