@@ -185,14 +185,20 @@ function mustInclude(words, query, onSearch) {
       o.word)]));
 }
 
-// `q` with its first whitespace-separated token spelled `word` marked required (`+word`), or null
-// when no token is (the server reports a relaxed word as typed, punctuation included).
+// `q` with its first whitespace-separated token spelled `word` outside a quoted phrase marked
+// required (`+word`), or null when no token is (the server reports a relaxed word as typed,
+// punctuation included).
 function requireWord(q, word) {
   const tokens = String(q || '').trim().split(/\s+/);
-  const i = tokens.indexOf(word);
-  if (!word || i < 0) return null;
-  tokens[i] = `+${word}`;
-  return tokens.join(' ');
+  let quoted = false;
+  for (let i = 0; i < tokens.length; i++) {
+    if (!quoted && word && tokens[i] === word) {
+      tokens[i] = `+${word}`;
+      return tokens.join(' ');
+    }
+    if (tokens[i].split('"').length % 2 === 0) quoted = !quoted;
+  }
+  return null;
 }
 
 function hitFacetLabels(type, facets) {
