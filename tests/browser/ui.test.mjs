@@ -684,10 +684,41 @@ test('"Must include" beside a missing word runs the query with that word require
     assert.ok(api.total > 0 && api.total < before, 'the records lacking the word left the answer');
     assert.ok(api.relaxed, 'the other words are still relaxed');
     assert.ok(!api.relaxation.words.includes(word), 'the required word is not counted by relaxation');
-    assert.ok(api.hits.every((h) => !(h.missing_words || []).includes(word)));
+    const holding = new Set((await searchApi(`q=${encodeURIComponent(word)}&per_page=100`)).hits.map((h) => h.id));
+    assert.ok(api.hits.every((h) => holding.has(h.id)), 'every record of the answer holds the word');
     const shown = await hitsWithMissingWords(page);
     assert.deepEqual(shown, api.hits.map((h) => ({ id: h.id, missing: h.missing_words })));
     assert.ok(shown.every((h) => !h.missing.includes(word)), 'no hit on screen lacks it');
+  });
+});
+
+test('"Must include" is offered only for a word another hit holds, and marks the word where it is typed plainly', async () => {
+  await withPage(async (page) => {
+    // Every record holding "invoices" holds "supplier": excluded, no hit holds it, and requiring it would find none.
+    await openAndSettle(page, `/?q=${encodeURIComponent('prompt injection invoices -supplier')}`);
+    assert.ok((await hitsWithMissingWords(page)).some((h) => h.missing.includes('invoices')));
+    assert.equal(await page.locator('#hits .must-include').count(), 0);
+
+    // A corrected query: the word is required in the query that ran.
+    await openAndSettle(page, `/?q=${encodeURIComponent('promt injecton invoices zzzqq')}`);
+    await page.locator('#hits .must-include').getByRole('button', { name: 'Must include “invoices”' }).first().click();
+    await page.waitForURL((url) => url.searchParams.get('q') === 'prompt injection +invoices zzzqq');
+    await searchSettled(page);
+
+    // The plain "jailbreak", not the one in the OR.
+    await openAndSettle(page, `/?q=${encodeURIComponent('jailbreak OR invoices prompt jailbreak')}`);
+    await page.locator('#hits .must-include').getByRole('button', { name: 'Must include “jailbreak”' }).first().click();
+    const required = 'jailbreak OR invoices prompt +jailbreak';
+    await page.waitForURL((url) => url.searchParams.get('q') === required);
+    await searchSettled(page);
+    assert.ok((await hitsWithMissingWords(page)).every((h) => !h.missing.includes('jailbreak')));
+
+    const requireWord = (q, word) => page.evaluate(async ([q, word]) => (await import('/js/results.js')).requireWord(q, word), [q, word]);
+    assert.equal(await requireWord('"ai people harm" people x', 'people'), '"ai people harm" +people x', 'not inside a phrase');
+    assert.equal(await requireWord('a AND people OR b people', 'people'), 'a AND people OR b +people', 'not beside an operator');
+    assert.equal(await requireWord('a\u00a0b  people', 'people'), 'a\u00a0b  +people', 'the spacing kept');
+    assert.equal(await requireWord('ChatGPT? people', 'ChatGPT?'), '+ChatGPT? people', 'the word as typed');
+    assert.equal(await requireWord('"people" x', 'people'), null, 'no plain word so spelt');
   });
 });
 

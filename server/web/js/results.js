@@ -152,14 +152,17 @@ export function renderChips(container, chips, { onRemove, onClearAll }) {
 }
 
 // relaxation: the `relaxation` of a widened answer, so each hit says which query words it lacks
-// and offers to require each one some record holds (`query`: the query that was run).
+// and offers to require each one another hit holds (`query`: the query that was run).
 export function renderHits(list, hits, { href, relaxation = null, query = '', onSearch }) {
-  const unheld = new Set(relaxation ? relaxation.dropped_words || [] : []);
+  const missingOf = (hit) => (relaxation && Array.isArray(hit.missing_words) ? hit.missing_words : []);
+  // Requiring a word a hit on screen holds keeps that hit, so the answer it asks for is never empty
+  // (a word in no record, or in none that the filters, required parts and exclusions leave, is not offered).
+  const held = new Set((relaxation && relaxation.words || []).filter((w) => hits.some((h) => !missingOf(h).includes(w))));
   list.replaceChildren(...hits.map((hit) => {
     const snippet = el('p', { class: 'hit-snippet' });
     appendSnippet(snippet, hit.snippet);
     const facets = hitFacetLabels(hit.type, hit.facets || {});
-    const missing = relaxation && Array.isArray(hit.missing_words) ? hit.missing_words : [];
+    const missing = missingOf(hit);
     return el('li', { class: 'hit', dataset: { id: hit.id } },
       el('div', { class: 'hit-head' },
         el('span', { class: ['badge', `badge-${hit.type}`] }, TYPE_LABELS[hit.type] || hit.type),
@@ -168,14 +171,13 @@ export function renderHits(list, hits, { href, relaxation = null, query = '', on
       snippet.childNodes.length ? snippet : null,
       missing.length ? el('p', { class: 'hit-missing' }, 'Missing: ', missing.map((word, i) => [
         i > 0 ? ', ' : null, el('s', { class: 'struck-word' }, word)]),
-      mustInclude(missing.filter((word) => !unheld.has(word)), query, onSearch)) : null,
+      mustInclude(missing.filter((word) => held.has(word)), query, onSearch)) : null,
       facets.length ? el('ul', { class: 'tag-list hit-facets', 'aria-label': 'Classification' },
         facets.map((f) => el('li', { class: 'tag', title: FACET_TITLES[f.name] }, f.label))) : null);
   }));
 }
 
-// " · Must include: a, b": each word a button that runs `query` with that word required, so the
-// records lacking it leave the answer (words no record holds are not offered: none would be left).
+// " · Must include: a, b": each word a button that runs `query` with that word required.
 function mustInclude(words, query, onSearch) {
   const offers = onSearch ? words.map((word) => ({ word, q: requireWord(query, word) })).filter((o) => o.q) : [];
   if (offers.length === 0) return null;
@@ -185,18 +187,22 @@ function mustInclude(words, query, onSearch) {
       o.word)]));
 }
 
-// `q` with its first whitespace-separated token spelled `word` outside a quoted phrase marked
-// required (`+word`), or null when no token is (the server reports a relaxed word as typed,
-// punctuation included).
-function requireWord(q, word) {
-  const tokens = String(q || '').trim().split(/\s+/);
+const OPERATORS = new Set(['AND', 'OR', 'NOT', 'XOR']);
+
+// `q` with `word` marked required (`+word`) where it is typed as a plain word: the first token so
+// spelt outside a quoted phrase and beside no operator (the server reports a relaxed word as typed,
+// punctuation included). Null when there is none. The spacing is kept: the server splits on ASCII
+// whitespace only, so a no-break space stays inside a word.
+export function requireWord(q, word) {
+  const parts = String(q || '').split(/([ \t\n\v\f\r]+)/);  // words at even indexes
   let quoted = false;
-  for (let i = 0; i < tokens.length; i++) {
-    if (!quoted && word && tokens[i] === word) {
-      tokens[i] = `+${word}`;
-      return tokens.join(' ');
+  for (let i = 0; i < parts.length; i += 2) {
+    const operand = OPERATORS.has(parts[i - 2]) || OPERATORS.has(parts[i + 2]);
+    if (word && !quoted && !operand && parts[i] === word) {
+      parts[i] = `+${word}`;
+      return parts.join('');
     }
-    if (tokens[i].split('"').length % 2 === 0) quoted = !quoted;
+    if (parts[i].split('"').length % 2 === 0) quoted = !quoted;
   }
   return null;
 }
