@@ -5,6 +5,7 @@
 #include <string>
 #include <utility>
 
+#include "analysis/stopwords.h"
 #include "index/hit_summary.h"
 #include "index/schema.h"
 #include "search/hits.h"
@@ -158,16 +159,24 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
     if (out.size() > record_slots(limit)) out.resize(record_slots(limit));
   }
   if (completing.empty()) return out;
-  // Then index words that complete the word being typed, most frequent first.
-  std::vector<std::pair<Xapian::doccount, std::string>> terms;
+  // Then index words that complete the word being typed, most frequent first, and function words,
+  // which a search leaves out, after the rest ("bias in h" completes to "human" and "hiring" before
+  // "have" and "how"), unless one is the word as typed ("how do").
+  struct Completion {
+    bool function_word;
+    Xapian::doccount freq;
+    std::string term;
+  };
+  std::vector<Completion> terms;
   for (auto t = db.allterms_begin(completing); t != db.allterms_end(completing); ++t)
-    terms.emplace_back(t.get_termfreq(), *t);
-  std::sort(terms.begin(), terms.end(), [](const auto& a, const auto& b) {
-    return a.first != b.first ? a.first > b.first : a.second < b.second;
+    terms.push_back({*t != completing && analysis::is_stopword(*t), t.get_termfreq(), *t});
+  std::sort(terms.begin(), terms.end(), [](const Completion& a, const Completion& b) {
+    if (a.function_word != b.function_word) return b.function_word;
+    return a.freq != b.freq ? a.freq > b.freq : a.term < b.term;
   });
   const Xapian::Query before = words_before(db, analyzer, typed);
   std::size_t checked = 0;
-  for (const auto& [freq, term] : terms) {
+  for (const auto& [function_word, freq, term] : terms) {
     if (out.size() >= limit) break;
     if (!before.empty()) {
       if (checked++ == kCheckedCompletions) break;

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "analysis/stopwords.h"
 #include "search/fixture.h"
 #include "search/facet_counter.h"
 #include "search/searcher.h"
@@ -546,6 +547,37 @@ TEST_CASE("suggest keeps operators and identifiers and completes only a word bei
   CHECK(terms("chatbot tr") == std::vector<std::string>{"chatbot trusted"});
   // A word being excluded is completed whatever the words before it.
   CHECK(terms("chatbot -tr").size() > 1);
+}
+
+TEST_CASE("suggest completes to function words after the other words, unless one is the word typed", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  auto terms = [&](std::string_view q) {
+    std::vector<std::string> out;
+    auto s = searcher.suggest(q, search::kMaxSuggestions);
+    REQUIRE(s.ok());
+    for (const auto& x : *s)
+      if (x.kind == "term") out.push_back(x.text);
+    return out;
+  };
+  for (const std::string prefix : {"t", "th", "i", "a", "o", "w"}) {
+    INFO(prefix);
+    const auto completions = terms(prefix);
+    const auto first_function_word = std::find_if(completions.begin(), completions.end(), [&](const std::string& t) {
+      return t != prefix && analysis::is_stopword(t);
+    });
+    CHECK(std::none_of(first_function_word, completions.end(), [&](const std::string& t) {
+      return t != prefix && !analysis::is_stopword(t);
+    }));
+  }
+  // "the" is in more records than any other word starting "t" but "training" and "test".
+  const auto t = terms("t");
+  INFO(Catch::Detail::stringify(t));
+  const auto the = std::find(t.begin(), t.end(), "the");
+  const auto triggers = std::find(t.begin(), t.end(), "triggers");
+  REQUIRE(triggers != t.end());
+  CHECK(the > triggers);
+  CHECK(terms("a").front() == "a");  // the word as typed keeps its place
 }
 
 TEST_CASE("a sub-technique is found by its parent's name, as ATLAS writes it", "[search]") {
