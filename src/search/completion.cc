@@ -68,6 +68,90 @@ bool held_beside(const Xapian::Database& db, const Xapian::Query& before, const 
   return enquire.get_mset(0, 0, 1).get_matches_lower_bound() > 0;
 }
 
+// Vocabulary expressions offered in a list at most: the index words completing the word typed follow.
+constexpr std::size_t kMaxPhraseCompletions = 3;
+
+// The words of `text` as the index holds them (a hyphenated word's parts, not the whole).
+std::vector<std::string> indexed_words(std::string_view text, analysis::Analyzer& analyzer) {
+  std::vector<std::string> out;
+  for (auto& t : analyzer.analyze(text))
+    if (t.kind != analysis::TokenKind::kCompound) out.push_back(std::move(t.text));
+  return out;
+}
+
+// Whether `phrase` (indexed words joined by spaces) begins with `typed`, the last of them a prefix,
+// and goes on past it.
+bool begins_with(std::string_view phrase, const std::vector<std::string>& typed) {
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < typed.size(); ++i) {
+    const std::size_t end = std::min(phrase.find(' ', at), phrase.size());
+    const std::string_view word = phrase.substr(at, end - at);
+    if (i + 1 < typed.size() ? word != typed[i] : !word.starts_with(typed[i])) return false;
+    if (i + 1 == typed.size()) return end < phrase.size() || word.size() > typed[i].size();
+    if (end == phrase.size()) return false;
+    at = end + 1;
+  }
+  return false;
+}
+
+// Completions from the vocabulary: the expressions that the last words typed begin, for the most
+// words typed that begin any ("model st" completes to "model stealing", "membership" to "membership
+// inference"; a word alone from its third character), each only if some record holds it beside the
+// words before them. Up to `room`, in the vocabulary's order.
+std::vector<std::string> phrase_completions(const Xapian::Database& db, analysis::Analyzer& analyzer,
+                                            const std::vector<std::string>& phrases, std::string_view prefix,
+                                            const TypedWord& typed, std::size_t room) {
+  if (phrases.empty() || typed.head.size() != typed.before.size()) return {};
+  const std::size_t typing = indexed_words(typed.word, analyzer).size();  // a hyphenated word's parts
+  if (typing == 0) return {};
+  // Where each plain word before the one being typed begins, after the last word that is not plain
+  // (an operator, or a word with one: "-model st" completes no expression beginning "model"). A colon
+  // that scopes nothing separates words, as in the query ("data:poi" completes as "data poi").
+  const auto space = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < typed.before.size(); ++i) {
+    if (space(typed.before[i]) || (i > 0 && !space(typed.before[i - 1]))) continue;
+    std::size_t end = i;
+    while (end < typed.before.size() && !space(typed.before[end])) ++end;
+    const std::string_view word = typed.before.substr(i, end - i);
+    const std::size_t colon = word.find(':');
+    const bool plain = std::string_view("-+\"(").find(word.front()) == std::string_view::npos &&
+                       word.find_first_of("\")") == std::string_view::npos && !is_operator(word) &&
+                       (colon == std::string_view::npos || !is_field_name(word.substr(0, colon)));
+    if (!plain) {
+      starts.clear();
+      continue;
+    }
+    for (std::size_t piece = i; piece < end; piece = std::min(typed.before.find(':', piece), end) + 1)
+      if (typed.before[piece] != ':') starts.push_back(piece);
+  }
+  starts.push_back(typed.before.size());
+  std::vector<std::string> out;
+  constexpr std::size_t kMaxWords = 4;  // an expression's most words (corpus/README.md)
+  for (std::size_t n = std::min(kMaxWords, starts.size()); n > 0 && out.empty(); --n) {
+    const std::size_t start = starts[starts.size() - n];
+    const auto words = indexed_words(prefix.substr(start), analyzer);
+    if (words.empty() || (words.size() == 1 && utf8::char_count(words[0]) < kMinExpandedPrefix)) continue;
+    std::size_t checked = 0;
+    for (auto p = std::lower_bound(phrases.begin(), phrases.end(), words[0]);
+         p != phrases.end() && p->starts_with(words[0]) && out.size() < room; ++p) {
+      if (!begins_with(*p, words)) continue;
+      if (checked++ == kCheckedCompletions) break;
+      // What was typed before stays as typed; the expression follows from the word being typed on.
+      std::string_view rest = *p;
+      for (std::size_t skip = words.size() - typing; skip > 0; --skip) rest.remove_prefix(rest.find(' ') + 1);
+      std::string text = std::string(typed.before) + std::string(rest);
+      const auto parsed = parse_query(text, analyzer, QueryOptions{&db, false});
+      if (!parsed.ok()) continue;
+      Xapian::Enquire enquire(db);
+      enquire.set_query(parsed->exclude(parsed->strict()));
+      enquire.set_weighting_scheme(Xapian::BoolWeight());
+      if (enquire.get_mset(0, 0, 1).get_matches_lower_bound() > 0) out.push_back(std::move(text));
+    }
+  }
+  return out;
+}
+
 // The index word to complete: an identifier or dotted number whole ("aml.t00", "02.1"), else the
 // last word.
 std::string word_to_complete(std::string_view typed, analysis::Analyzer& analyzer) {
@@ -112,8 +196,8 @@ void parents_first(std::vector<Suggestion>& records) {
 
 }  // namespace
 
-std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer& analyzer, std::string_view prefix,
-                                 std::size_t limit) {
+std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer& analyzer,
+                                 const std::vector<std::string>& phrases, std::string_view prefix, std::size_t limit) {
   const auto tokens = analyzer.analyze(prefix);
   if (tokens.empty()) return {};
   const TypedWord typed = typed_word(prefix);
@@ -159,6 +243,12 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
     if (out.size() > record_slots(limit)) out.resize(record_slots(limit));
   }
   if (completing.empty()) return out;
+  const auto offered = [&](const std::string& text) {
+    return std::any_of(out.begin(), out.end(), [&](const Suggestion& s) { return s.text == text; });
+  };
+  const std::size_t room = std::min(kMaxPhraseCompletions, limit > out.size() ? limit - out.size() : 0);
+  for (auto& text : phrase_completions(db, analyzer, phrases, prefix, typed, room))
+    if (!offered(text)) out.push_back({std::move(text), "term", "", ""});
   // Then index words that complete the word being typed, most frequent first, and function words,
   // which a search leaves out, after the rest ("bias in h" completes to "human" and "hiring" before
   // "have" and "how"), unless one is the word as typed ("how do").
@@ -182,7 +272,7 @@ std::vector<Suggestion> complete(const Xapian::Database& db, analysis::Analyzer&
       if (checked++ == kCheckedCompletions) break;
       if (!held_beside(db, before, term)) continue;
     }
-    out.push_back({std::string(typed.head) + term, "term", "", ""});
+    if (std::string text = std::string(typed.head) + term; !offered(text)) out.push_back({std::move(text), "term", "", ""});
   }
   return out;
 }

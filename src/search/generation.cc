@@ -1,5 +1,6 @@
 #include "search/generation.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdlib>
 #include <new>
@@ -43,6 +44,17 @@ Result<int> readable_schema(const Xapian::Database& db, const std::filesystem::p
   return version;
 }
 
+std::vector<std::string> vocabulary_phrases(const Xapian::Database& db) {
+  std::vector<std::string> out;
+  // Every expression of a group is a synonym of the group's other expressions' keys.
+  for (auto key = db.synonym_keys_begin(); key != db.synonym_keys_end(); ++key)
+    for (auto s = db.synonyms_begin(*key); s != db.synonyms_end(*key); ++s)
+      if ((*s).find(' ') != std::string::npos) out.push_back(*s);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace
 
 Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path& dir,
@@ -74,6 +86,7 @@ Result<std::shared_ptr<Generation>> Generation::open(const std::filesystem::path
       info.linked = nlohmann::json::parse(db->get_metadata(schema::kMetaLinked), nullptr, false);
       if (!info.linked.is_object()) return Status::Corruption(dir.string() + ": linked records' fields are not JSON");
     }
+    info.phrases = vocabulary_phrases(*db);
     info.analyzer_version = db->get_metadata(schema::kMetaAnalyzer);
     info.analyzer_matches = info.analyzer_version == analysis::analyzer_version();
     const bool spies = spies_can_run(*shards, *db);

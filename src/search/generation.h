@@ -29,6 +29,9 @@ struct GenerationInfo {
   nlohmann::json build;  // the indexer's build metadata (built_at, versions, load statistics)
   FacetLabels labels;
   nlohmann::json linked = nlohmann::json::object();  // kind -> ATLAS id -> shared fields (index/stored_record.h)
+  // The vocabulary's expressions of two or more words, as indexed words, sorted: completions of a
+  // search box (completion.h). Empty over remote shards, whose synonym table is not listed.
+  std::vector<std::string> phrases;
   std::string analyzer_version;  // the analyzer that built the index
   bool analyzer_matches = true;  // false when this binary's analyzer differs: queries may not match
 };

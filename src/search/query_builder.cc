@@ -135,10 +135,8 @@ std::vector<Item> lex(std::string_view q, bool& literal) {
         literal = true;
         std::erase_if(item.text, paren);
       }
-      if (item.field.empty() && !item.negate) {
-        if (item.text == "OR") item.kind = ItemKind::kOr;
-        if (item.text == "AND") item.kind = ItemKind::kAnd;
-        if (item.text == "NOT") item.kind = ItemKind::kNot;
+      if (item.field.empty() && !item.negate && is_operator(item.text)) {
+        item.kind = item.text == "OR" ? ItemKind::kOr : item.text == "AND" ? ItemKind::kAnd : ItemKind::kNot;
       }
       if (item.kind == ItemKind::kWord && item.text.size() > 1 && item.text.back() == '*') {
         item.wildcard = true;
@@ -388,6 +386,8 @@ bool is_field_name(std::string_view name) {
                      [&](const auto& f) { return f.name == name; }) ||
          model::find_facet(name) != nullptr;
 }
+
+bool is_operator(std::string_view word) { return word == "OR" || word == "AND" || word == "NOT"; }
 
 bool is_whole(const Token& t) {
   if (t.kind == TokenKind::kCompound) return true;

@@ -41,6 +41,9 @@ namespace riskatlas::search {
 // "name:word" is two words.
 bool is_field_name(std::string_view name);
 
+// Whether a word typed alone is a boolean operator: "OR", "AND", "NOT", in capitals.
+bool is_operator(std::string_view word);
+
 // A plain word of the query that a spelling suggestion may replace.
 struct SpellWord {
   std::size_t begin;  // byte range of the word in the query string, without its operator

@@ -362,7 +362,7 @@ Result<std::vector<Suggestion>> Searcher::suggest(std::string_view prefix, std::
   if (!utf8::is_valid(prefix) || utf8::has_control(prefix)) return Status::InvalidArgument("q: not valid UTF-8 text");
   limit = std::clamp<std::size_t>(limit, 1, kMaxSuggestions);
   return impl_->guarded([&]() -> Result<std::vector<Suggestion>> {
-    return complete(impl_->db(), impl_->analyzer, prefix, limit);
+    return complete(impl_->db(), impl_->analyzer, impl_->gen->info().phrases, prefix, limit);
   });
 }
 

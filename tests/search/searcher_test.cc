@@ -580,6 +580,32 @@ TEST_CASE("suggest completes to function words after the other words, unless one
   CHECK(terms("a").front() == "a");  // the word as typed keeps its place
 }
 
+TEST_CASE("suggest completes the last words typed to an expression of the vocabulary some record holds", "[search]") {
+  analysis::Analyzer analyzer;
+  search::Searcher searcher(tiny_generation(), analyzer);
+  auto terms = [&](std::string_view q) {
+    std::vector<std::string> out;
+    auto s = searcher.suggest(q, search::kMaxSuggestions);
+    REQUIRE(s.ok());
+    for (const auto& x : *s)
+      if (x.kind == "term") out.push_back(x.text);
+    return out;
+  };
+  const auto contains = [](const std::vector<std::string>& v, std::string_view t) {
+    return std::find(v.begin(), v.end(), t) != v.end();
+  };
+  // The fixture's vocabulary: "samples before training" = "denial", "language model" = "llm".
+  CHECK(terms("samples bef").front() == "samples before training");
+  CHECK(terms("Samples Before Tr").front() == "Samples Before training");  // kept as typed
+  CHECK_FALSE(contains(terms("chatbot samples bef"), "chatbot samples before training"));  // no record holds it with "chatbot"
+  CHECK_FALSE(contains(terms("-samples bef"), "samples before training"));  // "samples" is excluded there
+  const auto langu = terms("langu");
+  REQUIRE(contains(langu, "language model"));
+  CHECK(langu.front() == "language model");  // before the words completing "langu"
+  CHECK(contains(langu, "language"));
+  CHECK_FALSE(contains(terms("la"), "language model"));  // a word alone from its third character
+}
+
 TEST_CASE("a sub-technique is found by its parent's name, as ATLAS writes it", "[search]") {
   // "Manipulate AI Model: Poison AI Model": "manipulate" is only in the parent's name.
   const auto r = run("manipulate backdoor");
